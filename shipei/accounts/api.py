@@ -1,0 +1,172 @@
+"""People over the API: masked by default, full values only through the audited reveal."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shipei.core import scope
+from shipei.core.views_util import client_ip
+from shipei.orgs.models import Organisation
+
+from . import selectors, services
+from .models import Person, TeacherProfile
+
+
+class TeacherSerializer(serializers.Serializer):
+    title = serializers.ChoiceField(choices=TeacherProfile.Title.choices, required=False)
+    teaching_major = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    years_teaching = serializers.IntegerField(
+        min_value=0, max_value=60, required=False, allow_null=True
+    )
+    department_post = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    gender = serializers.CharField()
+    id_number = serializers.CharField(
+        source="id_number_masked", help_text="脱敏显示，如 330106********1234"
+    )
+    mobile = serializers.CharField(source="mobile_masked", help_text="脱敏显示，如 186****1402")
+    email = serializers.EmailField()
+    org = serializers.IntegerField(source="org_id")
+    org_name = serializers.CharField(source="org.name")
+    has_account = serializers.SerializerMethodField()
+    teacher = serializers.SerializerMethodField()
+
+    def get_has_account(self, obj: Person) -> bool:
+        return hasattr(obj, "user")
+
+    @extend_schema_field(TeacherSerializer(allow_null=True))
+    def get_teacher(self, obj: Person) -> dict[str, Any] | None:
+        profile = getattr(obj, "teacher_profile", None)
+        if profile is None:
+            return None
+        return {
+            "title": profile.title,
+            "teaching_major": profile.teaching_major,
+            "years_teaching": profile.years_teaching,
+            "department_post": profile.department_post,
+        }
+
+
+class PersonInput(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=30)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    org = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    teacher = TeacherSerializer(required=False, allow_null=True)
+
+
+class PersonUpdate(PersonInput):
+    name = serializers.CharField(max_length=50, required=False)
+    id_number = serializers.CharField(max_length=30, required=False)
+    org = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+
+
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PersonOutput
+    search_fields: list[str] = []
+
+    def get_queryset(self) -> Any:
+        filters = {"q": self.request.query_params.get("q", "")}
+        return selectors.person_list(user=self.request.user, filters=filters).order_by(
+            "name_pinyin", "pk"
+        )
+
+    def get_object(self) -> Person:
+        return scope.get_person_in_scope(
+            self.request.user,
+            "person.view",
+            Person.objects.select_related("org", "teacher_profile"),
+            pk=self.kwargs["pk"],
+        )
+
+    def _org_in_scope(self, org: Organisation) -> Organisation:
+        if not scope.allows(self.request.user, "org.view", org) and not scope.allows(
+            self.request.user, "person.create", org
+        ):
+            raise serializers.ValidationError({"org": ["未找到该单位，或不在您的管理范围内。"]})
+        return org
+
+    @extend_schema(request=PersonInput, responses={201: PersonOutput})
+    def create(self, request: Request) -> Response:
+        data = PersonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        person = services.person_create(
+            actor=request.user, org=self._org_in_scope(v.pop("org")), **v
+        )
+        return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonUpdate, responses={200: PersonOutput})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        data = PersonUpdate(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if "org" in v:
+            v["org"] = self._org_in_scope(v["org"])
+        services.person_update(actor=request.user, person=person, **v)
+        return Response(PersonOutput(self.get_object()).data)
+
+    @extend_schema(
+        request=inline_serializer(
+            "RevealInput", {"field": serializers.ChoiceField(choices=["id_number", "mobile"])}
+        ),
+        responses={
+            200: inline_serializer(
+                "RevealOutput", {"field": serializers.CharField(), "value": serializers.CharField()}
+            )
+        },
+        description="完整查看身份证号或手机号（仅限有权角色，每次查看都记入审计日志）。",
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        field = request.data.get("field", "")
+        value = services.person_reveal(
+            actor=request.user, person=person, field=field, ip=client_ip(request)
+        )
+        return Response({"field": field, "value": value})
+
+
+class MeView(APIView):
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Me",
+                {
+                    "username": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "roles": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        }
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        return Response(
+            {
+                "username": user.username,
+                "name": user.display_name,
+                "person": user.person_id,
+                "roles": [
+                    {
+                        "role": a.role,
+                        "role_name": a.get_role_display(),
+                        "org": a.org_id,
+                        "org_name": a.org.name,
+                    }
+                    for a in scope.active_assignments(user)
+                ],
+            }
+        )

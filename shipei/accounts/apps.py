@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "shipei.accounts"
+    label = "accounts"
+    verbose_name = "人员与账号"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Ciphertexts change on every save (fresh nonce) and say nothing readable: leave them out.
+        auditlog.register(
+            models.Person,
+            exclude_fields=["id_number_cipher", "mobile_cipher", "name_pinyin", "updated_at"],
+        )
+        auditlog.register(models.TeacherProfile)
+        auditlog.register(models.RoleAssignment)
+        auditlog.register(
+            models.User, include_fields=["is_active", "is_superuser", "is_staff", "person"]
+        )

@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+
+from shipei.core.errors import DomainError
+
+
+class PersonDuplicate(DomainError):
+    code = "person_duplicate"
+    status = 409
+    template = _("身份证号为 %(masked)s 的人员已经登记，不能重复添加。")
+
+
+class MobileTaken(DomainError):
+    code = "mobile_taken"
+    status = 409
+    template = _("手机号 %(masked)s 已被另一人登记，请核对。")
+
+
+class AccountExists(DomainError):
+    code = "account_exists"
+    status = 409
+    template = _("%(name)s 已开通账号。")
+
+
+class RoleNotGrantable(DomainError):
+    code = "role_not_grantable"
+    status = 403
+    template = _("您不能在“%(org)s”分配“%(role)s”角色。")
+
+
+class ActivationUnavailable(DomainError):
+    code = "activation_unavailable"
+    template = _("未找到可激活的登记信息：请确认身份证号，或联系所在学校核对登记的手机号。")
+
+
+class ActivationCodeInvalid(DomainError):
+    code = "activation_code_invalid"
+    template = _("验证码不正确或已过期，请重新获取。")
+
+
+class ActivationThrottled(DomainError):
+    code = "activation_throttled"
+    status = 429
+    template = _("验证码发送过于频繁，请%(seconds)d秒后再试。")

@@ -1,0 +1,41 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person
+
+
+class PersonTable(tables.Table):
+    name = tables.Column(verbose_name=_("姓名"), linkify=True, order_by=("name_pinyin",))
+    gender = tables.Column(verbose_name=_("性别"))
+    id_number = tables.Column(
+        verbose_name=_("身份证号"), accessor="id_number_masked", orderable=False
+    )
+    mobile = tables.Column(
+        verbose_name=_("手机号"), accessor="mobile_masked", orderable=False, default="--"
+    )
+    org = tables.Column(verbose_name=_("工作单位"), order_by=("org__name_pinyin",))
+    title = tables.Column(
+        verbose_name=_("职称"),
+        accessor="teacher_profile__get_title_display",
+        orderable=False,
+        default="--",
+    )
+    major = tables.Column(
+        verbose_name=_("任教专业"),
+        accessor="teacher_profile__teaching_major",
+        orderable=False,
+        default="--",
+    )
+    account = tables.Column(verbose_name=_("账号"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = Person
+        fields = ("name", "gender", "id_number", "mobile", "org", "title", "major", "account")
+        order_by = ("name",)
+        empty_text = _("可调整查询条件，或登记人员。")
+
+    def render_account(self, record: Person) -> str:
+        if hasattr(record, "user"):
+            return format_html('<span class="badge sp-badge-ok">{}</span>', _("已开通"))
+        return format_html('<span class="badge sp-badge-off">{}</span>', _("未开通"))

@@ -1,0 +1,43 @@
+"""Writing audit entries, inside the caller's transaction (STYLE.md §2)."""
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def record(
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    org: Any = None,
+    ip: str | None = None,
+    **data: Any,
+) -> AuditEntry:
+    """Record `action`, a dotted code such as ``person.revealed``; `data` holds no personal data."""
+    if org is None and target is not None:
+        org = _org_of(target)
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        org=org,
+        ip=ip,
+        data=data,
+    )
+
+
+def _org_of(target: models.Model) -> Any:
+    from shipei.orgs.models import Organisation
+
+    if isinstance(target, Organisation):
+        return target
+    for attr in ("org", "organisation"):
+        if hasattr(target, f"{attr}_id"):
+            return getattr(target, attr)
+    person = getattr(target, "person", None)
+    return getattr(person, "org", None)

@@ -1,0 +1,50 @@
+"""API plumbing: one error shape for every failure, and page-number pagination."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError, NotFound, NotPermitted
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "per_page"
+    max_page_size = 100
+
+
+def _body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render every failure as {"code", "message", "fields"} (STYLE.md §4)."""
+    if isinstance(exc, DomainError):
+        return Response(_body(exc.code, exc.message), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        message = "；".join(exc.messages)
+        return Response(_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        message = exc.message if isinstance(exc, NotFound) else str(NotFound().message)
+        return Response(_body("not_found", message), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.APIException):
+        message = exc.message if isinstance(exc, NotPermitted) else str(NotPermitted().message)
+        return Response(_body("not_permitted", message), status=status.HTTP_403_FORBIDDEN)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = _body("invalid", _("提交的数据有误，请按提示修改。"), detail)
+    else:
+        code = getattr(exc, "default_code", "error")
+        response.data = _body(code, str(getattr(exc, "detail", exc)))
+    return response

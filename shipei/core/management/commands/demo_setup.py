@@ -1,0 +1,304 @@
+"""Demo organisation tree and one account per role. Safe to run again: it reuses what exists.
+
+Every identifier here is synthetic: ID numbers and credit codes carry valid check characters but
+belong to no one, and mobiles use the 1380000xxxx test range.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum.cn import uscc
+
+from shipei.accounts import services as people
+from shipei.accounts.models import ID_CONTEXT, Person, Role, RoleAssignment, User
+from shipei.core import identifiers, pii
+from shipei.orgs import services as orgs
+from shipei.orgs.models import Designation, Organisation, OrganisationAlias, Region
+
+DEMO_PASSWORD = "Demo2026"  # printed by `make demo`; the same on every run
+K = Organisation.Kind
+S = Organisation.SchoolKind
+D = Designation.Kind
+
+# (name, parent name, kind, region code, extra fields, designations, aliases)
+TREE: list[
+    tuple[
+        str,
+        str | None,
+        str,
+        str | None,
+        dict[str, Any],
+        list[tuple[str, int | None, int | None]],
+        list[str],
+    ]
+] = [
+    ("教育部", None, K.MINISTRY, None, {}, [], []),
+    ("教育部教师工作司", "教育部", K.MINISTRY_UNIT, "110000", {}, [], ["教师司"]),
+    (
+        "北京交通大学",
+        "教育部",
+        K.SCHOOL,
+        "110000",
+        {"school_kind": S.UNDERGRAD_APPLIED, "school_code": "4111010004"},
+        [],
+        [],
+    ),
+    ("浙江省教育厅", "教育部", K.PROVINCE_EDU, "330000", {}, [], []),
+    ("杭州市教育局", "浙江省教育厅", K.CITY_EDU, "330100", {}, [], []),
+    ("宁波市教育局", "浙江省教育厅", K.CITY_EDU, "330200", {}, [], []),
+    (
+        "杭州市中策职业学校",
+        "杭州市教育局",
+        K.SCHOOL,
+        "330100",
+        {"school_kind": S.SECONDARY, "school_code": "3133010901"},
+        [],
+        [],
+    ),
+    (
+        "杭州职业技术学院",
+        "杭州市教育局",
+        K.SCHOOL,
+        "330100",
+        {"school_kind": S.HIGHER, "school_code": "4133012863"},
+        [(D.DUAL_TEACHER_BASE, 2023, 2027)],
+        ["杭州职院"],
+    ),
+    (
+        "宁波职业技术学院",
+        "宁波市教育局",
+        K.SCHOOL,
+        "330200",
+        {"school_kind": S.HIGHER, "school_code": "4133010863"},
+        [(D.DUAL_TEACHER_BASE, 2023, 2027)],
+        [],
+    ),
+    (
+        "浙江金融职业学院",
+        "浙江省教育厅",
+        K.SCHOOL,
+        "330100",
+        {"school_kind": S.HIGHER, "school_code": "4133012861"},
+        [(D.X_EVALUATION_ORG, 2020, None)],
+        ["浙江金融职业技术学院"],
+    ),
+    (
+        "浙江数智制造科技有限公司",
+        "浙江省教育厅",
+        K.ENTERPRISE,
+        "330100",
+        {"credit_code": "91330106MA2B3K7P5"},
+        [(D.ENTERPRISE_PRACTICE_BASE, 2023, 2027)],
+        [],
+    ),
+    ("江苏省教育厅", "教育部", K.PROVINCE_EDU, "320000", {}, [], []),
+    ("南京市教育局", "江苏省教育厅", K.CITY_EDU, "320100", {}, [], []),
+    ("苏州市教育局", "江苏省教育厅", K.CITY_EDU, "320500", {}, [], []),
+    (
+        "南京工业职业技术大学",
+        "江苏省教育厅",
+        K.SCHOOL,
+        "320100",
+        {"school_kind": S.UNDERGRAD_VOCATIONAL, "school_code": "4132010850"},
+        [(D.DUAL_TEACHER_BASE, 2023, 2027)],
+        [],
+    ),
+    (
+        "南京市莫愁中等专业学校",
+        "南京市教育局",
+        K.SCHOOL,
+        "320100",
+        {"school_kind": S.SECONDARY, "school_code": "3132010122"},
+        [],
+        [],
+    ),
+    (
+        "苏州工业园区职业技术学院",
+        "苏州市教育局",
+        K.SCHOOL,
+        "320500",
+        {"school_kind": S.HIGHER, "school_code": "4132012686"},
+        [],
+        [],
+    ),
+    ("人力资源和社会保障部", None, K.MINISTRY, None, {}, [], ["人社部"]),
+    ("人社部职业能力建设司", "人力资源和社会保障部", K.MINISTRY_UNIT, "110000", {}, [], []),
+    ("浙江省人力资源和社会保障厅", "人力资源和社会保障部", K.PROVINCE_HR, "330000", {}, [], []),
+    (
+        "杭州技师学院",
+        "浙江省人力资源和社会保障厅",
+        K.SCHOOL,
+        "330100",
+        {"school_kind": S.TECHNICAL},
+        [(D.INTEGRATED_BASE, 2022, 2025)],
+        [],
+    ),
+]
+
+# (role, org, name, ID number without check digit, mobile, teacher profile)
+ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
+    (Role.NATIONAL_ADMIN, "教育部教师工作司", "王建国", "11010119750312001", "13800000001", None),
+    (Role.EXPERT_REVIEWER, "北京交通大学", "李明华", "11010819700825002", "13800000002", None),
+    (Role.PROVINCIAL_ADMIN, "浙江省教育厅", "陈晓燕", "33010619800514002", "13800000003", None),
+    (Role.PROVINCIAL_ADMIN, "江苏省教育厅", "张伟", "32010219790921003", "13800000004", None),
+    (Role.CITY_ADMIN, "杭州市教育局", "刘芳", "33010219850203004", "13800000005", None),
+    (
+        Role.SCHOOL_COORDINATOR,
+        "杭州市中策职业学校",
+        "赵磊",
+        "33010519880716005",
+        "13800000006",
+        {
+            "title": "intermediate",
+            "teaching_major": "机电技术应用",
+            "years_teaching": 10,
+            "department_post": "教务处 副主任",
+        },
+    ),
+    (Role.BASE_ADMIN, "杭州职业技术学院", "孙丽", "33010619830410006", "13800000007", None),
+    (
+        Role.CORE_TEACHER,
+        "杭州技师学院",
+        "周强",
+        "33010319780130007",
+        "13800000008",
+        {
+            "title": "senior",
+            "teaching_major": "数控加工",
+            "years_teaching": 20,
+            "department_post": "机械系 教师",
+        },
+    ),
+    (
+        Role.TRAINEE,
+        "杭州市中策职业学校",
+        "吴静",
+        "33010619920611008",
+        "13800000009",
+        {
+            "title": "junior",
+            "teaching_major": "计算机应用",
+            "years_teaching": 5,
+            "department_post": "信息系 教师",
+        },
+    ),
+]
+
+# Teachers registered by their school without an account: they activate by SMS at first login.
+UNACTIVATED = [
+    (
+        "杭州市中策职业学校",
+        "郑小红",
+        "33010419950901020",
+        "13800000020",
+        {"title": "junior", "teaching_major": "会计事务", "years_teaching": 3},
+    ),
+    (
+        "南京市莫愁中等专业学校",
+        "钱浩",
+        "32010619900415021",
+        "13800000021",
+        {"title": "intermediate", "teaching_major": "旅游服务", "years_teaching": 8},
+    ),
+]
+
+
+def _id(first17: str) -> str:
+    return first17 + identifiers.id_check_digit(first17)
+
+
+def _credit(first17: str) -> str:
+    return first17 + uscc.calc_check_digit(first17)
+
+
+class Command(BaseCommand):
+    help = "创建演示机构树和各角色的演示账号（可重复执行，不会重复创建）。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="不打印账号表")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        by_name: dict[str, Organisation] = {}
+        for name, parent, kind, region, extra, designations, aliases in TREE:
+            org = Organisation.objects.filter(name=name).first()
+            if org is None:
+                fields = dict(extra)
+                if "credit_code" in fields:
+                    fields["credit_code"] = _credit(fields["credit_code"])
+                org = orgs.org_bootstrap(
+                    parent=by_name[parent] if parent else None,
+                    name=name,
+                    kind=kind,
+                    region=Region.objects.get(code=region) if region else None,
+                    **fields,
+                )
+            by_name[name] = org
+            for kind_, year_from, year_to in designations:
+                Designation.objects.get_or_create(
+                    organisation=org, kind=kind_, year_from=year_from, defaults={"year_to": year_to}
+                )
+            for alias in aliases:
+                OrganisationAlias.objects.get_or_create(name=alias, defaults={"organisation": org})
+
+        rows = []
+        for role, org_name, name, id17, mobile, teacher in ACCOUNTS:
+            person = self._person(by_name[org_name], name, _id(id17), mobile, teacher)
+            user = User.objects.filter(person=person).first()
+            if user is None:
+                user = User(username=f"p{person.pk}", person=person)
+            user.is_demo = True
+            user.must_change_password = False
+            user.is_active = True
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            # A national admin works in the department but acts over the whole ministry's tree.
+            role_org = by_name["教育部"] if role == Role.NATIONAL_ADMIN else by_name[org_name]
+            RoleAssignment.objects.get_or_create(user=user, role=role, org=role_org)
+            rows.append(
+                (
+                    Role(role).label,
+                    name,
+                    by_name[org_name].name,
+                    mobile,
+                    identifiers.mask_id_number(_id(id17)),
+                )
+            )
+        for org_name, name, id17, mobile, teacher in UNACTIVATED:
+            self._person(by_name[org_name], name, _id(id17), mobile, teacher)
+
+        admin = User.objects.filter(username="admin").first() or User(username="admin")
+        admin.is_superuser = admin.is_staff = admin.is_demo = True
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+
+        if not options["quiet"]:
+            self._print(rows)
+
+    def _person(
+        self, org: Organisation, name: str, id_number: str, mobile: str, teacher: Any
+    ) -> Person:
+        found = Person.objects.filter(
+            id_number_hash=pii.blind_index(id_number, context=ID_CONTEXT)
+        ).first()
+        return found or people.person_bootstrap(
+            org=org, name=name, id_number=id_number, mobile=mobile, teacher=teacher
+        )
+
+    def _print(self, rows: list[tuple[str, ...]]) -> None:
+        out = self.stdout
+        out.write("")
+        out.write("演示账号（登录名可填手机号或身份证号；演示数据均为虚构）")
+        out.write(f"统一密码：{DEMO_PASSWORD}")
+        out.write("-" * 78)
+        out.write(f"{'角色':<8}{'姓名':<6}{'登录手机号':<14}{'所在机构'}")
+        for role, name, org, mobile, _masked in rows:
+            out.write(f"{role:<8}{name:<6}{mobile:<14}{org}")
+        out.write(f"{'超级管理员':<8}{'admin':<8}{'（登录名 admin）':<12}/admin/ 管理后台")
+        out.write("-" * 78)
+        out.write(
+            "首次登录（短信激活）演示：身份证号 "
+            + _id(UNACTIVATED[0][2])
+            + "，验证码打印在服务器控制台。"
+        )

@@ -1,0 +1,193 @@
+"""Who may see and do what: the one source of truth for every list, page, action, export and API.
+
+A user holds role assignments, each bound to an organisation; a role grants actions over that
+organisation's subtree (``Organisation.path``). The same rules answer "may this user do X to this
+object?" (``allows``/``require``) and "which rows?" (``orgs_q``/``people_q``), so a list never
+shows a row that its detail page would refuse (STYLE.md §3).
+"""
+
+import operator
+from functools import reduce
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from shipei.accounts.models import Person, Role, RoleAssignment
+from shipei.orgs.models import Organisation
+
+from .errors import NotFound, NotPermitted
+
+M = TypeVar("M", bound=Model)
+
+_ADMIN = {
+    "org.view",
+    "org.create",
+    "org.change",
+    "org.import",
+    "org.export",
+    "person.view",
+    "person.create",
+    "person.change",
+    "person.reveal",
+    "person.import",
+    "person.export",
+    "role.view",
+    "role.assign",
+    "audit.view",
+}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(_ADMIN),
+    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN),
+    Role.CITY_ADMIN: frozenset(_ADMIN),
+    Role.SCHOOL_COORDINATOR: frozenset(
+        {
+            "org.view",
+            "person.view",
+            "person.create",
+            "person.change",
+            "person.reveal",
+            "person.import",
+            "person.export",
+            "role.view",
+            "role.assign",
+        }
+    ),
+    Role.BASE_ADMIN: frozenset({"org.view", "person.view", "person.export", "role.view"}),
+    Role.EXPERT_REVIEWER: frozenset(),
+    Role.CORE_TEACHER: frozenset(),
+    Role.TRAINEE: frozenset(),
+}
+
+# What everyone may do to their own person record (a full view of one's own ID is still audited).
+SELF_ACTIONS = frozenset({"person.view", "person.reveal"})
+
+# Which roles a holder may hand out, within its own subtree.
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.NATIONAL_ADMIN: frozenset(Role.values),
+    Role.PROVINCIAL_ADMIN: frozenset(set(Role.values) - {Role.NATIONAL_ADMIN}),
+    Role.CITY_ADMIN: frozenset({Role.CITY_ADMIN, Role.SCHOOL_COORDINATOR, Role.TRAINEE}),
+    Role.SCHOOL_COORDINATOR: frozenset({Role.TRAINEE}),
+}
+
+# The kinds of organisation a role may be bound to (None: any kind).
+_K = Organisation.Kind
+ROLE_ORG_KINDS: dict[str, frozenset[str] | None] = {
+    Role.NATIONAL_ADMIN: frozenset({_K.MINISTRY, _K.MINISTRY_UNIT}),
+    Role.PROVINCIAL_ADMIN: frozenset({_K.PROVINCE_EDU, _K.PROVINCE_HR}),
+    Role.CITY_ADMIN: frozenset({_K.CITY_EDU, _K.CITY_HR}),
+    Role.SCHOOL_COORDINATOR: frozenset({_K.SCHOOL}),
+    Role.BASE_ADMIN: frozenset({_K.SCHOOL, _K.ENTERPRISE, _K.MINISTRY_UNIT, _K.OTHER}),
+    Role.EXPERT_REVIEWER: None,
+    Role.CORE_TEACHER: None,
+    Role.TRAINEE: None,
+}
+
+
+def active_assignments(user: Any) -> list[RoleAssignment]:
+    """The user's live role assignments, fetched once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_scope_assignments", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user, is_active=True, org__is_active=True)
+            .select_related("org")
+            .order_by("pk")
+        )
+        user._scope_assignments = cached
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the cached assignments after they change."""
+    user.__dict__.pop("_scope_assignments", None)
+
+
+def roles(user: Any) -> set[str]:
+    return {a.role for a in active_assignments(user)}
+
+
+def action_paths(user: Any, action: str) -> list[str]:
+    paths = sorted({a.org.path for a in active_assignments(user) if action in ROLE_ACTIONS[a.role]})
+    # A path under another one adds nothing to the filter.
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def has_any(user: Any, action: str) -> bool:
+    """Whether the user may do `action` somewhere (navigation, buttons)."""
+    return bool(action_paths(user, action))
+
+
+def orgs_q(user: Any, action: str, *, via: str | None = "org") -> Q:
+    """Filter for rows whose organisation lies under an org where `user` may do `action`.
+
+    `via` is the lookup from the row to its organisation; ``None`` filters organisations.
+    """
+    paths = action_paths(user, action)
+    if not paths:
+        return Q(pk__in=[])
+    field = f"{via}__path__startswith" if via else "path__startswith"
+    return reduce(operator.or_, (Q(**{field: p}) for p in paths))
+
+
+def allows(user: Any, action: str, org: Organisation | None) -> bool:
+    if org is None:
+        return False
+    return any(org.path.startswith(p) for p in action_paths(user, action))
+
+
+def require(user: Any, action: str, org: Organisation | None) -> None:
+    if not allows(user, action, org):
+        raise NotPermitted()
+
+
+def get_in_scope(
+    user: Any, action: str, qs: QuerySet[M], *, via: str | None = "org", **lookup: Any
+) -> M:
+    """Fetch and authorise in one step; missing and out-of-scope look the same (404)."""
+    try:
+        return qs.filter(orgs_q(user, action, via=via)).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def people_q(user: Any, action: str, *, via: str | None = None) -> Q:
+    """Filter for people: those of orgs in scope, plus the user's own record for self actions."""
+    prefix = f"{via}__" if via else ""
+    q = orgs_q(user, action, via=f"{prefix}org")
+    person_id = getattr(user, "person_id", None)
+    if action in SELF_ACTIONS and person_id:
+        q |= Q(**{f"{prefix}pk": person_id})
+    return q
+
+
+def allows_person(user: Any, action: str, person: Person) -> bool:
+    if action in SELF_ACTIONS and person.pk and person.pk == getattr(user, "person_id", None):
+        return True
+    return allows(user, action, person.org)
+
+
+def require_person(user: Any, action: str, person: Person) -> None:
+    if not allows_person(user, action, person):
+        raise NotPermitted()
+
+
+def get_person_in_scope(user: Any, action: str, qs: QuerySet[Person], **lookup: Any) -> Person:
+    try:
+        return qs.filter(people_q(user, action)).get(**lookup)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def grantable_roles(user: Any, org: Organisation) -> list[str]:
+    """Roles the user may assign at `org`: from a role held over `org`, fit for the org's kind."""
+    allowed: set[str] = set()
+    for a in active_assignments(user):
+        if "role.assign" in ROLE_ACTIONS[a.role] and org.path.startswith(a.org.path):
+            allowed |= GRANTABLE.get(a.role, frozenset())
+    return [
+        r
+        for r in Role.values
+        if r in allowed and (ROLE_ORG_KINDS[r] is None or org.kind in ROLE_ORG_KINDS[r])
+    ]

@@ -1,0 +1,17 @@
+"""Small text helpers shared by the apps."""
+
+import re
+
+from pypinyin import lazy_pinyin
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(value: object) -> str:
+    """Names keep their full-width brackets; only surrounding and inner runs of spaces go."""
+    return _SPACES.sub("", str(value or "")).strip()
+
+
+def pinyin_key(text: str) -> str:
+    """A sort key for Chinese text on every database (SQLite has no Chinese collation)."""
+    return " ".join(lazy_pinyin(text)).lower()[:300]

@@ -1,0 +1,53 @@
+"""Dashboard per role and the shared error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from shipei.accounts import selectors as people
+from shipei.orgs import selectors as orgs
+
+from . import scope
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "roles": sorted({a.get_role_display() for a in scope.active_assignments(user)}),
+        "can_orgs": scope.has_any(user, "org.view"),
+        "can_people": scope.has_any(user, "person.view"),
+        "person": user.person,
+    }
+    if context["can_orgs"]:
+        context["org_stats"] = orgs.org_stats(user=user)
+    if context["can_people"]:
+        context["people_stats"] = people.person_stats(user=user)
+    return render(request, "core/dashboard.html", context)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = getattr(exception, "message", None)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,133 @@
+"""Regions and organisations over the API: the same selectors and services as the pages."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from shipei.core import scope
+
+from . import selectors, services
+from .models import Designation, Organisation, Region
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "short_name", "level", "parent", "aliases"]
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """GB/T 2260 provinces and prefectures (660000: 新疆生产建设兵团)."""
+
+    serializer_class = RegionSerializer
+    filterset_fields = ["level", "parent"]
+    search_fields = ["name", "short_name"]
+    lookup_field = "code"
+
+    def get_queryset(self) -> Any:
+        return selectors.region_list()
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Designation
+        fields = ["kind", "year_from", "year_to", "note"]
+
+
+class OrgOutput(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    designations = DesignationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "parent",
+            "region",
+            "school_kind",
+            "school_code",
+            "credit_code",
+            "is_active",
+            "aliases",
+            "designations",
+            "depth",
+        ]
+
+
+class OrgInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    school_kind = serializers.ChoiceField(
+        choices=Organisation.SchoolKind.choices, required=False, allow_blank=True
+    )
+    school_code = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, allow_null=True
+    )
+    credit_code = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, allow_null=True
+    )
+
+
+class OrgUpdate(OrgInput):
+    name = serializers.CharField(max_length=100, required=False)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+
+
+class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Organisations in the caller's scope; create under a parent in scope; update in scope."""
+
+    serializer_class = OrgOutput
+    filterset_fields = ["kind", "school_kind", "region", "parent", "is_active"]
+    search_fields = ["name", "aliases__name", "school_code"]
+
+    def get_queryset(self) -> Any:
+        return (
+            selectors.org_list(user=self.request.user).prefetch_related("aliases").order_by("path")
+        )
+
+    def get_object(self) -> Organisation:
+        return scope.get_in_scope(
+            self.request.user, "org.view", Organisation.objects, via=None, pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(request=OrgInput, responses={201: OrgOutput})
+    def create(self, request: Request) -> Response:
+        data = OrgInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        parent = fields.pop("parent")
+        if not scope.allows(request.user, "org.view", parent):
+            raise serializers.ValidationError(
+                {"parent": ["未找到该上级单位，或不在您的管理范围内。"]}
+            )
+        org = services.org_create(actor=request.user, parent=parent, **fields)
+        return Response(OrgOutput(org).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OrgUpdate, responses={200: OrgOutput})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        org = self.get_object()
+        data = OrgUpdate(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        parent = fields.pop("parent", None)
+        if fields:
+            services.org_update(actor=request.user, org=org, **fields)
+        if parent is not None and parent.pk != org.parent_id:
+            if not scope.allows(request.user, "org.view", parent):
+                raise serializers.ValidationError(
+                    {"parent": ["未找到该上级单位，或不在您的管理范围内。"]}
+                )
+            org = services.org_move(actor=request.user, org=org, new_parent=parent)
+        elif not fields:
+            scope.require(request.user, "org.change", org)
+        return Response(OrgOutput(Organisation.objects.get(pk=org.pk)).data)

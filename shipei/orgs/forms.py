@@ -1,0 +1,89 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shipei.core.forms import FilterForm
+
+from .models import Designation, Organisation, Region
+
+
+class OrgFilterForm(FilterForm):
+    q = forms.CharField(
+        label=_("关键词"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("名称、别名、标识码或拼音")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"), required=False, choices=[("", _("全部")), *list(Organisation.Kind.choices)]
+    )
+    school_kind = forms.ChoiceField(
+        label=_("办学层次"),
+        required=False,
+        choices=[("", _("全部")), *list(Organisation.SchoolKind.choices)],
+    )
+    region = forms.ModelChoiceField(
+        label=_("地区"),
+        required=False,
+        empty_label=_("全部"),
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
+    )
+    designation = forms.ChoiceField(
+        label=_("基地类型"),
+        required=False,
+        choices=[("", _("全部")), *list(Designation.Kind.choices)],
+    )
+    active = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部")), ("1", _("启用")), ("0", _("停用"))],
+    )
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
+
+
+class OrgForm(forms.ModelForm):
+    region = RegionChoiceField(
+        label=_("所在地区"), required=False, queryset=Region.objects.select_related("parent")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "parent", "region", "school_kind", "school_code", "credit_code"]
+        help_texts = {
+            "school_code": _("10位数字；教育部门所属学校必填，技工院校可不填。"),
+            "credit_code": _("18位，企业必填。"),
+        }
+
+    def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            parents if parents is not None else Organisation.objects.none()
+        )
+        self.fields["parent"].required = True
+        self.fields["kind"].choices = [
+            c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.MINISTRY
+        ]
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(label=_("别名"), max_length=100)
+
+
+class DesignationForm(forms.ModelForm):
+    class Meta:
+        model = Designation
+        fields = ["kind", "year_from", "year_to", "note"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx 或 .xls）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls")):
+            raise forms.ValidationError(_("请上传 .xlsx 或 .xls 格式的 Excel 文件。"))
+        return upload

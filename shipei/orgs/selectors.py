@@ -1,0 +1,88 @@
+"""Reads of organisations and regions, always starting from the scope filter."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from shipei.core import scope
+from shipei.core.text import clean_name
+
+from .models import Designation, Organisation, OrganisationAlias, Region
+
+
+def org_list(
+    *, user: Any, action: str = "org.view", filters: dict[str, Any] | None = None
+) -> QuerySet[Organisation]:
+    qs = (
+        Organisation.objects.filter(scope.orgs_q(user, action, via=None))
+        .select_related("region", "parent")
+        .prefetch_related("designations")
+    )
+    f = filters or {}
+    if f.get("q"):
+        term = clean_name(f["q"])
+        qs = qs.filter(
+            Q(name__contains=term)
+            | Q(aliases__name__contains=term)
+            | Q(school_code=term)
+            | Q(credit_code=term.upper())
+            | Q(name_pinyin__contains=term.lower())
+        ).distinct()
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("school_kind"):
+        qs = qs.filter(school_kind=f["school_kind"])
+    if f.get("region"):
+        region = f["region"]
+        qs = qs.filter(Q(region=region) | Q(region__parent=region))
+    if f.get("designation"):
+        qs = qs.filter(designations__kind=f["designation"]).distinct()
+    if f.get("active") in ("1", "0"):
+        qs = qs.filter(is_active=f["active"] == "1")
+    if f.get("under"):
+        qs = qs.filter(path__startswith=f["under"].path)
+    return qs
+
+
+def org_stats(*, user: Any) -> dict[str, int]:
+    qs = Organisation.objects.filter(scope.orgs_q(user, "org.view", via=None), is_active=True)
+    return qs.aggregate(
+        total=Count("pk"),
+        schools=Count("pk", filter=Q(kind=Organisation.Kind.SCHOOL)),
+        bases=Count("pk", filter=Q(designations__isnull=False), distinct=True),
+    )
+
+
+def org_parent_choices(*, user: Any) -> QuerySet[Organisation]:
+    """Where the user may create organisations: any active non-leaf kind in scope."""
+    return Organisation.objects.filter(
+        scope.orgs_q(user, "org.create", via=None), is_active=True
+    ).exclude(kind=Organisation.Kind.ENTERPRISE)
+
+
+def org_match(name: str, *, within: QuerySet[Organisation] | None = None) -> Organisation | None:
+    """Find an organisation by official name or alias (notices spell some names two ways)."""
+    name = clean_name(name)
+    qs = within if within is not None else Organisation.objects.all()
+    found = qs.filter(name=name).first()
+    if found is None:
+        alias = OrganisationAlias.objects.filter(name=name, organisation__in=qs).first()
+        found = alias.organisation if alias else None
+    return found
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.select_related("parent")
+
+
+def region_index() -> dict[str, Region]:
+    """Every full name, short name and alias of a region, for imports."""
+    index: dict[str, Region] = {}
+    for region in Region.objects.select_related("parent"):
+        for key in {region.name, *region.aliases}:
+            index.setdefault(key, region)
+    return index
+
+
+def designation_kinds() -> list[tuple[str, str]]:
+    return list(Designation.Kind.choices)

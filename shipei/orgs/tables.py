@@ -1,0 +1,45 @@
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class OrgTable(tables.Table):
+    name = tables.Column(verbose_name=_("名称"), linkify=True, order_by=("name_pinyin",))
+    kind = tables.Column(verbose_name=_("类型"))
+    school_kind = tables.Column(verbose_name=_("办学层次"), empty_values=(), default="--")
+    school_code = tables.Column(verbose_name=_("学校标识码"), default="--")
+    region = tables.Column(verbose_name=_("地区"), default="--", order_by=("region__code",))
+    parent = tables.Column(verbose_name=_("上级单位"), default="--", orderable=False)
+    designations = tables.Column(verbose_name=_("基地认定"), empty_values=(), orderable=False)
+    is_active = tables.Column(verbose_name=_("状态"))
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "name",
+            "kind",
+            "school_kind",
+            "school_code",
+            "region",
+            "parent",
+            "designations",
+            "is_active",
+        )
+        order_by = ("path",)
+        empty_text = _("可调整查询条件，或新建机构。")
+
+    def render_school_kind(self, record: Organisation) -> str:
+        return record.get_school_kind_display() or "--"
+
+    def render_designations(self, record: Organisation) -> str:
+        items = list(record.designations.all())
+        if not items:
+            return "--"
+        return format_html_join(format_html("<br>"), "{}", ((d,) for d in items))
+
+    def render_is_active(self, value: bool) -> str:
+        if value:
+            return format_html('<span class="badge sp-badge-ok">{}</span>', _("启用"))
+        return format_html('<span class="badge sp-badge-off">{}</span>', _("停用"))

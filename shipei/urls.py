@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from shipei.accounts import api as accounts_api
+from shipei.accounts import views as accounts_views
+from shipei.core import views as core_views
+from shipei.orgs import api as orgs_api
+
+router = DefaultRouter()
+router.register("regions", orgs_api.RegionViewSet, basename="region")
+router.register("orgs", orgs_api.OrgViewSet, basename="org")
+router.register("people", accounts_api.PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", accounts_views.login_view, name="login"),
+    path("logout/", accounts_views.logout_view, name="logout"),
+    path("password/", accounts_views.password_change, name="password_change"),
+    path("activate/", accounts_views.activate, name="activate"),
+    path("orgs/", include("shipei.orgs.urls")),
+    path("people/", include("shipei.accounts.urls")),
+    path("audit/", include("shipei.audit.urls")),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
+    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "shipei.core.views.error_400"
+handler403 = "shipei.core.views.error_403"
+handler404 = "shipei.core.views.error_404"
+handler500 = "shipei.core.views.error_500"
