@@ -1,0 +1,127 @@
+"""The published API description: valid OpenAPI 3, offline docs, and no 5xx under fuzzing."""
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+
+from shipei.accounts.tests.factories import PersonFactory
+
+
+def test_schema_is_valid_openapi_3(client: Client, db: Any) -> None:
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["openapi"].startswith("3.")
+    validate_schema(spec)
+    assert {
+        "/api/v1/regions/",
+        "/api/v1/orgs/",
+        "/api/v1/orgs/{id}/",
+        "/api/v1/people/",
+        "/api/v1/people/{id}/",
+        "/api/v1/people/{id}/reveal/",
+        "/api/v1/me/",
+        "/api/v1/auth/token/",
+    } <= set(spec["paths"])
+
+
+def test_docs_page_loads_its_scripts_and_styles_from_local_static_files_only(
+    client: Client, db: Any
+) -> None:
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    urls = re.findall(r"<(?:script|link)\b[^>]*?\b(?:src|href)=[\"']([^\"']+)[\"']", html)
+    assert urls, "the Swagger UI page should load its scripts and styles"
+    assert all(url.startswith("/static/") for url in urls), urls
+    assert not re.search(r"https?://", " ".join(urls))
+
+
+# A handful of examples per operation, mode and path keeps the run well under a minute.
+EXAMPLES = int(os.environ.get("SHIPEI_FUZZ_EXAMPLES", "15"))
+
+
+def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], **fixed: Any) -> str:
+    """Run one operation; return the failure report, or "" when every response was below 500."""
+    strategy = operation.as_strategy(mode, headers=headers, **fixed)
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+    try:
+        run()
+    except Unsatisfiable:
+        return ""  # nothing in this operation can be made invalid (e.g. GET /me/ in negative mode)
+    except Exception as exc:  # a FailureGroup with the reproducing request
+        return f"{operation.label} ({mode}): {exc}"
+    return ""
+
+
+@pytest.fixture
+def in_test_transaction() -> Iterator[None]:
+    """Serve in-process requests inside the test's transaction, as django.test.Client does.
+
+    A WSGI request normally ends by closing the connection when it is not in autocommit mode,
+    which on PostgreSQL would throw away the test's transaction and its fixtures.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("in_test_transaction")
+def test_fuzzing_the_api_as_a_national_admin_finds_no_server_errors(
+    national_admin: Any, tree: dict[str, Any]
+) -> None:
+    token = Token.objects.create(user=national_admin.user)
+    headers = {"Authorization": f"Token {token.key}"}
+    person = PersonFactory(org=tree["hz_school"])
+    # Random ids mostly hit 404; the same operations also run against rows that exist.
+    existing = {
+        "/api/v1/orgs/{id}/": {"id": tree["hz_school"].pk},
+        "/api/v1/people/{id}/": {"id": person.pk},
+        "/api/v1/people/{id}/reveal/": {"id": person.pk},
+        "/api/v1/regions/{code}/": {"code": "330000"},
+    }
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 12
+
+    failures = []
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            failures.append(_fuzz(operation, mode, headers))
+            if operation.path in existing:
+                path = existing[operation.path]
+                failures.append(_fuzz(operation, mode, headers, path_parameters=path))
+
+    assert [f for f in failures if f] == []
