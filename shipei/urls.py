@@ -17,6 +17,7 @@ router.register("people", accounts_api.PersonViewSet, basename="person")
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("imports/report/<str:token>/", core_views.import_report, name="import_report"),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),
     path("password/", accounts_views.password_change, name="password_change"),

@@ -387,3 +387,58 @@ def login_inactive_reason(login: str, password: str) -> str | None:
     if user is not None and not user.is_active and user.check_password(password):
         return _("该账号已停用，请联系所在单位的管理员。")
     return None
+
+
+@transaction.atomic
+def person_import(*, actor: Any, rows: list[Any], filename: str = "") -> dict[str, int]:
+    """Write rows checked by accounts.imports.parse_people, all or nothing; no accounts are made."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    new_people: list[Person] = []
+    new_profiles: list[tuple[Person, dict[str, Any]]] = []
+    for row in rows:
+        scope.require(actor, "person.import", row.org)
+        person = row.existing
+        if person is None:
+            person = Person(org=row.org, name=row.name, gender=row.gender, email=row.email)
+            person.name_pinyin = pinyin_key(row.name)
+            person.set_id_number(row.id_number)
+            person.set_mobile(row.mobile)
+            new_people.append(person)
+            new_profiles.append((person, row.teacher))
+            continue
+        changed = _apply_import_row(person, row)
+        counts["updated" if changed else "unchanged"] += 1
+    try:
+        with transaction.atomic():
+            Person.objects.bulk_create(new_people, batch_size=1000)
+    except IntegrityError:  # someone registered one of these people meanwhile
+        raise PersonDuplicate(masked=_("（本批次中的某人）")) from None
+    TeacherProfile.objects.bulk_create(
+        [TeacherProfile(person=p, **t) for p, t in new_profiles], batch_size=1000
+    )
+    counts["created"] = len(new_people)
+    record(actor, "person.imported", None, filename=filename[:100], **counts)
+    return counts
+
+
+def _apply_import_row(person: Person, row: Any) -> bool:
+    """Bring a registered person in line with an import row; True if anything changed."""
+    changed = []
+    for attr in ("name", "gender", "email"):
+        if getattr(person, attr) != getattr(row, attr) and (attr != "email" or row.email):
+            setattr(person, attr, getattr(row, attr))
+            changed.append(attr)
+    if person.org_id != row.org.pk:
+        person.org = row.org
+        changed.append("org")
+    if row.mobile and person._mobile() != row.mobile:
+        person.set_mobile(row.mobile)
+        changed.append("mobile")
+    profile = getattr(person, "teacher_profile", None)
+    if profile is None or any(getattr(profile, k) != v for k, v in row.teacher.items()):
+        changed.append("teacher")
+    if changed:
+        person.name_pinyin = pinyin_key(person.name)
+        person.save()
+        _save_teacher(person, row.teacher)
+    return bool(changed)

@@ -21,10 +21,11 @@ from django_tables2 import RequestConfig
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, scope
 from shipei.core.errors import DomainError, NotPermitted
-from shipei.core.views_util import apply_errors, client_ip, per_page
+from shipei.core.forms import ImportForm
+from shipei.core.views_util import apply_errors, client_ip, handle_import, per_page
 from shipei.orgs.models import Organisation
 
-from . import exports, selectors, services
+from . import exports, imports, selectors, services
 from .forms import (
     ActivationForm,
     LoginForm,
@@ -474,3 +475,35 @@ def person_export(request: HttpRequest) -> HttpResponse:
     content = exports.person_export(actor=user, people=qs, full=full, ip=client_ip(request))
     suffix = "（完整）" if full else ""
     return excel.xlsx_response(content, f"人员名单{suffix}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@require_GET
+@login_required
+def person_import_template(request: HttpRequest) -> HttpResponse:
+    return excel.xlsx_response(imports.people_template(), "教师名单导入模板.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_import(request: HttpRequest) -> HttpResponse:
+    if not scope.has_any(request.user, "person.import"):
+        raise NotPermitted()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "breadcrumbs": [(_("人员管理"), reverse("accounts:person_list")), (_("导入教师"), None)],
+    }
+    if request.method == "POST" and form.is_valid():
+        outcome = handle_import(
+            request,
+            form,
+            parse=imports.parse_people,
+            apply=services.person_import,
+            done_message=_(
+                "导入完成：新增 %(created)d 人，更新 %(updated)d 人，未变化 %(unchanged)d 人。"
+            ),
+        )
+        if outcome is None:
+            return redirect("accounts:person_list")
+        context.update(outcome)
+    return render(request, "accounts/person_import.html", context)

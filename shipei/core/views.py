@@ -1,14 +1,14 @@
 """Dashboard per role and the shared error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shipei.accounts import selectors as people
 from shipei.orgs import selectors as orgs
 
-from . import scope
+from . import excel, scope
 
 
 @require_GET
@@ -26,6 +26,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if context["can_people"]:
         context["people_stats"] = people.person_stats(user=user)
     return render(request, "core/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def import_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The error copy of an import, for the user who uploaded it only."""
+    content = excel.open_report(request.user.pk, token)
+    if content is None:
+        raise Http404
+    return excel.xlsx_response(content, "导入错误明细.xlsx")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

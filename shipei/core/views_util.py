@@ -1,6 +1,10 @@
 """Small helpers for thin views."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -28,3 +32,33 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError | DomainError) -> No
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def handle_import(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    parse: Callable[..., tuple[Any, list[Any], list[Any]]],
+    apply: Callable[..., dict[str, int]],
+    done_message: str,
+) -> dict[str, Any] | None:
+    """The shared flow of every Excel import page: parse and check all rows; on any problem
+    keep an error copy for download and store nothing; else apply in one service call.
+
+    Returns the template context for problems, or None once the rows are stored (the caller
+    redirects). A file that cannot be read at all becomes a form error.
+    """
+    from . import excel
+
+    upload = form.cleaned_data["file"]
+    try:
+        sheet, rows, problems = parse(user=request.user, upload=upload)
+    except excel.ExcelFormatError as exc:
+        form.add_error("file", exc.message)
+        return {}
+    if problems:
+        report = excel.save_report(request.user.pk, excel.error_copy(sheet, problems))
+        return {"problems": problems, "report": report}
+    counts = apply(actor=request.user, rows=rows, filename=upload.name)
+    messages.success(request, done_message % counts)
+    return None

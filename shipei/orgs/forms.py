@@ -77,13 +77,3 @@ class DesignationForm(forms.ModelForm):
     class Meta:
         model = Designation
         fields = ["kind", "year_from", "year_to", "note"]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx 或 .xls）"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xls")):
-            raise forms.ValidationError(_("请上传 .xlsx 或 .xls 格式的 Excel 文件。"))
-        return upload

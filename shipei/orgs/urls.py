@@ -9,7 +9,6 @@ urlpatterns = [
     path("export/", views.org_export, name="export"),
     path("import/", views.org_import, name="import"),
     path("import/template/", views.org_import_template, name="import_template"),
-    path("import/report/<str:token>/", views.import_report, name="import_report"),
     path("regions/", views.region_list, name="regions"),
     path("<int:pk>/", views.org_detail, name="detail"),
     path("<int:pk>/edit/", views.org_edit, name="edit"),

@@ -15,10 +15,11 @@ from django_tables2 import RequestConfig
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, scope
 from shipei.core.errors import DomainError, NotPermitted
-from shipei.core.views_util import apply_errors, per_page
+from shipei.core.forms import ImportForm
+from shipei.core.views_util import apply_errors, handle_import, per_page
 
 from . import imports, selectors, services
-from .forms import AliasForm, DesignationForm, ImportForm, OrgFilterForm, OrgForm
+from .forms import AliasForm, DesignationForm, OrgFilterForm, OrgForm
 from .models import Designation, Organisation, OrganisationAlias
 from .tables import OrgTable
 
@@ -298,40 +299,19 @@ def org_import(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [(_("机构管理"), reverse("orgs:list")), (_("导入学校"), None)],
     }
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            sheet, rows, problems = imports.parse_schools(user=request.user, upload=upload)
-        except excel.ExcelFormatError as exc:
-            form.add_error("file", exc.message)
-        else:
-            if problems:
-                context["problems"] = problems
-                context["report"] = excel.save_report(
-                    request.user.pk, excel.error_copy(sheet, problems)
-                )
-            else:
-                counts = services.org_import_schools(
-                    actor=request.user, rows=rows, filename=upload.name
-                )
-                messages.success(
-                    request,
-                    _(
-                        "导入完成：新增 %(created)d 所，更新 %(updated)d 所，"
-                        "未变化 %(unchanged)d 所。"
-                    )
-                    % counts,
-                )
-                return redirect("orgs:list")
+        outcome = handle_import(
+            request,
+            form,
+            parse=imports.parse_schools,
+            apply=services.org_import_schools,
+            done_message=_(
+                "导入完成：新增 %(created)d 所，更新 %(updated)d 所，未变化 %(unchanged)d 所。"
+            ),
+        )
+        if outcome is None:
+            return redirect("orgs:list")
+        context.update(outcome)
     return render(request, "orgs/import.html", context)
-
-
-@require_GET
-@login_required
-def import_report(request: HttpRequest, token: str) -> HttpResponse:
-    content = excel.open_report(request.user.pk, token)
-    if content is None:
-        raise Http404
-    return excel.xlsx_response(content, "导入错误明细.xlsx")
 
 
 @require_GET

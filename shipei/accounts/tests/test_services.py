@@ -21,8 +21,12 @@ from shipei.core.errors import NotPermitted
 
 
 def _create(actor, org, **extra):
-    fields = {"name": "王小明", "id_number": make_id_number(), "mobile": "13912345678",
-              "teacher": {"title": "intermediate", "teaching_major": "数控技术", "years_teaching": 6}}
+    fields = {
+        "name": "王小明",
+        "id_number": make_id_number(),
+        "mobile": "13912345678",
+        "teacher": {"title": "intermediate", "teaching_major": "数控技术", "years_teaching": 6},
+    }
     fields.update(extra)
     return services.person_create(actor=actor.user, org=org, **fields)
 
@@ -31,7 +35,9 @@ def test_person_is_stored_encrypted_with_masked_display(school_coordinator, tree
     number = make_id_number()
     person = _create(school_coordinator, tree["hz_school"], id_number=number)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_number_cipher, mobile_cipher FROM accounts_person WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT id_number_cipher, mobile_cipher FROM accounts_person WHERE id = %s", [person.pk]
+        )
         stored = " ".join(cursor.fetchone())
     assert number not in stored and "13912345678" not in stored
     assert person.id_number_masked == number[:6] + "********" + number[-4:]
@@ -59,7 +65,9 @@ def test_mobile_of_another_person_is_refused(school_coordinator, tree):
 
 def test_all_field_problems_are_reported_together(school_coordinator, tree):
     with pytest.raises(ValidationError) as exc:
-        _create(school_coordinator, tree["hz_school"], id_number="330106199002300011", mobile="12345")
+        _create(
+            school_coordinator, tree["hz_school"], id_number="330106199002300011", mobile="12345"
+        )
     assert set(exc.value.message_dict) >= {"id_number", "mobile"}
 
 
@@ -78,7 +86,10 @@ def test_coordinator_cannot_register_people_at_another_school(school_coordinator
 def test_reveal_returns_full_value_and_is_audited(zhejiang_admin, tree):
     number = make_id_number()
     person = PersonFactory(org=tree["hz_school"], id_number=number)
-    assert services.person_reveal(actor=zhejiang_admin.user, person=person, field="id_number") == number
+    assert (
+        services.person_reveal(actor=zhejiang_admin.user, person=person, field="id_number")
+        == number
+    )
     entry = AuditEntry.objects.get(action="person.revealed")
     assert entry.actor == zhejiang_admin.user and entry.data == {"field": "id_number"}
     assert number not in str(entry.data) + entry.target_repr
@@ -93,7 +104,9 @@ def test_base_admin_may_not_reveal(base_admin, tree):
 
 def test_update_keeps_values_not_given_and_records_changed_fields(school_coordinator, tree):
     person = _create(school_coordinator, tree["hz_school"])
-    services.person_update(actor=school_coordinator.user, person=person, name="王晓明", mobile="13912345678")
+    services.person_update(
+        actor=school_coordinator.user, person=person, name="王晓明", mobile="13912345678"
+    )
     person.refresh_from_db()
     assert person.name == "王晓明" and person.mobile_masked == "139****5678"
     assert AuditEntry.objects.get(action="person.updated").data == {"fields": ["name"]}
@@ -110,10 +123,16 @@ def test_account_open_gives_a_one_time_password_that_must_be_changed(school_coor
 
 def test_new_password_must_follow_the_rules_in_chinese(trainee):
     with pytest.raises(ValidationError, match="字母和数字"):
-        services.account_set_password(user=trainee.user, old_password="Secret123", new_password="abcdefghij")
+        services.account_set_password(
+            user=trainee.user, old_password="Secret123", new_password="abcdefghij"
+        )
     with pytest.raises(ValidationError, match="原密码不正确"):
-        services.account_set_password(user=trainee.user, old_password="wrong", new_password="Better2026x")
-    services.account_set_password(user=trainee.user, old_password="Secret123", new_password="Better2026x")
+        services.account_set_password(
+            user=trainee.user, old_password="wrong", new_password="Better2026x"
+        )
+    services.account_set_password(
+        user=trainee.user, old_password="Secret123", new_password="Better2026x"
+    )
     assert trainee.user.check_password("Better2026x") and not trainee.user.must_change_password
 
 
@@ -121,8 +140,9 @@ def test_activation_by_sms_code_opens_an_account_with_the_trainee_role(
     tree, sms_outbox, django_capture_on_commit_callbacks
 ):
     number = make_id_number()
-    person = PersonFactory(org=tree["hz_school"], id_number=number, mobile="13955550001",
-                           teacher={"title": "junior"})
+    person = PersonFactory(
+        org=tree["hz_school"], id_number=number, mobile="13955550001", teacher={"title": "junior"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.activation_send(id_number=number.lower())
     mobile, message = sms_outbox[-1]
@@ -130,7 +150,9 @@ def test_activation_by_sms_code_opens_an_account_with_the_trainee_role(
     code = re.search(r"\d{6}", message).group()
     user = services.activation_confirm(id_number=number, code=code, new_password="MyPass2026")
     assert user.person == person and user.check_password("MyPass2026")
-    assert RoleAssignment.objects.filter(user=user, role=Role.TRAINEE, org=tree["hz_school"]).exists()
+    assert RoleAssignment.objects.filter(
+        user=user, role=Role.TRAINEE, org=tree["hz_school"]
+    ).exists()
     with pytest.raises(ActivationUnavailable):
         services.activation_send(id_number=number)  # an account exists now
 
@@ -174,12 +196,18 @@ def test_activation_needs_a_recorded_mobile(tree):
 def test_role_assignment_follows_the_grant_rules_and_is_audited(city_admin, tree):
     person = PersonFactory(org=tree["hz_school"])
     user, _ = services.account_open(actor=city_admin.user, person=person)
-    services.role_assign(actor=city_admin.user, user=user, role=Role.SCHOOL_COORDINATOR, org=tree["hz_school"])
+    services.role_assign(
+        actor=city_admin.user, user=user, role=Role.SCHOOL_COORDINATOR, org=tree["hz_school"]
+    )
     assert AuditEntry.objects.filter(action="role.assigned").count() == 1
     with pytest.raises(RoleNotGrantable, match="省级管理员"):
-        services.role_assign(actor=city_admin.user, user=user, role=Role.PROVINCIAL_ADMIN, org=tree["hz_school"])
+        services.role_assign(
+            actor=city_admin.user, user=user, role=Role.PROVINCIAL_ADMIN, org=tree["hz_school"]
+        )
     with pytest.raises(NotPermitted):
-        services.role_assign(actor=city_admin.user, user=user, role=Role.TRAINEE, org=tree["nj_school"])
+        services.role_assign(
+            actor=city_admin.user, user=user, role=Role.TRAINEE, org=tree["nj_school"]
+        )
     assignment = RoleAssignment.objects.get(user=user)
     services.role_revoke(actor=city_admin.user, assignment=assignment)
     assignment.refresh_from_db()

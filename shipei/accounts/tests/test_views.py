@@ -10,6 +10,7 @@ from shipei.accounts.models import Person
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 
+
 def login(client, username, password="Secret123"):
     return client.post("/login/", {"username": username, "password": password})
 
@@ -41,7 +42,9 @@ def test_wrong_password_says_so_in_chinese(client, argon_trainee):
     assert response.status_code == 200
     assert "身份证号/手机号或密码不正确" in response.content.decode()
     assert AuditEntry.objects.filter(action="auth.login_failed").exists()
-    assert argon_trainee.person._mobile() not in str(AuditEntry.objects.get(action="auth.login_failed").data)
+    assert argon_trainee.person._mobile() not in str(
+        AuditEntry.objects.get(action="auth.login_failed").data
+    )
 
 
 def test_five_failures_lock_the_account_whatever_identifier_is_typed(client, argon_trainee):
@@ -67,11 +70,14 @@ def test_one_time_password_forces_a_change_before_anything_else(client, school_c
     assert response.url == "/password/"
     assert client.get("/orgs/").url == "/password/"
     assert client.get("/api/v1/me/").status_code == 403
-    response = client.post("/password/", {"old_password": password, "new_password1": "short",
-                                          "new_password2": "short"})
+    response = client.post(
+        "/password/", {"old_password": password, "new_password1": "short", "new_password2": "short"}
+    )
     assert "至少需要8个字符" in response.content.decode()
-    client.post("/password/", {"old_password": password, "new_password1": "Mine2026ok",
-                               "new_password2": "Mine2026ok"})
+    client.post(
+        "/password/",
+        {"old_password": password, "new_password1": "Mine2026ok", "new_password2": "Mine2026ok"},
+    )
     assert client.get("/").status_code == 200
 
 
@@ -82,8 +88,10 @@ def test_sessions_end_after_inactivity():
 def test_post_without_csrf_token_is_refused_with_a_chinese_page(trainee):
     client = Client(enforce_csrf_checks=True)
     client.force_login(trainee.user)
-    response = client.post("/password/", {"old_password": "Secret123", "new_password1": "Abcdef123",
-                                          "new_password2": "Abcdef123"})
+    response = client.post(
+        "/password/",
+        {"old_password": "Secret123", "new_password1": "Abcdef123", "new_password2": "Abcdef123"},
+    )
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
     trainee.user.refresh_from_db()
@@ -118,8 +126,15 @@ def test_person_list_masks_and_filters_by_full_id_number(client, school_coordina
 
 def test_person_form_shows_errors_beside_fields_and_keeps_input(client, school_coordinator, tree):
     client.force_login(school_coordinator.user)
-    response = client.post("/people/new/", {"name": "张三", "id_number": "330106199001011230",
-                                            "mobile": "12345", "org": tree["hz_school"].pk})
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "张三",
+            "id_number": "330106199001011230",
+            "mobile": "12345",
+            "org": tree["hz_school"].pk,
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "校验位不正确" in page and "手机号应为" in page and 'value="张三"' in page
@@ -128,14 +143,17 @@ def test_person_form_shows_errors_beside_fields_and_keeps_input(client, school_c
 
 def test_forged_form_with_an_org_outside_scope_changes_nothing(client, school_coordinator, tree):
     client.force_login(school_coordinator.user)
-    response = client.post("/people/new/", {"name": "张三", "id_number": make_id_number(),
-                                            "org": tree["nj_school"].pk})
+    response = client.post(
+        "/people/new/", {"name": "张三", "id_number": make_id_number(), "org": tree["nj_school"].pk}
+    )
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
     assert not Person.objects.filter(name="张三").exists()
 
 
-def test_export_is_masked_unless_a_full_export_is_asked_for_and_audited(client, zhejiang_admin, tree):
+def test_export_is_masked_unless_a_full_export_is_asked_for_and_audited(
+    client, zhejiang_admin, tree
+):
     number = make_id_number()
     PersonFactory(org=tree["hz_school"], id_number=number, name="导出对象")
     client.force_login(zhejiang_admin.user)

@@ -56,6 +56,12 @@ def browser_type_launch_args(pytestconfig: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A browser set up the way the users' are: Chinese, in China's time zone."""
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -84,6 +90,25 @@ def serious_axe_violations(page: Page) -> list[str]:
 
 def has_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+TINY_TEXT_JS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.trim();
+    const el = walker.currentNode.parentElement;
+    if (!text || !el.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 12) found.push(`${el.tagName.toLowerCase()}.${el.className} "${text}" ${size}px`);
+  }
+  return found;
+}"""
+
+
+def tiny_text(page: Page) -> list[str]:
+    """Visible text set smaller than 12 px (UX.md: nothing under 12 px)."""
+    return page.evaluate(TINY_TEXT_JS)
 
 
 def id_number_ending_in_x() -> str:
@@ -377,6 +402,7 @@ def test_other_province_gets_the_chinese_not_found_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("未找到该页面或记录")
     expect(page.get_by_text("杭州市中策职业学校")).to_have_count(0)
     expect(page.get_by_role("link", name="返回工作台")).to_be_visible()
+    shot(page, "not-found")
     page.goto(f"{live_server.url}/orgs/")
     expect(page.get_by_text("南京市莫愁中等专业学校")).to_be_visible()
     expect(page.get_by_text("杭州市中策职业学校")).to_have_count(0)
@@ -433,11 +459,20 @@ def test_phone_pages_have_no_sideways_scroll_and_the_menu_opens(
         page.goto(f"{live_server.url}{path}")
         shot(page, f"{name}-{width}")
         assert not has_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
+        assert tiny_text(page) == [], path
+        # Large fonts on (WeChat, browser setting): the root font at 140 %.
+        page.add_style_tag(content="html { font-size: 140% !important; }")
+        shot(page, f"{name}-{width}-140")
+        assert not has_sideways_scroll(page), f"{path} scrolls sideways at {width} px, 140 %"
+
+    page.goto(f"{live_server.url}/")
 
     menu = page.locator("#sp-sidebar")
     expect(menu.get_by_role("link", name="机构管理")).to_be_hidden()
     page.get_by_role("button", name="打开菜单").click()
     expect(menu.get_by_role("link", name="机构管理")).to_be_visible()
+    expect(menu).to_have_class(re.compile(r"\bshow\b"))
+    expect(menu).not_to_have_class(re.compile(r"\bshowing\b"))
     shot(page, f"menu-{width}")
     menu.get_by_role("link", name="机构管理").click()
     expect(page).to_have_url(f"{live_server.url}/orgs/")
@@ -455,7 +490,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
     expect(page).to_have_url(f"{live_server.url}/")
     for path in ("/", "/orgs/"):
         page.goto(f"{live_server.url}{path}")
-        found[path] = serious_axe_violations(page)
+        found[path] = serious_axe_violations(page) + tiny_text(page)
 
     assert found == {"/login/": [], "/": [], "/orgs/": []}
 

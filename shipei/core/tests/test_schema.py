@@ -54,34 +54,6 @@ def test_docs_page_loads_its_scripts_and_styles_from_local_static_files_only(
     assert not re.search(r"https?://", " ".join(urls))
 
 
-# A handful of examples per operation, mode and path keeps the run well under a minute.
-EXAMPLES = int(os.environ.get("SHIPEI_FUZZ_EXAMPLES", "15"))
-
-
-def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], **fixed: Any) -> str:
-    """Run one operation; return the failure report, or "" when every response was below 500."""
-    strategy = operation.as_strategy(mode, headers=headers, **fixed)
-
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=strategy)
-    def run(case: Any) -> None:
-        case.call_and_validate(headers=headers, checks=[not_a_server_error])
-
-    try:
-        run()
-    except Unsatisfiable:
-        return ""  # nothing in this operation can be made invalid (e.g. GET /me/ in negative mode)
-    except Exception as exc:  # a FailureGroup with the reproducing request
-        return f"{operation.label} ({mode}): {exc}"
-    return ""
-
-
 @pytest.fixture
 def in_test_transaction() -> Iterator[None]:
     """Serve in-process requests inside the test's transaction, as django.test.Client does.
@@ -98,6 +70,46 @@ def in_test_transaction() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+# Examples per operation, generation mode and path; the whole run stays well under a minute.
+EXAMPLES = int(os.environ.get("SHIPEI_FUZZ_EXAMPLES", "25"))
+# Well-formed JSON that is not an object: generated rarely, so every body-taking operation gets them.
+ODD_BODIES = [None, [], [{}], "", "text", 0, True, {}]
+
+
+def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], **fixed: Any) -> str:
+    """Run generated cases against one operation; the failure report, or "" if none were 5xx."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(mode, headers=headers, **fixed))
+    def run(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+    try:
+        run()
+    except Unsatisfiable:
+        return ""  # nothing here can be made invalid (GET /me/ in negative mode)
+    except Exception as exc:  # a FailureGroup that names the request to reproduce it
+        return f"{operation.label} ({mode}, {fixed}): {exc}"
+    return ""
+
+
+def _odd_bodies(operation: Any, headers: dict[str, str], **fixed: Any) -> list[str]:
+    failures = []
+    for body in ODD_BODIES:
+        case = operation.Case(body=body, media_type="application/json", **fixed)
+        response = case.call(headers=headers)
+
+        if response.status_code >= 500:
+            failures.append(f"{operation.label} {fixed} body={body!r}: {response.status_code}")
+    return failures
+
+
 @pytest.mark.usefixtures("in_test_transaction")
 def test_fuzzing_the_api_as_a_national_admin_finds_no_server_errors(
     national_admin: Any, tree: dict[str, Any]
@@ -105,7 +117,7 @@ def test_fuzzing_the_api_as_a_national_admin_finds_no_server_errors(
     token = Token.objects.create(user=national_admin.user)
     headers = {"Authorization": f"Token {token.key}"}
     person = PersonFactory(org=tree["hz_school"])
-    # Random ids mostly hit 404; the same operations also run against rows that exist.
+    # Random ids mostly hit 404, so detail paths also run against rows that exist.
     existing = {
         "/api/v1/orgs/{id}/": {"id": tree["hz_school"].pk},
         "/api/v1/people/{id}/": {"id": person.pk},
@@ -114,14 +126,18 @@ def test_fuzzing_the_api_as_a_national_admin_finds_no_server_errors(
     }
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 12
+    assert len(operations) == 13
 
-    failures = []
+    failures: list[str] = []
     for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            failures.append(_fuzz(operation, mode, headers))
-            if operation.path in existing:
-                path = existing[operation.path]
-                failures.append(_fuzz(operation, mode, headers, path_parameters=path))
+        paths = [{}]
+        if operation.path in existing:
+            paths.append({"path_parameters": existing[operation.path]})
+        for fixed in paths:
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                failures.append(_fuzz(operation, mode, headers, **fixed))
+            needs_ids = "{" in operation.path and not fixed
+            if operation.method.upper() in ("POST", "PATCH") and not needs_ids:
+                failures.extend(_odd_bodies(operation, headers, **fixed))
 
     assert [f for f in failures if f] == []

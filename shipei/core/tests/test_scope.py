@@ -4,7 +4,9 @@ from shipei.orgs.models import Organisation
 
 
 def test_provincial_admin_reaches_its_whole_subtree_and_nothing_else(zhejiang_admin, tree):
-    visible = set(Organisation.objects.filter(scope.orgs_q(zhejiang_admin.user, "org.view", via=None)))
+    visible = set(
+        Organisation.objects.filter(scope.orgs_q(zhejiang_admin.user, "org.view", via=None))
+    )
     assert visible == {tree["zj"], tree["hz"], tree["hz_school"], tree["hz_base"]}
     assert scope.allows(zhejiang_admin.user, "org.change", tree["hz_school"])
     assert not scope.allows(zhejiang_admin.user, "org.view", tree["nj_school"])
@@ -12,7 +14,9 @@ def test_provincial_admin_reaches_its_whole_subtree_and_nothing_else(zhejiang_ad
 
 
 def test_school_coordinator_sees_only_its_school(school_coordinator, tree):
-    visible = set(Organisation.objects.filter(scope.orgs_q(school_coordinator.user, "org.view", via=None)))
+    visible = set(
+        Organisation.objects.filter(scope.orgs_q(school_coordinator.user, "org.view", via=None))
+    )
     assert visible == {tree["hz_school"]}
     assert not scope.has_any(school_coordinator.user, "org.create")
 

@@ -69,7 +69,9 @@ def test_lists_show_only_the_own_province(client, jiangsu_admin, tree, zj_person
     assert "浙江教师" not in client.get("/people/", {"org": tree["hz_school"].pk}).content.decode()
 
 
-def test_api_reads_and_writes_of_another_province_are_not_found(jiangsu_admin, tree, zj_person, snapshot):
+def test_api_reads_and_writes_of_another_province_are_not_found(
+    jiangsu_admin, tree, zj_person, snapshot
+):
     api = APIClient()
     api.force_authenticate(jiangsu_admin.user)
     before = snapshot()
@@ -77,8 +79,15 @@ def test_api_reads_and_writes_of_another_province_are_not_found(jiangsu_admin, t
     assert api.get(f"/api/v1/orgs/{school}/").status_code == 404
     assert api.patch(f"/api/v1/orgs/{school}/", {"name": "改名"}, format="json").status_code == 404
     assert api.get(f"/api/v1/people/{person}/").status_code == 404
-    assert api.patch(f"/api/v1/people/{person}/", {"name": "改名"}, format="json").status_code == 404
-    assert api.post(f"/api/v1/people/{person}/reveal/", {"field": "id_number"}, format="json").status_code == 404
+    assert (
+        api.patch(f"/api/v1/people/{person}/", {"name": "改名"}, format="json").status_code == 404
+    )
+    assert (
+        api.post(
+            f"/api/v1/people/{person}/reveal/", {"field": "id_number"}, format="json"
+        ).status_code
+        == 404
+    )
     names = [o["name"] for o in api.get("/api/v1/orgs/", {"per_page": 100}).json()["results"]]
     assert "南京市教育局" in names and not any("杭州" in n or "浙江" in n for n in names)
     people = api.get("/api/v1/people/", {"per_page": 100}).json()["results"]

@@ -31,7 +31,7 @@ GOOD = [
 
 
 def run(user, upload):
-    sheet, rows, problems = imports.parse_schools(user=user, upload=upload)
+    _sheet, rows, problems = imports.parse_schools(user=user, upload=upload)
     if problems:
         return problems, None
     return [], services.org_import_schools(actor=user, rows=rows)
@@ -59,17 +59,47 @@ def test_importing_the_same_file_twice_creates_nothing_new(zhejiang_admin, tree)
 @pytest.mark.parametrize(
     ("row", "column", "reason"),
     [
-        (["杭州市第三职业学校", "313301", "中职", "杭州", "杭州市教育局", ""], "学校标识码", "10位数字"),
-        (["杭州市第三职业学校", "", "中职", "杭州", "杭州市教育局", ""], "学校标识码", "须填写学校标识码"),
-        (["杭州市第三职业学校", "3133010003", "大学", "杭州", "杭州市教育局", ""], "办学层次", "不是可选的办学层次"),
-        (["杭州市第三职业学校", "3133010003", "中职", "火星", "杭州市教育局", ""], "所在地区", "未找到地区"),
-        (["杭州市第三职业学校", "3133010003", "中职", "杭州", "不存在的教育局", ""], "主管单位", "未找到主管单位"),
-        (["杭州市第三职业学校", "3133010003", "中职", "杭州", "南京市教育局", ""], "主管单位", "不在您的管理范围内"),
-        (["杭州市第三职业学校", "3133010901", "中职", "杭州", "杭州市教育局", ""], "学校标识码", "已登记为“杭州市中策职业学校”"),
+        (
+            ["杭州市第三职业学校", "313301", "中职", "杭州", "杭州市教育局", ""],
+            "学校标识码",
+            "10位数字",
+        ),
+        (
+            ["杭州市第三职业学校", "", "中职", "杭州", "杭州市教育局", ""],
+            "学校标识码",
+            "须填写学校标识码",
+        ),
+        (
+            ["杭州市第三职业学校", "3133010003", "大学", "杭州", "杭州市教育局", ""],
+            "办学层次",
+            "不是可选的办学层次",
+        ),
+        (
+            ["杭州市第三职业学校", "3133010003", "中职", "火星", "杭州市教育局", ""],
+            "所在地区",
+            "未找到地区",
+        ),
+        (
+            ["杭州市第三职业学校", "3133010003", "中职", "杭州", "不存在的教育局", ""],
+            "主管单位",
+            "未找到主管单位",
+        ),
+        (
+            ["杭州市第三职业学校", "3133010003", "中职", "杭州", "南京市教育局", ""],
+            "主管单位",
+            "不在您的管理范围内",
+        ),
+        (
+            ["杭州市第三职业学校", "3133010901", "中职", "杭州", "杭州市教育局", ""],
+            "学校标识码",
+            "已登记为“杭州市中策职业学校”",
+        ),
         (["职" * 101, "3133010003", "中职", "杭州", "杭州市教育局", ""], "学校名称", "名称过长"),
     ],
 )
-def test_one_bad_row_reports_row_column_reason_and_nothing_is_stored(zhejiang_admin, tree, row, column, reason):
+def test_one_bad_row_reports_row_column_reason_and_nothing_is_stored(
+    zhejiang_admin, tree, row, column, reason
+):
     before = Organisation.objects.count()
     problems, counts = run(zhejiang_admin.user, xlsx([*GOOD, row]))
     assert counts is None
@@ -85,7 +115,10 @@ def test_duplicate_rows_in_one_file_name_the_first_row(zhejiang_admin, tree):
 
 
 def test_school_code_typed_as_a_number_is_accepted(zhejiang_admin, tree):
-    problems, counts = run(zhejiang_admin.user, xlsx([["杭州市第四职业学校", 3133010004, "中职", "杭州", "杭州市教育局", ""]]))
+    problems, _counts = run(
+        zhejiang_admin.user,
+        xlsx([["杭州市第四职业学校", 3133010004, "中职", "杭州", "杭州市教育局", ""]]),
+    )
     assert problems == []
     assert Organisation.objects.get(name="杭州市第四职业学校").school_code == "3133010004"
 
@@ -97,10 +130,14 @@ def test_file_without_the_header_row_is_refused_as_a_whole(zhejiang_admin, tree)
 
 def test_a_file_that_is_not_excel_is_refused(zhejiang_admin, tree):
     with pytest.raises(ExcelFormatError, match="无法读取"):
-        imports.parse_schools(user=zhejiang_admin.user, upload=SimpleUploadedFile("x.xlsx", b"not excel"))
+        imports.parse_schools(
+            user=zhejiang_admin.user, upload=SimpleUploadedFile("x.xlsx", b"not excel")
+        )
 
 
-def test_upload_page_shows_problems_and_offers_the_file_back_with_an_error_column(client, zhejiang_admin, tree):
+def test_upload_page_shows_problems_and_offers_the_file_back_with_an_error_column(
+    client, zhejiang_admin, tree
+):
     client.force_login(zhejiang_admin.user)
     bad = ["杭州市第三职业学校", "313301", "中职", "杭州", "杭州市教育局", ""]
     response = client.post("/orgs/import/", {"file": xlsx([*GOOD, bad])})
@@ -108,15 +145,17 @@ def test_upload_page_shows_problems_and_offers_the_file_back_with_an_error_colum
     assert "发现 1 处错误，未导入任何数据" in response.content.decode()
     assert not Organisation.objects.filter(name="杭州市第一职业学校").exists()
     token = response.context["report"]
-    report = client.get(f"/orgs/import/report/{token}/")
+    report = client.get(f"/imports/report/{token}/")
     ws = load_workbook(io.BytesIO(report.content)).active
     assert ws.cell(1, 7).value == "错误信息"
     assert ws.cell(4, 1).value == "杭州市第三职业学校"
     assert "10位数字" in ws.cell(4, 7).value
     assert ws.cell(2, 7).value in (None, "")
     # Another user cannot fetch the report.
-    client.force_login(tree_admin := zhejiang_admin.user.__class__.objects.create_user("other", "x"))
-    assert tree_admin and client.get(f"/orgs/import/report/{token}/").status_code == 404
+    client.force_login(
+        tree_admin := zhejiang_admin.user.__class__.objects.create_user("other", "x")
+    )
+    assert tree_admin and client.get(f"/imports/report/{token}/").status_code == 404
 
 
 def test_upload_page_imports_a_clean_file_and_says_how_many(client, zhejiang_admin, tree):

@@ -13,8 +13,13 @@ S = Organisation.SchoolKind
 
 
 def _new_school(actor, parent, **extra):
-    fields = {"name": "杭州市新建职业学校", "kind": K.SCHOOL, "school_kind": S.SECONDARY,
-              "school_code": "3133019999", "region": Region.objects.get(code="330100")}
+    fields = {
+        "name": "杭州市新建职业学校",
+        "kind": K.SCHOOL,
+        "school_kind": S.SECONDARY,
+        "school_code": "3133019999",
+        "region": Region.objects.get(code="330100"),
+    }
     fields.update(extra)
     return services.org_create(actor=actor.user, parent=parent, **fields)
 
@@ -23,7 +28,10 @@ def test_create_school_sets_path_under_parent_and_records_who_did_it(zhejiang_ad
     org = _new_school(zhejiang_admin, tree["hz"])
     assert org.path == f"{tree['hz'].path}{org.pk}/"
     assert org.depth == tree["hz"].depth + 1
-    assert AuditEntry.objects.get(action="org.created", target_id=str(org.pk)).actor == zhejiang_admin.user
+    assert (
+        AuditEntry.objects.get(action="org.created", target_id=str(org.pk)).actor
+        == zhejiang_admin.user
+    )
 
 
 def test_create_outside_scope_is_refused(jiangsu_admin, tree):
@@ -40,10 +48,15 @@ def test_school_under_education_department_needs_a_school_code(zhejiang_admin, t
 
 def test_technical_school_may_have_no_school_code(national_admin, tree):
     hr = services.org_bootstrap(parent=None, name="人力资源和社会保障部", kind=K.MINISTRY)
-    prov = services.org_bootstrap(parent=hr, name="浙江省人力资源和社会保障厅", kind=K.PROVINCE_HR,
-                                  region=Region.objects.get(code="330000"))
-    school = services.org_bootstrap(parent=prov, name="杭州技师学院", kind=K.SCHOOL,
-                                    school_kind=S.TECHNICAL, school_code=None)
+    prov = services.org_bootstrap(
+        parent=hr,
+        name="浙江省人力资源和社会保障厅",
+        kind=K.PROVINCE_HR,
+        region=Region.objects.get(code="330000"),
+    )
+    school = services.org_bootstrap(
+        parent=prov, name="杭州技师学院", kind=K.SCHOOL, school_kind=S.TECHNICAL, school_code=None
+    )
     assert school.school_code is None
 
 
@@ -57,17 +70,32 @@ def test_bad_school_code_and_duplicate_code_are_refused(zhejiang_admin, tree):
 def test_enterprise_needs_a_valid_credit_code(zhejiang_admin, tree):
     base = "91330106MA2B3K7P5"
     with pytest.raises(ValidationError, match="统一社会信用代码"):
-        services.org_create(actor=zhejiang_admin.user, parent=tree["zj"], name="某科技有限公司",
-                            kind=K.ENTERPRISE, credit_code=base + "0" if uscc.calc_check_digit(base) != "0" else base + "1")
-    org = services.org_create(actor=zhejiang_admin.user, parent=tree["zj"], name="某科技有限公司",
-                              kind=K.ENTERPRISE, credit_code=(base + uscc.calc_check_digit(base)).lower())
+        services.org_create(
+            actor=zhejiang_admin.user,
+            parent=tree["zj"],
+            name="某科技有限公司",
+            kind=K.ENTERPRISE,
+            credit_code=base + "0" if uscc.calc_check_digit(base) != "0" else base + "1",
+        )
+    org = services.org_create(
+        actor=zhejiang_admin.user,
+        parent=tree["zj"],
+        name="某科技有限公司",
+        kind=K.ENTERPRISE,
+        credit_code=(base + uscc.calc_check_digit(base)).lower(),
+    )
     assert org.credit_code == base + uscc.calc_check_digit(base)
 
 
 def test_city_bureau_cannot_sit_under_another_city_or_a_school(zhejiang_admin, tree):
     with pytest.raises(ValidationError, match="不能设在"):
-        services.org_create(actor=zhejiang_admin.user, parent=tree["hz"], name="宁波市教育局",
-                            kind=K.CITY_EDU, region=Region.objects.get(code="330200"))
+        services.org_create(
+            actor=zhejiang_admin.user,
+            parent=tree["hz"],
+            name="宁波市教育局",
+            kind=K.CITY_EDU,
+            region=Region.objects.get(code="330200"),
+        )
 
 
 def test_too_long_name_is_refused(zhejiang_admin, tree):
@@ -102,16 +130,27 @@ def test_deactivate_refuses_while_children_are_active(zhejiang_admin, tree):
 def test_alias_must_not_be_another_organisation_name(zhejiang_admin, tree):
     services.org_alias_add(actor=zhejiang_admin.user, org=tree["hz_base"], name="杭州职院")
     with pytest.raises(ValidationError):
-        services.org_alias_add(actor=zhejiang_admin.user, org=tree["hz_base"], name="杭州市中策职业学校")
+        services.org_alias_add(
+            actor=zhejiang_admin.user, org=tree["hz_base"], name="杭州市中策职业学校"
+        )
     with pytest.raises(ValidationError):
         services.org_alias_add(actor=zhejiang_admin.user, org=tree["hz_school"], name="杭州职院")
 
 
 def test_one_organisation_can_be_school_and_base_with_several_designations(zhejiang_admin, tree):
-    services.designation_add(actor=zhejiang_admin.user, org=tree["hz_base"],
-                             kind=Designation.Kind.DUAL_TEACHER_BASE, year_from=2023, year_to=2027)
-    services.designation_add(actor=zhejiang_admin.user, org=tree["hz_base"],
-                             kind=Designation.Kind.X_EVALUATION_ORG, year_from=2020)
+    services.designation_add(
+        actor=zhejiang_admin.user,
+        org=tree["hz_base"],
+        kind=Designation.Kind.DUAL_TEACHER_BASE,
+        year_from=2023,
+        year_to=2027,
+    )
+    services.designation_add(
+        actor=zhejiang_admin.user,
+        org=tree["hz_base"],
+        kind=Designation.Kind.X_EVALUATION_ORG,
+        year_from=2020,
+    )
     kinds = set(tree["hz_base"].designations.values_list("kind", flat=True))
     assert kinds == {Designation.Kind.DUAL_TEACHER_BASE, Designation.Kind.X_EVALUATION_ORG}
     assert tree["hz_base"].kind == K.SCHOOL
@@ -119,8 +158,13 @@ def test_one_organisation_can_be_school_and_base_with_several_designations(zheji
 
 def test_designation_years_must_be_ordered(zhejiang_admin, tree):
     with pytest.raises(ValidationError):
-        services.designation_add(actor=zhejiang_admin.user, org=tree["hz_base"],
-                                 kind=Designation.Kind.DUAL_TEACHER_BASE, year_from=2027, year_to=2023)
+        services.designation_add(
+            actor=zhejiang_admin.user,
+            org=tree["hz_base"],
+            kind=Designation.Kind.DUAL_TEACHER_BASE,
+            year_from=2027,
+            year_to=2023,
+        )
 
 
 def test_region_data_has_bingtuan_and_aliases_match_short_names(db):

@@ -1,0 +1,175 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from shipei.accounts import imports, services
+from shipei.accounts.models import Person, User
+from shipei.accounts.tests.factories import PersonFactory, make_id_number
+from shipei.audit.models import AuditEntry
+
+HEADER = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "手机号",
+    "工作单位",
+    "学校标识码",
+    "职称",
+    "任教专业",
+    "教龄",
+]
+
+
+def xlsx(rows):
+    book = Workbook()
+    ws = book.active
+    ws.append(HEADER)
+    for n, row in enumerate(rows, start=1):
+        ws.append([n, *row])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("teachers.xlsx", out.getvalue())
+
+
+@pytest.fixture
+def ids():
+    return [make_id_number() for _ in range(3)]
+
+
+def good_rows(ids):
+    return [
+        ["张一", ids[0], "", "13811110001", "杭州市中策职业学校", "", "中级", "数控技术", 8],
+        [
+            "李二",
+            " ".join(ids[1]).replace("X", "x"),
+            "",
+            "１３８１１１１０００２",
+            "",
+            "3133010901",
+            "初级",
+            "会计",
+            "3年",
+        ],
+        ["王三", ids[2], "", "", "杭州职业技术学院", "", "副高级", "机电一体化", ""],
+    ]
+
+
+def run(user, upload):
+    _sheet, rows, problems = imports.parse_people(user=user, upload=upload)
+    if problems:
+        return problems, None
+    return [], services.person_import(actor=user, rows=rows)
+
+
+def test_clean_file_registers_teachers_without_accounts_or_password_hashes(city_admin, tree, ids):
+    problems, counts = run(city_admin.user, xlsx(good_rows(ids)))
+    assert problems == []
+    assert counts == {"created": 3, "updated": 0, "unchanged": 0}
+    li = Person.objects.get(name="李二")
+    assert li.org == tree["hz_school"]  # matched by 学校标识码
+    assert li._id_number() == ids[1] and li.mobile_masked == "138****0002"
+    assert li.teacher_profile.years_teaching == 3 and li.teacher_profile.title == "junior"
+    assert not User.objects.filter(person__name__in=["张一", "李二", "王三"]).exists()
+    assert AuditEntry.objects.get(action="person.imported").data["created"] == 3
+
+
+def test_reimporting_the_same_file_creates_nothing_new(city_admin, tree, ids):
+    run(city_admin.user, xlsx(good_rows(ids)))
+    problems, counts = run(city_admin.user, xlsx(good_rows(ids)))
+    assert problems == [] and counts == {"created": 0, "updated": 0, "unchanged": 3}
+    assert Person.objects.filter(name__in=["张一", "李二", "王三"]).count() == 3
+
+
+def test_a_changed_row_updates_the_registered_person(city_admin, tree, ids):
+    run(city_admin.user, xlsx(good_rows(ids)))
+    rows = good_rows(ids)
+    rows[0][7] = "机器人技术"
+    _problems, counts = run(city_admin.user, xlsx(rows))
+    assert counts == {"created": 0, "updated": 1, "unchanged": 2}
+    assert Person.objects.get(name="张一").teacher_profile.teaching_major == "机器人技术"
+
+
+def test_id_number_stored_as_an_excel_number_is_rejected_with_row_and_column(city_admin, tree, ids):
+    rows = good_rows(ids)
+    rows[2][1] = float(ids[2][:17] + "0") if ids[2][-1] == "X" else float(ids[2])
+    problems, counts = run(city_admin.user, xlsx(rows))
+    assert counts is None
+    assert [(p.row, p.column) for p in problems] == [(4, "身份证号")]
+    assert "文本" in problems[0].message
+    assert not Person.objects.filter(name__in=["张一", "李二"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "reason"),
+    [
+        ({1: "330106199001011230"}, "身份证号", "校验位不正确"),
+        ({1: "330106199002300011"}, "身份证号", "出生日期"),
+        ({3: "1381111000"}, "手机号", "11位"),
+        ({4: "不存在的学校"}, "工作单位", "未找到单位"),
+        ({4: "南京市莫愁中等专业学校"}, "工作单位", "不在您的管理范围内"),
+        ({6: "教授"}, "职称", "职称请填"),
+        ({8: "很多"}, "教龄", "整数年"),
+        ({2: "X"}, "性别", "男"),
+    ],
+)
+def test_each_kind_of_bad_cell_is_named_and_nothing_is_stored(
+    city_admin, tree, ids, change, column, reason
+):
+    rows = good_rows(ids)
+    for index, value in change.items():
+        rows[0][index] = value
+    problems, counts = run(city_admin.user, xlsx(rows))
+    assert counts is None
+    assert (problems[0].row, problems[0].column) == (2, column)
+    assert reason in problems[0].message
+    assert Person.objects.filter(name__in=["张一", "李二", "王三"]).count() == 0
+
+
+def test_duplicate_person_in_the_file_names_the_first_row(city_admin, tree, ids):
+    rows = good_rows(ids)
+    rows[2][1] = ids[0]
+    problems, _ = run(city_admin.user, xlsx(rows))
+    assert [(p.row, p.column) for p in problems] == [(4, "身份证号")]
+    assert "与第2行是同一人" in problems[0].message
+
+
+def test_person_registered_elsewhere_outside_scope_is_refused(city_admin, tree, ids):
+    PersonFactory(org=tree["nj_school"], id_number=ids[0], mobile="")
+    problems, _ = run(city_admin.user, xlsx(good_rows(ids)))
+    assert [(p.row, p.column) for p in problems] == [(2, "身份证号")]
+    assert "不在您的管理范围内" in problems[0].message
+
+
+def test_mobile_of_another_registered_person_is_refused(city_admin, tree, ids):
+    PersonFactory(org=tree["hz_school"], mobile="13811110001")
+    problems, _ = run(city_admin.user, xlsx(good_rows(ids)))
+    assert [(p.row, p.column) for p in problems] == [(2, "手机号")]
+
+
+def test_import_page_reports_problems_and_stores_nothing(client, city_admin, tree, ids):
+    client.force_login(city_admin.user)
+    rows = good_rows(ids)
+    rows[1][1] = "330106199001011230"
+    response = client.post("/people/import/", {"file": xlsx(rows)})
+    page = response.content.decode()
+    assert "发现 1 处错误，未导入任何数据" in page and "校验位不正确" in page
+    report = client.get(f"/imports/report/{response.context['report']}/")
+    sheet = load_workbook(io.BytesIO(report.content)).active
+    assert sheet.cell(1, 11).value == "错误信息"
+    assert "身份证号" in sheet.cell(3, 11).value
+    assert sheet.cell(2, 3).value == ids[0]  # the user's own data comes back unchanged, as text
+    assert not Person.objects.filter(name="张一").exists()
+
+
+def test_import_page_imports_a_clean_file(client, city_admin, tree, ids):
+    client.force_login(city_admin.user)
+    response = client.post("/people/import/", {"file": xlsx(good_rows(ids))}, follow=True)
+    assert "导入完成：新增 3 人" in response.content.decode()
+
+
+def test_base_admin_may_not_import(client, base_admin):
+    client.force_login(base_admin.user)
+    assert client.get("/people/import/").status_code == 403
