@@ -35,7 +35,7 @@ system-deps:
 	  else echo "缺少系统软件包：$$missing（请以 root 运行或手动安装）"; exit 1; fi; fi
 
 demo: install
-	DEBUG=1 $(BIN)/shipei migrate --noinput -v0
+	$(BIN)/shipei migrate --noinput -v0
 	$(BIN)/shipei demo_setup
 	$(BIN)/shipei collectstatic --noinput -v0
 	@echo "服务地址：http://127.0.0.1:$(PORT)/  （Ctrl+C 停止）"
