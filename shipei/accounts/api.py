@@ -72,6 +72,15 @@ class PersonUpdate(PersonInput):
     org = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
 
 
+class RevealInput(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["id_number", "mobile"])
+
+
+class RevealOutput(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PersonOutput
     search_fields: list[str] = []
@@ -119,20 +128,16 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(PersonOutput(self.get_object()).data)
 
     @extend_schema(
-        request=inline_serializer(
-            "RevealInput", {"field": serializers.ChoiceField(choices=["id_number", "mobile"])}
-        ),
-        responses={
-            200: inline_serializer(
-                "RevealOutput", {"field": serializers.CharField(), "value": serializers.CharField()}
-            )
-        },
+        request=RevealInput,
+        responses={200: RevealOutput},
         description="完整查看身份证号或手机号（仅限有权角色，每次查看都记入审计日志）。",
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
-        field = request.data.get("field", "")
+        data = RevealInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        field = data.validated_data["field"]
         value = services.person_reveal(
             actor=request.user, person=person, field=field, ip=client_ip(request)
         )

@@ -133,10 +133,12 @@ class PersonForm(forms.Form):
     def teacher_data(self) -> dict[str, Any] | None:
         if not self.cleaned_data.get("is_teacher"):
             return None
+        data = self.cleaned_data
         return {
-            k: self.cleaned_data.get(k)
-            for k in ("title", "teaching_major", "years_teaching", "department_post")
-            if self.cleaned_data.get(k) not in (None, "") or k == "years_teaching"
+            "title": data.get("title") or TeacherProfile.Title.NONE,
+            "teaching_major": data.get("teaching_major") or "",
+            "years_teaching": data.get("years_teaching"),
+            "department_post": data.get("department_post") or "",
         }
 
 

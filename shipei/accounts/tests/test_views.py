@@ -173,3 +173,48 @@ def test_base_admin_full_export_stays_masked(client, base_admin, tree):
     client.force_login(base_admin.user)
     sheet = load_workbook(io.BytesIO(client.get("/people/export/", {"full": "1"}).content)).active
     assert number not in [c for r in sheet.iter_rows(values_only=True) for c in r]
+
+
+def test_register_a_teacher_through_the_form_with_full_width_digits(
+    client, school_coordinator, tree
+):
+    number = make_id_number()
+    typed = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number)
+    client.force_login(school_coordinator.user)
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "新教师",
+            "id_number": typed,
+            "mobile": "139 0000 1111",
+            "org": tree["hz_school"].pk,
+            "is_teacher": "on",
+            "title": "intermediate",
+            "teaching_major": "数控技术",
+            "years_teaching": "6",
+        },
+        follow=True,
+    )
+    person = Person.objects.get(name="新教师")
+    assert person._id_number() == number and person.teacher_profile.teaching_major == "数控技术"
+    assert "已登记“新教师”" in response.content.decode()
+
+
+def test_editing_with_masked_values_keeps_the_stored_numbers(client, school_coordinator, tree):
+    number = make_id_number()
+    person = PersonFactory(org=tree["hz_school"], id_number=number, mobile="13900002222")
+    client.force_login(school_coordinator.user)
+    form = client.get(f"/people/{person.pk}/edit/").content.decode()
+    assert number not in form and person.id_number_masked in form
+    client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "name": "改过的名字",
+            "id_number": person.id_number_masked,
+            "mobile": person.mobile_masked,
+            "org": tree["hz_school"].pk,
+        },
+    )
+    person.refresh_from_db()
+    assert person.name == "改过的名字"
+    assert person._id_number() == number and person._mobile() == "13900002222"
