@@ -212,6 +212,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "table": table,
             "can_create": scope.has_any(user, "person.create"),
             "can_export": scope.has_any(user, "person.export"),
+            "can_import": scope.has_any(user, "person.import"),
             "can_reveal": scope.has_any(user, "person.reveal"),
             "breadcrumbs": [(_("人员管理"), None)],
         },

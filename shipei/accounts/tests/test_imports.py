@@ -173,3 +173,10 @@ def test_import_page_imports_a_clean_file(client, city_admin, tree, ids):
 def test_base_admin_may_not_import(client, base_admin):
     client.force_login(base_admin.user)
     assert client.get("/people/import/").status_code == 403
+
+
+def test_person_list_offers_the_import_to_roles_that_may_import(client, city_admin, base_admin):
+    client.force_login(city_admin.user)
+    assert "/people/import/" in client.get("/people/").content.decode()
+    client.force_login(base_admin.user)
+    assert "/people/import/" not in client.get("/people/").content.decode()
