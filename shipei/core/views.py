@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shipei.accounts import selectors as people
+from shipei.accounts.models import TeacherProfile
 from shipei.orgs import selectors as orgs
 
 from . import excel, scope
@@ -20,6 +21,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_orgs": scope.has_any(user, "org.view"),
         "can_people": scope.has_any(user, "person.view"),
         "person": user.person,
+        # Officials have no training of their own to show; teachers do.
+        "is_teacher": user.person_id is not None
+        and TeacherProfile.objects.filter(person_id=user.person_id).exists(),
     }
     if context["can_orgs"]:
         context["org_stats"] = orgs.org_stats(user=user)

@@ -218,3 +218,14 @@ def test_editing_with_masked_values_keeps_the_stored_numbers(client, school_coor
     person.refresh_from_db()
     assert person.name == "改过的名字"
     assert person._id_number() == number and person._mobile() == "13900002222"
+
+
+def test_dashboard_shows_my_training_to_teachers_not_to_officials(client, zhejiang_admin, tree):
+    teacher = PersonFactory(org=tree["hz_school"], teacher={"title": "junior"})
+    user = services.account_open(actor=zhejiang_admin.user, person=teacher)[0]
+    user.must_change_password = False
+    user.save()
+    client.force_login(zhejiang_admin.user)
+    assert "我的培训" not in client.get("/").content.decode()
+    client.force_login(user)
+    assert "我的培训" in client.get("/").content.decode()
