@@ -2,7 +2,14 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -10,11 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shipei.core import scope
+from shipei.core.errors import NotPermitted
 from shipei.core.views_util import client_ip
 from shipei.orgs.models import Organisation
 
 from . import selectors, services
-from .models import Person, TeacherProfile
+from .models import Person, Role, TeacherProfile
 
 
 class TeacherSerializer(serializers.Serializer):
@@ -73,7 +81,9 @@ class PersonUpdate(PersonInput):
 
 
 class RevealInput(serializers.Serializer):
-    field = serializers.ChoiceField(choices=["id_number", "mobile"])
+    field = serializers.ChoiceField(
+        choices=[("id_number", gettext_lazy("身份证号")), ("mobile", gettext_lazy("手机号"))]
+    )
 
 
 class RevealOutput(serializers.Serializer):
@@ -81,9 +91,21 @@ class RevealOutput(serializers.Serializer):
     value = serializers.CharField()
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description="调用者管理范围内的人员（以及本人）；身份证号和手机号脱敏显示。",
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="姓名、拼音，或完整的身份证号、手机号（按索引精确查找）"
+            )
+        ],
+    ),
+    retrieve=extend_schema(description="查看一个人员；范围外与不存在一样返回 404。"),
+)
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # People in the caller's scope and the caller's own record; ID numbers and mobiles masked.
     serializer_class = PersonOutput
-    search_fields: list[str] = []
+    filter_backends: list[Any] = []  # the selector filters by `q`; a `search` here did nothing
 
     def get_queryset(self) -> Any:
         filters = {"q": self.request.query_params.get("q", "")}
@@ -103,11 +125,17 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if not scope.allows(self.request.user, "org.view", org) and not scope.allows(
             self.request.user, "person.create", org
         ):
-            raise serializers.ValidationError({"org": ["未找到该单位，或不在您的管理范围内。"]})
+            raise serializers.ValidationError({"org": [_("未找到该单位，或不在您的管理范围内。")]})
         return org
 
-    @extend_schema(request=PersonInput, responses={201: PersonOutput})
+    @extend_schema(
+        request=PersonInput,
+        responses={201: PersonOutput},
+        description="在管理范围内的单位登记人员。",
+    )
     def create(self, request: Request) -> Response:
+        if not scope.has_any(request.user, "person.create"):
+            raise NotPermitted()  # the role registers no one: say so, whatever the org
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -116,7 +144,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PersonUpdate, responses={200: PersonOutput})
+    @extend_schema(
+        request=PersonUpdate, responses={200: PersonOutput}, description="修改人员信息。"
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
         data = PersonUpdate(data=request.data, partial=True)
@@ -144,19 +174,22 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response({"field": field, "value": value})
 
 
+class MeRole(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_name = serializers.CharField()
+    org = serializers.IntegerField()
+    org_name = serializers.CharField()
+
+
+class Me(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    person = serializers.IntegerField(allow_null=True)
+    roles = MeRole(many=True)
+
+
 class MeView(APIView):
-    @extend_schema(
-        responses={
-            200: inline_serializer(
-                "Me",
-                {
-                    "username": serializers.CharField(),
-                    "name": serializers.CharField(),
-                    "roles": serializers.ListField(child=serializers.DictField()),
-                },
-            )
-        }
-    )
+    @extend_schema(responses={200: Me}, description="当前登录账号及其在各机构担任的角色。")
     def get(self, request: Request) -> Response:
         user = request.user
         return Response(

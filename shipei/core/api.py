@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -43,8 +44,32 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = _body("invalid", _("提交的数据有误，请按提示修改。"), detail)
+        response.data = _body("invalid", _("提交的数据有误，请按提示修改。"), _translate(detail))
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's text carries the JSON decoder's English message.
+        response.data = _body("parse_error", _("提交的内容无法解析，请检查数据格式（如 JSON）。"))
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
+        # SessionAuthentication's CSRF refusal is English ("CSRF Failed: ...").
+        response.data = _body(
+            "csrf_failed", _("请求未通过 CSRF 校验：请刷新页面后重试，或改用令牌（Token）认证。")
+        )
     else:
         code = getattr(exc, "default_code", "error")
         response.data = _body(code, str(getattr(exc, "detail", exc)))
     return response
+
+
+# DRF messages that its translations do not cover.
+_UNTRANSLATED = {"No data provided": gettext_lazy("请提交数据。")}
+
+
+def _translate(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _translate(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_translate(item) for item in detail]
+    if isinstance(detail, str) and str(detail) in _UNTRANSLATED:
+        return exceptions.ErrorDetail(
+            str(_UNTRANSLATED[str(detail)]), getattr(detail, "code", None)
+        )
+    return detail

@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shipei.core import scope
+from shipei.core.errors import NotPermitted
 
 from . import selectors, services
 from .models import Designation, Organisation, Region
@@ -19,8 +21,13 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "short_name", "level", "parent", "aliases"]
 
 
+@extend_schema_view(
+    list=extend_schema(description="GB/T 2260 省级和地级行政区划（660000 为新疆生产建设兵团）。"),
+    retrieve=extend_schema(description="按区划代码查看一个行政区划。"),
+)
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
-    """GB/T 2260 provinces and prefectures (660000: 新疆生产建设兵团)."""
+    # GB/T 2260 provinces and prefectures (660000: 新疆生产建设兵团); the API docs show the
+    # descriptions above, so they are in Chinese.
 
     serializer_class = RegionSerializer
     filterset_fields = ["level", "parent"]
@@ -83,8 +90,20 @@ class OrgUpdate(OrgInput):
     parent = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
 
 
+def _require_visible_parent(user: Any, parent: Organisation) -> None:
+    """A parent out of scope is answered like a missing one (400 on the field, nothing leaked)."""
+    if not scope.allows(user, "org.view", parent):
+        raise serializers.ValidationError(
+            {"parent": [_("未找到该上级单位，或不在您的管理范围内。")]}
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(description="调用者管理范围内的机构。"),
+    retrieve=extend_schema(description="查看管理范围内的一个机构；范围外与不存在一样返回 404。"),
+)
 class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Organisations in the caller's scope; create under a parent in scope; update in scope."""
+    # Organisations in the caller's scope; create under a parent in scope; update in scope.
 
     serializer_class = OrgOutput
     filterset_fields = ["kind", "school_kind", "region", "parent", "is_active"]
@@ -100,34 +119,34 @@ class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             self.request.user, "org.view", Organisation.objects, via=None, pk=self.kwargs["pk"]
         )
 
-    @extend_schema(request=OrgInput, responses={201: OrgOutput})
+    @extend_schema(
+        request=OrgInput,
+        responses={201: OrgOutput},
+        description="在管理范围内的上级单位下新建机构。",
+    )
     def create(self, request: Request) -> Response:
+        if not scope.has_any(request.user, "org.create"):
+            raise NotPermitted()  # the role creates nowhere: say so, whatever the parent
         data = OrgInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         parent = fields.pop("parent")
-        if not scope.allows(request.user, "org.view", parent):
-            raise serializers.ValidationError(
-                {"parent": ["未找到该上级单位，或不在您的管理范围内。"]}
-            )
+        _require_visible_parent(request.user, parent)
         org = services.org_create(actor=request.user, parent=parent, **fields)
         return Response(OrgOutput(org).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OrgUpdate, responses={200: OrgOutput})
+    @extend_schema(
+        request=OrgUpdate,
+        responses={200: OrgOutput},
+        description="修改机构信息或调整上级单位；任何一项被拒绝时都不做修改。",
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         org = self.get_object()
         data = OrgUpdate(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         parent = fields.pop("parent", None)
-        if fields:
-            services.org_update(actor=request.user, org=org, **fields)
         if parent is not None and parent.pk != org.parent_id:
-            if not scope.allows(request.user, "org.view", parent):
-                raise serializers.ValidationError(
-                    {"parent": ["未找到该上级单位，或不在您的管理范围内。"]}
-                )
-            org = services.org_move(actor=request.user, org=org, new_parent=parent)
-        elif not fields:
-            scope.require(request.user, "org.change", org)
+            _require_visible_parent(request.user, parent)
+        org = services.org_update(actor=request.user, org=org, parent=parent, **fields)
         return Response(OrgOutput(Organisation.objects.get(pk=org.pk)).data)

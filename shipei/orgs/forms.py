@@ -58,6 +58,9 @@ class OrgForm(forms.ModelForm):
             "credit_code": _("18位，企业必填。"),
         }
 
+    def validate_unique(self) -> None:
+        """Uniqueness is the service's check (with messages on fields), not the form's."""
+
     def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = (

@@ -151,6 +151,26 @@ class Organisation(models.Model):
             self.region is None or self.region.level != Region.Level.PREFECTURE
         ):
             errors["region"] = _("市级部门须选择地级行政区划。")
+        elif (
+            kind in (self.Kind.CITY_EDU, self.Kind.CITY_HR)
+            and self.parent_id
+            and self.parent.region_id
+            and self.region.parent_id != self.parent.region_id
+        ):
+            errors["region"] = _("所在地区不属于上级单位所在的省份。")
+        others = Organisation.objects.exclude(pk=self.pk)
+        if (
+            self.school_code
+            and "school_code" not in errors
+            and others.filter(school_code=self.school_code).exists()
+        ):
+            errors["school_code"] = _("该学校标识码已被另一所学校使用。")
+        if (
+            self.credit_code
+            and "credit_code" not in errors
+            and others.filter(credit_code=self.credit_code).exists()
+        ):
+            errors["credit_code"] = _("该统一社会信用代码已被另一机构使用。")
         if (
             self.name
             and OrganisationAlias.objects.filter(name=self.name)

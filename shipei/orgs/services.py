@@ -21,7 +21,8 @@ EDITABLE_FIELDS = ("name", "kind", "region", "school_kind", "school_code", "cred
 def _validate(org: Organisation) -> None:
     org.name = clean_name(org.name)
     org.name_pinyin = pinyin_key(org.name)
-    org.full_clean(exclude=["path", "depth", "name_pinyin"])
+    # clean() reports duplicate codes on their fields; the constraints stay as the backstop.
+    org.full_clean(exclude=["path", "depth", "name_pinyin"], validate_constraints=False)
 
 
 @transaction.atomic
@@ -58,44 +59,47 @@ def _insert(parent: Organisation | None, fields: dict[str, Any]) -> Organisation
 
 
 @transaction.atomic
-def org_update(*, actor: Any, org: Organisation, **fields: Any) -> Organisation:
+def org_update(
+    *, actor: Any, org: Organisation, parent: Organisation | None = None, **fields: Any
+) -> Organisation:
+    """Change fields and, given a new `parent`, re-hang the subtree: checked once, all or nothing.
+
+    Moving needs the right to change the organisation and to create under the new parent;
+    every descendant's path is rewritten in one UPDATE.
+    """
     scope.require(actor, "org.change", org)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("不可修改的字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
+    moving = parent is not None and parent.pk != org.parent_id
+    if moving:
+        scope.require(actor, "org.create", parent)
+        if parent.path.startswith(org.path):
+            raise OrgMoveIntoOwnSubtree()
+        org.parent = parent
     changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
     for key, value in changed.items():
         setattr(org, key, value)
     _validate(org)
+    if not changed and not moving:
+        return org
+    org.save()
+    if moving:
+        old_path, new_path = org.path, f"{parent.path}{org.pk}/"
+        Organisation.objects.filter(path__startswith=old_path).update(
+            path=Concat(
+                Value(new_path),
+                Substr("path", Length(Value(old_path)) + 1),
+                output_field=CharField(),
+            ),
+            depth=F("depth") + (parent.depth + 1 - org.depth),
+        )
+        org.refresh_from_db()
+        record(actor, "org.moved", org, old_parent=old_path, new_parent=parent.pk)
     if changed:
-        org.save()
         record(actor, "org.updated", org, fields=sorted(changed))
-    return org
-
-
-@transaction.atomic
-def org_move(*, actor: Any, org: Organisation, new_parent: Organisation) -> Organisation:
-    """Re-hang a subtree; every descendant's path is rewritten in one UPDATE."""
-    scope.require(actor, "org.change", org)
-    scope.require(actor, "org.create", new_parent)
-    if new_parent.path.startswith(org.path):
-        raise OrgMoveIntoOwnSubtree()
-    old_path, old_depth = org.path, org.depth
-    org.parent = new_parent
-    _validate(org)
-    new_path = f"{new_parent.path}{org.pk}/"
-    delta = new_parent.depth + 1 - old_depth
-    Organisation.objects.filter(path__startswith=old_path).update(
-        path=Concat(
-            Value(new_path), Substr("path", Length(Value(old_path)) + 1), output_field=CharField()
-        ),
-        depth=F("depth") + delta,
-    )
-    Organisation.objects.filter(pk=org.pk).update(parent=new_parent)
-    org.refresh_from_db()
-    record(actor, "org.moved", org, old_parent=old_path, new_parent=new_parent.pk)
     return org
 
 
@@ -177,9 +181,7 @@ def org_import_schools(*, actor: Any, rows: list[Any], filename: str = "") -> di
             before = (org.parent_id, org.school_kind, org.school_code, org.region_id)
             if row.school_code is None:
                 fields.pop("school_code")  # a 技工院校 row without a code keeps the stored one
-            org_update(actor=actor, org=org, **fields)
-            if org.parent_id != row.parent.pk:
-                org = org_move(actor=actor, org=org, new_parent=row.parent)
+            org = org_update(actor=actor, org=org, parent=row.parent, **fields)
             after = (org.parent_id, org.school_kind, org.school_code, org.region_id)
             counts["updated" if after != before else "unchanged"] += 1
         known = set(org.aliases.values_list("name", flat=True))

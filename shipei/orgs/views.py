@@ -145,9 +145,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         new_parent = data.pop("parent")
         try:
-            services.org_update(actor=request.user, org=org, **data)
-            if new_parent.pk != org.parent_id:
-                services.org_move(actor=request.user, org=org, new_parent=new_parent)
+            services.org_update(actor=request.user, org=org, parent=new_parent, **data)
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:

@@ -106,7 +106,7 @@ def test_too_long_name_is_refused(zhejiang_admin, tree):
 
 def test_move_rewrites_every_descendant_path(national_admin, tree):
     child = services.org_bootstrap(parent=tree["hz_school"], name="中策校区分部", kind=K.OTHER)
-    services.org_move(actor=national_admin.user, org=tree["hz_school"], new_parent=tree["nj"])
+    services.org_update(actor=national_admin.user, org=tree["hz_school"], parent=tree["nj"])
     tree["hz_school"].refresh_from_db()
     child.refresh_from_db()
     assert tree["hz_school"].path.startswith(tree["nj"].path)
@@ -116,7 +116,7 @@ def test_move_rewrites_every_descendant_path(national_admin, tree):
 
 def test_move_into_own_subtree_is_refused(national_admin, tree):
     with pytest.raises(OrgMoveIntoOwnSubtree):
-        services.org_move(actor=national_admin.user, org=tree["zj"], new_parent=tree["hz"])
+        services.org_update(actor=national_admin.user, org=tree["zj"], parent=tree["hz"])
 
 
 def test_deactivate_refuses_while_children_are_active(zhejiang_admin, tree):
@@ -175,3 +175,30 @@ def test_region_data_has_bingtuan_and_aliases_match_short_names(db):
     assert index["内蒙古"].name == "内蒙古自治区"
     assert index["杭州"].name == "杭州市"
     assert Region.objects.filter(level="province").count() == 32
+
+
+def test_a_refused_move_leaves_the_other_changes_unsaved(national_admin, tree):
+    with pytest.raises(ValidationError, match="不属于上级单位所在的省份"):
+        services.org_update(
+            actor=national_admin.user, org=tree["hz"], parent=tree["js"], name="新名称"
+        )
+    tree["hz"].refresh_from_db()
+    assert tree["hz"].name == "杭州市教育局" and tree["hz"].parent == tree["zj"]
+
+
+def test_duplicate_codes_are_reported_on_their_field(zhejiang_admin, tree):
+    with pytest.raises(ValidationError) as exc:
+        _new_school(zhejiang_admin, tree["hz"], school_code=tree["hz_school"].school_code)
+    assert exc.value.message_dict["school_code"] == ["该学校标识码已被另一所学校使用。"]
+    assert "__all__" not in exc.value.message_dict
+
+
+def test_city_bureau_must_lie_in_its_province(zhejiang_admin, tree):
+    with pytest.raises(ValidationError, match="不属于上级单位所在的省份"):
+        services.org_create(
+            actor=zhejiang_admin.user,
+            parent=tree["zj"],
+            name="南京市某局",
+            kind=K.CITY_EDU,
+            region=Region.objects.get(code="320100"),
+        )
