@@ -8,7 +8,8 @@ import pytest
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.core.sms import MemoryBackend
-from shipei.orgs.models import Organisation
+from shipei.orgs.models import Organisation, Region
+from shipei.orgs.regions import sync_regions
 from shipei.orgs.tests.factories import build_tree
 
 
@@ -17,6 +18,24 @@ class Actor:
     user: User
     person: Person | None
     org: Organisation
+
+
+@pytest.fixture(autouse=True)
+def _regions(request: pytest.FixtureRequest) -> None:
+    """Regions come from a data migration, and every transactional test ends with a flush that
+    removes them for the tests after it; load them again where a test touches the database."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    transactional = "transactional_db" in request.fixturenames or (
+        (marker := request.node.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not Region.objects.exists():
+        sync_regions(Region)
 
 
 @pytest.fixture
@@ -74,7 +93,7 @@ def sms_outbox() -> Any:
     MemoryBackend.outbox.clear()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium: Playwright cannot download its own browser here."""
     return {

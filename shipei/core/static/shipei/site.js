@@ -21,3 +21,22 @@ document.addEventListener("change", (event) => {
   url.searchParams.delete("page");
   window.location.assign(url.toString());
 });
+// A table that scrolls sideways in its box (phones) must be reachable by keyboard to scroll it
+// (WCAG 2.1.1); boxes that fit get no extra tab stop.
+function markScrollableTables() {
+  document.querySelectorAll(".sp-table-box").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (box.hasAttribute("tabindex")) return;
+      box.dataset.spScroll = "1";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "表格（可左右滚动）");
+    } else if (box.dataset.spScroll) {
+      delete box.dataset.spScroll;
+      ["tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
+    }
+  });
+}
+markScrollableTables();
+window.addEventListener("resize", markScrollableTables);
+document.addEventListener("htmx:afterSettle", markScrollableTables);
