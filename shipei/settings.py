@@ -78,8 +78,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tables2",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
@@ -89,6 +87,9 @@ INSTALLED_APPS = [
     "shipei.audit",
     "shipei.orgs",
     "shipei.accounts",
+    # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.
+    "crispy_forms",
+    "crispy_bootstrap5",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core.forms import FilterForm
+from shipei.core.forms import PLEASE_CHOOSE, FilterForm, chinese_blank_choices
 from shipei.orgs.models import Organisation
 
 from .models import Person, Role, TeacherProfile
@@ -129,6 +129,7 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         if orgs is not None:
             self.fields["org"].queryset = orgs
+        chinese_blank_choices(self)
 
     def teacher_data(self) -> dict[str, Any] | None:
         if not self.cleaned_data.get("is_teacher"):
@@ -146,7 +147,14 @@ class RoleAssignForm(FilterForm):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     org = forms.ModelChoiceField(label=_("所在机构"), queryset=Organisation.objects.none())
 
-    def __init__(self, *args: Any, orgs: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, orgs: Any = None, roles: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if orgs is not None:
             self.fields["org"].queryset = orgs
+        if roles is not None:  # only what the user may hand out; the service checks per org
+            self.fields["role"].choices = [("", PLEASE_CHOOSE)] + [
+                c for c in Role.choices if c[0] in roles
+            ]
+        chinese_blank_choices(self)

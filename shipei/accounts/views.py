@@ -234,7 +234,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     user = request.user
     account = getattr(person, "user", None) if hasattr(person, "user") else None
-    assign_orgs = [o for o in _person_orgs(user, "role.assign") if scope.grantable_roles(user, o)]
+    grantable = {o.pk: scope.grantable_roles(user, o) for o in _person_orgs(user, "role.assign")}
+    assign_orgs = [pk for pk, roles in grantable.items() if roles]
+    assign_roles = sorted({r for roles in grantable.values() for r in roles})
     is_self = person.pk == user.person_id
     return render(
         request,
@@ -247,7 +249,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reveal": scope.allows_person(user, "person.reveal", person),
             "can_assign": bool(assign_orgs) and account is not None,
             "assign_form": RoleAssignForm(
-                orgs=Organisation.objects.filter(pk__in=[o.pk for o in assign_orgs])
+                orgs=Organisation.objects.filter(pk__in=assign_orgs), roles=assign_roles
             ),
             "is_self": is_self,
             "history": AuditEntry.objects.filter(

@@ -3,6 +3,36 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# What people read in change histories; an unknown code shows as itself.
+ACTION_LABELS = {
+    "auth.login": _("登录"),
+    "auth.logout": _("退出"),
+    "auth.login_failed": _("登录失败"),
+    "org.created": _("创建机构"),
+    "org.updated": _("修改机构信息"),
+    "org.moved": _("调整上级单位"),
+    "org.activated": _("启用机构"),
+    "org.deactivated": _("停用机构"),
+    "org.alias_added": _("添加别名"),
+    "org.alias_removed": _("删除别名"),
+    "org.designation_added": _("添加基地认定"),
+    "org.designation_removed": _("删除基地认定"),
+    "org.imported": _("导入学校"),
+    "person.created": _("登记人员"),
+    "person.updated": _("修改人员信息"),
+    "person.revealed": _("查看完整个人信息"),
+    "person.exported_full": _("导出完整个人信息"),
+    "person.imported": _("导入教师名单"),
+    "account.opened": _("开通账号"),
+    "account.password_reset": _("重置密码"),
+    "account.password_changed": _("修改密码"),
+    "account.activation_sent": _("发送激活验证码"),
+    "account.activated": _("短信激活账号"),
+    "role.assigned": _("分配角色"),
+    "role.revoked": _("收回角色"),
+}
+
+
 class AuditEntry(models.Model):
     """An explicit domain event: who did what to which object, with small JSON data.
 
@@ -41,3 +71,12 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def actor_name(self) -> str:
+        """Set-up commands and the system act without a user."""
+        return self.actor.display_name if self.actor_id else str(_("系统"))

@@ -9,6 +9,7 @@ from shipei.core import scope
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import per_page
 
+from .models import ACTION_LABELS
 from .selectors import audit_list
 
 
@@ -24,5 +25,10 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/list.html",
-        {"page": page, "action": action, "breadcrumbs": [(_("审计日志"), None)]},
+        {
+            "page": page,
+            "action": action,
+            "actions": list(ACTION_LABELS.items()),
+            "breadcrumbs": [(_("审计日志"), None)],
+        },
     )

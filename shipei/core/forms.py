@@ -4,6 +4,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+PLEASE_CHOOSE = _("请选择")
+
+
+def chinese_blank_choices(form: forms.BaseForm) -> None:
+    """Replace Django's "---------" with 请选择 in every select that may be left empty."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = PLEASE_CHOOSE
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "":
+                field.choices = [("", PLEASE_CHOOSE), *choices[1:]]
+
+
 class FilterForm(forms.Form):
     """List filters: Bootstrap classes on every widget, rendered inline above a table."""
 

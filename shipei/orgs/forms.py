@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core.forms import FilterForm
+from shipei.core.forms import PLEASE_CHOOSE, FilterForm, chinese_blank_choices
 
 from .models import Designation, Organisation, Region
 
@@ -67,9 +67,12 @@ class OrgForm(forms.ModelForm):
             parents if parents is not None else Organisation.objects.none()
         )
         self.fields["parent"].required = True
+        # No preselected kind: an unchecked form must not save the wrong type.
         self.fields["kind"].choices = [
-            c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.MINISTRY
+            ("", PLEASE_CHOOSE),
+            *(c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.MINISTRY),
         ]
+        chinese_blank_choices(self)
 
 
 class AliasForm(forms.Form):

@@ -229,3 +229,13 @@ def test_dashboard_shows_my_training_to_teachers_not_to_officials(client, zhejia
     assert "我的培训" not in client.get("/").content.decode()
     client.force_login(user)
     assert "我的培训" in client.get("/").content.decode()
+
+
+def test_role_select_offers_only_roles_the_user_may_hand_out(client, city_admin, tree):
+    person = PersonFactory(org=tree["hz_school"])
+    services.account_open(actor=city_admin.user, person=person)
+    client.force_login(city_admin.user)
+    form = client.get(f"/people/{person.pk}/").context["assign_form"]
+    roles = [c for c, _ in form.fields["role"].choices]
+    assert roles == ["", "city_admin", "school_coordinator", "trainee"]  # never 省级/部级管理员
+    assert set(form.fields["org"].queryset) == {tree["hz"], tree["hz_school"], tree["hz_base"]}

@@ -1,0 +1,24 @@
+from shipei.accounts.tests.factories import PersonFactory
+from shipei.audit.services import record
+
+
+def test_audit_log_shows_chinese_actions_within_scope(client, zhejiang_admin, jiangsu_admin, tree):
+    zj = PersonFactory(org=tree["hz_school"], name="浙江某人")
+    js = PersonFactory(org=tree["nj_school"], name="江苏某人")
+    record(zhejiang_admin.user, "person.revealed", zj, field="id_number")
+    record(jiangsu_admin.user, "person.revealed", js, field="id_number")
+    client.force_login(zhejiang_admin.user)
+    page = client.get("/audit/", {"action": "person.revealed"}).content.decode()
+    assert "查看完整个人信息" in page and "浙江某人" in page
+    assert "江苏某人" not in page
+
+
+def test_setup_actions_are_shown_as_done_by_the_system(client, zhejiang_admin, tree):
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/orgs/{tree['hz_school'].pk}/").content.decode()
+    assert "系统 · 创建机构" in page
+
+
+def test_trainee_has_no_audit_log(client, trainee):
+    client.force_login(trainee.user)
+    assert client.get("/audit/").status_code == 403
