@@ -495,6 +495,13 @@ def person_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "breadcrumbs": [(_("人员管理"), reverse("accounts:person_list")), (_("导入教师"), None)],
+        "title": _("导入教师"),
+        "template_url": reverse("accounts:person_import_template"),
+        "template_name": "教师名单导入模板.xlsx",
+        "fill_hint": _(
+            "按模板填写，身份证号、手机号等列请保持“文本”格式。"
+            "导入的教师暂不开通账号，本人首次登录时用身份证号和短信验证码激活。"
+        ),
     }
     if request.method == "POST" and form.is_valid():
         outcome = handle_import(
@@ -509,4 +516,4 @@ def person_import(request: HttpRequest) -> HttpResponse:
         if outcome is None:
             return redirect("accounts:person_list")
         context.update(outcome)
-    return render(request, "accounts/person_import.html", context)
+    return render(request, "core/import_page.html", context)

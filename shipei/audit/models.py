@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # What people read in change histories; an unknown code shows as itself.
 ACTION_LABELS = {
     "auth.login": _("登录"),

@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
 PLEASE_CHOOSE = _("请选择")
 
 

@@ -295,6 +295,10 @@ def org_import(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "breadcrumbs": [(_("机构管理"), reverse("orgs:list")), (_("导入学校"), None)],
+        "title": _("导入学校"),
+        "template_url": reverse("orgs:import_template"),
+        "template_name": "学校导入模板.xlsx",
+        "fill_hint": _("按模板填写，学校标识码等代码列请保持“文本”格式。"),
     }
     if request.method == "POST" and form.is_valid():
         outcome = handle_import(
@@ -309,7 +313,7 @@ def org_import(request: HttpRequest) -> HttpResponse:
         if outcome is None:
             return redirect("orgs:list")
         context.update(outcome)
-    return render(request, "orgs/import.html", context)
+    return render(request, "core/import_page.html", context)
 
 
 @require_GET

@@ -11,28 +11,11 @@ from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core.identifiers import id_check_digit
+from shipei.core.tests.api_helpers import CHINESE, api_as, error
 from shipei.orgs.models import Organisation
 
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
 MASKED_MOBILE = re.compile(r"^1\d{2}\*{4}\d{4}$")
-
-
-def api_as(actor: Any) -> APIClient:
-    api = APIClient()
-    api.force_login(actor.user)
-    return api
-
-
-def error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """The body of a refusal: always {"code", "message", "fields"}, the message in Chinese."""
-    assert response.status_code == status, response.content.decode()
-    body = response.json()
-    assert set(body) == {"code", "message", "fields"}
-    assert CHINESE.search(body["message"]), body
-    if code is not None:
-        assert body["code"] == code
-    return body
 
 
 def listed(response: Any) -> set[int]:

@@ -1,6 +1,5 @@
 """Regions and organisations over /api/v1/: scope, roles, validation and the one error shape."""
 
-import re
 from typing import Any
 
 import pytest
@@ -8,26 +7,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shipei.audit.models import AuditEntry
+from shipei.core.tests.api_helpers import CHINESE, api_as, error
 from shipei.orgs.models import Organisation
-
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def api_as(actor: Any) -> APIClient:
-    api = APIClient()
-    api.force_login(actor.user)
-    return api
-
-
-def error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """The body of a refusal: always {"code", "message", "fields"}, the message in Chinese."""
-    assert response.status_code == status, response.content.decode()
-    body = response.json()
-    assert set(body) == {"code", "message", "fields"}
-    assert CHINESE.search(body["message"]), body
-    if code is not None:
-        assert body["code"] == code
-    return body
 
 
 def names(response: Any) -> set[str]:
