@@ -11,6 +11,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -208,3 +210,16 @@ class MeView(APIView):
                 ],
             }
         )
+
+
+class ObtainToken(ObtainAuthToken):
+    """A token for ID number or mobile and password; not while a one-time password is in use."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if user.must_change_password:
+            raise NotPermitted(_("请先登录网页修改初始密码，再申请接口令牌。"))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

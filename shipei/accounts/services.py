@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from shipei.audit.services import record
 from shipei.core import identifiers, pii, scope
@@ -173,6 +174,9 @@ def person_update(
     teacher: dict[str, Any] | None = None,
 ) -> Person:
     scope.require_person(actor, "person.change", person)
+    account = User.objects.filter(person=person).first()
+    if account is not None and account != actor and not scope.may_manage_account(actor, account):
+        raise NotPermitted(_("该人员的账号拥有您无权授予的角色，其信息须由上级管理员修改。"))
     changed: list[str] = []
     if org is not None and org.pk != person.org_id:
         scope.require(actor, "person.create", org)  # moving someone in needs rights there too
@@ -184,17 +188,14 @@ def person_update(
     if email is not None and email != person.email:
         person.email = email
         changed.append("email")
-    if id_number is not None:
-        if identifiers.normalise(id_number) != person._id_number():
-            changed.append("id_number")
-        else:
-            id_number = None
-    if mobile is not None:
-        current = person._mobile()
-        if identifiers.normalise(mobile).replace("-", "") != current:
-            changed.append("mobile")
-        else:
-            mobile = None
+    if id_number is not None and _same(identifiers.id_number_clean, id_number, person._id_number()):
+        id_number = None
+    elif id_number is not None:
+        changed.append("id_number")
+    if mobile is not None and _same(identifiers.mobile_clean, mobile, person._mobile()):
+        mobile = None
+    elif mobile is not None:
+        changed.append("mobile")
     if gender is not None and gender != person.gender:
         changed.append("gender")
     if (
@@ -204,13 +205,26 @@ def person_update(
     ):
         raise ValidationError({"gender": [_("性别与身份证号不符（身份证号第17位表示性别）。")]})
     _clean_person_fields(person, id_number=id_number, mobile=mobile, gender=gender)
-    if teacher is not None:
+    profile = getattr(person, "teacher_profile", None)
+    if teacher is not None and (
+        profile is None or any(getattr(profile, k) != v for k, v in teacher.items())
+    ):
         changed.append("teacher")
     if changed:
         person.save()
         _save_teacher(person, teacher)
         record(actor, "person.updated", person, fields=changed)
     return person
+
+
+def _same(cleaner: Any, typed: Any, stored: str) -> bool:
+    """Whether a typed identifier is the stored one in another spelling (+86, spaces, x)."""
+    if typed in ("", None):
+        return stored == ""
+    try:
+        return cleaner(typed) == stored
+    except ValidationError:
+        return False
 
 
 @transaction.atomic
@@ -248,13 +262,13 @@ def account_open(*, actor: Any, person: Person) -> tuple[User, str]:
 
 @transaction.atomic
 def account_reset_password(*, actor: Any, user: User) -> str:
-    if user.person_id is None:
-        raise NotPermitted()
-    scope.require_person(actor, "person.change", user.person)
+    if not scope.may_manage_account(actor, user):
+        raise NotPermitted(_("该账号拥有您无权授予的角色，请联系其上级管理员重置密码。"))
     password = _one_time_password()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    Token.objects.filter(user=user).delete()  # a reset also ends API access with old tokens
     record(actor, "account.password_reset", user.person)
     return password
 
@@ -268,6 +282,7 @@ def account_set_password(*, user: User, old_password: str | None, new_password: 
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    Token.objects.filter(user=user).delete()
     record(user, "account.password_changed", user.person or user)
     return user
 

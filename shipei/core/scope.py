@@ -109,7 +109,14 @@ def roles(user: Any) -> set[str]:
 
 
 def action_paths(user: Any, action: str) -> list[str]:
-    paths = sorted({a.org.path for a in active_assignments(user) if action in ROLE_ACTIONS[a.role]})
+    paths = sorted(
+        {
+            a.org.path
+            for a in active_assignments(user)
+            # A path is "/<id>/" at least; anything shorter would match every row.
+            if action in ROLE_ACTIONS[a.role] and len(a.org.path) > 2
+        }
+    )
     # A path under another one adds nothing to the filter.
     return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
@@ -135,6 +142,25 @@ def allows(user: Any, action: str, org: Organisation | None) -> bool:
     if org is None:
         return False
     return any(org.path.startswith(p) for p in action_paths(user, action))
+
+
+def allows_below(user: Any, action: str, org: Organisation) -> bool:
+    """Granted by an assignment strictly above `org`: an admin may not reshape the organisation
+    its own role is bound to (its kind, region, parent or status), only what lies under it."""
+    return any(org.path.startswith(p) and org.path != p for p in action_paths(user, action))
+
+
+def may_manage_account(actor: Any, user: Any) -> bool:
+    """Whether `actor` may reset the password or change the login identifiers of `user`: only
+    if the actor could hand out every role the account holds, and never for superusers."""
+    if user.is_superuser or user.is_staff or user.person_id is None:
+        return False
+    if not allows_person(actor, "person.change", user.person):
+        return False
+    return all(
+        a.role in grantable_roles(actor, a.org)
+        for a in user.assignments.filter(is_active=True).select_related("org")
+    )
 
 
 def require(user: Any, action: str, org: Organisation | None) -> None:

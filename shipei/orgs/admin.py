@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Designation, Organisation, OrganisationAlias, Region
 
@@ -25,6 +26,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "school_kind", "school_code", "region", "parent", "is_active"]
     list_filter = ["kind", "school_kind", "is_active"]
     search_fields = ["name", "school_code", "credit_code", "aliases__name"]
-    readonly_fields = ["path", "depth"]
-    autocomplete_fields = ["parent", "region"]
+    # The tree's paths are kept by orgs.services: here the parent is read-only and new
+    # organisations are made in the product's pages, which set the path.
+    readonly_fields = ["parent", "path", "depth"]
+    autocomplete_fields = ["region"]
     inlines = [AliasInline, DesignationInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

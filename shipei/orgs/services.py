@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shipei.audit.services import record
 from shipei.core import scope
+from shipei.core.errors import NotPermitted
 from shipei.core.text import clean_name, pinyin_key
 
 from .errors import OrgHasDependants, OrgMoveIntoOwnSubtree
@@ -68,6 +69,8 @@ def org_update(
     every descendant's path is rewritten in one UPDATE.
     """
     scope.require(actor, "org.change", org)
+    if not scope.allows_below(actor, "org.change", org):
+        raise NotPermitted(_("不能修改您的角色所在的机构本身，请联系上级管理员。"))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -76,6 +79,16 @@ def org_update(
     moving = parent is not None and parent.pk != org.parent_id
     if moving:
         scope.require(actor, "org.create", parent)
+        # Lock both rows (in key order) and read their paths afresh: two crossing moves must
+        # not both pass the subtree check.
+        locked = {
+            o.pk: o
+            for o in Organisation.objects.select_for_update()
+            .filter(pk__in=[org.pk, parent.pk])
+            .order_by("pk")
+        }
+        org.path, org.depth = locked[org.pk].path, locked[org.pk].depth
+        parent = locked[parent.pk]
         if parent.path.startswith(org.path):
             raise OrgMoveIntoOwnSubtree()
         org.parent = parent
@@ -83,9 +96,11 @@ def org_update(
     for key, value in changed.items():
         setattr(org, key, value)
     _validate(org)
+    if "kind" in changed:
+        _check_children_fit(org)
     if not changed and not moving:
         return org
-    org.save()
+    org.save(update_fields=[*changed, "parent", "name_pinyin", "updated_at"])
     if moving:
         old_path, new_path = org.path, f"{parent.path}{org.pk}/"
         Organisation.objects.filter(path__startswith=old_path).update(
@@ -97,15 +112,32 @@ def org_update(
             depth=F("depth") + (parent.depth + 1 - org.depth),
         )
         org.refresh_from_db()
-        record(actor, "org.moved", org, old_parent=old_path, new_parent=parent.pk)
+        record(actor, "org.moved", org, old_path=old_path, new_parent=parent.pk)
     if changed:
         record(actor, "org.updated", org, fields=sorted(changed))
     return org
 
 
+def _check_children_fit(org: Organisation) -> None:
+    """A new kind must still be a valid parent for every organisation under it."""
+    from .models import PARENT_KINDS
+
+    misfit = org.children.exclude(kind__in=[k for k, ps in PARENT_KINDS.items() if org.kind in ps])
+    if misfit.exists():
+        raise ValidationError(
+            {
+                "kind": [
+                    _("“%(name)s”等下级单位不能设在该类型之下。") % {"name": misfit.first().name}
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def org_set_active(*, actor: Any, org: Organisation, active: bool) -> Organisation:
     scope.require(actor, "org.change", org)
+    if not scope.allows_below(actor, "org.change", org):
+        raise NotPermitted(_("不能停用或启用您的角色所在的机构本身。"))
     if not active:
         if org.children.filter(is_active=True).exists():
             raise OrgHasDependants(name=org.name, what=_("启用中的下级单位"))
