@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -20,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 MAX_ROWS = 20000
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+REPORT_LIFETIME = datetime.timedelta(days=1)
 
 
 class ExcelFormatError(Exception):
@@ -123,6 +126,12 @@ def read_sheet(upload: Any, columns: list[Column]) -> Sheet:
     return sheet
 
 
+def _as_uploaded(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return cell_text(value)
+
+
 def error_copy(sheet: Sheet, problems: list[Problem]) -> bytes:
     """The uploaded rows again, with an error column naming each row's problems."""
     by_row: dict[int, list[str]] = {}
@@ -140,7 +149,9 @@ def error_copy(sheet: Sheet, problems: list[Problem]) -> bytes:
         cell.font = Font(bold=True)
     for offset, row in enumerate(sheet.raw[1:]):
         excel_row = sheet.header_row + 1 + offset
-        values = [cell_text(v) for v in row] + [""] * (width - len(row))
+        # Numbers go back as the numbers they were: an ID that Excel already rounded must not
+        # come back as text that looks valid and could be imported as someone else's.
+        values = [_as_uploaded(v) for v in row] + [""] * (width - len(row))
         ws.append([*values, "；".join(by_row.get(excel_row, []))])
         if excel_row in by_row:
             for cell in ws[ws.max_row]:
@@ -150,7 +161,8 @@ def error_copy(sheet: Sheet, problems: list[Problem]) -> bytes:
     for col in range(1, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 18
         for cell in ws[get_column_letter(col)]:
-            cell.number_format = "@"
+            if isinstance(cell.value, str):
+                cell.number_format = "@"
     ws.column_dimensions[get_column_letter(width + 1)].width = 60
     out = io.BytesIO()
     book.save(out)
@@ -188,9 +200,22 @@ def template_workbook(
 
 def save_report(user_id: int, content: bytes) -> str:
     """Keep an error copy for its uploader; the returned token names it in the download URL."""
+    folder = f"import_reports/{user_id}"
+    _drop_old_reports(folder)
     token = uuid.uuid4().hex
-    default_storage.save(f"import_reports/{user_id}/{token}.xlsx", ContentFile(content))
+    default_storage.save(f"{folder}/{token}.xlsx", ContentFile(content))
     return token
+
+
+def _drop_old_reports(folder: str) -> None:
+    """Error copies hold the uploaded personal data in clear: keep them for a day only."""
+    if not default_storage.exists(folder):
+        return
+    cutoff = timezone.now() - REPORT_LIFETIME
+    for name in default_storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def open_report(user_id: int, token: str) -> bytes | None:

@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .excel import MAX_UPLOAD_BYTES
+
 PLEASE_CHOOSE = _("请选择")
 
 
@@ -35,4 +37,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xls")):
             raise forms.ValidationError(_("请上传 .xlsx 或 .xls 格式的 Excel 文件。"))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("文件超过%(mb)d MB，请分批导入。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+            )
         return upload

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
@@ -59,6 +60,12 @@ def handle_import(
     if problems:
         report = excel.save_report(request.user.pk, excel.error_copy(sheet, problems))
         return {"problems": problems, "report": report}
-    counts = apply(actor=request.user, rows=rows, filename=upload.name)
+    try:
+        counts = apply(actor=request.user, rows=rows, filename=upload.name)
+    except (ValidationError, DomainError) as exc:
+        # A rule only the write can see (a concurrent registration, say): nothing was stored.
+        reason = exc.message if isinstance(exc, DomainError) else "；".join(exc.messages)
+        form.add_error("file", _("导入未完成，未保存任何数据：%(reason)s") % {"reason": reason})
+        return {}
     messages.success(request, done_message % counts)
     return None

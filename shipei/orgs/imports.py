@@ -11,7 +11,7 @@ from shipei.core.excel import Column, Problem, Sheet, cell_text, read_sheet, tem
 from shipei.core.text import clean_name
 
 from . import selectors
-from .models import Organisation, OrganisationAlias, Region
+from .models import PARENT_KINDS, Organisation, OrganisationAlias, Region
 
 SCHOOL_COLUMNS = [
     Column("name", "学校名称", required=True, aliases=("单位名称", "学校"), width=30),
@@ -69,8 +69,11 @@ def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], li
     sheet = read_sheet(upload, SCHOOL_COLUMNS)
     regions = selectors.region_index()
     parents = selectors.org_parent_choices(user=user).filter(
-        path__in=selectors.org_list(user=user, action="org.import").values("path")
+        path__in=selectors.org_list(user=user, action="org.import").values("path"),
+        kind__in=PARENT_KINDS[Organisation.Kind.SCHOOL],
     )
+    scope_paths = tuple(o.path for o in selectors.org_list(user=user, action="org.import"))
+    seen_aliases: dict[str, int] = {}
     parent_cache: dict[str, Organisation | None] = {}
     problems: list[Problem] = []
     rows: list[SchoolRow] = []
@@ -125,9 +128,11 @@ def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], li
         if parent is None:
             fail(
                 "parent",
-                _("未找到主管单位“%(v)s”，或它不在您的管理范围内。")
+                _("未找到主管单位“%(v)s”，或它不能主管学校、不在您的管理范围内。")
                 % {"v": parent_text or _("空")},
             )
+        elif region is not None and not region_within(region, parent.region):
+            fail("region", _("“%(v)s”不在主管单位所在地区内。") % {"v": region.name})
         aliases = [
             clean_name(a)
             for a in cell_text(values.get("aliases"))
@@ -136,6 +141,13 @@ def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], li
             .split("、")
         ]
         aliases = [a for a in aliases if a and a != name]
+        if name in seen_aliases:
+            fail("name", _("与第%(row)d行的别名相同。") % {"row": seen_aliases[name]})
+        for alias in aliases:
+            if alias in seen_aliases or alias in seen_names:
+                first = seen_aliases.get(alias) or seen_names[alias]
+                fail("aliases", _("别名“%(v)s”与第%(row)d行重复。") % {"v": alias, "row": first})
+            seen_aliases.setdefault(alias, excel_row)
         if len(problems) > bad:
             if name:
                 seen_names.setdefault(name, excel_row)
@@ -145,13 +157,10 @@ def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], li
         seen_names[name] = excel_row
         if code:
             seen_codes[code] = excel_row
-        existing = _existing(name, code)
+        existing = _existing(name, code, scope_paths)
         if isinstance(existing, Problem):
             existing.row = excel_row
             problems.append(existing)
-            continue
-        if existing is not None and not existing.path.startswith(tuple(o.path for o in parents)):
-            fail("name", _("该学校已在平台登记，但不在您的管理范围内。"))
             continue
         for alias in aliases:
             owner = (
@@ -170,10 +179,23 @@ def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], li
     return sheet, rows, problems
 
 
-def _existing(name: str, code: str | None) -> Organisation | Problem | None:
-    """The school this row describes if it is already registered; a conflict is a problem."""
+def region_within(region: Region, area: Region | None) -> bool:
+    """A school lies in its supervisor's area: that region or a prefecture under it."""
+    return area is None or region.pk == area.pk or region.parent_id == area.pk
+
+
+def _existing(
+    name: str, code: str | None, scope_paths: tuple[str, ...]
+) -> Organisation | Problem | None:
+    """The school this row describes if it is already registered; a conflict is a problem.
+
+    A match outside the user's scope is named by nothing but that fact: the user must not
+    learn other provinces' schools or codes from an upload.
+    """
     by_code = Organisation.objects.filter(school_code=code).first() if code else None
     by_name = selectors.org_match(name)
+    if any(o is not None and not o.path.startswith(scope_paths) for o in (by_code, by_name)):
+        return Problem(0, "学校名称", _("该学校或标识码已在平台登记，但不在您的管理范围内。"))
     if by_code and by_name and by_code.pk != by_name.pk:
         return Problem(
             0, "学校标识码", _("标识码属于“%(a)s”，名称却属于另一所学校。") % {"a": by_code.name}

@@ -158,6 +158,15 @@ class Organisation(models.Model):
             and self.region.parent_id != self.parent.region_id
         ):
             errors["region"] = _("所在地区不属于上级单位所在的省份。")
+        if (
+            kind in (self.Kind.SCHOOL, self.Kind.ENTERPRISE, self.Kind.OTHER)
+            and self.region_id
+            and self.parent_id
+            and self.parent.region_id
+            and self.region_id != self.parent.region_id
+            and self.region.parent_id != self.parent.region_id
+        ):
+            errors["region"] = _("所在地区不在上级单位所在地区内。")
         others = Organisation.objects.exclude(pk=self.pk)
         if (
             self.school_code

@@ -110,7 +110,11 @@ def test_one_bad_row_reports_row_column_reason_and_nothing_is_stored(
 
 def test_duplicate_rows_in_one_file_name_the_first_row(zhejiang_admin, tree):
     problems, _ = run(zhejiang_admin.user, xlsx([GOOD[0], GOOD[0]]))
-    assert {(p.row, p.column) for p in problems} == {(3, "学校名称"), (3, "学校标识码")}
+    assert {(p.row, p.column) for p in problems} == {
+        (3, "学校名称"),
+        (3, "学校标识码"),
+        (3, "曾用名或别名"),
+    }
     assert "与第2行重复" in problems[0].message
 
 
@@ -169,3 +173,63 @@ def test_template_download_has_the_import_headers(client, zhejiang_admin):
     response = client.get("/orgs/import/template/")
     ws = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in ws[1]] == HEADER
+
+
+def test_a_school_of_another_province_is_not_named_in_the_error(zhejiang_admin, tree):
+    row = ["某校", "3132010122", "中职", "杭州", "杭州市教育局", ""]  # 南京 school's code
+    problems, _ = run(zhejiang_admin.user, xlsx([row]))
+    assert [p.message for p in problems] == ["该学校或标识码已在平台登记，但不在您的管理范围内。"]
+    assert "莫愁" not in problems[0].message
+
+
+def test_a_school_cannot_be_the_supervisor_of_a_school(zhejiang_admin, tree):
+    row = ["杭州市第五职业学校", "3133010005", "中职", "杭州", "杭州市中策职业学校", ""]
+    problems, _ = run(zhejiang_admin.user, xlsx([row]))
+    assert [(p.row, p.column) for p in problems] == [(2, "主管单位")]
+
+
+def test_a_school_must_lie_in_its_supervisors_area(zhejiang_admin, tree):
+    row = ["杭州市第五职业学校", "3133010005", "中职", "南京", "杭州市教育局", ""]
+    problems, _ = run(zhejiang_admin.user, xlsx([row]))
+    assert [(p.row, p.column) for p in problems] == [(2, "所在地区")]
+
+
+def test_an_alias_used_twice_in_one_file_is_reported(zhejiang_admin, tree):
+    rows = [
+        ["杭州市第一职业学校", "3133010001", "中职", "杭州", "杭州市教育局", "一职"],
+        ["杭州市第二职业学校", "3133010002", "中职", "杭州", "杭州市教育局", "一职"],
+        ["一职", "3133010003", "中职", "杭州", "杭州市教育局", ""],
+    ]
+    problems, counts = run(zhejiang_admin.user, xlsx(rows))
+    assert counts is None
+    assert {(p.row, p.column) for p in problems} == {(3, "曾用名或别名"), (4, "学校名称")}
+
+
+def test_error_copy_gives_numbers_back_as_numbers_never_as_made_up_text(client, city_admin, tree):
+    from shipei.accounts.tests.factories import make_id_number
+
+    number = make_id_number()
+    book = Workbook()
+    ws = book.active
+    ws.append(["姓名", "身份证号", "工作单位"])
+    ws.append(["张一", float(number[:17] + "0"), "杭州市中策职业学校"])
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(city_admin.user)
+    response = client.post(
+        "/people/import/", {"file": SimpleUploadedFile("t.xlsx", out.getvalue())}
+    )
+    report = load_workbook(
+        io.BytesIO(client.get(f"/imports/report/{response.context['report']}/").content)
+    )
+    cell = report.active.cell(2, 2).value
+    assert isinstance(cell, float)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(client, zhejiang_admin, settings):
+    from shipei.core import excel
+
+    client.force_login(zhejiang_admin.user)
+    big = SimpleUploadedFile("big.xlsx", b"0" * (excel.MAX_UPLOAD_BYTES + 1))
+    response = client.post("/orgs/import/", {"file": big})
+    assert "请分批导入" in response.content.decode()

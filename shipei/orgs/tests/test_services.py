@@ -106,7 +106,12 @@ def test_too_long_name_is_refused(zhejiang_admin, tree):
 
 def test_move_rewrites_every_descendant_path(national_admin, tree):
     child = services.org_bootstrap(parent=tree["hz_school"], name="中策校区分部", kind=K.OTHER)
-    services.org_update(actor=national_admin.user, org=tree["hz_school"], parent=tree["nj"])
+    services.org_update(
+        actor=national_admin.user,
+        org=tree["hz_school"],
+        parent=tree["nj"],
+        region=Region.objects.get(code="320100"),
+    )
     tree["hz_school"].refresh_from_db()
     child.refresh_from_db()
     assert tree["hz_school"].path.startswith(tree["nj"].path)
