@@ -273,9 +273,14 @@ TASKS = {
     }
 }
 
+# Production has no default: the console backend would print login codes into the logs.
 SMS_BACKEND = env.str(
     "SMS_BACKEND",
-    default="shipei.core.sms.MemoryBackend" if TESTING else "shipei.core.sms.ConsoleBackend",
+    default={
+        "test": "shipei.core.sms.MemoryBackend",
+        "demo": "shipei.core.sms.ConsoleBackend",
+        "production": "shipei.core.sms.UnconfiguredBackend",
+    }[SHIPEI_ENV],
 )
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -14,7 +14,14 @@ class AccountsConfig(AppConfig):
         # Ciphertexts change on every save (fresh nonce) and say nothing readable: leave them out.
         auditlog.register(
             models.Person,
-            exclude_fields=["id_number_cipher", "mobile_cipher", "name_pinyin", "updated_at"],
+            exclude_fields=[
+                "id_number_cipher",
+                "id_number_hash",
+                "mobile_cipher",
+                "mobile_hash",
+                "name_pinyin",
+                "updated_at",
+            ],
         )
         auditlog.register(models.TeacherProfile)
         auditlog.register(models.RoleAssignment)

@@ -50,3 +50,9 @@ def axes_username(request: Any, credentials: dict | None) -> str:
     if user is not None:
         return f"user:{user.pk}"
     return "x:" + pii.blind_index(identifiers.normalise(raw), context="login")[:40]
+
+
+def is_inactive_login(login: str, password: str) -> bool:
+    """A correct password for a disabled account, so that the login page can say why."""
+    user = find_user(login)
+    return user is not None and not user.is_active and user.check_password(password)

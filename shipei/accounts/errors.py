@@ -27,11 +27,6 @@ class RoleNotGrantable(DomainError):
     template = _("您不能在“%(org)s”分配“%(role)s”角色。")
 
 
-class ActivationUnavailable(DomainError):
-    code = "activation_unavailable"
-    template = _("未找到可激活的登记信息：请确认身份证号，或联系所在学校核对登记的手机号。")
-
-
 class ActivationCodeInvalid(DomainError):
     code = "activation_code_invalid"
     template = _("验证码不正确或已过期，请重新获取。")
@@ -40,4 +35,4 @@ class ActivationCodeInvalid(DomainError):
 class ActivationThrottled(DomainError):
     code = "activation_throttled"
     status = 429
-    template = _("验证码发送过于频繁，请%(seconds)d秒后再试。")
+    template = _("验证码请求过于频繁，请稍后再试。")

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shipei.audit.services import record
-from shipei.core import excel
+from shipei.core import excel, scope
 
 from .models import Person
 
@@ -50,6 +50,9 @@ def person_rows(people: QuerySet[Person], *, full: bool) -> Any:
 def person_export(
     *, actor: Any, people: QuerySet[Person], full: bool, ip: str | None = None
 ) -> bytes:
+    """The caller's selection; a full export keeps only the people the actor may reveal."""
+    if full:
+        people = people.filter(scope.people_q(actor, "person.reveal"))
     people = people.select_related("org", "teacher_profile", "user").order_by(
         "org__path", "name_pinyin"
     )
@@ -57,5 +60,12 @@ def person_export(
         [_(h) for h in HEADERS], person_rows(people, full=full), title=_("人员")
     )
     if full:
-        record(actor, "person.exported_full", None, ip=ip, count=people.count())
+        record(
+            actor,
+            "person.exported_full",
+            None,
+            org=scope.top_org(actor, "person.reveal"),
+            ip=ip,
+            count=people.count(),
+        )
     return content

@@ -1,5 +1,6 @@
 """Reads of people and role assignments, starting from the scope filter."""
 
+import re
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -18,16 +19,14 @@ def person_list(
     )
     f = filters or {}
     term = (f.get("q") or "").strip()
-    if term:
-        typed = identifiers.normalise(term)
-        # A full ID number or mobile is found through its blind index; never by plain text.
-        if len(typed) == 18:
-            qs = qs.filter(id_number_hash=pii.blind_index(typed, context=ID_CONTEXT))
-        elif typed.isdigit() and len(typed) == 11:
-            qs = qs.filter(mobile_hash=pii.blind_index(typed, context=MOBILE_CONTEXT))
-        else:
-            term = clean_name(term)
-            qs = qs.filter(Q(name__contains=term) | Q(name_pinyin__contains=term.lower()))
+    token = identifier_token(term) or (term if TOKEN.fullmatch(term) else None)
+    if token:
+        # A full ID number or mobile is found through its blind index, never by plain text.
+        kind, digest = token.split(":")
+        qs = qs.filter(**{"id_number_hash" if kind == "id" else "mobile_hash": digest})
+    elif term:
+        term = clean_name(term)
+        qs = qs.filter(Q(name__contains=term) | Q(name_pinyin__contains=term.lower()))
     if f.get("org"):
         qs = qs.filter(org__path__startswith=f["org"].path)
     if f.get("account") == "yes":
@@ -41,6 +40,24 @@ def person_list(
     if f.get("teacher") == "yes":
         qs = qs.filter(teacher_profile__isnull=False)
     return qs
+
+
+TOKEN = re.compile(r"(id|m):[0-9a-f]{64}")
+
+
+def identifier_token(term: str) -> str | None:
+    """A full ID number or mobile typed into a search box, as its blind index ("id:…", "m:…").
+
+    List URLs carry this token instead of the number, so that no full ID number or mobile
+    lands in access logs or browser history.
+    """
+    typed = identifiers.normalise(term or "")
+    if len(typed) == 18 and typed[:17].isdigit():
+        return "id:" + pii.blind_index(typed, context=ID_CONTEXT)
+    mobile = typed.removeprefix("+86") if len(typed) == 14 else typed
+    if mobile.isdigit() and len(mobile) == 11:
+        return "m:" + pii.blind_index(mobile, context=MOBILE_CONTEXT)
+    return None
 
 
 def person_stats(*, user: Any) -> dict[str, int]:

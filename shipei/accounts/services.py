@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +25,6 @@ from .errors import (
     AccountExists,
     ActivationCodeInvalid,
     ActivationThrottled,
-    ActivationUnavailable,
     MobileTaken,
     PersonDuplicate,
     RoleNotGrantable,
@@ -44,6 +44,9 @@ TEACHER_FIELDS = ("title", "teaching_major", "years_teaching", "department_post"
 ACTIVATION_TTL = timedelta(minutes=10)
 ACTIVATION_RESEND = timedelta(seconds=60)
 ACTIVATION_MAX_TRIES = 5
+ACTIVATION_MAX_TRIES_PER_DAY = 10
+ACTIVATION_PER_DAY = 5
+ACTIVATION_PER_IP_HOUR = 30
 
 
 def _clean_person_fields(
@@ -287,7 +290,8 @@ def account_set_password(*, user: User, old_password: str | None, new_password: 
     return user
 
 
-def _activation_target(id_number: Any) -> Person:
+def _activation_target(id_number: Any) -> Person | None:
+    """The registered person without an account and with a mobile on record, if any."""
     try:
         number = identifiers.id_number_clean(id_number)
     except ValidationError as exc:
@@ -298,19 +302,38 @@ def _activation_target(id_number: Any) -> Person:
         .first()
     )
     if person is None or not person.mobile_cipher or User.objects.filter(person=person).exists():
-        raise ActivationUnavailable()
+        return None
     return person
 
 
+def _throttle(key: str, limit: int, seconds: int) -> None:
+    """At most `limit` calls per `seconds` for one key (an address), across app servers."""
+    added = cache.add(key, 1, seconds)
+    count = 1 if added else cache.incr(key)
+    if count > limit:
+        raise ActivationThrottled()
+
+
 @transaction.atomic
-def activation_send(*, id_number: Any) -> Person:
-    """Send a 6-digit code to the recorded mobile of a registered person who has no account."""
+def activation_send(*, id_number: Any, ip: str | None = None) -> None:
+    """Send a 6-digit code to the recorded mobile of a registered person who has no account.
+
+    The caller learns nothing either way (the page says the same whether or not a code went
+    out), so the form cannot be used to test ID numbers; codes are limited per person and
+    per address, so it cannot be used to flood a phone either.
+    """
+    if ip:
+        _throttle(f"activation:ip:{ip}", ACTIVATION_PER_IP_HOUR, 3600)
     person = _activation_target(id_number)
-    last = ActivationCode.objects.select_for_update().filter(person=person).first()
+    if person is None:
+        return
     now = timezone.now()
-    if last and now - last.created_at < ACTIVATION_RESEND:
-        wait = int((ACTIVATION_RESEND - (now - last.created_at)).total_seconds()) + 1
-        raise ActivationThrottled(seconds=wait)
+    recent = ActivationCode.objects.select_for_update().filter(
+        person=person, created_at__gte=now - timedelta(days=1)
+    )
+    last = recent.first()
+    if len(recent) >= ACTIVATION_PER_DAY or (last and now - last.created_at < ACTIVATION_RESEND):
+        return
     code = f"{secrets.randbelow(10**6):06d}"
     ActivationCode.objects.create(
         person=person, code_hash=make_password(code), expires_at=now + ACTIVATION_TTL
@@ -322,7 +345,6 @@ def activation_send(*, id_number: Any) -> Person:
         )
     )
     record(None, "account.activation_sent", person)
-    return person
 
 
 def activation_confirm(*, id_number: Any, code: str, new_password: str) -> User:
@@ -330,17 +352,28 @@ def activation_confirm(*, id_number: Any, code: str, new_password: str) -> User:
     validate_password(new_password, User(username="new"))
     with transaction.atomic():  # a wrong code must still count as a try: no raise in here
         person = _activation_target(id_number)
+        if person is None:
+            raise ActivationCodeInvalid()
+        now = timezone.now()
+        today = ActivationCode.objects.filter(
+            person=person, created_at__gte=now - timedelta(days=1)
+        )
+        tries_today = sum(c.attempts for c in today)
         pending = (
             ActivationCode.objects.select_for_update()
-            .filter(person=person, used_at__isnull=True, expires_at__gt=timezone.now())
+            .filter(person=person, used_at__isnull=True, expires_at__gt=now)
             .first()
         )
-        if pending is not None and pending.attempts < ACTIVATION_MAX_TRIES:
+        if (
+            pending is not None
+            and pending.attempts < ACTIVATION_MAX_TRIES
+            and tries_today < ACTIVATION_MAX_TRIES_PER_DAY
+        ):
             if check_password(identifiers.normalise(code), pending.code_hash):
                 user = User(username=f"p{person.pk}", person=person)
                 user.set_password(new_password)
                 user.save()
-                pending.used_at = timezone.now()
+                pending.used_at = now
                 pending.save(update_fields=["used_at"])
                 if hasattr(person, "teacher_profile"):
                     RoleAssignment.objects.get_or_create(
@@ -394,16 +427,6 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     return assignment
 
 
-def login_inactive_reason(login: str, password: str) -> str | None:
-    """Why a correct password was still refused, so the login page can say so."""
-    from .backends import find_user
-
-    user = find_user(login)
-    if user is not None and not user.is_active and user.check_password(password):
-        return _("该账号已停用，请联系所在单位的管理员。")
-    return None
-
-
 @transaction.atomic
 def person_import(*, actor: Any, rows: list[Any], filename: str = "") -> dict[str, int]:
     """Write rows checked by accounts.imports.parse_people, all or nothing; no accounts are made."""
@@ -432,7 +455,14 @@ def person_import(*, actor: Any, rows: list[Any], filename: str = "") -> dict[st
         [TeacherProfile(person=p, **t) for p, t in new_profiles], batch_size=1000
     )
     counts["created"] = len(new_people)
-    record(actor, "person.imported", None, filename=filename[:100], **counts)
+    record(
+        actor,
+        "person.imported",
+        None,
+        org=scope.top_org(actor, "person.import"),
+        filename=filename[:100],
+        **counts,
+    )
     return counts
 
 

@@ -26,6 +26,7 @@ from shipei.core.views_util import apply_errors, client_ip, handle_import, per_p
 from shipei.orgs.models import Organisation
 
 from . import exports, imports, selectors, services
+from .backends import is_inactive_login
 from .forms import (
     ActivationForm,
     LoginForm,
@@ -70,12 +71,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         if getattr(request, "axes_locked_out", False):
             return lockout_response(request, None, form.cleaned_data)
-        inactive = services.login_inactive_reason(
-            form.cleaned_data["username"], form.cleaned_data["password"]
-        )
-        form.add_error(
-            None, inactive or _("身份证号/手机号或密码不正确。连续输错多次，账号将被暂时锁定。")
-        )
+        if is_inactive_login(form.cleaned_data["username"], form.cleaned_data["password"]):
+            form.add_error(None, _("该账号已停用，请联系所在单位的管理员。"))
+        else:
+            form.add_error(None, _("身份证号/手机号或密码不正确。连续输错多次，账号将被暂时锁定。"))
     return _login_page(request, form)
 
 
@@ -141,14 +140,17 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def activate(request: HttpRequest) -> HttpResponse:
     """First login of a person registered in bulk: ID number, a code sent to the recorded mobile."""
     form = ActivationForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "sent_to": None}
+    # "code": the code, password fields are shown; "sent": and a note that a code went out.
+    context: dict[str, Any] = {"form": form, "stage": "start"}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        sending = request.POST.get("step") == "send"
         try:
-            if request.POST.get("step") == "send":
-                person = services.activation_send(id_number=data["id_number"])
-                context["sent_to"] = person.mobile_masked
+            if sending:
+                services.activation_send(id_number=data["id_number"], ip=client_ip(request))
+                context["stage"] = "sent"
             else:
+                context["stage"] = "code"
                 if not data.get("code"):
                     form.add_error("code", _("请填写短信验证码。"))
                 elif data.get("new_password1") != data.get("new_password2"):
@@ -162,18 +164,14 @@ def activate(request: HttpRequest) -> HttpResponse:
                     login(request, user, backend="shipei.accounts.backends.PersonBackend")
                     messages.success(request, _("账号已激活，欢迎使用。"))
                     return redirect("dashboard")
-                context["sent_to"] = True
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 apply_errors(form, exc)
             else:
                 form.add_error("new_password1", exc.messages)
-            context["sent_to"] = request.POST.get("step") != "send"
         except DomainError as exc:
             form.add_error(None, exc.message)
-            context["sent_to"] = (
-                request.POST.get("step") != "send" and exc.code != "activation_unavailable"
-            )
+            context["stage"] = "start" if sending else "code"
     return render(request, "accounts/activate.html", context)
 
 
@@ -194,14 +192,29 @@ def _person_orgs(user: User, action: str) -> Any:
     ).order_by("path")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not scope.has_any(user, "person.view"):
         raise NotPermitted()
+    # Filters are posted and come back as a URL in which a full ID number or mobile is
+    # replaced by its token: the number never reaches a URL, a log or the history.
+    source = request.POST if request.method == "POST" else request.GET
+    token = selectors.identifier_token(source.get("q", ""))
+    if request.method == "POST" or token:
+        params = source.copy()
+        params.pop("csrfmiddlewaretoken", None)
+        params.pop("page", None)
+        if token:
+            params["q"] = token
+        return redirect(f"{reverse('accounts:person_list')}?{params.urlencode()}")
     form = PersonFilterForm(request.GET or None, orgs=_person_orgs(user, "person.view"))
     filters = form.cleaned_data if form.is_valid() else {}
+    by_identifier = bool(selectors.TOKEN.fullmatch(filters.get("q", "")))
+    if by_identifier:
+        form.data = form.data.copy()
+        form.data["q"] = ""
     table = PersonTable(selectors.person_list(user=user, filters=filters))
     RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
     return render(
@@ -214,6 +227,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "can_export": scope.has_any(user, "person.export"),
             "can_import": scope.has_any(user, "person.import"),
             "can_reveal": scope.has_any(user, "person.reveal"),
+            "by_identifier": by_identifier,
             "breadcrumbs": [(_("人员管理"), None)],
         },
     )
@@ -473,8 +487,6 @@ def person_export(request: HttpRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, orgs=_person_orgs(user, "person.view"))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.person_list(user=user, action="person.export", filters=filters)
-    if full:
-        qs = qs.filter(scope.people_q(user, "person.reveal"))
     content = exports.person_export(actor=user, people=qs, full=full, ip=client_ip(request))
     suffix = "（完整）" if full else ""
     return excel.xlsx_response(content, f"人员名单{suffix}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -65,7 +65,10 @@ SELF_ACTIONS = frozenset({"person.view", "person.reveal"})
 # Which roles a holder may hand out, within its own subtree.
 GRANTABLE: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(Role.values),
-    Role.PROVINCIAL_ADMIN: frozenset(set(Role.values) - {Role.NATIONAL_ADMIN}),
+    # Reviewers are assigned by the ministry (DOMAIN.md §3).
+    Role.PROVINCIAL_ADMIN: frozenset(
+        set(Role.values) - {Role.NATIONAL_ADMIN, Role.EXPERT_REVIEWER}
+    ),
     Role.CITY_ADMIN: frozenset({Role.CITY_ADMIN, Role.SCHOOL_COORDINATOR, Role.TRAINEE}),
     Role.SCHOOL_COORDINATOR: frozenset({Role.TRAINEE}),
 }
@@ -119,6 +122,13 @@ def action_paths(user: Any, action: str) -> list[str]:
     )
     # A path under another one adds nothing to the filter.
     return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def top_org(user: Any, action: str) -> Organisation | None:
+    """The highest organisation where the user may do `action`: whom an audit entry about a
+    batch (an import, a full export) concerns, so that supervisors above can see it."""
+    granting = [a.org for a in active_assignments(user) if action in ROLE_ACTIONS[a.role]]
+    return min(granting, key=lambda o: (o.depth, o.pk), default=None)
 
 
 def has_any(user: Any, action: str) -> bool:

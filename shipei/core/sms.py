@@ -17,6 +17,13 @@ class ConsoleBackend:
         print(f"[短信] 发送至 {mask_mobile(mobile)}：{message}", flush=True)
 
 
+class UnconfiguredBackend:
+    """Production without a gateway: refuse loudly rather than print codes into a log."""
+
+    def send(self, mobile: str, message: str) -> None:
+        raise RuntimeError("SMS_BACKEND is not configured: set it to the SMS gateway's backend.")
+
+
 class MemoryBackend:
     outbox: list[tuple[str, str]] = []
 

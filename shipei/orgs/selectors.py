@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from shipei.core import scope
 from shipei.core.text import clean_name
 
-from .models import Designation, Organisation, OrganisationAlias, Region
+from .models import Organisation, OrganisationAlias, Region
 
 
 def org_list(
@@ -47,8 +47,9 @@ def org_list(
 def org_stats(*, user: Any) -> dict[str, int]:
     qs = Organisation.objects.filter(scope.orgs_q(user, "org.view", via=None), is_active=True)
     return qs.aggregate(
-        total=Count("pk"),
-        schools=Count("pk", filter=Q(kind=Organisation.Kind.SCHOOL)),
+        # distinct: the join on designations repeats an organisation once per designation
+        total=Count("pk", distinct=True),
+        schools=Count("pk", filter=Q(kind=Organisation.Kind.SCHOOL), distinct=True),
         bases=Count("pk", filter=Q(designations__isnull=False), distinct=True),
     )
 
@@ -82,7 +83,3 @@ def region_index() -> dict[str, Region]:
         for key in {region.name, *region.aliases}:
             index.setdefault(key, region)
     return index
-
-
-def designation_kinds() -> list[tuple[str, str]]:
-    return list(Designation.Kind.choices)

@@ -220,5 +220,12 @@ def org_import_schools(*, actor: Any, rows: list[Any], filename: str = "") -> di
         for alias in row.aliases:
             if alias not in known:
                 org_alias_add(actor=actor, org=org, name=alias)
-    record(actor, "org.imported", None, org=None, filename=filename[:100], **counts)
+    record(
+        actor,
+        "org.imported",
+        None,
+        org=scope.top_org(actor, "org.import"),
+        filename=filename[:100],
+        **counts,
+    )
     return counts

@@ -68,9 +68,13 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(n_people=Count("people"))
         .order_by("name_pinyin")
     )
-    history = AuditEntry.objects.filter(
-        target_type="orgs.organisation", target_id=str(org.pk)
-    ).select_related("actor__person")[:20]
+    history = (
+        AuditEntry.objects.filter(
+            target_type="orgs.organisation", target_id=str(org.pk)
+        ).select_related("actor__person")[:20]
+        if scope.allows(user, "audit.view", org)
+        else []
+    )
     ancestors = [
         o
         for o in Organisation.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")

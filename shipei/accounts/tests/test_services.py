@@ -1,20 +1,21 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from shipei.accounts import services
 from shipei.accounts.errors import (
     AccountExists,
     ActivationCodeInvalid,
     ActivationThrottled,
-    ActivationUnavailable,
     MobileTaken,
     PersonDuplicate,
     RoleNotGrantable,
 )
-from shipei.accounts.models import Person, Role, RoleAssignment, User
+from shipei.accounts.models import ActivationCode, Person, Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
@@ -153,8 +154,9 @@ def test_activation_by_sms_code_opens_an_account_with_the_trainee_role(
     assert RoleAssignment.objects.filter(
         user=user, role=Role.TRAINEE, org=tree["hz_school"]
     ).exists()
-    with pytest.raises(ActivationUnavailable):
-        services.activation_send(id_number=number)  # an account exists now
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activation_send(id_number=number)  # an account exists now: nothing is sent
+    assert len(sms_outbox) == 1
 
 
 def test_wrong_codes_count_and_lock_the_code_after_five_tries(
@@ -174,23 +176,41 @@ def test_wrong_codes_count_and_lock_the_code_after_five_tries(
     assert not User.objects.filter(person__isnull=False).exists()
 
 
-def test_codes_cannot_be_requested_again_within_a_minute(
+def test_codes_are_not_resent_within_a_minute_nor_more_than_five_a_day(
     tree, sms_outbox, django_capture_on_commit_callbacks
 ):
     number = make_id_number()
-    PersonFactory(org=tree["hz_school"], id_number=number)
+    person = PersonFactory(org=tree["hz_school"], id_number=number)
     with django_capture_on_commit_callbacks(execute=True):
         services.activation_send(id_number=number)
-        with pytest.raises(ActivationThrottled, match="秒后再试"):
-            services.activation_send(id_number=number)
-    assert len(sms_outbox) == 1
-
-
-def test_activation_needs_a_recorded_mobile(tree):
-    number = make_id_number()
-    PersonFactory(org=tree["hz_school"], id_number=number, mobile="")
-    with pytest.raises(ActivationUnavailable):
         services.activation_send(id_number=number)
+    assert len(sms_outbox) == 1
+    for _ in range(6):
+        ActivationCode.objects.filter(person=person).update(
+            created_at=timezone.now() - timedelta(minutes=5)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.activation_send(id_number=number)
+    assert len(sms_outbox) == 5
+
+
+def test_the_answer_is_the_same_for_unknown_ids_and_ids_without_a_mobile(tree, sms_outbox):
+    without_mobile = make_id_number()
+    PersonFactory(org=tree["hz_school"], id_number=without_mobile, mobile="")
+    assert services.activation_send(id_number=without_mobile) is None
+    assert services.activation_send(id_number=make_id_number()) is None
+    assert sms_outbox == []
+
+
+def test_one_address_may_ask_for_codes_only_so_often(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(services.ACTIVATION_PER_IP_HOUR):
+        services.activation_send(id_number=make_id_number(), ip="10.1.2.3")
+    with pytest.raises(ActivationThrottled, match="请稍后再试"):
+        services.activation_send(id_number=make_id_number(), ip="10.1.2.3")
+    cache.clear()
 
 
 def test_role_assignment_follows_the_grant_rules_and_is_audited(city_admin, tree):
@@ -213,3 +233,26 @@ def test_role_assignment_follows_the_grant_rules_and_is_audited(city_admin, tree
     assignment.refresh_from_db()
     assert not assignment.is_active
     assert AuditEntry.objects.filter(action="role.revoked").count() == 1
+
+
+def test_ten_wrong_codes_a_day_lock_activation_until_tomorrow(
+    tree, sms_outbox, django_capture_on_commit_callbacks
+):
+    number = make_id_number()
+    person = PersonFactory(org=tree["hz_school"], id_number=number)
+    for _ in range(3):
+        ActivationCode.objects.filter(person=person).update(
+            created_at=timezone.now() - timedelta(minutes=5)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.activation_send(id_number=number)
+        code = re.search(r"\d{6}", sms_outbox[-1][1]).group()
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(services.ACTIVATION_MAX_TRIES):
+            with pytest.raises(ActivationCodeInvalid):
+                services.activation_confirm(id_number=number, code=wrong, new_password="MyPass2026")
+    with pytest.raises(ActivationCodeInvalid):
+        services.activation_confirm(id_number=number, code=code, new_password="MyPass2026")
+    assert (
+        sum(ActivationCode.objects.filter(person=person).values_list("attempts", flat=True)) == 10
+    )

@@ -118,10 +118,23 @@ def test_person_list_masks_and_filters_by_full_id_number(client, school_coordina
     PersonFactory(org=tree["hz_school"], id_number=number, name="查找对象")
     PersonFactory(org=tree["hz_school"], name="其他人")
     client.force_login(school_coordinator.user)
-    page = client.get("/people/", {"q": number}).content.decode()
+    response = client.post("/people/", {"q": number.lower()})
+    assert response.status_code == 302 and number not in response.url.upper()
+    page = client.get(response.url).content.decode()
     table = page[page.index("<tbody") : page.index("</tbody>")]
     assert "查找对象" in table and "其他人" not in table
-    assert number not in table and number[:6] + "********" + number[-4:] in table
+    assert number not in page and number[:6] + "********" + number[-4:] in table
+    assert "已按完整身份证号或手机号查询" in page
+    # A number typed into the address bar is swapped for its token at once.
+    assert number not in client.get("/people/", {"q": number}).url
+
+
+def test_a_name_search_keeps_its_words_in_the_url(client, school_coordinator, tree):
+    PersonFactory(org=tree["hz_school"], name="查找对象")
+    client.force_login(school_coordinator.user)
+    response = client.post("/people/", {"q": "查找", "account": "no"})
+    assert "q=%E6%9F%A5%E6%89%BE" in response.url and "account=no" in response.url
+    assert "查找对象" in client.get(response.url).content.decode()
 
 
 def test_person_form_shows_errors_beside_fields_and_keeps_input(client, school_coordinator, tree):

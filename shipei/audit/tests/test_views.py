@@ -22,3 +22,14 @@ def test_setup_actions_are_shown_as_done_by_the_system(client, zhejiang_admin, t
 def test_trainee_has_no_audit_log(client, trainee):
     client.force_login(trainee.user)
     assert client.get("/audit/").status_code == 403
+
+
+def test_a_full_export_by_a_city_admin_is_visible_to_its_province(
+    client, city_admin, zhejiang_admin, tree
+):
+    PersonFactory(org=tree["hz_school"])
+    client.force_login(city_admin.user)
+    client.get("/people/export/", {"full": "1"})
+    client.force_login(zhejiang_admin.user)
+    page = client.get("/audit/", {"action": "person.exported_full"}).content.decode()
+    assert "导出完整个人信息" in page and "杭州市教育局" in page

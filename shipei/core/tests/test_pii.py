@@ -44,3 +44,26 @@ def test_old_key_still_decrypts_after_rotation_and_new_rows_use_the_new_key():
             assert pii.encrypt("x", context="c").startswith("k2:")
     finally:
         pii._keys.cache_clear()
+
+
+def test_rotation_command_reencrypts_every_person_with_the_new_key(trainee, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    person = trainee.person
+    number, mobile = person._id_number(), person._mobile()
+    old = settings.PII_KEYS
+    settings.PII_KEYS = f"k9:{base64.b64encode(b'9' * 32).decode()},{old}"
+    pii._keys.cache_clear()
+    try:
+        out = StringIO()
+        call_command("rotate_pii_keys", stdout=out)
+        assert "重新加密 1 人" in out.getvalue()
+        person.refresh_from_db()
+        assert person.id_number_cipher.startswith("k9:") and person.mobile_cipher.startswith("k9:")
+        assert person._id_number() == number and person._mobile() == mobile
+        call_command("rotate_pii_keys", stdout=out)
+        assert "重新加密 0 人" in out.getvalue()
+    finally:
+        pii._keys.cache_clear()
