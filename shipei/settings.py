@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tables2",
-    "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
     "django_tasks",
@@ -167,7 +166,6 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "shipei.accounts.backends.PersonBackend",
-    "rules.permissions.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

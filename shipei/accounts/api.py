@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from shipei.core import scope
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import client_ip
-from shipei.orgs.models import Organisation
+from shipei.orgs.api import OrgInScopeField
 
 from . import selectors, services
 from .models import Person, Role, TeacherProfile
@@ -72,14 +72,14 @@ class PersonInput(serializers.Serializer):
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
-    org = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    org = OrgInScopeField()
     teacher = TeacherSerializer(required=False, allow_null=True)
 
 
 class PersonUpdate(PersonInput):
     name = serializers.CharField(max_length=50, required=False)
     id_number = serializers.CharField(max_length=30, required=False)
-    org = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+    org = OrgInScopeField(required=False)
 
 
 class RevealInput(serializers.Serializer):
@@ -123,13 +123,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             pk=self.kwargs["pk"],
         )
 
-    def _org_in_scope(self, org: Organisation) -> Organisation:
-        if not scope.allows(self.request.user, "org.view", org) and not scope.allows(
-            self.request.user, "person.create", org
-        ):
-            raise serializers.ValidationError({"org": [_("未找到该单位，或不在您的管理范围内。")]})
-        return org
-
     @extend_schema(
         request=PersonInput,
         responses={201: PersonOutput},
@@ -138,12 +131,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request: Request) -> Response:
         if not scope.has_any(request.user, "person.create"):
             raise NotPermitted()  # the role registers no one: say so, whatever the org
-        data = PersonInput(data=request.data)
+        data = PersonInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        person = services.person_create(
-            actor=request.user, org=self._org_in_scope(v.pop("org")), **v
-        )
+        person = services.person_create(actor=request.user, org=v.pop("org"), **v)
         return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -151,11 +142,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         person = self.get_object()
-        data = PersonUpdate(data=request.data, partial=True)
+        data = PersonUpdate(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        if "org" in v:
-            v["org"] = self._org_in_scope(v["org"])
         services.person_update(actor=request.user, person=person, **v)
         return Response(PersonOutput(self.get_object()).data)
 

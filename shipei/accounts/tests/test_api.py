@@ -269,7 +269,7 @@ def test_registering_at_an_organisation_out_of_scope_is_refused_without_leaking(
     response = api_as(zhejiang_admin).post("/api/v1/people/", new_person, format="json")
 
     body = error(response, 400, "invalid")
-    assert body["fields"]["org"] == ["未找到该单位，或不在您的管理范围内。"]
+    assert body["fields"]["org"] == ["未找到该单位，或它不在您的管理范围内。"]
     assert "南京" not in response.content.decode()
     assert Person.objects.count() == count
 

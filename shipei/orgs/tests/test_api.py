@@ -115,7 +115,7 @@ def test_creating_under_a_parent_out_of_scope_is_refused_without_leaking(
     response = api_as(zhejiang_admin).post("/api/v1/orgs/", new_school, format="json")
 
     body = error(response, 400, "invalid")
-    assert body["fields"]["parent"] == ["未找到该上级单位，或不在您的管理范围内。"]
+    assert body["fields"]["parent"] == ["未找到该单位，或它不在您的管理范围内。"]
     assert "南京" not in response.content.decode()
     assert Organisation.objects.count() == count
 
