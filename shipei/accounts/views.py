@@ -21,8 +21,7 @@ from django_tables2 import RequestConfig
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, scope
 from shipei.core.errors import DomainError, NotPermitted
-from shipei.core.forms import ImportForm
-from shipei.core.views_util import apply_errors, client_ip, handle_import, per_page
+from shipei.core.views_util import apply_errors, client_ip, import_page, per_page
 from shipei.orgs.models import Organisation
 
 from . import exports, imports, selectors, services
@@ -501,31 +500,26 @@ def person_import_template(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_import(request: HttpRequest) -> HttpResponse:
-    if not scope.has_any(request.user, "person.import"):
-        raise NotPermitted()
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {
-        "form": form,
-        "breadcrumbs": [(_("人员管理"), reverse("accounts:person_list")), (_("导入教师"), None)],
-        "title": _("导入教师"),
-        "template_url": reverse("accounts:person_import_template"),
-        "template_name": "教师名单导入模板.xlsx",
-        "fill_hint": _(
-            "按模板填写，身份证号、手机号等列请保持“文本”格式。"
-            "导入的教师暂不开通账号，本人首次登录时用身份证号和短信验证码激活。"
+    return import_page(
+        request,
+        action="person.import",
+        parse=imports.parse_people,
+        apply=services.person_import,
+        done_message=_(
+            "导入完成：新增 %(created)d 人，更新 %(updated)d 人，未变化 %(unchanged)d 人。"
         ),
-    }
-    if request.method == "POST" and form.is_valid():
-        outcome = handle_import(
-            request,
-            form,
-            parse=imports.parse_people,
-            apply=services.person_import,
-            done_message=_(
-                "导入完成：新增 %(created)d 人，更新 %(updated)d 人，未变化 %(unchanged)d 人。"
+        success_url=reverse("accounts:person_list"),
+        page={
+            "title": _("导入教师"),
+            "template_url": reverse("accounts:person_import_template"),
+            "template_name": "教师名单导入模板.xlsx",
+            "fill_hint": _(
+                "按模板填写，身份证号、手机号等列请保持“文本”格式。"
+                "导入的教师暂不开通账号，本人首次登录时用身份证号和短信验证码激活。"
             ),
-        )
-        if outcome is None:
-            return redirect("accounts:person_list")
-        context.update(outcome)
-    return render(request, "core/import_page.html", context)
+            "breadcrumbs": [
+                (_("人员管理"), reverse("accounts:person_list")),
+                (_("导入教师"), None),
+            ],
+        },
+    )

@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -35,37 +36,48 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def handle_import(
+def import_page(
     request: HttpRequest,
-    form: forms.Form,
     *,
+    action: str,
     parse: Callable[..., tuple[Any, list[Any], list[Any]]],
     apply: Callable[..., dict[str, int]],
     done_message: str,
-) -> dict[str, Any] | None:
-    """The shared flow of every Excel import page: parse and check all rows; on any problem
-    keep an error copy for download and store nothing; else apply in one service call.
+    success_url: str,
+    page: dict[str, Any],
+) -> HttpResponse:
+    """The one flow of every Excel import page: parse and check all rows; on any problem keep
+    an error copy for download and store nothing; else apply in one service call.
 
-    Returns the template context for problems, or None once the rows are stored (the caller
-    redirects). A file that cannot be read at all becomes a form error.
+    `page` holds what the shared template shows: title, template_url, template_name,
+    fill_hint, breadcrumbs.
     """
-    from . import excel
+    from . import excel, scope
+    from .errors import NotPermitted
+    from .forms import ImportForm
 
-    upload = form.cleaned_data["file"]
-    try:
-        sheet, rows, problems = parse(user=request.user, upload=upload)
-    except excel.ExcelFormatError as exc:
-        form.add_error("file", exc.message)
-        return {}
-    if problems:
-        report = excel.save_report(request.user.pk, excel.error_copy(sheet, problems))
-        return {"problems": problems, "report": report}
-    try:
-        counts = apply(actor=request.user, rows=rows, filename=upload.name)
-    except (ValidationError, DomainError) as exc:
-        # A rule only the write can see (a concurrent registration, say): nothing was stored.
-        reason = exc.message if isinstance(exc, DomainError) else "；".join(exc.messages)
-        form.add_error("file", _("导入未完成，未保存任何数据：%(reason)s") % {"reason": reason})
-        return {}
-    messages.success(request, done_message % counts)
-    return None
+    if not scope.has_any(request.user, action):
+        raise NotPermitted()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, **page}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            sheet, rows, problems = parse(user=request.user, upload=upload)
+        except excel.ExcelFormatError as exc:
+            form.add_error("file", exc.message)
+            return render(request, "core/import_page.html", context)
+        if problems:
+            report = excel.save_report(request.user.pk, excel.error_copy(sheet, problems))
+            context.update(problems=problems, report=report)
+            return render(request, "core/import_page.html", context)
+        try:
+            counts = apply(actor=request.user, rows=rows, filename=upload.name)
+        except (ValidationError, DomainError) as exc:
+            # A rule only the write can see (a concurrent registration, say): nothing stored.
+            reason = exc.message if isinstance(exc, DomainError) else "；".join(exc.messages)
+            form.add_error("file", _("导入未完成，未保存任何数据：%(reason)s") % {"reason": reason})
+            return render(request, "core/import_page.html", context)
+        messages.success(request, done_message % counts)
+        return redirect(success_url)
+    return render(request, "core/import_page.html", context)

@@ -15,8 +15,7 @@ from django_tables2 import RequestConfig
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, scope
 from shipei.core.errors import DomainError, NotPermitted
-from shipei.core.forms import ImportForm
-from shipei.core.views_util import apply_errors, handle_import, per_page
+from shipei.core.views_util import apply_errors, import_page, per_page
 
 from . import imports, selectors, services
 from .forms import AliasForm, DesignationForm, OrgFilterForm, OrgForm
@@ -293,31 +292,23 @@ def org_import_template(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def org_import(request: HttpRequest) -> HttpResponse:
-    if not scope.has_any(request.user, "org.import"):
-        raise NotPermitted()
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {
-        "form": form,
-        "breadcrumbs": [(_("机构管理"), reverse("orgs:list")), (_("导入学校"), None)],
-        "title": _("导入学校"),
-        "template_url": reverse("orgs:import_template"),
-        "template_name": "学校导入模板.xlsx",
-        "fill_hint": _("按模板填写，学校标识码等代码列请保持“文本”格式。"),
-    }
-    if request.method == "POST" and form.is_valid():
-        outcome = handle_import(
-            request,
-            form,
-            parse=imports.parse_schools,
-            apply=services.org_import_schools,
-            done_message=_(
-                "导入完成：新增 %(created)d 所，更新 %(updated)d 所，未变化 %(unchanged)d 所。"
-            ),
-        )
-        if outcome is None:
-            return redirect("orgs:list")
-        context.update(outcome)
-    return render(request, "core/import_page.html", context)
+    return import_page(
+        request,
+        action="org.import",
+        parse=imports.parse_schools,
+        apply=services.org_import_schools,
+        done_message=_(
+            "导入完成：新增 %(created)d 所，更新 %(updated)d 所，未变化 %(unchanged)d 所。"
+        ),
+        success_url=reverse("orgs:list"),
+        page={
+            "title": _("导入学校"),
+            "template_url": reverse("orgs:import_template"),
+            "template_name": "学校导入模板.xlsx",
+            "fill_hint": _("按模板填写，学校标识码等代码列请保持“文本”格式。"),
+            "breadcrumbs": [(_("机构管理"), reverse("orgs:list")), (_("导入学校"), None)],
+        },
+    )
 
 
 @require_GET
