@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "shipei.audit",
     "shipei.orgs",
     "shipei.accounts",
+    "shipei.programmes",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.
     "crispy_forms",
     "crispy_bootstrap5",

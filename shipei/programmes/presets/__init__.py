@@ -1,0 +1,89 @@
+"""The five notices as presets: one JSON file each in this folder, loaded by slug.
+
+A preset file holds the programme's identity and its policy; the notice's own tables stay in
+``presets/data`` (one source for each number), referred to by the policy's ``quota.table``.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_date
+from pydantic import ValidationError
+
+from shipei.audit.services import record
+
+from ..models import Programme
+from ..policy import CURRENT_VERSION, parse_policy, policy_errors
+
+PRESET_DIR = Path(__file__).resolve().parent
+IDENTITY = ("title", "year", "issuer", "document_number", "issued_on")
+
+
+class PresetError(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def preset_slugs() -> list[str]:
+    return sorted(p.stem for p in PRESET_DIR.glob("*.json"))
+
+
+def preset_data(slug: str) -> dict[str, Any]:
+    path = PRESET_DIR / f"{slug}.json"
+    if slug not in preset_slugs():
+        raise PresetError(f"没有名为“{slug}”的预设。可用：{'、'.join(preset_slugs())}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        policy = parse_policy(data["policy"])
+    except ValidationError as exc:
+        raise PresetError(f"预设“{slug}”的政策配置有误：" + "；".join(policy_errors(exc))) from None
+    data["policy"] = policy.model_dump(mode="json")
+    return data
+
+
+def _digest(values: dict[str, Any]) -> str:
+    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _state(programme: Programme) -> dict[str, Any]:
+    values = {k: getattr(programme, k) for k in IDENTITY}
+    values["issued_on"] = values["issued_on"].isoformat() if values["issued_on"] else None
+    return {**values, "policy": programme.policy}
+
+
+@transaction.atomic
+def preset_load(slug: str, *, reset: bool = False) -> str:
+    """Create or refresh the programme of preset `slug`; idempotent.
+
+    Returns "created", "updated", "unchanged" or "kept" (an admin edited the programme since
+    it was loaded: the edit wins unless `reset`).
+    """
+    data = preset_data(slug)
+    wanted = {k: data.get(k) for k in IDENTITY} | {"policy": data["policy"]}
+    wanted["issuer"] = wanted["issuer"] or ""
+    wanted["document_number"] = wanted["document_number"] or ""
+    digest = _digest(wanted)
+    programme = Programme.objects.select_for_update().filter(preset=slug).first()
+    if programme is not None:
+        current = _digest(_state(programme))
+        if current == digest:
+            return "unchanged"
+        if current != programme.preset_digest and not reset:
+            return "kept"
+    created = programme is None
+    if created:
+        programme = Programme(code=slug, preset=slug)
+    for key in IDENTITY:
+        setattr(programme, key, wanted[key])
+    programme.issued_on = parse_date(wanted["issued_on"]) if wanted["issued_on"] else None
+    programme.policy = wanted["policy"]
+    programme.policy_version = CURRENT_VERSION
+    programme.preset_digest = digest
+    programme.save()
+    record(None, "programme.preset_loaded", programme, preset=slug, reset=reset)
+    return "created" if created else "updated"

@@ -1,0 +1,272 @@
+"""A programme's policy: everything that differs between notices, as typed, validated data.
+
+Version 1 of the schema. Unknown keys and wrong types are refused with Chinese messages
+(``policy_errors``), so that an admin's edit or a preset file cannot carry a typo silently.
+Old programmes keep the version they were made with (``Programme.policy_version``).
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+Role = Literal[
+    "national_admin",
+    "expert_reviewer",
+    "provincial_admin",
+    "city_admin",
+    "school_coordinator",
+    "base_admin",
+    "core_teacher",
+    "trainee",
+]
+DesignationKind = Literal[
+    "principal_base",
+    "dual_teacher_base",
+    "enterprise_practice_base",
+    "research_centre",
+    "integrated_base",
+    "x_evaluation_org",
+    "provincial_base",
+]
+SchoolKind = Literal[
+    "secondary", "higher", "undergrad_vocational", "undergrad_applied", "technical"
+]
+Share = Annotated[Decimal, Field(ge=0, le=1)]
+# A date stays a date ("5月6日前" ends at 23:59:59 that day); a time of day makes a datetime.
+Moment = Annotated[datetime.date | datetime.datetime, Field(union_mode="left_to_right")]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Window(Strict):
+    """A span of dates or times. A date-only end means 23:59:59 Asia/Shanghai of that day."""
+
+    opens: Moment | None = None
+    closes: Moment | None = None
+
+    def opens_at(self) -> datetime.datetime | None:
+        if isinstance(self.opens, datetime.datetime):
+            return self.opens if self.opens.tzinfo else self.opens.replace(tzinfo=SHANGHAI)
+        if isinstance(self.opens, datetime.date):
+            return datetime.datetime.combine(self.opens, datetime.time.min, SHANGHAI)
+        return None
+
+    def closes_at(self) -> datetime.datetime | None:
+        if isinstance(self.closes, datetime.datetime):
+            return self.closes if self.closes.tzinfo else self.closes.replace(tzinfo=SHANGHAI)
+        if isinstance(self.closes, datetime.date):
+            return datetime.datetime.combine(self.closes, datetime.time(23, 59, 59), SHANGHAI)
+        return None
+
+    def contains(self, moment: datetime.datetime) -> bool:
+        start, end = self.opens_at(), self.closes_at()
+        return (start is None or moment >= start) and (end is None or moment <= end)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        start, end = self.opens_at(), self.closes_at()
+        if start and end and end < start:
+            raise ValueError("结束时间早于开始时间")
+        return self
+
+
+class Eligibility(Strict):
+    """Who may take part in an item; every rule given must hold (notice 001 differs per kind)."""
+
+    min_years_teaching: Count | None = None
+    titles: list[Literal["senior_full", "senior", "intermediate", "junior", "none"]] | None = None
+    school_kinds: list[SchoolKind] | None = None
+    major_must_match: bool = False
+    audiences: list[str] = []  # who the notice addresses, as printed (校领导, 骨干教师, ...)
+    other: list[str] = []  # rules a person checks by hand (research projects, awards), as printed
+
+
+class Item(Strict):
+    """A phase, specialty field, course, project kind or level × category of the programme."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str = Field(min_length=1, max_length=100)
+    kind: Literal["phase", "field", "course", "training_kind", "project", "level_category"]
+    parent: str | None = None
+    hours: Annotated[Decimal, Field(ge=0)] | None = None
+    days: Count | None = None
+    fee_cap_yuan: Count | None = None
+    mode: str = ""
+    host: str = ""  # 承办/承训单位 as the notice names it
+    training: Window | None = None
+    registration: Window | None = None
+    planned_seats: Count | None = None
+    eligibility: Eligibility = Eligibility()
+
+
+class ApprovalStep(Strict):
+    role: Role
+    label: str
+    deadline: datetime.date | None = None
+
+
+class Enrollment(Strict):
+    channels: list[
+        Literal[
+            "self_registration",  # 000; 004 附件1 with employer endorsement
+            "nomination",  # 001, 003: the school nominates
+            "signup_table",  # 001: universities send the 附件3 table
+            "coordinator_enrollment",  # 002: the school coordinator enrolls
+        ]
+    ] = Field(min_length=1)
+    approval_chain: list[ApprovalStep] = []
+    window: Window | None = None
+    seat_released_by: list[Literal["rejection", "withdrawal", "no_show"]] = [
+        "rejection",
+        "withdrawal",
+    ]
+    substitutions_allowed: bool = True
+    one_active_per: Literal["programme", "item", "none"] = "item"
+    participant_list_to: str = ""  # 003: the province submits its list to the project office
+
+
+class Quota(Strict):
+    scope: Literal["province", "city", "school", "base", "none"]
+    table: str | None = None  # a data file in programmes/presets/data, the notice's own table
+    held_from: Literal["submission", "approval"] = "submission"
+
+
+class BaseCaps(Strict):
+    """Caps on published projects per kind of base (notice 002: 3 / 20 / 15)."""
+
+    per_kind: dict[DesignationKind, Count] = {}
+    each_class_counts_as_project: bool = False
+    adjusted_by_performance: bool = False
+
+
+class Classes(Strict):
+    max_size: Count | None = None
+    staff: dict[str, Count] = {}  # role in class -> how many (004: 2 teaching + 3 assessing)
+    milestones_days_before_start: dict[str, Count] = {}  # 004: application 40, staffing 35, plan 30
+    length_days: dict[str, Count] = {}  # by level (004: 一级 8, 二级 9, 三级 7) or project kind
+
+
+class Component(Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str
+    scorers: Count = 1
+    scorer_role: str = ""
+    weight: Share | None = None
+
+
+class Assessment(Strict):
+    components: list[Component] = []
+    pass_mark: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    retries: Count = 0
+    absence_limit_hours: Annotated[Decimal, Field(ge=0)] | None = None
+    essay_min_chars: Count | None = None
+    process_pass_before_final: bool = False
+
+
+class Content(Strict):
+    practice_share_min: Share | None = None
+    video_share_min: Share | None = None
+
+
+class Certificate(Strict):
+    issuer: str = ""
+    electronic: bool = True
+    number_format: str = "{year}{programme}{serial:06d}"
+
+
+class Credit(Strict):
+    counts_as_continuing_education: bool = False
+
+
+class EvaluationForm(Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str
+    respondent: Role | Literal["institution"]
+    anonymous: bool = False
+
+
+class Milestone(Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str
+    due: datetime.date
+
+
+class PolicyV1(Strict):
+    version: Literal[1] = 1
+    items: list[Item] = Field(min_length=1)
+    enrollment: Enrollment
+    quota: Quota
+    base_caps: BaseCaps = BaseCaps()
+    classes: Classes = Classes()
+    assessment: Assessment = Assessment()
+    content: Content = Content()
+    certificate: Certificate = Certificate()
+    credit: Credit = Credit()
+    evaluation: list[EvaluationForm] = []
+    milestones: list[Milestone] = []
+
+    @model_validator(mode="after")
+    def _items_consistent(self) -> "PolicyV1":
+        codes = [i.code for i in self.items]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"培训项目代码重复：{'、'.join(duplicates)}")
+        unknown = sorted({i.parent for i in self.items if i.parent and i.parent not in codes})
+        if unknown:
+            raise ValueError(f"上级项目代码不存在：{'、'.join(unknown)}")
+        return self
+
+    def item(self, code: str) -> Item:
+        return next(i for i in self.items if i.code == code)
+
+
+SCHEMAS: dict[int, type[PolicyV1]] = {1: PolicyV1}
+CURRENT_VERSION = 1
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不允许的字段（可能拼写有误）",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为“是”或“否”（true/false）",
+    "bool_type": "应为“是”或“否”（true/false）",
+    "string_type": "应为文字",
+    "date_from_datetime_parsing": "应为日期，如 2024-05-06",
+    "date_parsing": "应为日期，如 2024-05-06",
+    "datetime_parsing": "应为时间，如 2024-05-06 09:00",
+    "literal_error": "不是可选的值",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "too_short": "不能为空",
+    "string_too_long": "过长",
+    "string_pattern_mismatch": "只能包含字母、数字、下划线、点和连字符",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+}
+
+
+def policy_errors(exc: ValidationError) -> list[str]:
+    """Each problem as "位置：原因" in Chinese, e.g. "enrollment.channels.0：不是可选的值"."""
+    out = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "policy"
+        reason = _MESSAGES.get(error["type"])
+        if reason is None:
+            reason = str(error.get("ctx", {}).get("error") or error["msg"])
+        out.append(f"{where}：{reason}")
+    return out
+
+
+def parse_policy(data: Any, *, version: int = CURRENT_VERSION) -> PolicyV1:
+    """Validate raw policy data (JSON) against the schema of `version`; raises ValidationError."""
+    return SCHEMAS[version].model_validate(data)
