@@ -36,6 +36,7 @@ system-deps:
 
 demo: install
 	$(BIN)/shipei migrate --noinput -v0
+	$(BIN)/shipei load_preset --all
 	$(BIN)/shipei demo_setup
 	$(BIN)/shipei collectstatic --noinput -v0
 	@echo "服务地址：http://127.0.0.1:$(PORT)/  （Ctrl+C 停止）"

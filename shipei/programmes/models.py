@@ -11,7 +11,7 @@ class Programme(models.Model):
 
     code = models.SlugField(_("代码"), max_length=60, unique=True)
     title = models.CharField(_("名称"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)  # 004 has none
     issuer = models.CharField(_("发文单位"), max_length=100, blank=True)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     issued_on = models.DateField(_("发文日期"), null=True, blank=True)
@@ -44,7 +44,7 @@ class Programme(models.Model):
         ordering = ["-year", "code"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.title}"
+        return f"{self.year} {self.title}" if self.year else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("admin:programmes_programme_change", args=[self.pk])
