@@ -1,5 +1,6 @@
 """Regions and organisations over the API: the same selectors and services as the pages."""
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -81,13 +82,29 @@ class OrgInScopeField(serializers.PrimaryKeyRelatedField):
         return Organisation.objects.filter(scope.orgs_q(user, "org.view", via=None))
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class RegionCodeField(serializers.PrimaryKeyRelatedField):
+    """A six-digit region code; anything else is refused before it reaches a query."""
+
+    default_error_messages = {
+        "does_not_exist": _("未找到该行政区划代码。"),
+        "incorrect_type": _("行政区划代码应为6位数字。"),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Region.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Region:
+        if not isinstance(data, str | int) or not re.fullmatch(r"\d{6}", str(data)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(str(data))
+
+
 class OrgInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
     parent = OrgInScopeField()
-    region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), required=False, allow_null=True
-    )
+    region = RegionCodeField(required=False, allow_null=True)
     school_kind = serializers.ChoiceField(
         choices=Organisation.SchoolKind.choices, required=False, allow_blank=True
     )
