@@ -24,6 +24,7 @@ urlpatterns = [
     path("orgs/", include("shipei.orgs.urls")),
     path("people/", include("shipei.accounts.urls")),
     path("audit/", include("shipei.audit.urls")),
+    path("programmes/", include("shipei.programmes.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),

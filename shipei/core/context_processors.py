@@ -14,6 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     items = [(_("工作台"), reverse("dashboard"), "bi-speedometer2")]
+    if scope.has_any(user, "programme.view"):
+        items.append((_("培训计划"), reverse("programmes:list"), "bi-journal-bookmark"))
     if scope.has_any(user, "org.view"):
         items.append((_("机构管理"), reverse("orgs:list"), "bi-diagram-3"))
     if scope.has_any(user, "person.view"):

@@ -34,6 +34,7 @@ _ADMIN = {
     "role.view",
     "role.assign",
     "audit.view",
+    "programme.view",
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -51,9 +52,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "person.export",
             "role.view",
             "role.assign",
+            "programme.view",
         }
     ),
-    Role.BASE_ADMIN: frozenset({"org.view", "person.view", "person.export", "role.view"}),
+    Role.BASE_ADMIN: frozenset(
+        {"org.view", "person.view", "person.export", "role.view", "programme.view"}
+    ),
     Role.EXPERT_REVIEWER: frozenset(),
     Role.CORE_TEACHER: frozenset(),
     Role.TRAINEE: frozenset(),

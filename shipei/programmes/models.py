@@ -47,7 +47,7 @@ class Programme(models.Model):
         return f"{self.year} {self.title}" if self.year else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:programmes_programme_change", args=[self.pk])
+        return reverse("programmes:detail", args=[self.pk])
 
     @property
     def rules(self) -> PolicyV1:
