@@ -91,10 +91,6 @@ class Person(models.Model):
     def mobile_masked(self) -> str:
         return identifiers.mask_mobile(self._mobile()) if self.mobile_cipher else ""
 
-    @property
-    def birth_date(self):
-        return identifiers.id_birth_date(self._id_number())
-
 
 class TeacherProfile(models.Model):
     """Where and what a person teaches; the school is the person's organisation."""

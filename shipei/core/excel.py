@@ -169,9 +169,7 @@ def error_copy(sheet: Sheet, problems: list[Problem]) -> bytes:
     return out.getvalue()
 
 
-def template_workbook(
-    columns: list[Column], *, title: str, notes: list[str], examples: list[list[str]]
-) -> bytes:
+def template_workbook(columns: list[Column], *, title: str, notes: list[str]) -> bytes:
     """A blank template: header row, text-formatted code columns, notes on a second sheet."""
     book = Workbook()
     ws = book.active
@@ -186,8 +184,6 @@ def template_workbook(
         if c.text:
             for r in range(2, 1002):
                 ws[f"{letter}{r}"].number_format = "@"
-    for example in examples:
-        ws.append(example)
     ws.freeze_panes = "A2"
     help_sheet = book.create_sheet(_("填写说明"))
     help_sheet.column_dimensions["A"].width = 100

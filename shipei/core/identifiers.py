@@ -67,10 +67,6 @@ def id_number_clean(value: object) -> str:
     return number
 
 
-def id_birth_date(number: str) -> datetime.date:
-    return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-
-
 def id_gender(number: str) -> str:
     """GB 11643: the 17th character is odd for men, even for women."""
     return "M" if int(number[16]) % 2 else "F"

@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from . import excel, scope
+from .errors import DomainError, NotPermitted
+from .forms import ImportForm
 
 PAGE_SIZES = (10, 20, 50, 100)
 
@@ -52,10 +54,6 @@ def import_page(
     `page` holds what the shared template shows: title, template_url, template_name,
     fill_hint, breadcrumbs.
     """
-    from . import excel, scope
-    from .errors import NotPermitted
-    from .forms import ImportForm
-
     if not scope.has_any(request.user, action):
         raise NotPermitted()
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -36,10 +36,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def province(self) -> "Region":
-        return self.parent if self.parent_id else self
-
 
 class Organisation(models.Model):
     """A node of the organisation tree; ``path`` is a materialised path of ids (``/1/5/23/``)."""
@@ -291,6 +287,3 @@ class Designation(models.Model):
         if self.year_from or self.year_to:
             years = f"（{self.year_from or ''}-{self.year_to or ''}）"
         return f"{self.get_kind_display()}{years}"
-
-    def active_in(self, year: int) -> bool:
-        return (self.year_from or 0) <= year <= (self.year_to or 9999)

@@ -79,7 +79,8 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for o in Organisation.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")
         if scope.allows(user, "org.view", o) and o.pk != org.pk
     ]
-    can_change = scope.allows(user, "org.change", org)
+    # The organisation a role is bound to is changed from above (orgs.services.org_update).
+    can_change = scope.allows_below(user, "org.change", org)
     return render(
         request,
         "orgs/detail.html",
