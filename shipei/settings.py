@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "shipei.orgs",
     "shipei.accounts",
     "shipei.programmes",
+    "shipei.quotas",
+    "shipei.projects",
+    "shipei.classes",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.
     "crispy_forms",
     "crispy_bootstrap5",

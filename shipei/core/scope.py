@@ -35,11 +35,14 @@ _ADMIN = {
     "role.assign",
     "audit.view",
     "programme.view",
+    "quota.view",
+    "quota.allocate",
+    "project.view",
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.NATIONAL_ADMIN: frozenset(_ADMIN),
-    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN),
+    Role.NATIONAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "project.decide"}),
+    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {"programme.manage"}),
     Role.CITY_ADMIN: frozenset(_ADMIN),
     Role.SCHOOL_COORDINATOR: frozenset(
         {
@@ -53,10 +56,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "role.view",
             "role.assign",
             "programme.view",
+            "quota.view",
         }
     ),
     Role.BASE_ADMIN: frozenset(
-        {"org.view", "person.view", "person.export", "role.view", "programme.view"}
+        {
+            "org.view",
+            "person.view",
+            "person.export",
+            "role.view",
+            "programme.view",
+            "project.view",
+            "project.apply",
+        }
     ),
     Role.EXPERT_REVIEWER: frozenset(),
     Role.CORE_TEACHER: frozenset(),
@@ -115,10 +127,18 @@ def roles(user: Any) -> set[str]:
     return {a.role for a in active_assignments(user)}
 
 
+def reach(assignment: RoleAssignment) -> str:
+    """The subtree an assignment reaches: its organisation's, except that a national admin bound
+    to a ministry's department (教师工作司, 部指导中心) acts for the whole ministry."""
+    if assignment.role == Role.NATIONAL_ADMIN:
+        return "/" + assignment.org.path.split("/")[1] + "/"
+    return assignment.org.path
+
+
 def action_paths(user: Any, action: str) -> list[str]:
     paths = sorted(
         {
-            a.org.path
+            reach(a)
             for a in active_assignments(user)
             # A path is "/<id>/" at least; anything shorter would match every row.
             if action in ROLE_ACTIONS[a.role] and len(a.org.path) > 2
@@ -224,10 +244,78 @@ def grantable_roles(user: Any, org: Organisation) -> list[str]:
     """Roles the user may assign at `org`: from a role held over `org`, fit for the org's kind."""
     allowed: set[str] = set()
     for a in active_assignments(user):
-        if "role.assign" in ROLE_ACTIONS[a.role] and org.path.startswith(a.org.path):
+        if "role.assign" in ROLE_ACTIONS[a.role] and org.path.startswith(reach(a)):
             allowed |= GRANTABLE.get(a.role, frozenset())
     return [
         r
         for r in Role.values
         if r in allowed and (ROLE_ORG_KINDS[r] is None or org.kind in ROLE_ORG_KINDS[r])
     ]
+
+
+# Region reach of an administrative organisation, in leading digits of the GB/T 2260 code: a
+# quota given to 浙江省 (330000) is the province department's to split, not an organisation's.
+_REGION_DIGITS = {
+    _K.MINISTRY: 0,
+    _K.MINISTRY_UNIT: 0,
+    _K.PROVINCE_EDU: 2,
+    _K.PROVINCE_HR: 2,
+    _K.CITY_EDU: 4,
+    _K.CITY_HR: 4,
+}
+
+
+def region_digits(region: Any) -> int:
+    """How many leading digits of its code name a region: 2 for a province, 4 for a city."""
+    return 2 if region.code.endswith("0000") else 4
+
+
+def region_prefixes(user: Any, action: str) -> list[str]:
+    """Region code prefixes where `user` may do `action`; "" reaches every region."""
+    out = set()
+    for a in active_assignments(user):
+        if action not in ROLE_ACTIONS[a.role]:
+            continue
+        digits = 0 if a.role == Role.NATIONAL_ADMIN else _REGION_DIGITS.get(a.org.kind)
+        if digits == 0:
+            out.add("")
+        elif digits and a.org.region_id:
+            out.add(a.org.region_id[:digits])
+    return sorted(out)
+
+
+def receivers_q(user: Any, action: str, *, region: str = "region", org: str = "org") -> Q:
+    """Filter for rows given to a region or an organisation (quotas) that `user` reaches."""
+    q = orgs_q(user, action, via=org)
+    for prefix in region_prefixes(user, action):
+        q |= Q(**{f"{region}__code__startswith": prefix, f"{region}__isnull": False})
+    return q
+
+
+def allows_receiver(
+    user: Any, action: str, *, region: Any = None, org: Any = None, below: bool = False
+) -> bool:
+    """Whether `user` reaches this receiver; with `below`, from strictly above it (one may split
+    one's own seats, but only a level above may set how many one has)."""
+    if org is not None:
+        return allows_below(user, action, org) if below else allows(user, action, org)
+    if region is None:
+        return False
+    digits = region_digits(region)
+    return any(
+        region.code.startswith(p) and (not below or len(p) < digits)
+        for p in region_prefixes(user, action)
+    )
+
+
+def allows_programme(user: Any, action: str, programme: Any) -> bool:
+    """Actions on a programme as a whole belong to admins over its owner (the issuing
+    department), or to the ministry's when the programme names no owner."""
+    if programme.owner_id:
+        return allows(user, action, programme.owner)
+    return "" in region_prefixes(user, action) and has_any(user, action)
+
+
+def require_programme(user: Any, action: str, programme: Any) -> None:
+    if not allows_programme(user, action, programme):
+        raise NotPermitted()

@@ -199,11 +199,28 @@ class Milestone(Strict):
     due: datetime.date
 
 
+class Criterion(Strict):
+    """One point of the expert review (002: the 条件审查 of 目标定位, 内容设计, ...)."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str = Field(min_length=1, max_length=100)
+    max_score: Annotated[int, Field(ge=1, le=1000)] = 10
+
+
+class Projects(Strict):
+    """How training bases apply projects under the programme, and how experts review them."""
+
+    application: Window | None = None
+    review_criteria: list[Criterion] = []
+    experts_per_project: Annotated[int, Field(ge=1, le=20)] = 1
+
+
 class PolicyV1(Strict):
     version: Literal[1] = 1
     items: list[Item] = Field(min_length=1)
     enrollment: Enrollment
     quota: Quota
+    projects: Projects = Projects()
     base_caps: BaseCaps = BaseCaps()
     classes: Classes = Classes()
     assessment: Assessment = Assessment()

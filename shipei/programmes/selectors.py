@@ -20,7 +20,7 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
 
 
 @cache
-def _table_file(name: str) -> dict[str, Any]:
+def table_file(name: str) -> dict[str, Any]:
     return json.loads((PRESET_DIR / "data" / name).read_text(encoding="utf-8"))
 
 
@@ -31,7 +31,7 @@ def notice_table(programme: Programme) -> dict[str, Any] | None:
     name = programme.rules.quota.table
     if not name:
         return None
-    data = _table_file(name)
+    data = table_file(name)
     table = data.get("quota_table", data)
     columns = table["columns"]
     totals = table.get("printed_column_totals") or data.get("printed_totals") or {}

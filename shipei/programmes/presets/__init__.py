@@ -86,4 +86,7 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     programme.preset_digest = digest
     programme.save()
     record(None, "programme.preset_loaded", programme, preset=slug, reset=reset)
+    from shipei.quotas.services import quota_load_printed  # quotas build on programmes
+
+    quota_load_printed(programme=programme, replace=reset)
     return "created" if created else "updated"

@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shipei.orgs.models import Designation
+
+
+class Project(models.Model):
+    """A training project a base offers under a programme (DOMAIN.md §4, §5)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        IN_REVIEW = "in_review", _("评审中")
+        RETURNED = "returned", _("退回修改")
+        APPROVED = "approved", _("评审通过")
+        REJECTED = "rejected", _("未通过")
+        PUBLISHED = "published", _("已发布")
+        ENROLLING = "enrolling", _("报名中")
+        ENROLLMENT_CLOSED = "enrollment_closed", _("报名结束")
+        RUNNING = "running", _("实施中")
+        COMPLETED = "completed", _("已完成")
+        CANCELLED = "cancelled", _("已撤销")
+
+    class Mode(models.TextChoices):
+        OFFLINE = "offline", _("线下集中")
+        ONLINE = "online", _("线上")
+        BLENDED = "blended", _("线上线下结合")
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("培训计划"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    item = models.CharField(_("项目类别"), max_length=40)
+    base = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("承训单位"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    base_kind = models.CharField(
+        _("基地类型"), max_length=30, choices=Designation.Kind.choices, blank=True
+    )
+    title = models.CharField(_("项目名称"), max_length=200)
+    mode = models.CharField(_("培训方式"), max_length=10, choices=Mode.choices)
+    days = models.PositiveSmallIntegerField(_("培训天数"))
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
+    fee_yuan = models.PositiveIntegerField(_("收费标准（元/人）"), default=0)
+    audience = models.CharField(_("培训对象"), max_length=300)
+    outline = models.TextField(_("内容大纲"))
+    practice_share = models.DecimalField(
+        _("实践课程占比"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    video_share = models.DecimalField(
+        _("视频资源占比"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    status_reason = models.CharField(_("说明"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("培训项目")
+        verbose_name_plural = _("培训项目")
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def org(self):
+        return self.base
+
+    @property
+    def item_label(self) -> str:
+        return next((i.label for i in self.programme.rules.items if i.code == self.item), self.item)
+
+
+def attachment_path(instance: "ProjectAttachment", filename: str) -> str:
+    return f"projects/{instance.project_id}/{filename}"
+
+
+class ProjectAttachment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Review(models.Model):
+    """One expert's review of one project: assigned by a national admin, scored per criterion."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评审专家"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    round = models.PositiveSmallIntegerField(_("评审轮次"), default=1)
+    scores = models.JSONField(_("分项得分"), default=dict)
+    total = models.PositiveIntegerField(_("总分"), null=True, blank=True)
+    comment = models.TextField(_("评审意见"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("专家评审")
+        verbose_name_plural = _("专家评审")
+        ordering = ["project", "round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "expert", "round"], name="review_unique_expert_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} / {self.expert}"

@@ -1,0 +1,42 @@
+from django.utils.translation import gettext_lazy as _
+
+from shipei.core.errors import DomainError
+
+
+class QuotaExceedsParent(DomainError):
+    code = "quota_exceeds_parent"
+    template = _("%(parent)s尚可分配 %(free)s 个名额，不能再分出 %(wanted)s 个。")
+
+
+class QuotaBelowUsed(DomainError):
+    code = "quota_below_used"
+    template = _(
+        "%(receiver)s的名额已占用 %(held)s 个、已下分 %(split)s 个，不能调低到 %(wanted)s 个。"
+    )
+
+
+class QuotaExhausted(DomainError):
+    code = "quota_exhausted"
+    status = 409
+    template = _("%(receiver)s的名额已用完。")
+
+
+class QuotaUnknownItem(DomainError):
+    code = "quota_unknown_item"
+    template = _("培训计划中没有代码为“%(item)s”的培训项目。")
+
+
+class QuotaBadReceiver(DomainError):
+    code = "quota_bad_receiver"
+    template = _("名额只能分配给省、市（地区）或具体单位：%(receiver)s不可作为名额接收方。")
+
+
+class QuotaInUse(DomainError):
+    code = "quota_in_use"
+    status = 409
+    template = _("%(receiver)s的名额已有人占用或已下分，不能删除。")
+
+
+class QuotaNegative(DomainError):
+    code = "quota_negative"
+    template = _("名额不能为负数。")

@@ -1,0 +1,255 @@
+"""Writes of quotas. The seat counters change only here, by conditional UPDATEs (STYLE.md §2)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from shipei.audit.services import record
+from shipei.core import scope
+from shipei.core.errors import NotPermitted
+from shipei.orgs.models import Organisation, Region
+from shipei.programmes.models import Programme
+
+from . import selectors
+from .errors import (
+    QuotaBadReceiver,
+    QuotaBelowUsed,
+    QuotaExceedsParent,
+    QuotaExhausted,
+    QuotaInUse,
+    QuotaNegative,
+    QuotaUnknownItem,
+)
+from .layout import table_layout
+from .models import Quota, QuotaChange
+
+
+def seat_take(quota: Quota) -> bool:
+    """Hold one seat; False when none is left. Call inside the enrollment's transaction."""
+    return bool(
+        Quota.objects.filter(pk=quota.pk, seats_held__lt=F("seats") - F("seats_split")).update(
+            seats_held=F("seats_held") + 1
+        )
+    )
+
+
+def seat_release(quota: Quota) -> None:
+    Quota.objects.filter(pk=quota.pk, seats_held__gt=0).update(seats_held=F("seats_held") - 1)
+
+
+def seat_hold(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
+    """Hold a seat on the most specific quota covering `org`; None when the programme gives no
+    quota for this item at all (no limit). Raises QuotaExhausted when that quota is full."""
+    quota = selectors.quota_covering(programme=programme, item=item, org=org)
+    if quota is None:
+        return None
+    if not seat_take(quota):
+        raise QuotaExhausted(receiver=quota.receiver_name)
+    return quota
+
+
+def _check_receiver(region: Region | None, org: Organisation | None) -> None:
+    if (region is None) == (org is None):
+        raise QuotaBadReceiver(receiver="（未指定）")
+    if region is not None and region.level not in (Region.Level.PROVINCE, Region.Level.PREFECTURE):
+        raise QuotaBadReceiver(receiver=region.name)
+    if org is not None and not org.is_active:
+        raise QuotaBadReceiver(receiver=org.name)
+
+
+def _may_set(actor: Any, quota_parent: Quota | None, programme: Programme, **receiver: Any) -> bool:
+    if quota_parent is None:
+        # Seats that come from nowhere are the programme owner's to give.
+        return scope.allows_programme(actor, "quota.allocate", programme)
+    return scope.allows_receiver(
+        actor, "quota.allocate", region=quota_parent.region, org=quota_parent.org
+    )
+
+
+@transaction.atomic
+def quota_set(
+    *,
+    actor: Any,
+    programme: Programme,
+    item: str,
+    seats: int,
+    region: Region | None = None,
+    org: Organisation | None = None,
+    on_demand: bool = False,
+    reason: str = "",
+) -> Quota:
+    """Give `seats` of `item` to a region or organisation, or change how many it has.
+
+    The quota is taken from the most specific quota above the receiver (its parent); without
+    one, it is a top-level quota that only the programme's owner sets. Quotas already given
+    below the receiver move under it. Raises a domain error, changing nothing, when the parent
+    has too few seats left or the receiver already holds or split more than `seats`.
+    """
+    if seats < 0:
+        raise QuotaNegative()
+    if not any(i.code == item for i in programme.rules.items):
+        raise QuotaUnknownItem(item=item)
+    _check_receiver(region, org)
+    quota = (
+        Quota.objects.select_for_update()
+        .filter(programme=programme, item=item, region=region, org=org)
+        .first()
+    )
+    parent = (
+        quota.parent
+        if quota is not None
+        else selectors.quota_above(programme=programme, item=item, region=region, org=org)
+    )
+    if not _may_set(actor, parent, programme):
+        raise NotPermitted()
+    before = quota.seats if quota is not None else None
+    if quota is None:
+        quota = _create(programme, item, region, org, parent, seats, on_demand)
+    else:
+        _resize(quota, seats)
+        if quota.on_demand != on_demand:
+            Quota.objects.filter(pk=quota.pk).update(on_demand=on_demand)
+    quota.refresh_from_db()
+    QuotaChange.objects.create(
+        quota=quota, actor=actor, seats_before=before, seats_after=seats, reason=reason
+    )
+    record(
+        actor,
+        "quota.allocated" if before is None else "quota.changed",
+        quota,
+        org=org or (parent.org if parent else None),
+        programme=programme.pk,
+        item=item,
+        receiver=quota.receiver_name,
+        before=before,
+        after=seats,
+        reason=reason,
+    )
+    return quota
+
+
+def _take_from_parent(parent: Quota | None, delta: int) -> None:
+    if parent is None or delta == 0:
+        return
+    updated = Quota.objects.filter(
+        pk=parent.pk, seats__gte=F("seats_split") + F("seats_held") + delta
+    ).update(seats_split=F("seats_split") + delta)
+    if not updated:
+        parent.refresh_from_db()
+        raise QuotaExceedsParent(parent=parent.receiver_name, free=parent.seats_free, wanted=delta)
+
+
+def _create(
+    programme: Programme,
+    item: str,
+    region: Region | None,
+    org: Organisation | None,
+    parent: Quota | None,
+    seats: int,
+    on_demand: bool,
+) -> Quota:
+    # Quotas already given below the new receiver move under it (province -> schools, then a
+    # city quota is added between them).
+    siblings = Quota.objects.select_for_update().filter(
+        programme=programme, item=item, parent=parent
+    )
+    moved = [q for q in siblings if selectors.is_below(q, region=region, org=org)]
+    moved_seats = sum(q.seats for q in moved)
+    if seats < moved_seats:
+        raise QuotaBelowUsed(
+            receiver=region.name if region else org.name, held=0, split=moved_seats, wanted=seats
+        )
+    _take_from_parent(parent, seats - moved_seats)
+    quota = Quota.objects.create(
+        programme=programme,
+        item=item,
+        region=region,
+        org=org,
+        parent=parent,
+        seats=seats,
+        seats_split=moved_seats,
+        on_demand=on_demand,
+    )
+    Quota.objects.filter(pk__in=[q.pk for q in moved]).update(parent=quota)
+    return quota
+
+
+def _resize(quota: Quota, seats: int) -> None:
+    delta = seats - quota.seats
+    if delta > 0:
+        _take_from_parent(quota.parent, delta)
+    updated = Quota.objects.filter(pk=quota.pk, seats_split__lte=seats - F("seats_held")).update(
+        seats=seats
+    )
+    if not updated:
+        quota.refresh_from_db()
+        raise QuotaBelowUsed(
+            receiver=quota.receiver_name,
+            held=quota.seats_held,
+            split=quota.seats_split,
+            wanted=seats,
+        )
+    if delta < 0 and quota.parent_id:
+        Quota.objects.filter(pk=quota.parent_id).update(seats_split=F("seats_split") + delta)
+
+
+@transaction.atomic
+def quota_delete(*, actor: Any, quota: Quota, reason: str = "") -> None:
+    """Take a quota back to its parent; refused while seats are held or split below it."""
+    quota = Quota.objects.select_for_update().get(pk=quota.pk)
+    if not _may_set(actor, quota.parent, quota.programme):
+        raise NotPermitted()
+    if quota.seats_held or quota.seats_split or quota.children.exists():
+        raise QuotaInUse(receiver=quota.receiver_name)
+    if quota.parent_id:
+        Quota.objects.filter(pk=quota.parent_id).update(seats_split=F("seats_split") - quota.seats)
+    record(
+        actor,
+        "quota.deleted",
+        quota,
+        org=quota.org,
+        programme=quota.programme_id,
+        item=quota.item,
+        receiver=quota.receiver_name,
+        before=quota.seats,
+        reason=reason,
+    )
+    quota.delete()
+
+
+@transaction.atomic
+def quota_load_printed(*, programme: Programme, replace: bool = False) -> int:
+    """Give the seats of the notice's own table (a preset's data file) as top-level quotas.
+
+    Runs when a preset is loaded: a programme that already has quotas keeps them (an admin may
+    have changed them) unless `replace`, which is refused while any seat is held. Returns how
+    many quotas were created.
+    """
+    if not programme.rules.quota.table:
+        return 0
+    existing = Quota.objects.select_for_update().filter(programme=programme)
+    if existing.exists():
+        if not replace:
+            return 0
+        if any(q.seats_held for q in existing):
+            raise QuotaInUse(receiver=programme.title)
+        existing.update(parent=None)
+        existing.delete()
+    layout = table_layout(programme)
+    regions = {r.code: r for r in [*layout.regions, *layout.on_demand.values()]}
+    created = Quota.objects.bulk_create(
+        Quota(
+            programme=programme,
+            item=item,
+            region=regions[code],
+            seats=seats,
+            on_demand=layout.on_demand.get(item) is not None,
+        )
+        for (item, code), seats in layout.cells.items()
+    )
+    QuotaChange.objects.bulk_create(
+        QuotaChange(quota=q, seats_after=q.seats, reason="按通知附件载入") for q in created
+    )
+    record(None, "quota.loaded", programme, count=len(created), replace=replace)
+    return len(created)

@@ -1,0 +1,284 @@
+"""Quota splitting, the most-specific rule and the seat counters (STYLE.md §2)."""
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import close_old_connections
+
+from shipei.audit.models import AuditEntry
+from shipei.core.errors import NotPermitted
+from shipei.orgs.models import Region
+from shipei.orgs.tests.factories import SchoolFactory
+from shipei.programmes.models import Programme
+from shipei.quotas import selectors, services
+from shipei.quotas.errors import (
+    QuotaBelowUsed,
+    QuotaExceedsParent,
+    QuotaExhausted,
+    QuotaInUse,
+    QuotaUnknownItem,
+)
+from shipei.quotas.models import Quota
+
+POLICY = {
+    "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],
+    "enrollment": {"channels": ["nomination"]},
+    "quota": {"scope": "city"},
+}
+
+
+@pytest.fixture
+def programme(tree: dict[str, Any]) -> Programme:
+    return Programme.objects.create(code="t", title="测试计划", year=2026, policy=POLICY)
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def counters(quota: Quota) -> tuple[int, int, int]:
+    quota.refresh_from_db()
+    return quota.seats, quota.seats_split, quota.seats_held
+
+
+def test_split_down_province_city_school(
+    programme, tree, national_admin, zhejiang_admin, city_admin
+):
+    zj = services.quota_set(
+        actor=national_admin.user,
+        programme=programme,
+        item="p1",
+        seats=100,
+        region=region("330000"),
+    )
+    hz = services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=30, region=region("330100")
+    )
+    school = services.quota_set(
+        actor=city_admin.user, programme=programme, item="p1", seats=10, org=tree["hz_school"]
+    )
+    assert hz.parent == zj and school.parent == hz
+    assert counters(zj) == (100, 30, 0)
+    assert counters(hz) == (30, 10, 0)
+    # The school uses its own quota; another Hangzhou school uses the city's remainder; a school
+    # elsewhere in the province uses the province's.
+    other_hz = SchoolFactory(parent=tree["hz"], region=region("330100"))
+    ningbo = SchoolFactory(parent=tree["zj"], region=region("330200"))
+    cover = lambda org: selectors.quota_covering(programme=programme, item="p1", org=org)  # noqa: E731
+    assert cover(tree["hz_school"]) == school
+    assert cover(other_hz) == hz
+    assert cover(ningbo) == zj
+    assert cover(tree["nj_school"]) is None
+
+
+def test_split_exceeding_parent_is_refused_and_changes_nothing(
+    programme, national_admin, zhejiang_admin
+):
+    zj = services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=20, region=region("330000")
+    )
+    services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=15, region=region("330100")
+    )
+    with pytest.raises(QuotaExceedsParent) as exc:
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item="p1",
+            seats=6,
+            region=region("330200"),
+        )
+    assert "浙江省尚可分配 5 个名额" in exc.value.message
+    assert counters(zj) == (20, 15, 0)
+    assert not Quota.objects.filter(region_id="330200").exists()
+
+
+def test_held_seats_cannot_be_taken_away(programme, tree, national_admin, zhejiang_admin):
+    services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=10, region=region("330000")
+    )
+    hz = services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=3, region=region("330100")
+    )
+    for _ in range(2):
+        services.seat_hold(programme=programme, item="p1", org=tree["hz_school"])
+    with pytest.raises(QuotaBelowUsed) as exc:
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item="p1",
+            seats=1,
+            region=region("330100"),
+        )
+    assert "已占用 2 个" in exc.value.message
+    assert counters(hz) == (3, 0, 2)
+    with pytest.raises(QuotaInUse):
+        services.quota_delete(actor=zhejiang_admin.user, quota=hz)
+    # Lowering to exactly what is held works and gives the seat back to the province.
+    services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=2, region=region("330100")
+    )
+    assert counters(hz.parent) == (10, 2, 0)
+
+
+def test_full_quota_refuses_a_seat(programme, tree, national_admin):
+    services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=1, org=tree["hz_school"]
+    )
+    services.seat_hold(programme=programme, item="p1", org=tree["hz_school"])
+    with pytest.raises(QuotaExhausted) as exc:
+        services.seat_hold(programme=programme, item="p1", org=tree["hz_school"])
+    assert exc.value.message == "杭州市中策职业学校的名额已用完。"
+
+
+def test_seats_kept_at_province_are_not_split_away(programme, tree, national_admin, zhejiang_admin):
+    zj = services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=5, region=region("330000")
+    )
+    services.seat_hold(programme=programme, item="p1", org=tree["hz_school"])
+    # One seat held on the province itself: only four can still go to cities.
+    with pytest.raises(QuotaExceedsParent):
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item="p1",
+            seats=5,
+            region=region("330200"),
+        )
+    services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=4, region=region("330200")
+    )
+    assert counters(zj) == (5, 4, 1)
+
+
+def test_a_quota_inserted_between_takes_the_quotas_below_it(
+    programme, tree, national_admin, zhejiang_admin
+):
+    zj = services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=50, region=region("330000")
+    )
+    school = services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=8, org=tree["hz_school"]
+    )
+    assert school.parent == zj
+    with pytest.raises(QuotaBelowUsed):
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item="p1",
+            seats=5,
+            region=region("330100"),
+        )
+    hz = services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=20, region=region("330100")
+    )
+    school.refresh_from_db()
+    assert school.parent == hz
+    assert counters(hz) == (20, 8, 0)
+    assert counters(zj) == (50, 20, 0)
+
+
+def test_receivers_may_not_set_their_own_or_others_quota(
+    programme, tree, national_admin, zhejiang_admin, jiangsu_admin
+):
+    with pytest.raises(NotPermitted):  # top-level seats are the programme owner's to give
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item="p1",
+            seats=99,
+            region=region("330000"),
+        )
+    services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=10, region=region("330000")
+    )
+    with pytest.raises(NotPermitted):
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item="p1",
+            seats=99,
+            region=region("330000"),
+        )
+    with pytest.raises(NotPermitted):
+        services.quota_set(
+            actor=jiangsu_admin.user,
+            programme=programme,
+            item="p1",
+            seats=1,
+            region=region("330100"),
+        )
+    assert Quota.objects.count() == 1
+
+
+def test_unknown_item_and_audit(programme, national_admin):
+    with pytest.raises(QuotaUnknownItem):
+        services.quota_set(
+            actor=national_admin.user,
+            programme=programme,
+            item="zz",
+            seats=1,
+            region=region("330000"),
+        )
+    q = services.quota_set(
+        actor=national_admin.user,
+        programme=programme,
+        item="p1",
+        seats=7,
+        region=region("330000"),
+        reason="按教师数分配",
+    )
+    services.quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=9, region=region("330000")
+    )
+    entries = AuditEntry.objects.filter(target_id=str(q.pk), action__startswith="quota.")
+    assert [e.action for e in entries.order_by("pk")] == ["quota.allocated", "quota.changed"]
+    assert [(c.seats_before, c.seats_after) for c in q.changes.all()] == [(7, 9), (None, 7)]
+
+
+def test_scope_lists_only_reachable_quotas(
+    programme, tree, national_admin, zhejiang_admin, jiangsu_admin, city_admin
+):
+    for code in ("330000", "320000"):
+        services.quota_set(
+            actor=national_admin.user, programme=programme, item="p1", seats=10, region=region(code)
+        )
+    services.quota_set(
+        actor=zhejiang_admin.user, programme=programme, item="p1", seats=4, region=region("330100")
+    )
+
+    def names(a):
+        return sorted(
+            q.receiver_name for q in selectors.quota_list(user=a.user, programme=programme)
+        )
+
+    assert names(national_admin) == ["杭州市", "江苏省", "浙江省"]
+    assert names(zhejiang_admin) == ["杭州市", "浙江省"]
+    assert names(jiangsu_admin) == ["江苏省"]
+    assert names(city_admin) == ["杭州市"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_seat_holds_never_oversubscribe(tree: dict[str, Any]) -> None:
+    programme = Programme.objects.create(code="c", title="并发", year=2026, policy=POLICY)
+    quota = Quota.objects.create(programme=programme, item="p1", org=tree["hz_school"], seats=5)
+    results: list[bool] = []
+    barrier = threading.Barrier(12)
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            results.append(services.seat_take(quota))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    quota.refresh_from_db()
+    assert results.count(True) == 5
+    assert quota.seats_held == 5
