@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "shipei.quotas",
     "shipei.projects",
     "shipei.classes",
+    "shipei.enrollment",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.
     "crispy_forms",
     "crispy_bootstrap5",
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shipei.core.middleware.RejectNulMiddleware",
+    "shipei.core.middleware.SystemBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

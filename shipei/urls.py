@@ -7,11 +7,17 @@ from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
 from shipei.core import views as core_views
 from shipei.orgs import api as orgs_api
+from shipei.programmes import api as programmes_api
+from shipei.projects import api as projects_api
+from shipei.quotas import api as quotas_api
 
 router = DefaultRouter()
 router.register("regions", orgs_api.RegionViewSet, basename="region")
 router.register("orgs", orgs_api.OrgViewSet, basename="org")
 router.register("people", accounts_api.PersonViewSet, basename="person")
+programmes_api.register(router)
+quotas_api.register(router)
+projects_api.register(router)
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
@@ -25,6 +31,8 @@ urlpatterns = [
     path("people/", include("shipei.accounts.urls")),
     path("audit/", include("shipei.audit.urls")),
     path("programmes/", include("shipei.programmes.urls")),
+    path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
+    path("", include("shipei.projects.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,8 @@ class TrainingClass(models.Model):
     starts_on = models.DateField(_("开班日期"))
     ends_on = models.DateField(_("结业日期"))
     capacity = models.PositiveIntegerField(_("计划人数"))
+    # Changed only by enrollment.services, with a conditional UPDATE (STYLE.md §2).
+    seats_taken = models.PositiveIntegerField(_("已报名"), default=0, editable=False)
     place = models.CharField(_("培训地点"), max_length=200, blank=True)
     online_platform = models.CharField(_("线上平台"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -33,10 +37,18 @@ class TrainingClass(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="class_dates_ordered"
             ),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="class_capacity_min"),
+            models.CheckConstraint(
+                condition=models.Q(seats_taken__lte=models.F("capacity")), name="class_not_overfull"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project.title} 第{self.seq}期"
+
+    @property
+    def org(self) -> Any:
+        return self.project.base
 
     @property
     def days(self) -> int:

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shipei.accounts.models import Role
+
 from . import scope
 
 
@@ -16,6 +18,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [(_("工作台"), reverse("dashboard"), "bi-speedometer2")]
     if scope.has_any(user, "programme.view"):
         items.append((_("培训计划"), reverse("programmes:list"), "bi-journal-bookmark"))
+    if scope.has_any(user, "project.view"):
+        label = _("我的项目") if scope.has_any(user, "project.apply") else _("培训项目")
+        items.append((label, reverse("projects:list"), "bi-clipboard-check"))
+    if scope.has_any(user, "project.decide"):
+        items.append((_("项目评审"), reverse("projects:queue"), "bi-ui-checks"))
+    if Role.EXPERT_REVIEWER in scope.roles(user):
+        items.append((_("评审任务"), reverse("projects:reviews"), "bi-pencil-square"))
+    items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
     if scope.has_any(user, "org.view"):
         items.append((_("机构管理"), reverse("orgs:list"), "bi-diagram-3"))
     if scope.has_any(user, "person.view"):
@@ -25,13 +35,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("行政区划"), reverse("orgs:regions"), "bi-geo-alt"))
     items.append((_("接口文档"), reverse("api_docs"), "bi-code-slash"))
     current = request.path
+    # The longest menu URL that the page's path starts with is the one to mark: 项目评审
+    # (/projects/review/) must not also light up 我的项目 (/projects/).
+    matches = [
+        url for _l, url, _i in items if current == url or (url != "/" and current.startswith(url))
+    ]
+    active = max(matches, key=len, default=None)
     nav = [
-        {
-            "label": label,
-            "url": url,
-            "icon": icon,
-            "active": current == url or (url != "/" and current.startswith(url)),
-        }
+        {"label": label, "url": url, "icon": icon, "active": url == active}
         for label, url, icon in items
     ]
     roles = [a for a in scope.active_assignments(user)]

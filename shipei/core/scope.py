@@ -38,12 +38,13 @@ _ADMIN = {
     "quota.view",
     "quota.allocate",
     "project.view",
+    "enrollment.view",
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "project.decide"}),
-    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {"programme.manage"}),
-    Role.CITY_ADMIN: frozenset(_ADMIN),
+    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "enrollment.nominate"}),
+    Role.CITY_ADMIN: frozenset(_ADMIN | {"enrollment.nominate"}),
     Role.SCHOOL_COORDINATOR: frozenset(
         {
             "org.view",
@@ -57,6 +58,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "role.assign",
             "programme.view",
             "quota.view",
+            "enrollment.view",
+            "enrollment.nominate",
         }
     ),
     Role.BASE_ADMIN: frozenset(
@@ -68,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "programme.view",
             "project.view",
             "project.apply",
+            "enrollment.view_base",
         }
     ),
     Role.EXPERT_REVIEWER: frozenset(),
@@ -265,6 +269,9 @@ _REGION_DIGITS = {
 }
 
 
+REGION_KINDS = frozenset(_REGION_DIGITS)
+
+
 def region_digits(region: Any) -> int:
     """How many leading digits of its code name a region: 2 for a province, 4 for a city."""
     return 2 if region.code.endswith("0000") else 4
@@ -319,3 +326,31 @@ def allows_programme(user: Any, action: str, programme: Any) -> bool:
 def require_programme(user: Any, action: str, programme: Any) -> None:
     if not allows_programme(user, action, programme):
         raise NotPermitted()
+
+
+def expert_reviews_q(user: Any, *, via: str = "expert") -> Q:
+    """Filter for reviews assigned to `user`: an expert reviewer reaches the applications
+    assigned to it only, and only while it holds the role (DOMAIN.md §3)."""
+    if Role.EXPERT_REVIEWER not in roles(user):
+        return Q(pk__in=[])
+    return Q(**{via: user})
+
+
+def acts_as(user: Any, role: str, org: Organisation | None) -> bool:
+    """Whether `user` holds `role` over `org`: an approval step names a role, and only a holder
+    of that role above the enrollment's organisation (or base) may take it."""
+    if org is None:
+        return False
+    return any(a.role == role and org.path.startswith(reach(a)) for a in active_assignments(user))
+
+
+def enrollments_q(user: Any) -> Q:
+    """Enrollments a user reaches: of teachers under its organisations, of classes at its base,
+    and its own."""
+    q = orgs_q(user, "enrollment.view", via="org") | orgs_q(
+        user, "enrollment.view_base", via="project__base"
+    )
+    person_id = getattr(user, "person_id", None)
+    if person_id:
+        q |= Q(person_id=person_id)
+    return q

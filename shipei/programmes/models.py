@@ -3,7 +3,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shipei.orgs.models import Organisation
+
 from .policy import CURRENT_VERSION, PolicyV1, parse_policy
+
+# The kinds of organisation that issue notices (and so may own a programme).
+OWNER_KINDS = (
+    Organisation.Kind.MINISTRY,
+    Organisation.Kind.MINISTRY_UNIT,
+    Organisation.Kind.PROVINCE_EDU,
+    Organisation.Kind.PROVINCE_HR,
+)
 
 
 class Programme(models.Model):
@@ -22,6 +32,10 @@ class Programme(models.Model):
         null=True,
         blank=True,
         related_name="programmes",
+    )
+    notice_text = models.TextField(_("通知原文"), blank=True)
+    notice_file = models.FileField(
+        _("通知文件"), upload_to="programmes/notices/", blank=True, max_length=200
     )
     policy = models.JSONField(_("政策配置"))
     policy_version = models.PositiveSmallIntegerField(_("配置版本"), default=CURRENT_VERSION)

@@ -130,6 +130,7 @@ class Enrollment(Strict):
     ]
     substitutions_allowed: bool = True
     one_active_per: Literal["programme", "item", "none"] = "item"
+    waitlist: bool = False  # when seats are gone, queue requests and fill freed seats in order
     participant_list_to: str = ""  # 003: the province submits its list to the project office
 
 
@@ -264,6 +265,14 @@ _MESSAGES = {
     "greater_than_equal": "数值过小",
     "less_than_equal": "数值过大",
     "too_short": "不能为空",
+    "string_too_short": "不能为空",
+    "int_from_float": "应为整数",
+    "finite_number": "应为有限的数字",
+    "decimal_type": "应为数字",
+    "date_type": "应为日期，如 2024-05-06",
+    "datetime_type": "应为时间，如 2024-05-06 09:00",
+    "datetime_from_date_parsing": "应为日期或时间，如 2024-05-06 或 2024-05-06 09:00",
+    "date_from_datetime_inexact": "应为日期（不含时间），如 2024-05-06",
     "string_too_long": "过长",
     "string_pattern_mismatch": "只能包含字母、数字、下划线、点和连字符",
     "list_type": "应为列表",
@@ -274,14 +283,40 @@ _MESSAGES = {
 
 def policy_errors(exc: ValidationError) -> list[str]:
     """Each problem as "位置：原因" in Chinese, e.g. "enrollment.channels.0：不是可选的值"."""
-    out = []
+    out: list[str] = []
+    seen: set[str] = set()
     for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "policy"
+        where = ".".join(str(p) for p in _place(error)) or "policy"
         reason = _MESSAGES.get(error["type"])
         if reason is None:
-            reason = str(error.get("ctx", {}).get("error") or error["msg"])
+            # Our own validators say why in Chinese; pydantic's other texts are English.
+            reason = str(error.get("ctx", {}).get("error") or "格式或取值不正确")
+        if where in seen:  # one reason per place: a date-or-time fails as both
+            continue
+        seen.add(where)
         out.append(f"{where}：{reason}")
     return out
+
+
+_UNION_TAGS = {"date", "datetime"}
+_UNION_TYPES = {
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "date_from_datetime_inexact",
+    "datetime_parsing",
+    "datetime_from_date_parsing",
+    "date_type",
+    "datetime_type",
+}
+
+
+def _place(error: Any) -> list[Any]:
+    """The error's location without pydantic's union member tags (``literal[...]``, ``date``)
+    and dict key markers, which mean nothing to an admin."""
+    loc = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("literal[", "[")))]
+    if error["type"] in _UNION_TYPES and loc and loc[-1] in _UNION_TAGS:
+        loc = loc[:-1]
+    return loc
 
 
 def parse_policy(data: Any, *, version: int = CURRENT_VERSION) -> PolicyV1:

@@ -7,9 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from shipei.core import scope
+from shipei.orgs.models import Organisation
 
-from .models import Programme
-from .presets import PRESET_DIR
+from . import presets
+from .models import OWNER_KINDS, Programme
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:
@@ -19,9 +20,15 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
     return Programme.objects.all()
 
 
-@cache
 def table_file(name: str) -> dict[str, Any]:
-    return json.loads((PRESET_DIR / "data" / name).read_text(encoding="utf-8"))
+    # The folder is looked up on each call (tests swap it); the file is read once per path.
+    return _read_json(str(presets.PRESET_DIR / "data" / name))
+
+
+@cache
+def _read_json(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def notice_table(programme: Programme) -> dict[str, Any] | None:
@@ -56,3 +63,12 @@ def notice_table(programme: Programme) -> dict[str, Any] | None:
         "contradictions": data.get("contradictions", []),
         "reconstructed": len(data.get("reconstructed", [])),
     }
+
+
+def owner_choices(user: Any) -> QuerySet[Organisation]:
+    """Issuing departments where the user may manage programmes."""
+    return (
+        Organisation.objects.filter(scope.orgs_q(user, "programme.manage", via=None))
+        .filter(kind__in=OWNER_KINDS, is_active=True)
+        .order_by("path")
+    )

@@ -1,4 +1,10 @@
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -44,27 +50,49 @@ class Project(models.Model):
     base_kind = models.CharField(
         _("基地类型"), max_length=30, choices=Designation.Kind.choices, blank=True
     )
+    # A draft may be incomplete; submission checks that everything is there (services).
     title = models.CharField(_("项目名称"), max_length=200)
-    mode = models.CharField(_("培训方式"), max_length=10, choices=Mode.choices)
-    days = models.PositiveSmallIntegerField(_("培训天数"))
-    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
+    mode = models.CharField(_("培训方式"), max_length=10, choices=Mode.choices, blank=True)
+    days = models.PositiveSmallIntegerField(
+        _("培训天数"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    hours = models.DecimalField(
+        _("学时"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
     fee_yuan = models.PositiveIntegerField(_("收费标准（元/人）"), default=0)
-    audience = models.CharField(_("培训对象"), max_length=300)
-    outline = models.TextField(_("内容大纲"))
+    audience = models.CharField(_("培训对象"), max_length=300, blank=True)
+    outline = models.TextField(_("内容大纲"), blank=True)
     practice_share = models.DecimalField(
-        _("实践课程占比"), max_digits=4, decimal_places=3, null=True, blank=True
+        _("实践课程占比"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     video_share = models.DecimalField(
-        _("视频资源占比"), max_digits=4, decimal_places=3, null=True, blank=True
+        _("视频资源占比"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     status_reason = models.CharField(_("说明"), max_length=500, blank=True)
+    review_round = models.PositiveSmallIntegerField(_("评审轮次"), default=0)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -85,8 +113,12 @@ class Project(models.Model):
         return reverse("projects:detail", args=[self.pk])
 
     @property
-    def org(self):
+    def org(self) -> Any:
         return self.base
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
 
     @property
     def item_label(self) -> str:
@@ -94,16 +126,58 @@ class Project(models.Model):
 
 
 def attachment_path(instance: "ProjectAttachment", filename: str) -> str:
-    return f"projects/{instance.project_id}/{filename}"
+    """A random stored name: the uploader's file name is kept in ``name`` only, so it can
+    neither collide nor reach outside the project's folder."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"projects/{instance.project_id}/{uuid.uuid4().hex}{suffix}"
+
+
+S = Project.Status
+# The one transition table of a project (DOMAIN.md §5): returned projects are fixed and
+# resubmitted; a project can be cancelled until it runs.
+MOVES: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
+    S.SUBMITTED: frozenset({S.IN_REVIEW, S.CANCELLED}),
+    S.IN_REVIEW: frozenset({S.APPROVED, S.RETURNED, S.REJECTED, S.CANCELLED}),
+    S.RETURNED: frozenset({S.SUBMITTED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.PUBLISHED, S.CANCELLED}),
+    S.PUBLISHED: frozenset({S.ENROLLING, S.CANCELLED}),
+    S.ENROLLING: frozenset({S.ENROLLMENT_CLOSED, S.CANCELLED}),
+    S.ENROLLMENT_CLOSED: frozenset({S.RUNNING, S.CANCELLED}),
+    S.RUNNING: frozenset({S.COMPLETED}),
+}
+# The base fills in and changes the application only in these states.
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+# Projects that hold a place under the base's cap (notice 002, 二).
+LIVE = frozenset(
+    {
+        S.SUBMITTED,
+        S.IN_REVIEW,
+        S.APPROVED,
+        S.PUBLISHED,
+        S.ENROLLING,
+        S.ENROLLMENT_CLOSED,
+        S.RUNNING,
+        S.COMPLETED,
+    }
+)
+# What teachers see in the catalogue: published projects and what becomes of them.
+LISTED = frozenset({S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED, S.RUNNING, S.COMPLETED})
 
 
 class ProjectAttachment(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    project = models.ForeignKey(
+        Project, verbose_name=_("培训项目"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("文件"), upload_to=attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -119,7 +193,9 @@ class ProjectAttachment(models.Model):
 class Review(models.Model):
     """One expert's review of one project: assigned by a national admin, scored per criterion."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    project = models.ForeignKey(
+        Project, verbose_name=_("培训项目"), on_delete=models.CASCADE, related_name="reviews"
+    )
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("评审专家"),
@@ -127,7 +203,11 @@ class Review(models.Model):
         related_name="reviews",
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分配人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
     round = models.PositiveSmallIntegerField(_("评审轮次"), default=1)
@@ -148,3 +228,10 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} / {self.expert}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:review", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None

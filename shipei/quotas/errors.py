@@ -40,3 +40,12 @@ class QuotaInUse(DomainError):
 class QuotaNegative(DomainError):
     code = "quota_negative"
     template = _("名额不能为负数。")
+
+
+class QuotaBatchRefused(DomainError):
+    code = "quota_batch_refused"
+    template = _("有 %(count)s 处名额未能保存，全部未保存。")
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems  # cell key -> message
+        super().__init__(count=len(problems))

@@ -6,6 +6,7 @@ labels live in one place. A programme without a table file gets items down and t
 its top-level quotas across.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,35 @@ class Layout:
     source: dict[str, Any] | None = None  # the data file, for extra columns of the layout
     cells: dict[tuple[str, str], int] = field(default_factory=dict)  # printed (item, region)
 
+    @property
+    def kind(self) -> str:
+        """Which of the notices' shapes: "regions_down" (000), "plan" (001, items with their
+        project, category, institution and duration), "projects" (003) or "generic"."""
+        if self.source is None:
+            return "generic"
+        if self.items_across:
+            return "regions_down"
+        return "projects" if "quota_table" in self.source else "plan"
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The data file's rows, in the notice's order (empty for the generic layout)."""
+        if self.source is None:
+            return []
+        return (self.source.get("quota_table") or self.source)["rows"]
+
+
+@dataclass(frozen=True)
+class ItemColumn:
+    """A column printed beside each item row, before the regions (003: 序号, 项目名称, 承训单位)."""
+
+    label: str
+    values: dict[str, str]  # item code -> text
+    aliases: tuple[str, ...] = ()
+    key: bool = False  # names the item on import
+    merge_runs: bool = False  # printed once for a run of equal rows (001's 培训项目)
+    width: int = 16
+
 
 class LayoutError(Exception):
     pass
@@ -49,15 +79,26 @@ def _items(programme: Programme, labels: list[str]) -> list[tuple[str, str]]:
     return [(by_label[label], label) for label in labels]
 
 
-def _export_labels(rows: list[dict[str, Any]]) -> list[str]:
-    """003: the project's printed name; where two projects share it, add the base."""
+def _bases(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {p["no"]: p for p in data.get("projects", [])}
+
+
+def _export_labels(rows: list[dict[str, Any]], data: dict[str, Any]) -> list[str]:
+    """003: the project's printed name; where two projects share it, add the base under its
+    official name (附件1: 深圳职业技术大学 where 附件2 still prints 深圳职业技术学院)."""
     names = [r["printed_name"] for r in rows]
+    bases = _bases(data)
     return [
-        f"{r['printed_name']}（{r['printed_base']}）"
+        f"{r['printed_name']}（{_base(r, bases)}）"
         if names.count(r["printed_name"]) > 1
         else r["printed_name"]
         for r in rows
     ]
+
+
+def _base(row: dict[str, Any], bases: dict[int, dict[str, Any]]) -> str:
+    project = bases.get(row.get("project_no"))
+    return project["base"] if project else row["printed_base"]
 
 
 def table_layout(programme: Programme) -> Layout:
@@ -79,7 +120,7 @@ def table_layout(programme: Programme) -> Layout:
         )
         layout.items = [
             (code, label)
-            for (code, _), label in zip(layout.items, _export_labels(rows), strict=True)
+            for (code, _), label in zip(layout.items, _export_labels(rows, data), strict=True)
         ]
     elif data["rows"] and "region" in data["rows"][0] and not data["rows"][0].get("on_demand"):
         rows = data["rows"]  # 000: provinces down, phases and fields across
@@ -148,3 +189,110 @@ def _generic(programme: Programme) -> Layout:
         regions=regions,
         region_labels=[r.name for r in regions],
     )
+
+
+def normalise(text: Any) -> str:
+    """A label as compared on import: full-width forms folded, no spaces or line breaks."""
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
+
+
+def item_columns(layout: Layout) -> list[ItemColumn]:
+    """The columns that describe each item row, in the notice's order (none for 000)."""
+    pairs: list[tuple[str, dict[str, Any]]] = []
+    if layout.kind in ("projects", "plan"):
+        pairs = [(code, row) for (code, _), row in zip(layout.items, layout.rows, strict=True)]
+    if layout.kind == "projects":
+        bases = _bases(layout.source or {})
+        return [
+            ItemColumn("序号", {c: str(r["project_no"]) for c, r in pairs}, width=6),
+            ItemColumn(
+                "项目名称",
+                {c: r["printed_name"] for c, r in pairs},
+                aliases=("项目", "培训项目"),
+                key=True,
+                width=36,
+            ),
+            ItemColumn(
+                "承训单位",
+                {c: _base(r, bases) for c, r in pairs},
+                aliases=("承训基地", "承担单位", "基地"),
+                key=True,
+                width=26,
+            ),
+        ]
+    if layout.kind == "plan":
+        return [
+            ItemColumn(
+                "培训项目",
+                {c: r["project"] for c, r in pairs},
+                aliases=("培训项目（时长2周）", "项目"),
+                key=True,
+                merge_runs=True,
+                width=20,
+            ),
+            ItemColumn(
+                "专业类别",
+                {c: r["category"] for c, r in pairs},
+                aliases=("专业类别或专题", "专题"),
+                key=True,
+                width=40,
+            ),
+            ItemColumn(
+                "承办单位",
+                {c: r["institution"] for c, r in pairs},
+                aliases=("承担院校", "承办院校", "承训单位"),
+                width=24,
+            ),
+            ItemColumn(
+                "培训时间",
+                {c: r["duration"] for c, r in pairs},
+                aliases=("时长", "培训时长"),
+                width=10,
+            ),
+        ]
+    if layout.kind == "generic":
+        return [
+            ItemColumn(
+                "培训项目", dict(layout.items), aliases=("项目", "项目名称"), key=True, width=36
+            )
+        ]
+    return []
+
+
+def item_index(layout: Layout, programme: Programme) -> dict[str, str | None]:
+    """Every name an upload may give an item row or column, normalised; None where a name
+    fits several items (a project name that two bases share)."""
+    names: dict[str, set[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        if name:
+            names.setdefault(normalise(name), set()).add(code)
+
+    labels = {i.code: i.label for i in programme.rules.items}
+    allowed = {code for code, _ in layout.items}
+    if layout.kind == "generic":
+        allowed = set(labels)  # any item of the programme may get a row
+    for code in allowed:
+        add(labels.get(code, ""), code)
+        add(code, code)
+    for code, label in layout.items:
+        add(label, code)
+    bases = _bases(layout.source or {})
+    pairs = (
+        zip(layout.items, layout.rows, strict=True) if layout.kind in ("projects", "plan") else []
+    )
+    for (code, _), row in pairs:
+        if layout.kind == "projects":
+            project = bases.get(row.get("project_no"), {})
+            for base in {
+                row["printed_base"],
+                project.get("base", ""),
+                *project.get("base_aliases", []),
+            }:
+                if base:
+                    add(f"{row['printed_name']}（{base}）", code)
+            add(row["printed_name"], code)
+        elif layout.kind == "plan":
+            add(f"{row['project']}/{row['category']}", code)
+            add(row["category"], code)
+    return {name: (next(iter(codes)) if len(codes) == 1 else None) for name, codes in names.items()}

@@ -1,13 +1,16 @@
 """Reads of quotas: which quota covers whom, and the tables admins look at."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
+from shipei.accounts.models import Person
 from shipei.core import scope
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
+from .layout import table_layout
 from .models import Quota
 
 
@@ -82,3 +85,160 @@ def is_below(quota: Quota, *, region: Region | None, org: Organisation | None) -
 
 def quota_history(*, quota: Quota) -> QuerySet[Any]:
     return quota.changes.select_related("actor__person")
+
+
+# ---- the matrix page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """A region or organisation that holds quotas, keyed for forms and URLs ("r330000", "o12")."""
+
+    key: str
+    label: str
+    region: Region | None = None
+    org: Organisation | None = None
+
+    @classmethod
+    def of(cls, quota: Quota) -> "Receiver":
+        if quota.region_id:
+            return cls(f"r{quota.region_id}", quota.region.name, region=quota.region)
+        return cls(f"o{quota.org_id}", quota.org.name, org=quota.org)
+
+
+def receiver_from_key(key: str) -> Receiver | None:
+    """Parse "r330000" / "o12"; None for anything else (a forged key reads as unknown)."""
+    if key[:1] == "r" and key[1:].isdigit():
+        region = Region.objects.filter(code=key[1:]).first()
+        return Receiver(key, region.name, region=region) if region else None
+    if key[:1] == "o" and key[1:].isdigit():
+        org = Organisation.objects.filter(pk=int(key[1:])).first()
+        return Receiver(key, org.name, org=org) if org else None
+    return None
+
+
+@dataclass
+class Matrix:
+    """Items × receivers at one level: the programme's own table (``at`` None) or the split of
+    one receiver's quotas to the receivers below it."""
+
+    programme: Programme
+    at: Receiver | None
+    items: list[tuple[str, str]]
+    receivers: list[Receiver]
+    cells: dict[tuple[str, str], Quota]
+    parents: dict[str, Quota] = field(default_factory=dict)  # item -> the at-receiver's quota
+    items_across: bool = False
+
+    def seats(self, item: str, key: str) -> int | None:
+        quota = self.cells.get((item, key))
+        return quota.seats if quota else None
+
+    def item_total(self, item: str) -> int:
+        return sum(q.seats for (i, _), q in self.cells.items() if i == item)
+
+    def receiver_total(self, key: str) -> int:
+        return sum(q.seats for (_, k), q in self.cells.items() if k == key)
+
+    @property
+    def total(self) -> int:
+        return sum(q.seats for q in self.cells.values())
+
+
+def default_at(user: Any) -> Receiver | None:
+    """Where a user's matrix opens when the programme is not its own: a province or city admin
+    at its region's split, a school at its own quotas."""
+    for a in scope.active_assignments(user):
+        if "quota.view" not in scope.ROLE_ACTIONS[a.role]:
+            continue
+        if a.org.kind in scope.REGION_KINDS and a.org.region_id:
+            return Receiver(f"r{a.org.region_id}", a.org.region.name, region=a.org.region)
+        return Receiver(f"o{a.org_id}", a.org.name, org=a.org)
+    return None
+
+
+def quota_matrix(*, user: Any, programme: Programme, at: Receiver | None) -> Matrix:
+    visible = quota_list(user=user, programme=programme)
+    if at is None:
+        layout = table_layout(programme)
+        top = list(visible.filter(parent=None))
+        cells = {(q.item, Receiver.of(q).key): q for q in top}
+        receivers = [Receiver(f"r{r.code}", r.name, region=r) for r in layout.regions]
+        known = {r.key for r in receivers}
+        extra = {Receiver.of(q).key: Receiver.of(q) for q in top}
+        receivers += sorted((r for k, r in extra.items() if k not in known), key=lambda r: r.key)
+        # On-demand seats stay at the level above: a row of their own, not a column.
+        on_demand = {k for (i, k), q in cells.items() if q.on_demand}
+        receivers = [r for r in receivers if r.key not in on_demand or r.key in known]
+        items = list(layout.items)
+        codes = {c for c, _ in items}
+        items += [
+            (i.code, i.label)
+            for i in programme.rules.items
+            if i.code not in codes and any(c[0] == i.code for c in cells)
+        ]
+        return Matrix(programme, None, items, receivers, cells, items_across=layout.items_across)
+    mine = list(visible.filter(region=at.region, org=at.org))
+    parents = {q.item: q for q in mine}
+    children = list(visible.filter(parent__in=mine))
+    cells = {(q.item, Receiver.of(q).key): q for q in children}
+    receivers = sorted({Receiver.of(q) for q in children}, key=lambda r: (r.org is not None, r.key))
+    labels = {i.code: i.label for i in programme.rules.items}
+    items = [
+        (i.code, labels.get(i.code, i.code)) for i in programme.rules.items if i.code in parents
+    ]
+    return Matrix(programme, at, items, receivers, cells, parents=parents)
+
+
+def child_receivers(*, user: Any, at: Receiver | None) -> list[Receiver]:
+    """Receivers a new column can be given to: below `at`, within the user's reach."""
+    if at is None:
+        return [
+            Receiver(f"r{r.code}", r.name, region=r)
+            for r in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
+        ]
+    out: list[Receiver] = []
+    if at.region is not None:
+        prefix = at.region.code[: scope.region_digits(at.region)]
+        if at.region.level == Region.Level.PROVINCE:
+            out += [
+                Receiver(f"r{r.code}", r.name, region=r)
+                for r in Region.objects.filter(parent=at.region).order_by("code")
+            ]
+        orgs = Organisation.objects.filter(region__code__startswith=prefix)
+    else:
+        orgs = Organisation.objects.filter(path__startswith=at.org.path).exclude(pk=at.org.pk)
+    orgs = (
+        orgs.filter(scope.orgs_q(user, "quota.allocate", via=None), is_active=True)
+        .filter(kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.ENTERPRISE])
+        .order_by("name_pinyin")[:500]
+    )
+    out += [Receiver(f"o{o.pk}", o.name, org=o) for o in orgs]
+    return out
+
+
+def teacher_weights(receivers: list[Receiver]) -> list[int]:
+    """Teachers registered under each receiver: the default weights for apportionment."""
+    people = Person.objects.filter(teacher_profile__isnull=False)
+    out = []
+    for r in receivers:
+        if r.region is not None:
+            prefix = r.region.code[: scope.region_digits(r.region)]
+            out.append(people.filter(org__region__code__startswith=prefix).count())
+        else:
+            out.append(people.filter(org__path__startswith=r.org.path).count())
+    return out
+
+
+def recent_changes(*, user: Any, programme: Programme, at: Receiver | None) -> QuerySet[Any]:
+    from .models import QuotaChange
+
+    visible = quota_list(user=user, programme=programme)
+    if at is not None:
+        mine = visible.filter(region=at.region, org=at.org)
+        visible = visible.filter(pk__in=mine) | visible.filter(parent__in=mine)
+    return (
+        QuotaChange.objects.filter(quota__in=visible)
+        .select_related("quota__region", "quota__org", "actor__person")
+        .order_by("-at", "-pk")[:20]
+    )

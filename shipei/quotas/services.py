@@ -7,13 +7,14 @@ from django.db.models import F
 
 from shipei.audit.services import record
 from shipei.core import scope
-from shipei.core.errors import NotPermitted
+from shipei.core.errors import DomainError, NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
 from . import selectors
 from .errors import (
     QuotaBadReceiver,
+    QuotaBatchRefused,
     QuotaBelowUsed,
     QuotaExceedsParent,
     QuotaExhausted,
@@ -88,6 +89,8 @@ def quota_set(
     """
     if seats < 0:
         raise QuotaNegative()
+    # Locked so that an admin cannot remove the item from the policy while it gets seats.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not any(i.code == item for i in programme.rules.items):
         raise QuotaUnknownItem(item=item)
     _check_receiver(region, org)
@@ -104,6 +107,8 @@ def quota_set(
     if not _may_set(actor, parent, programme):
         raise NotPermitted()
     before = quota.seats if quota is not None else None
+    if quota is not None and before == seats and quota.on_demand == on_demand:
+        return quota  # nothing to change, nothing to record
     if quota is None:
         quota = _create(programme, item, region, org, parent, seats, on_demand)
     else:
@@ -253,3 +258,50 @@ def quota_load_printed(*, programme: Programme, replace: bool = False) -> int:
     )
     record(None, "quota.loaded", programme, count=len(created), replace=replace)
     return len(created)
+
+
+@transaction.atomic
+def quota_set_many(
+    *,
+    actor: Any,
+    programme: Programme,
+    changes: list[tuple[str, Region | None, Organisation | None, int, str]],
+    reason: str = "",
+) -> int:
+    """Apply several cells at once, all or nothing: (item, region, org, seats, cell key).
+
+    Cuts go first so that the seats they free can be given elsewhere in the same batch. Every
+    refusal is collected with its cell before the whole batch is rolled back.
+    """
+    current = {
+        (q.item, q.region_id, q.org_id): q.seats for q in Quota.objects.filter(programme=programme)
+    }
+
+    def delta(change: tuple[str, Region | None, Organisation | None, int, str]) -> int:
+        item, region, org, seats, _ = change
+        return seats - current.get(
+            (item, region.pk if region else None, org.pk if org else None), 0
+        )
+
+    problems: dict[str, str] = {}
+    done = 0
+    for change in sorted(changes, key=delta):
+        item, region, org, seats, key = change
+        if delta(change) == 0:
+            continue
+        try:
+            quota_set(
+                actor=actor,
+                programme=programme,
+                item=item,
+                seats=seats,
+                region=region,
+                org=org,
+                reason=reason,
+            )
+            done += 1
+        except (DomainError, NotPermitted) as exc:
+            problems[key] = exc.message
+    if problems:
+        raise QuotaBatchRefused(problems)
+    return done

@@ -38,3 +38,9 @@ def channel_label(code: str) -> str:
 @register.filter
 def quota_scope_label(code: str) -> str:
     return str(_QUOTA_SCOPES.get(code, code))
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """A dictionary lookup in a template: {{ labels|get_item:code }}; the key when missing."""
+    return mapping.get(key, key)

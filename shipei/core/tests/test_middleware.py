@@ -1,4 +1,7 @@
-"""NUL characters (which PostgreSQL text cannot hold) are bad input, not a server error."""
+"""NUL characters (which PostgreSQL text cannot hold) are bad input, not a server error; a lock
+timeout is "system busy", not a server error either."""
+
+import json
 
 from rest_framework.test import APIClient
 
@@ -29,3 +32,28 @@ def test_a_region_code_that_is_not_six_digits_never_reaches_the_database(zhejian
     )
     assert response.status_code == 400
     assert response.json()["fields"]["region"] == ["行政区划代码应为6位数字。"]
+
+
+class _LockNotAvailable(Exception):
+    sqlstate = "55P03"
+
+
+def _busy_error() -> Exception:
+    from django.db import OperationalError
+
+    try:
+        raise OperationalError("canceling statement due to lock timeout") from _LockNotAvailable()
+    except OperationalError as exc:
+        return exc
+
+
+def test_a_lock_timeout_is_system_busy_not_a_500(rf):
+    from shipei.core.middleware import SystemBusyMiddleware
+
+    middleware = SystemBusyMiddleware(lambda r: None)
+    page = middleware.process_exception(rf.get("/orgs/"), _busy_error())
+    assert page.status_code == 503 and "系统繁忙，请稍后再试。" in page.content.decode()
+    api = middleware.process_exception(rf.post("/api/v1/quotas/set/"), _busy_error())
+    assert api.status_code == 503 and api["Retry-After"] == "5"
+    assert json.loads(api.content)["code"] == "system_busy"
+    assert middleware.process_exception(rf.get("/"), ValueError("bug")) is None

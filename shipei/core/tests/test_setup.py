@@ -11,8 +11,11 @@ from django.core.management import call_command
 from stdnum.cn import uscc
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
+from shipei.audit.models import AuditEntry
 from shipei.core.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.orgs.models import Organisation, Region
+from shipei.programmes.models import Programme
+from shipei.quotas.models import Quota, QuotaChange
 
 
 def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
@@ -23,9 +26,27 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
     for role in Role:
         assert str(role.label) in printed
         assert RoleAssignment.objects.filter(role=role, user__is_demo=True).exists()
-    counts = (Organisation.objects.count(), Person.objects.count(), User.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        QuotaChange.objects.count(),
+        AuditEntry.objects.count(),
+    )
     call_command("demo_setup", "--quiet")
-    assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        QuotaChange.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
+    # The five notices are there, linked to their issuing departments, with Zhejiang's split.
+    assert Programme.objects.get(code="zj-2020-vocational-teacher").owner.name == "浙江省教育厅"
+    hangzhou = Quota.objects.get(
+        programme__code="moe-2020-innovation-team-online", region_id="330100", item="p1"
+    )
+    assert (hangzhou.seats, hangzhou.seats_split, hangzhou.parent.region_id) == (200, 50, "330000")
     demo = User.objects.get(person__name="陈晓燕")
     assert demo.check_password(DEMO_PASSWORD) and not demo.must_change_password and demo.is_demo
 

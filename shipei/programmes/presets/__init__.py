@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date
 from pydantic import ValidationError
 
 from shipei.audit.services import record
+from shipei.orgs.models import Organisation
 
 from ..models import Programme
 from ..policy import CURRENT_VERSION, parse_policy, policy_errors
@@ -56,6 +57,24 @@ def _state(programme: Programme) -> dict[str, Any]:
     return {**values, "policy": programme.policy}
 
 
+def _notice_text(data: dict[str, Any]) -> str:
+    """The notice as published, kept beside the preset (presets/notices/<seed>)."""
+    seed = data.get("seed")
+    path = PRESET_DIR / "notices" / seed if seed else None
+    return path.read_text(encoding="utf-8").strip() if path and path.is_file() else ""
+
+
+def _owner(data: dict[str, Any]) -> Organisation | None:
+    """The issuing department named by the preset, where this installation has it."""
+    name = data.get("owner")
+    if not name:
+        return None
+    return (
+        Organisation.objects.filter(name=name).first()
+        or Organisation.objects.filter(aliases__name=name).first()
+    )
+
+
 @transaction.atomic
 def preset_load(slug: str, *, reset: bool = False) -> str:
     """Create or refresh the programme of preset `slug`; idempotent.
@@ -71,6 +90,14 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     programme = Programme.objects.select_for_update().filter(preset=slug).first()
     if programme is not None:
         current = _digest(_state(programme))
+        # Filled in where missing: the issuing department may be created after the preset was
+        # first loaded; neither is part of what an admin's edit is compared against.
+        missing = {"owner": _owner(data), "notice_text": _notice_text(data)}
+        missing = {k: v for k, v in missing.items() if v and not getattr(programme, k)}
+        if missing:
+            for key, value in missing.items():
+                setattr(programme, key, value)
+            programme.save(update_fields=[*missing, "updated_at"])
         if current == digest:
             return "unchanged"
         if current != programme.preset_digest and not reset:
@@ -84,6 +111,8 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     programme.policy = wanted["policy"]
     programme.policy_version = CURRENT_VERSION
     programme.preset_digest = digest
+    programme.owner = programme.owner or _owner(data)
+    programme.notice_text = programme.notice_text or _notice_text(data)
     programme.save()
     record(None, "programme.preset_loaded", programme, preset=slug, reset=reset)
     from shipei.quotas.services import quota_load_printed  # quotas build on programmes

@@ -60,3 +60,11 @@ def test_presets_carry_the_notices_numbers(db):
     assert len([i for i in p001.items if i.kind == "course"]) == 15
     assert not p001.enrollment.substitutions_allowed
     assert [s.role for s in p001.enrollment.approval_chain] == ["city_admin"]
+
+
+def test_each_programme_keeps_its_notice_text(db):
+    call_command("load_preset", "--all", stdout=StringIO())
+    texts = dict(Programme.objects.values_list("code", "notice_text"))
+    assert "教师司函〔2024〕6号" in texts["moe-2024-national-base-projects"]
+    assert "工学一体化" in texts["mohrss-integrated-teacher-training"]
+    assert all(len(t) > 2000 for t in texts.values())

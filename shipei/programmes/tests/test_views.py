@@ -49,3 +49,327 @@ def test_trainees_have_no_programme_administration(client, trainee, loaded):
     assert client.get("/programmes/").status_code == 403
     programme = Programme.objects.first()
     assert client.get(f"/programmes/{programme.pk}/").status_code == 404
+
+
+# Creating and editing programmes
+
+
+def _zj_programme(zhejiang_admin):
+    from shipei.programmes.services import programme_create
+    from shipei.programmes.tests.test_editor import POLICY
+
+    return programme_create(
+        actor=zhejiang_admin.user,
+        owner=zhejiang_admin.org,
+        code="zj-2024-demo",
+        title="2024年浙江省职业院校教师培训",
+        year=2024,
+        policy=POLICY,
+    )
+
+
+def test_a_provincial_admin_creates_a_programme_from_the_form(client, zhejiang_admin):
+    client.force_login(zhejiang_admin.user)
+    page = client.get("/programmes/").content.decode()
+    assert "新建培训计划" in page
+    assert client.get("/programmes/new/").status_code == 200
+    response = client.post(
+        "/programmes/new/",
+        {
+            "owner": zhejiang_admin.org.pk,
+            "code": "zj-2025-teachers",
+            "title": "2025年骨干教师培训",
+            "year": "2025",
+            "issuer": "浙江省教育厅",
+            "document_number": "",
+            "issued_on": "2025-03-01",
+            "channels": ["nomination"],
+            "quota_scope": "city",
+            "item_code": "p1",
+            "item_label": "第一期",
+            "item_kind": "phase",
+        },
+    )
+    programme = Programme.objects.get(code="zj-2025-teachers")
+    assert response.status_code == 302 and response.url == programme.get_absolute_url()
+    assert programme.owner == zhejiang_admin.org
+    assert programme.rules.enrollment.channels == ["nomination"]
+    page = client.get(response.url).content.decode()
+    assert "已创建“2025年骨干教师培训”" in page
+
+
+def test_the_create_form_keeps_what_was_typed_and_says_what_is_wrong(client, zhejiang_admin):
+    client.force_login(zhejiang_admin.user)
+    response = client.post(
+        "/programmes/new/",
+        {
+            "owner": zhejiang_admin.org.pk,
+            "code": "zj-2025-teachers",
+            "title": "2025年骨干教师培训",
+            "year": "1800",
+            "channels": ["nomination"],
+            "quota_scope": "city",
+            "item_code": "第一期",
+            "item_label": "第一期",
+            "item_kind": "phase",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "确保该值大于或等于2000" in page
+    assert 'value="2025年骨干教师培训"' in page
+    assert not Programme.objects.exists()
+    response = client.post(
+        "/programmes/new/",
+        {
+            "owner": zhejiang_admin.org.pk,
+            "code": "zj-2025-teachers",
+            "title": "2025年骨干教师培训",
+            "year": "2025",
+            "channels": ["nomination"],
+            "quota_scope": "city",
+            "item_code": "第一期",
+            "item_label": "第一期",
+            "item_kind": "phase",
+        },
+    )
+    assert "只能包含字母、数字、下划线、点和连字符" in response.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_a_city_admin_may_not_create_programmes(client, city_admin):
+    client.force_login(city_admin.user)
+    assert "新建培训计划" not in client.get("/programmes/").content.decode()
+    assert client.get("/programmes/new/").status_code == 403
+    assert client.post("/programmes/new/", {"code": "x"}).status_code == 403
+
+
+def test_the_detail_page_offers_edits_only_to_the_issuers_admins(
+    client, zhejiang_admin, jiangsu_admin
+):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert f"/programmes/{programme.pk}/edit/assessment/" in page
+    assert f"/programmes/{programme.pk}/edit/items/" in page
+    assert "复制为新年度" in page and "考核" in page and "报送方案" in page
+    client.force_login(jiangsu_admin.user)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "/edit/" not in page and "复制为新年度" not in page
+    assert client.get(f"/programmes/{programme.pk}/edit/assessment/").status_code == 403
+    assert client.post(f"/programmes/{programme.pk}/edit/").status_code == 403
+    assert client.get(f"/programmes/{programme.pk}/clone/").status_code == 403
+
+
+def test_a_provincial_admin_editing_a_ministry_programme_is_refused(client, zhejiang_admin, loaded):
+    programme = Programme.objects.get(code="moe-2024-national-base-projects")
+    client.force_login(zhejiang_admin.user)
+    assert client.get(f"/programmes/{programme.pk}/edit/credit/").status_code == 403
+    response = client.post(
+        f"/programmes/{programme.pk}/edit/credit/", {"s-counts_as_continuing_education": ""}
+    )
+    assert response.status_code == 403
+    programme = Programme.objects.get(pk=programme.pk)  # .rules is cached per object
+    assert programme.rules.credit.counts_as_continuing_education is True
+
+
+def test_trainees_cannot_reach_the_edit_pages(client, trainee, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(trainee.user)
+    assert client.get(f"/programmes/{programme.pk}/edit/items/").status_code == 404
+    assert client.get("/programmes/new/").status_code == 403
+
+
+def test_a_forged_section_name_is_not_found(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    for section in ("version", "quotas", "__init__"):
+        assert client.get(f"/programmes/{programme.pk}/edit/{section}/").status_code == 404
+        assert client.post(f"/programmes/{programme.pk}/edit/{section}/", {}).status_code == 404
+
+
+def _section_post(programme, section):
+    from shipei.programmes.forms import SectionEditor
+    from shipei.programmes.tests.test_editor import editor_post
+
+    return editor_post(SectionEditor(section, programme.rules))
+
+
+def test_a_section_is_edited_through_its_form_and_audited(client, zhejiang_admin):
+    from shipei.audit.models import AuditEntry
+
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/edit/enrollment/").content.decode()
+    assert "报名时间（开始）" in page and "审核流程" in page and "学校推荐" in page
+    data = _section_post(programme, "enrollment")
+    data["s-window__closes_0"] = "2024-03-25"
+    data["s-window__closes_1"] = "18:00"
+    data["approval_chain-0-label"] = "省教育厅审核"
+    data["s-channels"] = ["nomination", "signup_table"]
+    response = client.post(f"/programmes/{programme.pk}/edit/enrollment/", data)
+    assert response.status_code == 302 and response.url == programme.get_absolute_url()
+    programme = Programme.objects.get(pk=programme.pk)  # .rules is cached per object
+    enrollment = programme.rules.enrollment
+    assert str(enrollment.window.closes) == "2024-03-25 18:00:00"
+    assert enrollment.approval_chain[0].label == "省教育厅审核"
+    assert enrollment.channels == ["nomination", "signup_table"]
+    assert AuditEntry.objects.get(action="programme.updated").data == {"section": "enrollment"}
+    assert "已保存“报名与审核”" in client.get(response.url).content.decode()
+
+
+def test_rows_are_added_and_removed_in_a_list_section(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    url = f"/programmes/{programme.pk}/edit/milestones/"
+    data = _section_post(programme, "milestones")
+    page = client.post(url, {**data, "add_row": "milestones"}).content.decode()
+    assert 'name="milestones-1-code"' in page  # a blank row to fill, nothing saved yet
+    data.update(
+        {
+            "milestones-TOTAL_FORMS": "2",
+            "milestones-0-DELETE": "on",
+            "milestones-1-code": "report",
+            "milestones-1-label": "报送总结",
+            "milestones-1-due": "2024-12-01",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    programme = Programme.objects.get(pk=programme.pk)  # .rules is cached per object
+    assert [(m.code, str(m.due)) for m in programme.rules.milestones] == [("report", "2024-12-01")]
+
+
+def test_dictionary_sections_are_key_and_number_rows(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    url = f"/programmes/{programme.pk}/edit/classes/"
+    data = _section_post(programme, "classes")
+    data.update(
+        {
+            "s-max_size": "50",
+            "staff-TOTAL_FORMS": "2",
+            "staff-0-key": "授课教师",
+            "staff-0-value": "2",
+            "staff-1-key": "考评员",
+            "staff-1-value": "3",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    programme = Programme.objects.get(pk=programme.pk)  # .rules is cached per object
+    assert programme.rules.classes.staff == {"授课教师": 2, "考评员": 3}
+    assert programme.rules.classes.max_size == 50
+
+
+@pytest.mark.parametrize(
+    ("section", "changes", "message"),
+    [
+        ("classes", {"s-max_size": "-3"}, "确保该值大于或等于0"),
+        (
+            "enrollment",
+            {"s-window__opens_0": "2024-03-20", "s-window__closes_0": "2024-03-01"},
+            "结束时间早于开始时间",
+        ),
+        (
+            "items",
+            {
+                "items-1-registration__opens_0": "2024-05-01",
+                "items-1-registration__closes_0": "2024-04-01",
+            },
+            "结束时间早于开始时间",
+        ),
+        ("items", {"items-1-code": "第二期"}, "只能包含字母、数字、下划线、点和连字符"),
+        ("items", {"items-1-code": "p1"}, "培训项目代码重复：p1"),
+        ("content", {"s-practice_share_min": "50"}, "确保该值小于或等于1"),
+        (
+            "classes",
+            {
+                "staff-TOTAL_FORMS": "2",
+                "staff-0-key": "教师",
+                "staff-0-value": "1",
+                "staff-1-key": "教师",
+                "staff-1-value": "2",
+            },
+            "名称重复：教师",
+        ),
+        ("milestones", {"milestones-0-due": "2024-02-30"}, "有效的日期"),
+    ],
+)
+def test_bad_input_is_shown_in_chinese_keeps_what_was_typed_and_changes_nothing(
+    client, zhejiang_admin, section, changes, message
+):
+    programme = _zj_programme(zhejiang_admin)
+    before = dict(programme.policy)
+    client.force_login(zhejiang_admin.user)
+    data = {**_section_post(programme, section), **changes}
+    response = client.post(f"/programmes/{programme.pk}/edit/{section}/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page, page[page.find("alert") :][:2000]
+    for value in changes.values():
+        assert f'value="{value}"' in page
+    programme = Programme.objects.get(pk=programme.pk)  # .rules is cached per object
+    assert programme.policy == before
+
+
+def test_a_window_error_is_shown_beside_its_end(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    data = {
+        **_section_post(programme, "enrollment"),
+        "s-window__opens_0": "2024-03-20",
+        "s-window__closes_0": "2024-03-01",
+    }
+    page = client.post(f"/programmes/{programme.pk}/edit/enrollment/", data).content.decode()
+    closes = page.index('name="s-window__closes_0"')
+    assert page.index("结束时间早于开始时间") > closes
+    assert page.index("结束时间早于开始时间") - closes < 1500
+
+
+def test_identity_is_edited_on_its_own_page(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    response = client.post(
+        f"/programmes/{programme.pk}/edit/",
+        {
+            "owner": zhejiang_admin.org.pk,
+            "code": programme.code,
+            "title": "新的名称",
+            "year": "2024",
+            "issuer": "浙江省教育厅",
+            "document_number": "浙教函〔2024〕9号",
+            "issued_on": "2024-02-02",
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(pk=programme.pk)  # .rules is cached per object
+    assert (programme.title, programme.document_number) == ("新的名称", "浙教函〔2024〕9号")
+
+
+def test_a_programme_is_cloned_for_the_next_year(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/clone/").content.decode()
+    assert 'value="2025"' in page and 'value="zj-2025-demo"' in page
+    response = client.post(
+        f"/programmes/{programme.pk}/clone/", {"year": "2025", "code": "zj-2025-demo"}
+    )
+    clone = Programme.objects.get(code="zj-2025-demo")
+    assert response.status_code == 302 and response.url == clone.get_absolute_url()
+    assert str(clone.rules.enrollment.window.closes) == "2025-03-20"
+    response = client.post(
+        f"/programmes/{programme.pk}/clone/", {"year": "2026", "code": "zj-2025-demo"}
+    )
+    assert "已被其他培训计划使用" in response.content.decode()
+
+
+def test_every_section_page_of_every_preset_opens(client, national_admin, loaded):
+    from shipei.programmes.services import SECTIONS
+
+    client.force_login(national_admin.user)
+    for programme in Programme.objects.all():
+        page = client.get(programme.get_absolute_url()).content.decode()
+        assert "复制为新年度" in page
+        for section, label in SECTIONS.items():
+            response = client.get(f"/programmes/{programme.pk}/edit/{section}/")
+            assert response.status_code == 200, (programme.code, section)
+            assert f"编辑：{label}" in response.content.decode()

@@ -282,3 +282,50 @@ def test_concurrent_seat_holds_never_oversubscribe(tree: dict[str, Any]) -> None
     quota.refresh_from_db()
     assert results.count(True) == 5
     assert quota.seats_held == 5
+
+
+def test_random_splits_keep_every_counter_consistent(programme, tree, national_admin):
+    """300 random allocations, cuts, holds and releases over a three-level tree: whatever is
+    refused changes nothing, and afterwards every quota's split equals its children's seats and
+    no quota gives out more than it has."""
+    import random
+
+    from shipei.core.errors import DomainError
+
+    rnd = random.Random(20261123)
+    receivers = [
+        {"region": region("330000")},
+        {"region": region("330100")},
+        {"region": region("330200")},
+        {"org": tree["hz_school"]},
+        {"org": tree["hz_base"]},
+        {"region": region("320000")},
+        {"org": tree["nj_school"]},
+    ]
+    refused = 0
+    for _ in range(300):
+        op = rnd.random()
+        try:
+            if op < 0.6:
+                services.quota_set(
+                    actor=national_admin.user,
+                    programme=programme,
+                    item="p1",
+                    seats=rnd.randint(0, 40),
+                    **rnd.choice(receivers),
+                )
+            elif op < 0.85:
+                services.seat_hold(
+                    programme=programme, item="p1", org=rnd.choice(list(tree.values()))
+                )
+            else:
+                held = [q for q in Quota.objects.filter(seats_held__gt=0)]
+                if held:
+                    services.seat_release(rnd.choice(held))
+        except DomainError:
+            refused += 1
+        for q in Quota.objects.all():
+            children = sum(c.seats for c in q.children.all())
+            assert q.seats_split == children, q
+            assert q.seats >= q.seats_split + q.seats_held, q
+    assert 0 < refused < 300  # both outcomes were exercised

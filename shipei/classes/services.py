@@ -1,0 +1,111 @@
+"""Writes of training classes (班次) while their project is being applied for."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from shipei.audit.services import record
+from shipei.core import scope
+
+from .models import TrainingClass
+
+FIELDS = ("starts_on", "ends_on", "capacity", "place", "online_platform")
+
+
+def class_problems(
+    *, starts_on: Any, ends_on: Any, capacity: Any, max_size: int | None
+) -> dict[str, str]:
+    """What is wrong with a class's dates and size, by field (shared with the forms)."""
+    problems = {}
+    if not isinstance(starts_on, datetime.date):
+        problems["starts_on"] = _("请填写开班日期。")
+    if not isinstance(ends_on, datetime.date):
+        problems["ends_on"] = _("请填写结业日期。")
+    elif isinstance(starts_on, datetime.date) and ends_on < starts_on:
+        problems["ends_on"] = _("结业日期不能早于开班日期。")
+    if not isinstance(capacity, int) or capacity < 1:
+        problems["capacity"] = _("计划人数至少为 1 人。")
+    elif max_size and capacity > max_size:
+        problems["capacity"] = _("每班不超过 %(max)s 人（政策规定的班额上限）。") % {
+            "max": max_size
+        }
+    return problems
+
+
+def _check(training_class: TrainingClass) -> None:
+    project = training_class.project
+    problems = class_problems(
+        starts_on=training_class.starts_on,
+        ends_on=training_class.ends_on,
+        capacity=training_class.capacity,
+        max_size=project.programme.rules.classes.max_size,
+    )
+    if problems:
+        raise ValidationError(problems)
+    training_class.place = (training_class.place or "").strip()
+    training_class.online_platform = (training_class.online_platform or "").strip()
+
+
+def _require_editable(actor: Any, project: Any) -> None:
+    from shipei.projects.errors import ProjectLocked  # projects build on classes
+
+    scope.require(actor, "project.apply", project.base)
+    if not project.is_editable:
+        raise ProjectLocked(current=project.get_status_display())
+
+
+@transaction.atomic
+def class_add(*, actor: Any, project: Any, **fields: Any) -> TrainingClass:
+    """Add a class to a project being applied for; it gets the next sequence number."""
+    _require_editable(actor, project)
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValidationError(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    last = project.classes.aggregate(m=Max("seq"))["m"] or 0
+    training_class = TrainingClass(project=project, seq=last + 1, **fields)
+    _check(training_class)
+    training_class.save()
+    record(actor, "class.added", training_class, org=project.base, seq=training_class.seq)
+    return training_class
+
+
+@transaction.atomic
+def class_update(*, actor: Any, training_class: TrainingClass, **fields: Any) -> TrainingClass:
+    project = training_class.project
+    _require_editable(actor, project)
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValidationError(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    changed = {k: v for k, v in fields.items() if getattr(training_class, k) != v}
+    if not changed:
+        return training_class
+    for key, value in changed.items():
+        setattr(training_class, key, value)
+    _check(training_class)
+    training_class.save(update_fields=[*FIELDS, "updated_at"])
+    record(
+        actor,
+        "class.updated",
+        training_class,
+        org=project.base,
+        seq=training_class.seq,
+        fields=sorted(changed),
+    )
+    return training_class
+
+
+@transaction.atomic
+def class_remove(*, actor: Any, training_class: TrainingClass) -> None:
+    """Remove a class; the later ones move up, so that the numbers stay 1, 2, 3..."""
+    project = training_class.project
+    _require_editable(actor, project)
+    seq = training_class.seq
+    record(actor, "class.removed", training_class, org=project.base, seq=seq)
+    training_class.delete()
+    for later in project.classes.filter(seq__gt=seq).order_by("seq"):
+        later.seq -= 1
+        later.save(update_fields=["seq", "updated_at"])

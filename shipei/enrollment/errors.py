@@ -1,0 +1,47 @@
+from django.utils.translation import gettext_lazy as _
+
+from shipei.core.errors import DomainError
+
+
+class EnrollmentClosed(DomainError):
+    code = "enrollment_closed"
+    template = _("%(what)s的报名时间为 %(window)s，当前不在报名时间内。")
+
+
+class NotEligible(DomainError):
+    code = "not_eligible"
+    template = _("不符合报名条件：%(why)s")
+
+
+class AlreadyEnrolled(DomainError):
+    code = "already_enrolled"
+    status = 409
+    template = _("%(name)s已报名%(what)s，不能重复报名。")
+
+
+class NoQuotaHere(DomainError):
+    code = "no_quota_here"
+    status = 409
+    template = _("%(org)s所在地区或单位没有“%(what)s”的名额。")
+
+
+class ClassFull(DomainError):
+    code = "class_full"
+    status = 409
+    template = _("班次“%(name)s”已满（%(capacity)s 人）。")
+
+
+class ChannelNotOpen(DomainError):
+    code = "channel_not_open"
+    template = _("本培训计划不接受“%(channel)s”方式的报名。")
+
+
+class NotYourStep(DomainError):
+    code = "not_your_step"
+    status = 403
+    template = _("当前环节为“%(step)s”，应由%(role)s办理。")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    template = _("请填写原因。")

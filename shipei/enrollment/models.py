@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Enrollment(models.Model):
+    """A teacher's way into one programme item (phase/field, project or course), and into a
+    class where the item has classes; it moves through the programme's approval chain.
+
+    While ``holds_seat`` it holds one seat of ``quota`` (and of its class): only
+    ``enrollment.services`` changes these, together with the quota's counter (STYLE.md §2).
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("审核中")
+        RETURNED = "returned", _("退回修改")
+        WAITLISTED = "waitlisted", _("候补")
+        ADMITTED = "admitted", _("已录取")
+        REJECTED = "rejected", _("未通过")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        NO_SHOW = "no_show", _("未报到")
+        ATTENDING = "attending", _("参训中")
+        PASSED = "passed", _("已结业")
+        FAILED = "failed", _("未结业")
+
+    class Channel(models.TextChoices):
+        SELF_REGISTRATION = "self_registration", _("个人报名")
+        NOMINATION = "nomination", _("学校推荐")
+        SIGNUP_TABLE = "signup_table", _("院校报送报名表")
+        COORDINATOR_ENROLLMENT = "coordinator_enrollment", _("学校联系人报名")
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("培训计划"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    item = models.CharField(_("培训项目代码"), max_length=40)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("培训项目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
+    training_class = models.ForeignKey(
+        "classes.TrainingClass",
+        verbose_name=_("班次"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
+    person = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("学员"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("所在单位"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    channel = models.CharField(_("报名方式"), max_length=30, choices=Channel.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    step = models.PositiveSmallIntegerField(_("当前审核环节"), default=0)
+    quota = models.ForeignKey(
+        "quotas.Quota",
+        verbose_name=_("名额"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+    )
+    holds_seat = models.BooleanField(_("占用名额"), default=False, editable=False)
+    live = models.BooleanField(_("有效"), default=True, editable=False)
+    reason = models.CharField(_("说明"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One live enrollment per person and item, whichever channel or import brings it.
+            models.UniqueConstraint(
+                fields=["programme", "item", "person"],
+                condition=Q(live=True),
+                name="enrollment_one_live_per_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.item}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enrollment:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.RETURNED)
+
+
+LIVE = (
+    Enrollment.Status.SUBMITTED,
+    Enrollment.Status.RETURNED,
+    Enrollment.Status.WAITLISTED,
+    Enrollment.Status.ADMITTED,
+    Enrollment.Status.ATTENDING,
+    Enrollment.Status.PASSED,
+    Enrollment.Status.FAILED,
+)
+
+
+class EnrollmentEvent(models.Model):
+    """One step in an enrollment's history: who did what, when and why."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    step = models.PositiveSmallIntegerField(_("环节"), null=True, blank=True)
+    step_label = models.CharField(_("环节名称"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("说明"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报名记录")
+        verbose_name_plural = _("报名记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} {self.action}"
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time key: a second submission of the same form (double click, retry)
+    finds the enrollment the first one made instead of creating another."""
+
+    key = models.CharField(max_length=64, unique=True)
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

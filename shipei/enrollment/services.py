@@ -1,0 +1,484 @@
+"""Writes of enrollments: submission with the seat it holds, the approval chain, withdrawal.
+
+Every rule comes from the programme's policy (channels, windows, eligibility, approval chain,
+what releases a seat, substitutions, waitlist); the seat counters change only through the quota
+and class services, in the same transaction as the enrollment (STYLE.md §2).
+"""
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shipei.accounts.models import Person, Role
+from shipei.audit.services import record
+from shipei.classes.models import TrainingClass
+from shipei.core import scope
+from shipei.core.errors import InvalidTransition, NotPermitted
+from shipei.orgs.models import Organisation
+from shipei.programmes.models import Programme
+from shipei.programmes.policy import SHANGHAI, Eligibility, Item, Window
+from shipei.quotas import selectors as quota_selectors
+from shipei.quotas import services as quotas
+from shipei.quotas.errors import QuotaExhausted
+from shipei.quotas.models import Quota
+
+from .errors import (
+    AlreadyEnrolled,
+    ChannelNotOpen,
+    ClassFull,
+    EnrollmentClosed,
+    NoQuotaHere,
+    NotEligible,
+    NotYourStep,
+    ReasonRequired,
+)
+from .models import Enrollment, EnrollmentEvent, SubmissionKey
+
+S = Enrollment.Status
+NOMINATING = {
+    Enrollment.Channel.NOMINATION,
+    Enrollment.Channel.SIGNUP_TABLE,
+    Enrollment.Channel.COORDINATOR_ENROLLMENT,
+}
+TITLE_RANK = {"none": 0, "junior": 1, "intermediate": 2, "senior": 3, "senior_full": 4}
+ROLE_LABELS = dict(Role.choices)
+
+
+# ---- reading the policy -------------------------------------------------------------------------
+
+
+def _lineage(programme: Programme, code: str) -> list[Item]:
+    """The item and its parents, nearest first: a field inherits its phase's rules."""
+    rules = programme.rules
+    out, item = [], rules.item(code)
+    while item is not None:
+        out.append(item)
+        item = rules.item(item.parent) if item.parent else None
+    return out
+
+
+def registration_window(programme: Programme, code: str) -> Window | None:
+    """The item's own registration window, else its parent's, else the programme's."""
+    for item in _lineage(programme, code):
+        if item.registration is not None:
+            return item.registration
+    return programme.rules.enrollment.window
+
+
+def _window_text(window: Window) -> str:
+    def fmt(moment: datetime.datetime | None) -> str:
+        return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    return f"{fmt(window.opens_at())} ～ {fmt(window.closes_at())}"
+
+
+def eligibility_problems(programme: Programme, code: str, person: Person) -> list[str]:
+    """Every rule of the item (and its parents) the person does not meet, in Chinese."""
+    problems: list[str] = []
+    profile = getattr(person, "teacher_profile", None)
+    for item in _lineage(programme, code):
+        rules: Eligibility = item.eligibility
+        if rules.min_years_teaching is not None:
+            years = profile.years_teaching if profile else None
+            if years is None or years < rules.min_years_teaching:
+                problems.append(
+                    _("教龄应不少于 %(n)s 年（登记为 %(have)s）")
+                    % {"n": rules.min_years_teaching, "have": _years(years)}
+                )
+        if rules.titles:
+            title = profile.title if profile else "none"
+            if title not in rules.titles:
+                problems.append(
+                    _("职称应为%(want)s（登记为%(have)s）")
+                    % {"want": "、".join(_title(t) for t in rules.titles), "have": _title(title)}
+                )
+        if rules.school_kinds:
+            kind = person.org.school_kind
+            if kind not in rules.school_kinds:
+                problems.append(
+                    _("只接受%(want)s的教师（%(org)s为%(have)s）")
+                    % {
+                        "want": "、".join(_school_kind(k) for k in rules.school_kinds),
+                        "org": person.org.name,
+                        "have": _school_kind(kind) if kind else _("非学校"),
+                    }
+                )
+        if rules.major_must_match and not (profile and profile.teaching_major.strip()):
+            problems.append(_("须与任教专业对口：请先在个人信息中填写任教专业"))
+    return list(dict.fromkeys(problems))
+
+
+def _years(years: int | None) -> str:
+    return _("未填写") if years is None else _("%(n)s 年") % {"n": years}
+
+
+def _title(code: str) -> str:
+    from shipei.accounts.models import TeacherProfile
+
+    return str(dict(TeacherProfile.Title.choices).get(code, code))
+
+
+def _school_kind(code: str | None) -> str:
+    return str(dict(Organisation.SchoolKind.choices).get(code, code or ""))
+
+
+def current_step(enrollment: Enrollment) -> Any:
+    chain = enrollment.programme.rules.enrollment.approval_chain
+    return chain[enrollment.step] if enrollment.step < len(chain) else None
+
+
+def step_org(enrollment: Enrollment, role: str) -> Organisation | None:
+    """The organisation a step's role must reach: the base for a base's step, the programme's
+    owner for the ministry's, else the teacher's organisation."""
+    if role == Role.BASE_ADMIN:
+        project = enrollment.project or (
+            enrollment.training_class.project if enrollment.training_class_id else None
+        )
+        return project.base if project else None
+    if role == Role.NATIONAL_ADMIN:
+        return enrollment.programme.owner or enrollment.org
+    return enrollment.org
+
+
+def may_decide(user: Any, enrollment: Enrollment) -> bool:
+    step = current_step(enrollment)
+    if step is None or enrollment.status != S.SUBMITTED:
+        return False
+    if step.role == Role.NATIONAL_ADMIN and not enrollment.programme.owner_id:
+        return "" in scope.region_prefixes(user, "enrollment.view") and Role.NATIONAL_ADMIN in (
+            scope.roles(user)
+        )
+    return scope.acts_as(user, step.role, step_org(enrollment, step.role))
+
+
+# ---- seats ----------------------------------------------------------------------------------------
+
+
+def _class_take(training_class: TrainingClass) -> bool:
+    return bool(
+        TrainingClass.objects.filter(pk=training_class.pk, seats_taken__lt=F("capacity")).update(
+            seats_taken=F("seats_taken") + 1
+        )
+    )
+
+
+def _class_release(training_class_id: int) -> None:
+    TrainingClass.objects.filter(pk=training_class_id, seats_taken__gt=0).update(
+        seats_taken=F("seats_taken") - 1
+    )
+
+
+def _hold(enrollment: Enrollment) -> bool:
+    """Take the quota's and the class's seat, in primary-key order of the tables touched (quota
+    rows first, then class rows, always the same order); False when either is full."""
+    quota = quota_selectors.quota_covering(
+        programme=enrollment.programme, item=enrollment.item, org=enrollment.org
+    )
+    if (
+        quota is None
+        and Quota.objects.filter(programme=enrollment.programme, item=enrollment.item).exists()
+    ):
+        raise NoQuotaHere(org=enrollment.org.name, what=_item_label(enrollment))
+    if quota is not None and not quotas.seat_take(quota):
+        return False
+    if enrollment.training_class_id and not _class_take(enrollment.training_class):
+        if quota is not None:
+            quotas.seat_release(quota)
+        return False
+    enrollment.quota = quota
+    enrollment.holds_seat = True
+    return True
+
+
+def _release(enrollment: Enrollment) -> None:
+    if not enrollment.holds_seat:
+        return
+    if enrollment.quota_id:
+        quotas.seat_release(enrollment.quota)
+    if enrollment.training_class_id:
+        _class_release(enrollment.training_class_id)
+    enrollment.holds_seat = False
+
+
+def _fill_from_waitlist(enrollment: Enrollment) -> None:
+    """A freed seat goes to the longest-waiting request for the same item (and class)."""
+    if not enrollment.programme.rules.enrollment.waitlist:
+        return
+    waiting = (
+        Enrollment.objects.select_for_update()
+        .filter(
+            programme=enrollment.programme,
+            item=enrollment.item,
+            training_class=enrollment.training_class,
+            status=S.WAITLISTED,
+        )
+        .order_by("submitted_at", "pk")
+    )
+    for candidate in waiting:
+        if _hold(candidate):
+            candidate.status = S.SUBMITTED
+            candidate.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
+            _event(candidate, None, "promoted", _("候补转为正式报名"))
+            return
+
+
+# ---- submission ------------------------------------------------------------------------------------
+
+
+def _item_label(enrollment: Enrollment) -> str:
+    return enrollment.programme.rules.item(enrollment.item).label
+
+
+def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") -> None:
+    step = current_step(enrollment)
+    EnrollmentEvent.objects.create(
+        enrollment=enrollment,
+        action=action,
+        step=enrollment.step if step else None,
+        step_label=step.label if step else "",
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+    )
+    record(
+        actor,
+        f"enrollment.{action}",
+        enrollment,
+        org=enrollment.org,
+        programme=enrollment.programme_id,
+        item=enrollment.item,
+        status=enrollment.status,
+        reason=reason,
+    )
+
+
+def _check_actor(actor: Any, channel: str, person: Person) -> None:
+    if channel == Enrollment.Channel.SELF_REGISTRATION:
+        if getattr(actor, "person_id", None) != person.pk:
+            raise NotPermitted(_("个人报名只能为本人报名。"))
+    elif channel in NOMINATING:
+        scope.require(actor, "enrollment.nominate", person.org)
+
+
+@transaction.atomic
+def enrollment_submit(
+    *,
+    actor: Any,
+    programme: Programme,
+    item: str,
+    person: Person,
+    channel: str,
+    training_class: TrainingClass | None = None,
+    key: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Enrollment:
+    """Enroll `person` for `item` (and `training_class`) through `channel`, holding a seat.
+
+    Refused, changing nothing, outside the registration window, for a channel the programme
+    does not use, for an ineligible teacher, for a second live enrollment, or when the
+    teacher's quota (or the class) is full and the programme keeps no waitlist. With `key`, a
+    second submission of the same form returns the first enrollment.
+    """
+    if key:
+        earlier = SubmissionKey.objects.filter(key=key).select_related("enrollment").first()
+        if earlier is not None:
+            return earlier.enrollment
+    rules = programme.rules
+    if channel not in rules.enrollment.channels:
+        raise ChannelNotOpen(channel=Enrollment.Channel(channel).label)
+    _check_actor(actor, channel, person)
+    try:
+        target = rules.item(item)
+    except StopIteration:
+        raise NotEligible(why=_("培训计划中没有该培训项目")) from None
+    window = registration_window(programme, item)
+    if window is not None and not window.contains(now or timezone.now()):
+        raise EnrollmentClosed(what=target.label, window=_window_text(window))
+    problems = eligibility_problems(programme, item, person)
+    if problems:
+        raise NotEligible(why="；".join(problems))
+    if training_class is not None:
+        project = training_class.project
+        if project.programme_id != programme.pk or project.item != item:
+            raise NotEligible(why=_("所选班次不属于该培训项目"))
+    live = Enrollment.objects.filter(person=person, live=True)
+    scope_of_one = rules.enrollment.one_active_per
+    if scope_of_one == "programme" and live.filter(programme=programme).exists():
+        raise AlreadyEnrolled(name=person.name, what=programme.title)
+    if live.filter(programme=programme, item=item).exists():
+        raise AlreadyEnrolled(name=person.name, what=target.label)
+    enrollment = Enrollment(
+        programme=programme,
+        item=item,
+        project=training_class.project if training_class else None,
+        training_class=training_class,
+        person=person,
+        org=person.org,
+        channel=channel,
+        status=S.SUBMITTED,
+        submitted_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if not _hold(enrollment):
+        if not rules.enrollment.waitlist:
+            if training_class is not None and training_class.seats_taken >= training_class.capacity:
+                raise ClassFull(name=str(training_class), capacity=training_class.capacity)
+            raise QuotaExhausted(receiver=_receiver_name(enrollment))
+        enrollment.status = S.WAITLISTED
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:  # the same person, submitted at the same moment by another request
+        raise AlreadyEnrolled(name=person.name, what=target.label) from None
+    if not rules.enrollment.approval_chain and enrollment.status == S.SUBMITTED:
+        enrollment.status = S.ADMITTED
+        enrollment.decided_at = timezone.now()
+        enrollment.save(update_fields=["status", "decided_at", "updated_at"])
+    if key:
+        SubmissionKey.objects.create(key=key, enrollment=enrollment)
+    _event(enrollment, actor, "submitted")
+    return enrollment
+
+
+def _receiver_name(enrollment: Enrollment) -> str:
+    quota = quota_selectors.quota_covering(
+        programme=enrollment.programme, item=enrollment.item, org=enrollment.org
+    )
+    return quota.receiver_name if quota else enrollment.org.name
+
+
+# ---- the approval chain ----------------------------------------------------------------------------
+
+
+def _locked(enrollment: Enrollment) -> Enrollment:
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("programme", "project__base", "training_class", "org", "quota")
+        .get(pk=enrollment.pk)
+    )
+
+
+@transaction.atomic
+def enrollment_decide(
+    *, actor: Any, enrollment: Enrollment, decision: str, reason: str = ""
+) -> Enrollment:
+    """Take the current approval step: "approve" moves to the next step (admitted after the
+    last), "reject" ends it and frees the seat, "return" sends it back for changes."""
+    enrollment = _locked(enrollment)
+    if enrollment.status != S.SUBMITTED:
+        raise InvalidTransition(current=enrollment.get_status_display())
+    step = current_step(enrollment)
+    if not may_decide(actor, enrollment):
+        if step is None:
+            raise InvalidTransition(current=enrollment.get_status_display())
+        raise NotYourStep(step=step.label, role=ROLE_LABELS.get(step.role, step.role))
+    reason = (reason or "").strip()
+    if decision in ("reject", "return") and not reason:
+        raise ReasonRequired()
+    if decision == "approve":
+        _event(enrollment, actor, "approved", reason)
+        if enrollment.step + 1 < len(enrollment.programme.rules.enrollment.approval_chain):
+            enrollment.step += 1
+        else:
+            enrollment.status = S.ADMITTED
+            enrollment.decided_at = timezone.now()
+    elif decision == "reject":
+        _event(enrollment, actor, "rejected", reason)
+        enrollment.status = S.REJECTED
+        enrollment.live = False
+        enrollment.decided_at = timezone.now()
+        enrollment.reason = reason
+        if "rejection" in enrollment.programme.rules.enrollment.seat_released_by:
+            _release(enrollment)
+    elif decision == "return":
+        _event(enrollment, actor, "returned", reason)
+        enrollment.status = S.RETURNED
+        enrollment.reason = reason
+    else:
+        raise InvalidTransition(current=enrollment.get_status_display())
+    enrollment.save()
+    if enrollment.status == S.REJECTED:
+        _fill_from_waitlist(enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_decide_many(
+    *, actor: Any, enrollments: list[Enrollment], decision: str, reason: str = ""
+) -> int:
+    """The same decision for several enrollments, all or nothing."""
+    for enrollment in sorted(enrollments, key=lambda e: e.pk):
+        enrollment_decide(actor=actor, enrollment=enrollment, decision=decision, reason=reason)
+    return len(enrollments)
+
+
+@transaction.atomic
+def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
+    """A returned enrollment, fixed, goes back to the first step of the chain."""
+    enrollment = _locked(enrollment)
+    if enrollment.status != S.RETURNED:
+        raise InvalidTransition(current=enrollment.get_status_display())
+    _check_actor(actor, enrollment.channel, enrollment.person)
+    problems = eligibility_problems(enrollment.programme, enrollment.item, enrollment.person)
+    if problems:
+        raise NotEligible(why="；".join(problems))
+    enrollment.status = S.SUBMITTED
+    enrollment.step = 0
+    enrollment.reason = ""
+    enrollment.save()
+    _event(enrollment, actor, "resubmitted")
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(
+    *, actor: Any, enrollment: Enrollment, reason: str = "", now: datetime.datetime | None = None
+) -> Enrollment:
+    """The teacher (or whoever enrolled them) withdraws. The seat is freed at once unless the
+    programme forbids substitutions and sign-up has closed: then it stays used (001)."""
+    enrollment = _locked(enrollment)
+    if enrollment.status not in (S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED):
+        raise InvalidTransition(current=enrollment.get_status_display())
+    own = getattr(actor, "person_id", None) == enrollment.person_id
+    if not own:
+        scope.require(actor, "enrollment.nominate", enrollment.org)
+    rules = enrollment.programme.rules.enrollment
+    window = registration_window(enrollment.programme, enrollment.item)
+    signed_up = (
+        window is not None
+        and window.closes_at() is not None
+        and ((now or timezone.now()) > window.closes_at())
+    )
+    enrollment.status = S.WITHDRAWN
+    enrollment.live = False
+    enrollment.decided_at = timezone.now()
+    enrollment.reason = (reason or "").strip()
+    keep_seat = not rules.substitutions_allowed and signed_up
+    if "withdrawal" in rules.seat_released_by and not keep_seat:
+        _release(enrollment)
+    enrollment.save()
+    _event(enrollment, actor, "withdrawn", enrollment.reason)
+    if not enrollment.holds_seat:
+        _fill_from_waitlist(enrollment)
+    return enrollment
+
+
+def seats_consistent(programme: Programme) -> list[str]:
+    """Admin check: each quota's and class's held count against the enrollments holding seats."""
+    from django.db.models import Count
+
+    problems = []
+    held = dict(
+        Enrollment.objects.filter(programme=programme, holds_seat=True, quota__isnull=False)
+        .values_list("quota")
+        .annotate(n=Count("pk"))
+    )
+    for quota in Quota.objects.filter(programme=programme):
+        if quota.seats_held != held.get(quota.pk, 0):
+            problems.append(
+                f"{quota.receiver_name} {quota.item}：记录占用 {quota.seats_held}，"
+                f"实际 {held.get(quota.pk, 0)}"
+            )
+    return problems

@@ -1,0 +1,239 @@
+"""Enrollment rules: windows, eligibility, duplicates, the approval chain and the seats."""
+
+import datetime
+from typing import Any
+
+import pytest
+
+from shipei.accounts.models import TeacherProfile
+from shipei.accounts.tests.factories import PersonFactory
+from shipei.audit.models import AuditEntry
+from shipei.core.errors import InvalidTransition, NotPermitted
+from shipei.enrollment import services
+from shipei.enrollment.errors import (
+    AlreadyEnrolled,
+    ChannelNotOpen,
+    EnrollmentClosed,
+    NoQuotaHere,
+    NotEligible,
+    NotYourStep,
+    ReasonRequired,
+)
+from shipei.enrollment.models import Enrollment
+from shipei.orgs.models import Region
+from shipei.programmes.models import Programme
+from shipei.programmes.policy import SHANGHAI
+from shipei.quotas.errors import QuotaExhausted
+from shipei.quotas.models import Quota
+
+S = Enrollment.Status
+
+
+def policy(**enrollment: Any) -> dict[str, Any]:
+    return {
+        "items": [
+            {
+                "code": "k1",
+                "label": "骨干教师培训",
+                "kind": "training_kind",
+                "registration": {"opens": "2026-11-01", "closes": "2026-11-30"},
+                "eligibility": {"min_years_teaching": 5, "titles": ["intermediate", "senior"]},
+            },
+            {"code": "k2", "label": "青年教师研修", "kind": "training_kind"},
+        ],
+        "enrollment": {
+            "channels": ["nomination", "self_registration"],
+            "approval_chain": [
+                {"role": "city_admin", "label": "设区市教育局审核"},
+                {"role": "provincial_admin", "label": "省教育厅确认"},
+            ],
+            **enrollment,
+        },
+        "quota": {"scope": "city"},
+    }
+
+
+IN_WINDOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def programme(tree) -> Programme:
+    return Programme.objects.create(code="e", title="测试计划", year=2026, policy=policy())
+
+
+def teacher(org, *, years: int = 8, title: str = "intermediate", major: str = "机电技术应用"):
+    person = PersonFactory(org=org)
+    TeacherProfile.objects.create(
+        person=person, years_teaching=years, title=title, teaching_major=major
+    )
+    return person
+
+
+def submit(actor, programme, person, item="k1", **kw):
+    return services.enrollment_submit(
+        actor=actor.user,
+        programme=programme,
+        item=item,
+        person=person,
+        channel=kw.pop("channel", "nomination"),
+        now=kw.pop("now", IN_WINDOW),
+        **kw,
+    )
+
+
+def give(programme, seats, **receiver):
+    return Quota.objects.create(programme=programme, item="k1", seats=seats, **receiver)
+
+
+def test_nomination_goes_up_the_chain_and_is_admitted(
+    programme, tree, school_coordinator, city_admin, zhejiang_admin
+):
+    quota = give(programme, 3, region=Region.objects.get(code="330100"))
+    e = submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    quota.refresh_from_db()
+    assert (e.status, e.step, e.quota, quota.seats_held) == (S.SUBMITTED, 0, quota, 1)
+    with pytest.raises(NotYourStep, match="设区市教育局审核"):
+        services.enrollment_decide(actor=zhejiang_admin.user, enrollment=e, decision="approve")
+    e = services.enrollment_decide(actor=city_admin.user, enrollment=e, decision="approve")
+    assert (e.status, e.step) == (S.SUBMITTED, 1)
+    e = services.enrollment_decide(actor=zhejiang_admin.user, enrollment=e, decision="approve")
+    assert e.status == S.ADMITTED and e.decided_at
+    assert [ev.action for ev in e.events.all()] == ["submitted", "approved", "approved"]
+    assert AuditEntry.objects.filter(action="enrollment.approved").count() == 2
+    with pytest.raises(InvalidTransition):  # a forged second approval
+        services.enrollment_decide(actor=zhejiang_admin.user, enrollment=e, decision="approve")
+
+
+def test_rejection_needs_a_reason_and_frees_the_seat(
+    programme, tree, school_coordinator, city_admin
+):
+    quota = give(programme, 1, org=tree["hz_school"])
+    e = submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    with pytest.raises(ReasonRequired):
+        services.enrollment_decide(actor=city_admin.user, enrollment=e, decision="reject")
+    e = services.enrollment_decide(
+        actor=city_admin.user, enrollment=e, decision="reject", reason="教龄材料不全"
+    )
+    quota.refresh_from_db()
+    assert (e.status, e.holds_seat, quota.seats_held) == (S.REJECTED, False, 0)
+    # The freed seat is there for the next teacher at once.
+    submit(school_coordinator, programme, teacher(tree["hz_school"]))
+
+
+def test_full_quota_refuses_and_changes_nothing(programme, tree, school_coordinator):
+    give(programme, 1, org=tree["hz_school"])
+    submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    with pytest.raises(QuotaExhausted, match="杭州市中策职业学校的名额已用完"):
+        submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    assert Enrollment.objects.count() == 1
+
+
+def test_no_quota_in_the_teachers_region(programme, tree, school_coordinator, jiangsu_admin):
+    give(programme, 5, region=Region.objects.get(code="330100"))
+    nj = teacher(tree["nj_school"])
+    with pytest.raises(NoQuotaHere, match="南京市莫愁中等专业学校"):
+        submit(jiangsu_admin, programme, nj)
+
+
+def test_window_is_shanghai_time_and_date_only_close_ends_at_midnight(
+    programme, tree, school_coordinator
+):
+    person = teacher(tree["hz_school"])
+    last_second = datetime.datetime(2026, 11, 30, 23, 59, 59, tzinfo=SHANGHAI)
+    too_late = last_second + datetime.timedelta(seconds=1)
+    with pytest.raises(EnrollmentClosed, match="2026-11-01 00:00 ～ 2026-11-30 23:59"):
+        submit(school_coordinator, programme, person, now=too_late)
+    assert submit(school_coordinator, programme, person, now=last_second).pk
+
+
+def test_eligibility_says_which_rule_failed(programme, tree, school_coordinator):
+    novice = teacher(tree["hz_school"], years=3, title="junior")
+    with pytest.raises(NotEligible) as exc:
+        submit(school_coordinator, programme, novice)
+    assert "教龄应不少于 5 年（登记为 3 年）" in exc.value.message
+    assert "职称应为中级、副高级（登记为初级）" in exc.value.message
+    # The other item has no such rules.
+    assert submit(school_coordinator, programme, novice, item="k2").status == S.SUBMITTED
+
+
+def test_one_live_enrollment_per_item_and_form_retries_create_nothing(
+    programme, tree, school_coordinator, trainee
+):
+    person = teacher(tree["hz_school"])
+    first = submit(school_coordinator, programme, person, key="form-1")
+    assert submit(school_coordinator, programme, person, key="form-1") == first
+    with pytest.raises(AlreadyEnrolled):
+        submit(school_coordinator, programme, person)
+    assert Enrollment.objects.count() == 1
+
+
+def test_who_may_submit(programme, tree, school_coordinator, jiangsu_admin, trainee):
+    person = teacher(tree["hz_school"])
+    with pytest.raises(NotPermitted):  # another province's teacher
+        submit(jiangsu_admin, programme, person)
+    with pytest.raises(NotPermitted, match="只能为本人报名"):
+        submit(trainee, programme, person, channel="self_registration")
+    with pytest.raises(ChannelNotOpen):
+        submit(school_coordinator, programme, person, channel="coordinator_enrollment")
+    TeacherProfile.objects.create(
+        person=trainee.person, years_teaching=6, title="senior", teaching_major="会计"
+    )
+    own = submit(trainee, programme, trainee.person, channel="self_registration")
+    assert own.submitted_by == trainee.user
+
+
+def test_withdrawal_frees_the_seat_unless_substitutions_are_forbidden(tree, school_coordinator):
+    strict = Programme.objects.create(
+        code="s", title="不允许替换", policy=policy(substitutions_allowed=False)
+    )
+    quota = give(strict, 2, org=tree["hz_school"])
+    early = submit(school_coordinator, strict, teacher(tree["hz_school"]))
+    late = submit(school_coordinator, strict, teacher(tree["hz_school"]))
+    services.enrollment_withdraw(actor=school_coordinator.user, enrollment=early, now=IN_WINDOW)
+    after_close = datetime.datetime(2026, 12, 2, tzinfo=SHANGHAI)
+    late = services.enrollment_withdraw(
+        actor=school_coordinator.user, enrollment=late, now=after_close
+    )
+    quota.refresh_from_db()
+    assert quota.seats_held == 1 and late.holds_seat  # withdrawn after sign-up: not refilled
+    assert services.seats_consistent(strict) == []
+
+
+def test_waitlist_fills_a_freed_seat_in_order(tree, school_coordinator, city_admin):
+    waiting = Programme.objects.create(code="w", title="候补", policy=policy(waitlist=True))
+    give(waiting, 1, org=tree["hz_school"])
+    first = submit(school_coordinator, waiting, teacher(tree["hz_school"]))
+    second = submit(school_coordinator, waiting, teacher(tree["hz_school"]))
+    third = submit(school_coordinator, waiting, teacher(tree["hz_school"]))
+    assert (second.status, third.status) == (S.WAITLISTED, S.WAITLISTED)
+    services.enrollment_decide(
+        actor=city_admin.user, enrollment=first, decision="reject", reason="不符合"
+    )
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.status, second.holds_seat, third.status) == (S.SUBMITTED, True, S.WAITLISTED)
+    assert services.seats_consistent(waiting) == []
+
+
+def test_returned_enrollment_is_fixed_and_resubmitted(
+    programme, tree, school_coordinator, city_admin
+):
+    e = submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    e = services.enrollment_decide(
+        actor=city_admin.user, enrollment=e, decision="return", reason="请补充职务"
+    )
+    assert (e.status, e.holds_seat) == (S.RETURNED, True)  # the seat waits for the fix
+    e = services.enrollment_resubmit(actor=school_coordinator.user, enrollment=e)
+    assert (e.status, e.step) == (S.SUBMITTED, 0)
+
+
+def test_batch_decisions_are_all_or_nothing(programme, tree, school_coordinator, city_admin):
+    a = submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    b = submit(school_coordinator, programme, teacher(tree["hz_school"]))
+    services.enrollment_decide(actor=city_admin.user, enrollment=b, decision="approve")
+    with pytest.raises(NotYourStep):  # b is now at the province's step
+        services.enrollment_decide_many(
+            actor=city_admin.user, enrollments=[a, b], decision="approve"
+        )
+    a.refresh_from_db()
+    assert (a.status, a.step) == (S.SUBMITTED, 0)

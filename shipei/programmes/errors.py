@@ -1,0 +1,33 @@
+"""Refusals of programme edits, with Chinese messages (STYLE.md §4)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+
+from shipei.core.errors import DomainError
+
+
+class UnknownSection(DomainError):
+    code = "unknown_section"
+    status = 400
+    template = gettext_lazy("没有名为“%(section)s”的政策部分。可编辑的部分：%(known)s。")
+
+
+class ItemInUse(DomainError):
+    code = "item_in_use"
+    status = 409
+    template = gettext_lazy(
+        "培训项目代码 %(codes)s 已被名额或申报项目使用，不能删除或修改代码；"
+        "请先调整相关名额和项目，或保留这些代码。"
+    )
+
+
+class PolicyInvalid(ValidationError):
+    """The policy does not validate: each problem as "位置：原因" under ``policy``, and as
+    (location, reason) pairs in ``problems`` so that a form can show them beside its fields."""
+
+    def __init__(self, problems: list[tuple[tuple[Any, ...], str]]) -> None:
+        self.problems = problems
+        messages = [f"{'.'.join(str(p) for p in loc) or 'policy'}：{why}" for loc, why in problems]
+        super().__init__({"policy": messages})

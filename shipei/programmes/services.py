@@ -1,0 +1,336 @@
+"""Writes to programmes: create, edit identity, edit one policy section, clone for a new year.
+
+Each function checks scope ("programme.manage" over the owner), validates the whole policy with
+``parse_policy`` (messages "位置：原因"), writes and audits in one transaction (STYLE.md §2).
+The preset digest is never touched here, so a preset reload keeps an admin's edit ("kept").
+"""
+
+import datetime
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pydantic import ValidationError as PolicyValidationError
+
+from shipei.audit.services import record
+from shipei.core import scope
+from shipei.orgs.models import Organisation
+
+from .errors import ItemInUse, PolicyInvalid, UnknownSection
+from .models import OWNER_KINDS, Programme
+from .policy import CURRENT_VERSION, PolicyV1, parse_policy, policy_errors
+
+# The top-level parts of a policy an admin edits one at a time, in the order of the notices.
+SECTIONS: dict[str, Any] = {
+    "items": gettext_lazy("培训项目"),
+    "enrollment": gettext_lazy("报名与审核"),
+    "quota": gettext_lazy("名额分配"),
+    "projects": gettext_lazy("项目申报与评审"),
+    "base_caps": gettext_lazy("基地项目数上限"),
+    "classes": gettext_lazy("培训班设置"),
+    "assessment": gettext_lazy("考核"),
+    "content": gettext_lazy("课程内容"),
+    "certificate": gettext_lazy("结业证书"),
+    "credit": gettext_lazy("学分学时"),
+    "evaluation": gettext_lazy("评价问卷"),
+    "milestones": gettext_lazy("工作节点"),
+}
+assert set(SECTIONS) == set(PolicyV1.model_fields) - {"version"}
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+IDENTITY_FIELDS = (
+    "code",
+    "title",
+    "year",
+    "issuer",
+    "document_number",
+    "issued_on",
+    "owner",
+    "notice_text",
+    "notice_file",
+)
+NOTICE_FILE_TYPES = (".pdf", ".ofd", ".doc", ".docx", ".wps", ".txt", ".jpg", ".jpeg", ".png")
+NOTICE_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_policy(data: Any) -> dict[str, Any]:
+    """The policy in its stored (canonical JSON) form, or PolicyInvalid."""
+    if not isinstance(data, dict):
+        raise PolicyInvalid([((), _("应为对象"))])
+    if "\\u0000" in json.dumps(data, default=str):  # PostgreSQL's jsonb refuses it
+        raise PolicyInvalid([((), _("含有不可见的控制字符（\\u0000），请删除后再提交"))])
+    try:
+        policy = parse_policy(data)
+    except PolicyValidationError as exc:
+        problems = []
+        for message in policy_errors(exc):
+            where, _sep, why = message.partition("：")
+            loc = () if where == "policy" else tuple(where.split("."))
+            problems.append((loc, why))
+        raise PolicyInvalid(problems) from None
+    return policy.model_dump(mode="json")
+
+
+def _require_owner(actor: Any, owner: Organisation | None) -> None:
+    """Owners are issuing departments the actor manages; no owner means the ministry's."""
+    scope.require_programme(actor, "programme.manage", Programme(owner=owner))
+    if owner is not None and owner.kind not in OWNER_KINDS:
+        raise ValidationError({"owner": _("主管单位应为部委、司局或省级教育、人社部门。")})
+
+
+def _check_identity(programme: Programme) -> None:
+    if Programme.objects.filter(code=programme.code).exclude(pk=programme.pk).exists():
+        raise ValidationError(
+            {"code": _("代码“%(code)s”已被其他培训计划使用，请换一个。") % {"code": programme.code}}
+        )
+    if programme.year is not None and not MIN_YEAR <= programme.year <= MAX_YEAR:
+        raise ValidationError(
+            {"year": _("年度应在 %(min)d～%(max)d 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}}
+        )
+    programme.full_clean(exclude=["policy", "created_by", "preset"], validate_unique=False)
+
+
+def _audit_org(actor: Any, programme: Programme) -> Organisation | None:
+    """Whom an entry concerns: the owner, or for a ministry programme the actor's top org."""
+    return programme.owner or scope.top_org(actor, "programme.manage")
+
+
+def _items_in_use(programme: Programme, removed: set[str]) -> list[str]:
+    """Item codes still named by quota or project rows (both store the code, not a key)."""
+    if not removed or programme.pk is None:
+        return []
+    from shipei.projects.models import Project  # both apps build on programmes
+    from shipei.quotas.models import Quota
+
+    used = set(
+        Quota.objects.filter(programme=programme, item__in=removed).values_list("item", flat=True)
+    )
+    used |= set(
+        Project.objects.filter(programme=programme, item__in=removed).values_list("item", flat=True)
+    )
+    return sorted(used)
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: Any,
+    owner: Organisation | None,
+    code: str,
+    title: str,
+    year: int | None,
+    issuer: str = "",
+    document_number: str = "",
+    issued_on: datetime.date | None = None,
+    notice_text: str = "",
+    notice_file: Any = None,
+    policy: Any,
+) -> Programme:
+    """A new programme from an admin's notice; the policy is validated as a whole."""
+    _require_owner(actor, owner)
+    if notice_file:
+        _check_notice_file(notice_file)
+    programme = Programme(
+        owner=owner,
+        code=(code or "").strip(),
+        title=(title or "").strip(),
+        year=year,
+        issuer=(issuer or "").strip(),
+        document_number=(document_number or "").strip(),
+        issued_on=issued_on,
+        notice_text=(notice_text or "").strip(),
+        notice_file=notice_file or "",
+        created_by=actor if getattr(actor, "pk", None) else None,
+        policy_version=CURRENT_VERSION,
+    )
+    _check_identity(programme)
+    programme.policy = validate_policy(policy)
+    programme.save()
+    record(
+        actor, "programme.created", programme, org=_audit_org(actor, programme), code=programme.code
+    )
+    return programme
+
+
+def _check_notice_file(upload: Any) -> None:
+    name = (upload.name or "").lower()
+    if not name.endswith(NOTICE_FILE_TYPES):
+        raise ValidationError(
+            {"notice_file": _("通知文件应为 PDF、OFD、Word、WPS、文本或图片文件。")}
+        )
+    if upload.size > NOTICE_FILE_MAX_BYTES:
+        raise ValidationError({"notice_file": _("通知文件不能超过 20 MB。")})
+
+
+@transaction.atomic
+def programme_update(*, actor: Any, programme: Programme, **identity: Any) -> Programme:
+    """Change the notice's identity (code, title, year, issuer, number, date, owner)."""
+    scope.require_programme(actor, "programme.manage", programme)
+    unknown = set(identity) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("不可修改的字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for key in ("code", "title", "issuer", "document_number"):
+        if key in identity:
+            identity[key] = (identity[key] or "").strip()
+    if "owner" in identity and identity["owner"] != programme.owner:
+        _require_owner(actor, identity["owner"])
+    upload = identity.get("notice_file")
+    if upload and not hasattr(upload, "instance"):  # a new upload, not the stored file
+        _check_notice_file(upload)
+    changed = {k: v for k, v in identity.items() if getattr(programme, k) != v}
+    if not changed:
+        return programme
+    for key, value in changed.items():
+        setattr(programme, key, value)
+    _check_identity(programme)
+    programme.save(update_fields=[*changed, "updated_at"])
+    record(
+        actor,
+        "programme.updated",
+        programme,
+        org=_audit_org(actor, programme),
+        fields=sorted(changed),
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update_policy(
+    *, actor: Any, programme: Programme, sections: dict[str, Any]
+) -> Programme:
+    """Replace the given top-level sections of the policy at once; the rest stays as it is.
+
+    The whole policy is validated; item codes that quota or project rows still name may not be
+    removed or renamed. One audit entry per section that changed.
+    """
+    scope.require_programme(actor, "programme.manage", programme)
+    if not isinstance(sections, dict) or not sections:
+        raise PolicyInvalid([((), _("请至少提交一个政策部分"))])
+    for name in sections:
+        if name not in SECTIONS and name != "version":
+            raise UnknownSection(section=str(name)[:40], known="、".join(SECTIONS))
+    # Lock the row and start from its stored policy: two admins editing different sections
+    # at the same time must not undo each other's change.
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    before = locked.rules if locked.policy_version == CURRENT_VERSION else None
+    old_policy = dict(locked.policy)
+    new_policy = validate_policy({**old_policy, **sections})
+    old_codes = {i["code"] for i in old_policy.get("items", [])}
+    new_codes = {i["code"] for i in new_policy["items"]}
+    in_use = _items_in_use(programme, old_codes - new_codes)
+    if in_use:
+        raise ItemInUse(codes="、".join(in_use))
+    changed = [s for s in SECTIONS if new_policy.get(s) != _canonical(old_policy, before, s)]
+    if not changed and locked.policy_version == CURRENT_VERSION:
+        programme.policy = locked.policy
+        return programme
+    programme.policy = new_policy
+    programme.policy_version = CURRENT_VERSION
+    programme.__dict__.pop("_rules", None)
+    programme.save(update_fields=["policy", "policy_version", "updated_at"])
+    for name in changed:
+        record(
+            actor, "programme.updated", programme, org=_audit_org(actor, programme), section=name
+        )
+    return programme
+
+
+def _canonical(old_policy: dict[str, Any], rules: PolicyV1 | None, section: str) -> Any:
+    """A section as it would be stored: a section left out of the JSON counts as its default."""
+    if rules is None:
+        return old_policy.get(section)
+    return rules.model_dump(mode="json")[section]
+
+
+def programme_update_section(
+    *, actor: Any, programme: Programme, section: str, data: Any
+) -> Programme:
+    """Replace one top-level section of the policy (one edit page of the UI)."""
+    if section not in SECTIONS:
+        raise UnknownSection(section=str(section)[:40], known="、".join(SECTIONS))
+    return programme_update_policy(actor=actor, programme=programme, sections={section: data})
+
+
+@transaction.atomic
+def programme_patch(
+    *, actor: Any, programme: Programme, sections: dict[str, Any] | None = None, **identity: Any
+) -> Programme:
+    """Identity and policy sections in one go (the API's PATCH): all or nothing."""
+    if identity:
+        programme = programme_update(actor=actor, programme=programme, **identity)
+    if sections is not None:
+        programme = programme_update_policy(actor=actor, programme=programme, sections=sections)
+    if not identity and sections is None:
+        scope.require_programme(actor, "programme.manage", programme)
+    return programme
+
+
+def shift_years(value: Any, years: int) -> Any:
+    """Every date and time in `value` moved by `years`; 29 February becomes the 28th."""
+    if isinstance(value, datetime.date):  # datetime is a date too
+        try:
+            return value.replace(year=value.year + years)
+        except ValueError:
+            return value.replace(year=value.year + years, day=28)
+    if isinstance(value, dict):
+        return {k: shift_years(v, years) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [shift_years(v, years) for v in value]
+    return value
+
+
+@transaction.atomic
+def programme_clone(
+    *, actor: Any, programme: Programme, year: int, code: str, title: str | None = None
+) -> Programme:
+    """Copy a programme for another year: identity and policy, every date moved by the year
+    difference. The new notice has no number or date yet, no preset and no printed quota
+    table; quotas and projects belong to the old year and are not copied."""
+    scope.require_programme(actor, "programme.manage", programme)
+    from_year = programme.year or (programme.issued_on.year if programme.issued_on else None)
+    if from_year is None:
+        raise ValidationError(
+            {"year": _("原培训计划没有年度，无法推算日期；请先在基本信息中填写年度。")}
+        )
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(
+            {"year": _("年度应在 %(min)d～%(max)d 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}}
+        )
+    years = year - from_year
+    rules = programme.rules.model_dump(mode="python")
+    rules["quota"]["table"] = None  # the old notice's printed table
+    policy = shift_years(rules, years)
+    if title is None or not title.strip():
+        title = programme.title.replace(str(from_year), str(year))
+        if title == programme.title:
+            title = f"{programme.title}（{year}年度）"
+    try:
+        policy_json = PolicyV1.model_validate(policy).model_dump(mode="json")
+    except PolicyValidationError as exc:  # a shifted date out of range (year 10000)
+        raise PolicyInvalid([((), m) for m in policy_errors(exc)]) from None
+    clone = Programme(
+        owner=programme.owner,
+        code=(code or "").strip(),
+        title=title.strip(),
+        year=year,
+        issuer=programme.issuer,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        policy=policy_json,
+        policy_version=CURRENT_VERSION,
+    )
+    _check_identity(clone)
+    clone.save()
+    record(
+        actor,
+        "programme.cloned",
+        clone,
+        org=_audit_org(actor, clone),
+        source=programme.pk,
+        years=years,
+    )
+    return clone

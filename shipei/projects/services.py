@@ -1,0 +1,587 @@
+"""Writes of the project workflow: application, expert review, decision, publication (DOMAIN.md §5).
+
+Every state change goes through ``_move`` and the one table ``MOVES`` (models.py); every
+function checks the actor, the rule, writes and records the audit entry in one transaction.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shipei.accounts.models import User
+from shipei.audit.services import record
+from shipei.classes import services as classes
+from shipei.classes.models import TrainingClass
+from shipei.core import scope
+from shipei.core.errors import InvalidTransition, NotPermitted, SystemBusy
+from shipei.orgs.models import Designation, Organisation
+from shipei.programmes.models import Programme
+
+from . import selectors
+from .errors import (
+    ApplicationClosed,
+    ApplicationNotOpen,
+    BaseCapReached,
+    CancelNeedsNationalAdmin,
+    ExpertNotEligible,
+    NoDesignation,
+    NoExperts,
+    NotApplicable,
+    NotEnoughReviews,
+    ProjectLocked,
+    ReasonRequired,
+    ReviewAlreadySubmitted,
+    ReviewClosed,
+)
+from .models import MOVES, Project, ProjectAttachment, Review
+
+S = Project.Status
+EDITABLE_FIELDS = (
+    "item",
+    "base_kind",
+    "title",
+    "mode",
+    "days",
+    "hours",
+    "fee_yuan",
+    "audience",
+    "outline",
+    "practice_share",
+    "video_share",
+)
+# Filled in before an application can be submitted.
+REQUIRED_FIELDS = ("title", "mode", "days", "hours", "audience", "outline")
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+# What each allowed extension's file starts with: a renamed executable is refused.
+ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".doc": (_OLE,),
+    ".xls": (_OLE,),
+    ".ppt": (_OLE,),
+    ".docx": (_ZIP,),
+    ".xlsx": (_ZIP,),
+    ".pptx": (_ZIP,),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+DECISIONS = {"approve": S.APPROVED, "return": S.RETURNED, "reject": S.REJECTED}
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+def _check_move(project: Project, to: str) -> None:
+    if to not in MOVES.get(project.status, ()):
+        raise InvalidTransition(current=project.get_status_display())
+
+
+def _move(project: Project, to: str, *, fields: Iterable[str] = ()) -> None:
+    _check_move(project, to)
+    project.status = to
+    project.save(update_fields=["status", "updated_at", *fields])
+
+
+def _lock(project: Project) -> None:
+    """Lock the project's row and read its state afresh: a second click, or another admin at
+    the same moment, sees the first one's result."""
+    try:
+        fresh = Project.objects.select_for_update().get(pk=project.pk)
+    except OperationalError:
+        raise SystemBusy() from None
+    project.status = fresh.status
+    project.review_round = fresh.review_round
+
+
+def _require_decide(actor: Any, project: Project) -> None:
+    scope.require_programme(actor, "project.decide", project.programme)
+
+
+# --- application ----------------------------------------------------------------------------
+
+
+def _clean_fields(project: Project, fields: dict[str, Any]) -> None:
+    """Set and check the application's fields; the item and the kind of base under which it
+    is applied for must fit the programme's policy and the base's designations."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(project, key, "" if value is None and key in ("mode", "base_kind") else value)
+    programme, base = project.programme, project.base
+    if project.item not in {i.code for i in selectors.applicable_items(programme, base)}:
+        raise ValidationError({"item": _("请选择本单位可申报的项目类别。")})
+    project.base_kind = _resolve_kind(project, fields.get("base_kind") or project.base_kind)
+    project.full_clean(
+        exclude=["programme", "base", "created_by", "status", "status_reason", "review_round"],
+        validate_constraints=False,
+    )
+
+
+def _resolve_kind(project: Project, wanted: str) -> str:
+    """The designation the base applies under: the item's own kind where the item is per kind
+    of base (002), else the one capped kind the base holds, else the one it chose."""
+    programme, base = project.programme, project.base
+    per_kind = programme.rules.base_caps.per_kind
+    held = selectors.base_designations(programme, base)
+    item_kind = selectors.item_designation(programme, project.item)
+    if not per_kind:
+        return item_kind if item_kind in held else (wanted if wanted in held else "")
+    capped = [k for k in held if k in per_kind]
+    labels = "、".join(str(Designation.Kind(k).label) for k in per_kind)
+    if item_kind:
+        if item_kind not in capped:
+            raise NoDesignation(base=base.name, year=programme.year or "", kinds=labels)
+        return item_kind
+    if wanted in capped:
+        return wanted
+    if not capped:
+        raise NoDesignation(base=base.name, year=programme.year or "", kinds=labels)
+    if len(capped) == 1:
+        return capped[0]
+    raise ValidationError({"base_kind": _("本单位有多项基地认定，请选择以哪一类基地申报。")})
+
+
+def _apply_classes(actor: Any, project: Project, changes: Sequence[dict[str, Any]]) -> None:
+    """Add, change and remove classes as a form's rows ask: {"pk"?, "delete"?, fields...}."""
+    existing = {c.pk: c for c in project.classes.all()}
+    removed = [c for c in changes if c.get("pk") and c.get("delete")]
+    for change in sorted(
+        removed, key=lambda c: -existing[c["pk"]].seq if c["pk"] in existing else 0
+    ):
+        if change["pk"] in existing:
+            classes.class_remove(actor=actor, training_class=existing.pop(change["pk"]))
+    for n, change in enumerate(changes, start=1):
+        if change.get("delete"):
+            continue
+        values = {k: v for k, v in change.items() if k in classes.FIELDS}
+        try:
+            if change.get("pk"):
+                if change["pk"] not in existing:
+                    raise ValidationError(_("班次不存在或已删除。"))
+                training_class = TrainingClass.objects.get(pk=change["pk"])
+                classes.class_update(actor=actor, training_class=training_class, **values)
+            else:
+                classes.class_add(actor=actor, project=project, **values)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "classes": [
+                        _("第%(n)s行班次：%(why)s") % {"n": n, "why": m} for m in exc.messages
+                    ]
+                }
+            ) from None
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    base: Organisation,
+    classes: Sequence[dict[str, Any]] = (),
+    **fields: Any,
+) -> Project:
+    """Start an application (a draft) for `base` under `programme`."""
+    scope.require(actor, "project.apply", base)
+    if not selectors.accepts_projects(programme):
+        raise NotApplicable()
+    project = Project(programme=programme, base=base, created_by=actor, status=S.DRAFT)
+    _clean_fields(project, {"fee_yuan": 0, **fields})
+    project.save()
+    record(actor, "project.created", project, org=base, programme=programme.pk)
+    if classes:
+        _apply_classes(actor, project, classes)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor: Any,
+    project: Project,
+    classes: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Project:
+    """Change a draft or a returned application, and its classes."""
+    scope.require(actor, "project.apply", project.base)
+    _lock(project)
+    if project.status not in (S.DRAFT, S.RETURNED):
+        raise ProjectLocked(current=project.get_status_display())
+    before = {k: getattr(project, k) for k in EDITABLE_FIELDS}
+    _clean_fields(project, fields)
+    changed = sorted(k for k in EDITABLE_FIELDS if getattr(project, k) != before[k])
+    if changed:
+        project.save(update_fields=[*changed, "updated_at"])
+        record(actor, "project.updated", project, org=project.base, fields=changed)
+    if classes is not None:
+        _apply_classes(actor, project, classes)
+    return project
+
+
+def _percent(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}"
+
+
+def submit_problems(project: Project) -> dict[str, list[str]]:
+    """What keeps an application from being submitted, by field ("classes" for the classes)."""
+    rules = project.programme.rules
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    for field in REQUIRED_FIELDS:
+        if getattr(project, field) in (None, ""):
+            label = Project._meta.get_field(field).verbose_name
+            add(field, _("请填写%(label)s。") % {"label": label})
+    items = {i.code: i for i in selectors.applicable_items(project.programme, project.base)}
+    item = items.get(project.item)
+    if item is None:
+        add("item", _("请选择本单位可申报的项目类别。"))
+    elif item.fee_cap_yuan is not None and project.fee_yuan > item.fee_cap_yuan:
+        add(
+            "fee_yuan",
+            _("收费标准不得超过 %(cap)s 元/人（%(item)s的上限）。")
+            % {"cap": f"{item.fee_cap_yuan:,}", "item": item.label},
+        )
+    for field, minimum in (
+        ("practice_share", rules.content.practice_share_min),
+        ("video_share", rules.content.video_share_min),
+    ):
+        if minimum is None:
+            continue
+        value = getattr(project, field)
+        label = Project._meta.get_field(field).verbose_name
+        if value is None:
+            add(
+                field,
+                _("请填写%(label)s（不低于 %(min)s%%）。")
+                % {"label": label, "min": _percent(minimum)},
+            )
+        elif value < minimum:
+            add(
+                field,
+                _("%(label)s不得低于 %(min)s%%，现为 %(now)s%%。")
+                % {"label": label, "min": _percent(minimum), "now": _percent(value)},
+            )
+    class_rows = list(project.classes.order_by("seq"))
+    if not class_rows:
+        add("classes", _("请至少添加一个班次。"))
+    for c in class_rows:
+        found = classes.class_problems(
+            starts_on=c.starts_on,
+            ends_on=c.ends_on,
+            capacity=c.capacity,
+            max_size=rules.classes.max_size,
+        )
+        if project.mode in (Project.Mode.OFFLINE, Project.Mode.BLENDED) and not c.place:
+            found["place"] = _("线下培训请填写培训地点。")
+        if project.mode in (Project.Mode.ONLINE, Project.Mode.BLENDED) and not c.online_platform:
+            found["online_platform"] = _("线上培训请填写线上平台。")
+        for message in found.values():
+            add("classes", _("第%(seq)s期：%(why)s") % {"seq": c.seq, "why": message})
+    return problems
+
+
+def _check_window(programme: Programme) -> None:
+    window = programme.rules.projects.application
+    if window is None:
+        return
+    now = timezone.now()
+    closes, opens = window.closes_at(), window.opens_at()
+    if closes is not None and now > closes:
+        raise ApplicationClosed(deadline=selectors.format_moment(closes))
+    if opens is not None and now < opens:
+        raise ApplicationNotOpen(opens=selectors.format_moment(opens))
+
+
+def _check_cap(project: Project) -> None:
+    """The base's cap for its kind, counting every class as a project across its live
+    projects of the programme (notice 002, 二). The caller holds the base's row lock."""
+    rules = project.programme.rules.base_caps
+    cap = rules.per_kind.get(project.base_kind)
+    if cap is None:
+        return
+    used = selectors.cap_usage(
+        programme=project.programme, base=project.base, kind=project.base_kind, exclude=project
+    )
+    wanted = project.classes.count() if rules.each_class_counts_as_project else 1
+    if used + wanted > cap:
+        raise BaseCapReached(
+            kind=Designation.Kind(project.base_kind).label, cap=cap, used=used, wanted=wanted
+        )
+
+
+@transaction.atomic
+def project_submit(*, actor: Any, project: Project) -> Project:
+    """Submit a draft or a returned application for review, within the application window and
+    the base's cap."""
+    scope.require(actor, "project.apply", project.base)
+    try:
+        # One base's submissions queue here, so two cannot both take the last place.
+        Organisation.objects.select_for_update().filter(pk=project.base_id).exists()
+    except OperationalError:
+        raise SystemBusy() from None
+    _lock(project)
+    _check_move(project, S.SUBMITTED)
+    _check_window(project.programme)
+    problems = submit_problems(project)
+    if problems:
+        raise ValidationError(problems)
+    _check_cap(project)
+    resubmitted = project.status == S.RETURNED
+    project.submitted_at = timezone.now()
+    _move(project, S.SUBMITTED, fields=["submitted_at"])
+    record(
+        actor,
+        "project.submitted",
+        project,
+        org=project.base,
+        classes=project.classes.count(),
+        resubmitted=resubmitted,
+    )
+    return project
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+def attachment_problem(upload: Any) -> str:
+    """Why an upload cannot be attached ("" if it can): size, type and content."""
+    name = PurePath(getattr(upload, "name", "") or "").name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        return _("只能上传 PDF、Word、Excel、PowerPoint、JPG 或 PNG 文件。")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        return _("文件不能超过 20 MB。")
+    if upload.size == 0:
+        return _("文件是空的，请重新选择。")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_TYPES[suffix]):
+        return _("文件内容与扩展名“%(ext)s”不符，请上传原始文件。") % {"ext": suffix}
+    return ""
+
+
+def _clean_filename(name: str) -> str:
+    name = re.sub(r"[\x00-\x1f\x7f/\\]", "", PurePath(name).name).strip()
+    stem, suffix = PurePath(name).stem, PurePath(name).suffix.lower()
+    return f"{stem[: 200 - len(suffix)]}{suffix}"
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, project: Project, upload: Any) -> ProjectAttachment:
+    """Attach a file (the training plan, say) to an application being prepared."""
+    scope.require(actor, "project.apply", project.base)
+    _lock(project)
+    if not project.is_editable:
+        raise ProjectLocked(current=project.get_status_display())
+    problem = attachment_problem(upload)
+    if problem:
+        raise ValidationError({"file": problem})
+    attachment = ProjectAttachment(
+        project=project, name=_clean_filename(upload.name), size=upload.size, uploaded_by=actor
+    )
+    attachment.file.save(attachment.name, upload, save=False)
+    try:
+        attachment.save()
+        record(actor, "project.attachment_added", project, org=project.base, name=attachment.name)
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)  # no row, no file
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: Any, attachment: ProjectAttachment) -> None:
+    project = attachment.project
+    scope.require(actor, "project.apply", project.base)
+    _lock(project)
+    if not project.is_editable:
+        raise ProjectLocked(current=project.get_status_display())
+    storage, stored = attachment.file.storage, attachment.file.name
+    record(actor, "project.attachment_removed", project, org=project.base, name=attachment.name)
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def _ineligibility(project: Project, expert: User) -> str:
+    if not selectors.eligible_experts(project).filter(pk=expert.pk).exists():
+        if not scope.roles(expert) & {"expert_reviewer"}:
+            return _("未担任评审专家，或该角色已停用。")
+        return _("属于申报单位或其下级单位，须回避。")
+    return ""
+
+
+@transaction.atomic
+def project_assign_experts(
+    *, actor: Any, project: Project, experts: Sequence[User]
+) -> list[Review]:
+    """Assign experts to a submitted application (it goes into review), or add experts to
+    one in review. Experts from the applying organisation or under it are refused."""
+    _require_decide(actor, project)
+    _lock(project)
+    if project.status == S.SUBMITTED:
+        _check_move(project, S.IN_REVIEW)
+    elif project.status != S.IN_REVIEW:
+        raise InvalidTransition(current=project.get_status_display())
+    if not experts:
+        raise NoExperts()
+    for expert in experts:
+        reason = _ineligibility(project, expert)
+        if reason:
+            raise ExpertNotEligible(name=expert.display_name, reason=reason)
+    if project.status == S.SUBMITTED:
+        project.review_round += 1
+        _move(project, S.IN_REVIEW, fields=["review_round"])
+    assigned = set(
+        project.reviews.filter(round=project.review_round).values_list("expert_id", flat=True)
+    )
+    created = [
+        Review.objects.create(
+            project=project, expert=e, assigned_by=actor, round=project.review_round
+        )
+        for e in experts
+        if e.pk not in assigned
+    ]
+    record(
+        actor,
+        "project.experts_assigned",
+        project,
+        org=project.base,
+        experts=[r.expert_id for r in created],
+        round=project.review_round,
+    )
+    return created
+
+
+@transaction.atomic
+def review_submit(*, actor: Any, review: Review, scores: dict[str, Any], comment: str) -> Review:
+    """An assigned expert's scores (one per criterion of the policy) and comment; final."""
+    try:
+        fresh = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
+    except OperationalError:
+        raise SystemBusy() from None
+    if fresh.expert_id != getattr(actor, "pk", None) or "expert_reviewer" not in scope.roles(actor):
+        raise NotPermitted(_("只有分配到该项目的评审专家可以评分。"))
+    if fresh.submitted_at is not None:
+        raise ReviewAlreadySubmitted(at=selectors.format_moment(fresh.submitted_at))
+    project = fresh.project
+    if project.status != S.IN_REVIEW or fresh.round != project.review_round:
+        raise ReviewClosed(current=project.get_status_display())
+    criteria = project.programme.rules.projects.review_criteria
+    errors: dict[str, str] = {}
+    clean: dict[str, int] = {}
+    codes = {c.code for c in criteria}
+    unknown = sorted(set(scores or {}) - codes)
+    if unknown:
+        errors["scores"] = _("没有这些评审要点：%(codes)s") % {"codes": "、".join(unknown)}
+    for c in criteria:
+        value = (scores or {}).get(c.code)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if value is None or value == "":
+            errors[f"score_{c.code}"] = _("请为“%(label)s”打分。") % {"label": c.label}
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= c.max_score:
+            errors[f"score_{c.code}"] = _("“%(label)s”的得分应为 0～%(max)s 之间的整数。") % {
+                "label": c.label,
+                "max": c.max_score,
+            }
+        else:
+            clean[c.code] = value
+    comment = (comment or "").strip()
+    if not comment:
+        errors["comment"] = _("请填写评审意见。")
+    if errors:
+        raise ValidationError(errors)
+    fresh.scores = clean
+    fresh.total = sum(clean.values()) if criteria else None
+    fresh.comment = comment
+    fresh.submitted_at = timezone.now()
+    fresh.save(update_fields=["scores", "total", "comment", "submitted_at"])
+    record(actor, "review.submitted", fresh, org=project.base, total=fresh.total)
+    review.__dict__.update(
+        {k: getattr(fresh, k) for k in ("scores", "total", "comment", "submitted_at")}
+    )
+    return fresh
+
+
+@transaction.atomic
+def project_decide(*, actor: Any, project: Project, decision: str, reason: str = "") -> Project:
+    """Approve, return (to fix and resubmit) or reject an application in review."""
+    _require_decide(actor, project)
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": _("请选择通过、退回修改或不予通过。")})
+    _lock(project)
+    to = DECISIONS[decision]
+    _check_move(project, to)
+    reason = (reason or "").strip()
+    if to != S.APPROVED and not reason:
+        raise ReasonRequired(what=_("退回修改") if to == S.RETURNED else _("不予通过"))
+    if to == S.APPROVED:
+        needed = project.programme.rules.projects.experts_per_project
+        done = project.reviews.filter(
+            round=project.review_round, submitted_at__isnull=False
+        ).count()
+        if done < needed:
+            raise NotEnoughReviews(needed=needed, done=done)
+    project.status_reason = reason[:500]
+    _move(project, to, fields=["status_reason"])
+    record(actor, f"project.{to}", project, org=project.base, reason=reason[:200])
+    return project
+
+
+@transaction.atomic
+def project_publish(*, actor: Any, project: Project) -> Project:
+    """Publish an approved project: it appears in the catalogue for teachers."""
+    _require_decide(actor, project)
+    _lock(project)
+    _check_move(project, S.PUBLISHED)
+    project.published_at = timezone.now()
+    _move(project, S.PUBLISHED, fields=["published_at"])
+    record(actor, "project.published", project, org=project.base)
+    return project
+
+
+@transaction.atomic
+def project_publish_batch(*, actor: Any, projects: Sequence[Project]) -> int:
+    """Publish several approved projects at once: all of them, or none if one is refused."""
+    for project in sorted(projects, key=lambda p: p.pk):
+        project_publish(actor=actor, project=project)
+    return len(projects)
+
+
+@transaction.atomic
+def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
+    """Cancel a project, with a reason, until it runs. The base withdraws its own application
+    before publication; a published project is cancelled by the national admin."""
+    may_decide = scope.allows_programme(actor, "project.decide", project.programme)
+    if not (may_decide or scope.allows(actor, "project.apply", project.base)):
+        raise NotPermitted()
+    _lock(project)
+    _check_move(project, S.CANCELLED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(what=_("撤销"))
+    if project.status in (S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED) and not may_decide:
+        raise CancelNeedsNationalAdmin()
+    project.status_reason = reason[:500]
+    _move(project, S.CANCELLED, fields=["status_reason"])
+    record(actor, "project.cancelled", project, org=project.base, reason=reason[:200])
+    return project

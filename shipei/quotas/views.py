@@ -1,0 +1,243 @@
+"""The quota matrix: items × receivers, with totals, edit in place, apportionment and history."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from shipei.core import scope
+from shipei.core.errors import DomainError, NotPermitted
+from shipei.programmes.models import Programme
+from shipei.programmes.selectors import notice_table, programme_list
+
+from . import selectors, services
+from .apportion import METHODS, apportion
+from .errors import QuotaBatchRefused
+from .forms import AddReceiverForm, ApportionForm, MatrixForm
+from .selectors import Matrix, Receiver
+
+
+def _programme(request: HttpRequest, pk: int) -> Programme:
+    programme = programme_list(user=request.user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    if not scope.has_any(request.user, "quota.view"):
+        raise NotPermitted()
+    return programme
+
+
+def _at(request: HttpRequest, programme: Programme) -> Receiver | None:
+    """The level the page shows: the programme's own table (None) for the admins of its owner,
+    else a region or organisation the user reaches; out of reach reads as not found."""
+    owner = scope.allows_programme(request.user, "quota.view", programme)
+    key = request.GET.get("at")
+    if key is None:
+        return None if owner else selectors.default_at(request.user)
+    if key == "":
+        if not owner:
+            raise Http404
+        return None
+    at = selectors.receiver_from_key(key)
+    if at is None or not scope.allows_receiver(
+        request.user, "quota.view", region=at.region, org=at.org
+    ):
+        raise Http404
+    return at
+
+
+def _may_edit(user: Any, programme: Programme, at: Receiver | None) -> bool:
+    if at is None:
+        return scope.allows_programme(user, "quota.allocate", programme)
+    return scope.allows_receiver(user, "quota.allocate", region=at.region, org=at.org)
+
+
+def _grid(matrix: Matrix, form: MatrixForm | None, receivers: list[Receiver]) -> dict[str, Any]:
+    """Rows and columns in the table's orientation, each cell with its value and its input."""
+
+    def cell(code: str, key: str) -> dict[str, Any]:
+        name = f"c:{code}:{key}"
+        return {
+            "seats": matrix.seats(code, key),
+            "quota": matrix.cells.get((code, key)),
+            "field": form[name] if form is not None and name in form.fields else None,
+        }
+
+    items = [{"key": c, "label": label, "total": matrix.item_total(c)} for c, label in matrix.items]
+    recv = [
+        {"key": r.key, "label": r.label, "total": matrix.receiver_total(r.key)} for r in receivers
+    ]
+    if matrix.items_across:
+        heads, cols = recv, items
+        rows = [{**r, "cells": [cell(i["key"], r["key"]) for i in items]} for r in recv]
+    else:
+        heads, cols = items, recv
+        rows = [
+            {
+                **i,
+                "cells": [cell(i["key"], r["key"]) for r in recv],
+                "parent": matrix.parents.get(i["key"]),
+            }
+            for i in items
+        ]
+    return {"columns": cols, "rows": rows, "heads": heads, "total": matrix.total}
+
+
+def _trail(programme: Programme, at: Receiver | None) -> list[tuple[str, str | None]]:
+    base = reverse("quotas:matrix", args=[programme.pk])
+    crumbs: list[tuple[str, str | None]] = [
+        (_("培训计划"), reverse("programmes:list")),
+        (programme.title, programme.get_absolute_url()),
+        (_("名额分配"), f"{base}?at=" if at else None),
+    ]
+    if at is not None:
+        crumbs.append((at.label, None))
+    return crumbs
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = _programme(request, programme_pk)
+    at = _at(request, programme)
+    matrix = selectors.quota_matrix(user=request.user, programme=programme, at=at)
+    may_edit = _may_edit(request.user, programme, at)
+    editing = may_edit and (request.GET.get("edit") == "1" or request.method == "POST")
+    choices = selectors.child_receivers(user=request.user, at=at) if may_edit else []
+    shown = {r.key for r in matrix.receivers}
+    wanted = request.GET.getlist("add") + request.POST.getlist("add")
+    extra = [r for r in choices if r.key in wanted and r.key not in shown]
+    receivers = [*matrix.receivers, *extra]
+    form = (
+        MatrixForm(request.POST or None, matrix=matrix, extra_receivers=extra) if editing else None
+    )
+    preview = None
+    apportion_form = None
+    if may_edit and matrix.items:
+        apportion_form = ApportionForm(
+            request.POST if request.POST.get("action") in ("preview", "apportion") else None,
+            items=matrix.items,
+            receivers=[r for r in choices if at is not None or r.region is not None] or receivers,
+            prefix="ap",
+        )
+    if request.method == "POST":
+        if not may_edit:
+            raise NotPermitted()
+        action = request.POST.get("action")
+        if action == "save" and form is not None and form.is_valid():
+            by_key = {r.key: r for r in receivers}
+            changes = []
+            for code, key, seats in form.changes():
+                r = by_key[key]
+                changes.append((code, r.region, r.org, seats, f"c:{code}:{key}"))
+            if _apply(request, programme, changes, form.cleaned_data["reason"], form):
+                return redirect(_here(programme, at))
+        elif action in ("preview", "apportion") and apportion_form.is_valid():
+            preview = _preview(apportion_form, choices or receivers)
+            if isinstance(preview, str):
+                apportion_form.add_error(None, preview)
+                preview = None
+            elif action == "apportion":
+                item = apportion_form.cleaned_data["item"]
+                changes = [
+                    (item, r.region, r.org, n, f"c:{item}:{r.key}") for r, n, _w in preview["rows"]
+                ]
+                reason = _("按%(method)s分配 %(n)s 个名额") % {
+                    "method": METHODS[apportion_form.cleaned_data["method"]],
+                    "n": apportion_form.cleaned_data["seats"],
+                }
+                if _apply(request, programme, changes, reason, apportion_form):
+                    return redirect(_here(programme, at))
+    table = notice_table(programme) if at is None else None
+    return render(
+        request,
+        "quotas/matrix.html",
+        {
+            "programme": programme,
+            "at": at,
+            "matrix": matrix,
+            "grid": _grid(matrix, form, receivers),
+            "form": form,
+            "may_edit": may_edit,
+            "can_import": scope.allows_programme(request.user, "quota.allocate", programme),
+            "add_form": AddReceiverForm(receivers=[r for r in choices if r.key not in shown])
+            if editing
+            else None,
+            "added": [r.key for r in extra],
+            "apportion_form": apportion_form,
+            "preview": preview,
+            "contradictions": _contradictions(matrix, table),
+            "changes": selectors.recent_changes(user=request.user, programme=programme, at=at),
+            "item_labels": {i.code: i.label for i in programme.rules.items},
+            "can_drill": at is None or at.region is not None,
+            "breadcrumbs": _trail(programme, at),
+        },
+    )
+
+
+def _here(programme: Programme, at: Receiver | None) -> str:
+    return f"{reverse('quotas:matrix', args=[programme.pk])}?at={at.key if at else ''}"
+
+
+def _apply(request: HttpRequest, programme: Programme, changes: list, reason: str, form) -> bool:
+    if not changes:
+        messages.info(request, _("名额没有变化。"))
+        return True
+    try:
+        n = services.quota_set_many(
+            actor=request.user, programme=programme, changes=changes, reason=reason
+        )
+    except QuotaBatchRefused as exc:
+        form.add_error(None, exc.message)
+        for key, message in exc.problems.items():
+            if key in form.fields:
+                form.add_error(key, message)
+            else:
+                form.add_error(None, message)
+        return False
+    except (DomainError, NotPermitted) as exc:
+        form.add_error(None, exc.message)
+        return False
+    messages.success(request, _("已保存 %(n)s 处名额调整。") % {"n": n})
+    return True
+
+
+def _preview(form: ApportionForm, receivers: list[Receiver]) -> dict[str, Any] | str:
+    by_key = {r.key: r for r in receivers}
+    chosen = [by_key[k] for k in form.cleaned_data["receivers"] if k in by_key]
+    weights = selectors.teacher_weights(chosen)
+    try:
+        seats = apportion(form.cleaned_data["seats"], weights, form.cleaned_data["method"])
+    except ValueError as exc:
+        return _("无法按比例分配：%(why)s（按各地区/单位已登记的教师人数计算权重）") % {"why": exc}
+    return {
+        "rows": list(zip(chosen, seats, weights, strict=True)),
+        "total": sum(seats),
+        "weight_total": sum(weights),
+    }
+
+
+def _contradictions(matrix: Matrix, table: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The notice's own contradictions, each with today's sum: resolved once an admin's
+    audited edit makes the cells agree with the printed total (or the other way round)."""
+    if not table or not table["contradictions"]:
+        return []
+    out = []
+    for c in table["contradictions"]:
+        now = None
+        if c.get("kind") == "row" and c.get("row") and c["row"] <= len(matrix.items):
+            now = matrix.item_total(matrix.items[c["row"] - 1][0])
+        elif c.get("column"):
+            key = next((r.key for r in matrix.receivers if r.label == c["column"]), None)
+            if key:
+                now = sum(
+                    q.seats for (_i, k), q in matrix.cells.items() if k == key and not q.on_demand
+                )
+        elif c.get("kind") == "grand":
+            now = matrix.total
+        out.append({**c, "now": now, "resolved": now == c["printed_total"]})
+    return out
