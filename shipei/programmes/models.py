@@ -58,7 +58,9 @@ class Programme(models.Model):
         ordering = ["-year", "code"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.title}" if self.year else self.title
+        if self.year and str(self.year) not in self.title:
+            return f"{self.year} {self.title}"
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", args=[self.pk])

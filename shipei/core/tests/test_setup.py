@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
@@ -15,6 +16,7 @@ from shipei.audit.models import AuditEntry
 from shipei.core.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
+from shipei.projects.models import Project, Review
 from shipei.quotas.models import Quota, QuotaChange
 
 
@@ -32,6 +34,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         User.objects.count(),
         QuotaChange.objects.count(),
         AuditEntry.objects.count(),
+        Project.objects.count(),
     )
     call_command("demo_setup", "--quiet")
     assert (
@@ -40,6 +43,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         User.objects.count(),
         QuotaChange.objects.count(),
         AuditEntry.objects.count(),
+        Project.objects.count(),
     ) == counts
     # The five notices are there, linked to their issuing departments, with Zhejiang's split.
     assert Programme.objects.get(code="zj-2020-vocational-teacher").owner.name == "浙江省教育厅"
@@ -47,6 +51,12 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         programme__code="moe-2020-innovation-team-online", region_id="330100", item="p1"
     )
     assert (hangzhou.seats, hangzhou.seats_split, hangzhou.parent.region_id) == (200, 50, "330000")
+    # A 2026 copy of notice 002, open now, with projects at every step of the cycle.
+    demo = Programme.objects.get(code="demo-2026-national-base-projects")
+    assert demo.rules.projects.application.contains(timezone.now())
+    states = sorted(Project.objects.filter(programme=demo).values_list("status", flat=True))
+    assert states == sorted(["published"] * 4 + ["in_review", "submitted", "returned", "draft"])
+    assert Review.objects.filter(project__programme=demo, submitted_at__isnull=True).count() == 1
     demo = User.objects.get(person__name="陈晓燕")
     assert demo.check_password(DEMO_PASSWORD) and not demo.must_change_password and demo.is_demo
 

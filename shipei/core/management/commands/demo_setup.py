@@ -12,12 +12,9 @@ from stdnum.cn import uscc
 
 from shipei.accounts import services as people
 from shipei.accounts.models import ID_CONTEXT, Person, Role, RoleAssignment, User
-from shipei.core import identifiers, pii
+from shipei.core import demo_content, identifiers, pii
 from shipei.orgs import services as orgs
 from shipei.orgs.models import Designation, Organisation, OrganisationAlias, Region
-from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_load, preset_slugs
-from shipei.quotas import services as quotas
 
 DEMO_PASSWORD = "Demo2026"  # printed by `make demo`; the same on every run
 K = Organisation.Kind
@@ -160,6 +157,8 @@ ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
         },
     ),
     (Role.BASE_ADMIN, "杭州职业技术学院", "孙丽", "33010619830410006", "13800000007", None),
+    (Role.BASE_ADMIN, "宁波职业技术学院", "何军", "33020319810822010", "13800000010", None),
+    (Role.BASE_ADMIN, "浙江数智制造科技有限公司", "许婷", "33010819870305011", "13800000011", None),
     (
         Role.CORE_TEACHER,
         "杭州技师学院",
@@ -276,33 +275,10 @@ class Command(BaseCommand):
         admin.set_password(DEMO_PASSWORD)
         admin.save()
 
-        self._demo_quotas(by_name)
+        demo_content.build(by_name)
 
         if not options["quiet"]:
             self._print(rows)
-
-    def _demo_quotas(self, by_name: dict[str, Organisation]) -> None:
-        """The five notices, and Zhejiang's split of 000's first phase down to a school."""
-        for slug in preset_slugs():
-            preset_load(slug)  # idempotent; also links the notice to its issuing department
-        programme = Programme.objects.get(code="moe-2020-innovation-team-online")
-        province = RoleAssignment.objects.get(
-            role=Role.PROVINCIAL_ADMIN, org=by_name["浙江省教育厅"]
-        )
-        city = RoleAssignment.objects.get(role=Role.CITY_ADMIN, org=by_name["杭州市教育局"])
-        for actor, seats, receiver in (
-            (province.user, 200, {"region": Region.objects.get(code="330100")}),
-            (province.user, 120, {"region": Region.objects.get(code="330200")}),
-            (city.user, 50, {"org": by_name["杭州市中策职业学校"]}),
-        ):
-            quotas.quota_set(
-                actor=actor,
-                programme=programme,
-                item="p1",
-                seats=seats,
-                reason="演示：按各地教师人数分配",
-                **receiver,
-            )
 
     def _person(
         self, org: Organisation, name: str, id_number: str, mobile: str, teacher: Any
