@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
 from shipei.core import views as core_views
+from shipei.enrollment import api as enrollment_api
 from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
 from shipei.projects import api as projects_api
@@ -18,6 +19,7 @@ router.register("people", accounts_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 quotas_api.register(router)
 projects_api.register(router)
+enrollment_api.register(router)
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
@@ -33,6 +35,7 @@ urlpatterns = [
     path("programmes/", include("shipei.programmes.urls")),
     path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
     path("", include("shipei.projects.urls")),
+    path("enrollment/", include("shipei.enrollment.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),

@@ -1,0 +1,54 @@
+"""Reads of enrollments: what a user may see, what waits for them, who acts next."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shipei.accounts.models import Role
+from shipei.core import scope
+from shipei.programmes.models import Programme
+
+from . import services
+from .models import Enrollment
+
+ROLE_LABELS = dict(Role.choices)
+
+
+def enrollment_list(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrollment]:
+    """Every enrollment the user reaches (scope.enrollments_q), newest first."""
+    qs = Enrollment.objects.filter(scope.enrollments_q(user)).select_related(
+        "programme", "person", "org", "project__base", "training_class", "quota__region"
+    )
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return qs
+
+
+def my_enrollments(*, user: Any) -> QuerySet[Enrollment]:
+    """A teacher's own enrollments."""
+    person_id = getattr(user, "person_id", None)
+    return Enrollment.objects.filter(person_id=person_id or -1).select_related(
+        "programme", "project__base", "training_class"
+    )
+
+
+def awaiting(*, user: Any, programme: Programme | None = None) -> list[Enrollment]:
+    """Enrollments whose current step the user may take now (the approver's to-do list)."""
+    roles = scope.roles(user)
+    if not roles:
+        return []
+    qs = enrollment_list(user=user, programme=programme).filter(status=Enrollment.Status.SUBMITTED)
+    return [e for e in qs if services.may_decide(user, e)]
+
+
+def next_step(enrollment: Enrollment) -> dict[str, str] | None:
+    """Where an enrollment stands: the step it waits at and the role that acts, for pages that
+    show "who acts next"; None once decided."""
+    if enrollment.status not in (Enrollment.Status.SUBMITTED, Enrollment.Status.RETURNED):
+        return None
+    if enrollment.status == Enrollment.Status.RETURNED:
+        return {"label": "退回修改", "role": "报名人"}
+    step = services.current_step(enrollment)
+    if step is None:
+        return None
+    return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}

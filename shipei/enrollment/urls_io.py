@@ -1,0 +1,3 @@
+"""Enrollment imports and exports (filled in this session)."""
+
+urlpatterns: list = []

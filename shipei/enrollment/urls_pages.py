@@ -1,0 +1,3 @@
+"""Enrollment pages (filled in this session)."""
+
+urlpatterns: list = []
