@@ -3,10 +3,13 @@ with its windows open now, so that the project cycle can be clicked through. Ide
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
-from shipei.accounts.models import Role, RoleAssignment, User
+from shipei.accounts.models import Person, Role, RoleAssignment, User
+from shipei.enrollment import services as enrollment
+from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes import services as programmes
 from shipei.programmes.models import Programme
@@ -14,6 +17,7 @@ from shipei.programmes.presets import preset_load, preset_slugs
 from shipei.projects import services as projects
 from shipei.projects.models import Project, Review
 from shipei.quotas import services as quotas
+from shipei.quotas.models import Quota
 
 DEMO_002 = "demo-2026-national-base-projects"
 
@@ -228,6 +232,99 @@ def demo_projects(by_name: dict[str, Organisation]) -> None:
         projects.project_publish(actor=national, project=project)
 
 
+def _copy_quotas(source: Programme, target: Programme, actor: User) -> None:
+    """The notice's printed seats, given again in the demo copy (a clone starts without)."""
+    for quota in Quota.objects.filter(programme=source, parent=None).select_related("region"):
+        quotas.quota_set(
+            actor=actor,
+            programme=target,
+            item=quota.item,
+            seats=quota.seats,
+            region=quota.region,
+            org=quota.org,
+            on_demand=quota.on_demand,
+            reason="演示：沿用通知附件名额",
+        )
+
+
+def _open_copy(source_code: str, code: str, title: str, actor: User) -> Programme:
+    """A 2026 copy of a notice with its registration open for the weeks ahead."""
+    found = Programme.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    source = Programme.objects.get(code=source_code)
+    programme = programmes.programme_clone(
+        actor=actor, programme=source, year=2026, code=code, title=title
+    )
+    today = timezone.localdate()
+    window = {
+        "opens": (today - datetime.timedelta(days=2)).isoformat(),
+        "closes": (today + datetime.timedelta(days=20)).isoformat(),
+    }
+    rules = programme.rules.model_dump(mode="json")
+    for item in rules["items"]:
+        if item.get("registration"):
+            item["registration"] = window
+    sections = {"items": rules["items"]}
+    if rules["enrollment"].get("window"):
+        sections["enrollment"] = {**rules["enrollment"], "window": window}
+    programmes.programme_update_policy(actor=actor, programme=programme, sections=sections)
+    _copy_quotas(source, programme, actor)
+    return Programme.objects.get(pk=programme.pk)
+
+
+def demo_enrollments(by_name: dict[str, Organisation]) -> None:
+    """One enrollment per channel, waiting at a step or decided, so that each role's to-do
+    list has something in it."""
+    national = _user(Role.NATIONAL_ADMIN, by_name["教育部"])
+    province = _user(Role.PROVINCIAL_ADMIN, by_name["浙江省教育厅"])
+    coordinator = _user(Role.SCHOOL_COORDINATOR, by_name["杭州市中策职业学校"])
+    trainee = _user(Role.TRAINEE, by_name["杭州市中策职业学校"])
+    school = by_name["杭州市中策职业学校"]
+    teachers = {p.name: p for p in Person.objects.filter(org=school)}
+
+    def once(programme: Programme, item: str, person: Person, **kwargs: Any) -> Enrollment:
+        found = Enrollment.objects.filter(programme=programme, item=item, person=person).first()
+        return found or enrollment.enrollment_submit(
+            programme=programme, item=item, person=person, **kwargs
+        )
+
+    # 000: a teacher applies herself; the ministry's training administrator reviews.
+    online = _open_copy(
+        "moe-2020-innovation-team-online",
+        "demo-2026-innovation-team-online",
+        "2026年职业教育教师教学创新团队建设在线培训示范班（演示）",
+        national,
+    )
+    once(online, "p1", trainee.person, actor=trainee, channel="self_registration")
+    # 001: the school nominates, the city bureau confirms.
+    zj = _open_copy(
+        "zj-2020-vocational-teacher",
+        "demo-2026-zj-vocational-teacher",
+        "2026年浙江省中等职业学校教师培训（演示）",
+        province,
+    )
+    for name in ("王海涛", "李娜"):
+        once(zj, "k2-2", teachers[name], actor=coordinator, channel="nomination")
+    # 002: the school's coordinator enrolls into a published project's class; the base approves.
+    base_projects = Programme.objects.get(code=DEMO_002)
+    project = Project.objects.get(programme=base_projects, title="职业院校数字化教学能力提升研修")
+    first_class = project.classes.order_by("seq").first()
+    base_admin = _user(Role.BASE_ADMIN, by_name["杭州职业技术学院"])
+    for name, approve in (("赵磊", True), ("李娜", False)):
+        e = once(
+            base_projects,
+            project.item,
+            teachers[name],
+            actor=coordinator,
+            channel="coordinator_enrollment",
+            training_class=first_class,
+        )
+        if approve and e.status == Enrollment.Status.SUBMITTED:
+            enrollment.enrollment_decide(actor=base_admin, enrollment=e, decision="approve")
+
+
 def build(by_name: dict[str, Organisation]) -> None:
     demo_quotas(by_name)
     demo_projects(by_name)
+    demo_enrollments(by_name)

@@ -21,6 +21,7 @@ from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI, Eligibility, Item, Window
+from shipei.projects.models import Project
 from shipei.quotas import selectors as quota_selectors
 from shipei.quotas import services as quotas
 from shipei.quotas.errors import QuotaExhausted
@@ -44,7 +45,8 @@ NOMINATING = {
     Enrollment.Channel.SIGNUP_TABLE,
     Enrollment.Channel.COORDINATOR_ENROLLMENT,
 }
-TITLE_RANK = {"none": 0, "junior": 1, "intermediate": 2, "senior": 3, "senior_full": 4}
+# Classes of projects the ministry has published and whose enrollment has not closed.
+ENROLLABLE = frozenset({Project.Status.PUBLISHED, Project.Status.ENROLLING})
 ROLE_LABELS = dict(Role.choices)
 
 
@@ -172,9 +174,10 @@ def _class_release(training_class_id: int) -> None:
     )
 
 
-def _hold(enrollment: Enrollment) -> bool:
-    """Take the quota's and the class's seat, in primary-key order of the tables touched (quota
-    rows first, then class rows, always the same order); False when either is full."""
+def _hold(enrollment: Enrollment) -> str:
+    """Take the quota's and the class's seat, always quota row first, then class row (one order
+    everywhere, so that two requests never wait on each other crosswise). Returns "" when both
+    are held, else which one is full: "quota" or "class"."""
     quota = quota_selectors.quota_covering(
         programme=enrollment.programme, item=enrollment.item, org=enrollment.org
     )
@@ -184,14 +187,14 @@ def _hold(enrollment: Enrollment) -> bool:
     ):
         raise NoQuotaHere(org=enrollment.org.name, what=_item_label(enrollment))
     if quota is not None and not quotas.seat_take(quota):
-        return False
+        return "quota"
     if enrollment.training_class_id and not _class_take(enrollment.training_class):
         if quota is not None:
             quotas.seat_release(quota)
-        return False
+        return "class"
     enrollment.quota = quota
     enrollment.holds_seat = True
-    return True
+    return ""
 
 
 def _release(enrollment: Enrollment) -> None:
@@ -219,7 +222,7 @@ def _fill_from_waitlist(enrollment: Enrollment) -> None:
         .order_by("submitted_at", "pk")
     )
     for candidate in waiting:
-        if _hold(candidate):
+        if not _hold(candidate):
             candidate.status = S.SUBMITTED
             candidate.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
             _event(candidate, None, "promoted", _("候补转为正式报名"))
@@ -304,6 +307,10 @@ def enrollment_submit(
         project = training_class.project
         if project.programme_id != programme.pk or project.item != item:
             raise NotEligible(why=_("所选班次不属于该培训项目"))
+        if project.status not in ENROLLABLE:
+            raise NotEligible(why=_("项目“%(title)s”未在报名中") % {"title": project.title})
+    elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT:
+        raise NotEligible(why=_("请选择要报名的项目班次"))
     live = Enrollment.objects.filter(person=person, live=True)
     scope_of_one = rules.enrollment.one_active_per
     if scope_of_one == "programme" and live.filter(programme=programme).exists():
@@ -321,9 +328,10 @@ def enrollment_submit(
         status=S.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
     )
-    if not _hold(enrollment):
+    full = _hold(enrollment)
+    if full:
         if not rules.enrollment.waitlist:
-            if training_class is not None and training_class.seats_taken >= training_class.capacity:
+            if full == "class":
                 raise ClassFull(name=str(training_class), capacity=training_class.capacity)
             raise QuotaExhausted(receiver=_receiver_name(enrollment))
         enrollment.status = S.WAITLISTED

@@ -14,6 +14,8 @@ from stdnum.cn import uscc
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.audit.models import AuditEntry
 from shipei.core.management.commands.demo_setup import DEMO_PASSWORD
+from shipei.enrollment.models import Enrollment
+from shipei.enrollment.services import seats_consistent
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project, Review
@@ -35,6 +37,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         QuotaChange.objects.count(),
         AuditEntry.objects.count(),
         Project.objects.count(),
+        Enrollment.objects.count(),
     )
     call_command("demo_setup", "--quiet")
     assert (
@@ -44,6 +47,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         QuotaChange.objects.count(),
         AuditEntry.objects.count(),
         Project.objects.count(),
+        Enrollment.objects.count(),
     ) == counts
     # The five notices are there, linked to their issuing departments, with Zhejiang's split.
     assert Programme.objects.get(code="zj-2020-vocational-teacher").owner.name == "浙江省教育厅"
@@ -57,6 +61,19 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
     states = sorted(Project.objects.filter(programme=demo).values_list("status", flat=True))
     assert states == sorted(["published"] * 4 + ["in_review", "submitted", "returned", "draft"])
     assert Review.objects.filter(project__programme=demo, submitted_at__isnull=True).count() == 1
+    # Each channel has an enrollment waiting at a step, or decided.
+    waiting = {
+        e.programme.code: e.status
+        for e in Enrollment.objects.select_related("programme").order_by("pk")
+    }
+    assert waiting == {
+        "demo-2026-innovation-team-online": "submitted",
+        "demo-2026-zj-vocational-teacher": "submitted",
+        "demo-2026-national-base-projects": "submitted",  # the last one: still at the base
+    }
+    assert Enrollment.objects.filter(status="admitted").count() == 1
+    for programme in Programme.objects.filter(code__startswith="demo-"):
+        assert seats_consistent(programme) == []
     demo = User.objects.get(person__name="陈晓燕")
     assert demo.check_password(DEMO_PASSWORD) and not demo.must_change_password and demo.is_demo
 

@@ -237,3 +237,74 @@ def test_batch_decisions_are_all_or_nothing(programme, tree, school_coordinator,
         )
     a.refresh_from_db()
     assert (a.status, a.step) == (S.SUBMITTED, 0)
+
+
+@pytest.fixture
+def published_class(tree, base_admin, national_admin):
+    """A published 002 project of 杭州职业技术学院 with one class of two seats."""
+    from shipei.orgs.models import Designation
+    from shipei.projects import services as projects
+    from shipei.projects.tests.conftest import a_class, make_programme, project_fields
+
+    Designation.objects.create(
+        organisation=tree["hz_base"], kind="dual_teacher_base", year_from=2023, year_to=2027
+    )
+    programme = make_programme(code="e002", enrollment={"window": {"closes": "2099-12-31"}})
+    project = projects.project_create(
+        actor=base_admin.user,
+        programme=programme,
+        base=tree["hz_base"],
+        classes=[a_class(capacity=2)],
+        **project_fields(),
+    )
+    projects.project_submit(actor=base_admin.user, project=project)
+    expert = PersonFactory(org=tree["nj_school"])
+    from shipei.accounts.models import Role, RoleAssignment, User
+
+    expert_user = User.objects.create_user(f"p{expert.pk}", "Secret123", person=expert)
+    RoleAssignment.objects.create(user=expert_user, role=Role.EXPERT_REVIEWER, org=tree["moe"])
+    review = projects.project_assign_experts(
+        actor=national_admin.user, project=project, experts=[expert_user]
+    )[0]
+    projects.review_submit(
+        actor=expert_user,
+        review=review,
+        scores={c.code: c.max_score for c in programme.rules.projects.review_criteria},
+        comment="同意",
+    )
+    projects.project_decide(actor=national_admin.user, project=project, decision="approve")
+    projects.project_publish(actor=national_admin.user, project=project)
+    return project.classes.get()
+
+
+def test_coordinator_enrollment_into_a_class_the_base_approves(
+    published_class, tree, school_coordinator, base_admin
+):
+    programme = published_class.project.programme
+    item = published_class.project.item
+    enroll = lambda p: services.enrollment_submit(  # noqa: E731
+        actor=school_coordinator.user,
+        programme=programme,
+        item=item,
+        person=p,
+        channel="coordinator_enrollment",
+        training_class=published_class,
+    )
+    with pytest.raises(NotEligible, match="请选择要报名的项目班次"):
+        services.enrollment_submit(
+            actor=school_coordinator.user,
+            programme=programme,
+            item=item,
+            person=teacher(tree["hz_school"]),
+            channel="coordinator_enrollment",
+        )
+    first = enroll(teacher(tree["hz_school"]))
+    enroll(teacher(tree["hz_school"]))
+    from shipei.enrollment.errors import ClassFull
+
+    with pytest.raises(ClassFull, match="已满（2 人）"):
+        enroll(teacher(tree["hz_school"]))
+    published_class.refresh_from_db()
+    assert published_class.seats_taken == 2
+    first = services.enrollment_decide(actor=base_admin.user, enrollment=first, decision="approve")
+    assert first.status == S.ADMITTED

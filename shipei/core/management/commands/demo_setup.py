@@ -197,6 +197,20 @@ UNACTIVATED = [
         {"title": "junior", "teaching_major": "会计事务", "years_teaching": 3},
     ),
     (
+        "杭州市中策职业学校",
+        "王海涛",
+        "33010219860312022",
+        "13800000022",
+        {"title": "senior", "teaching_major": "机电技术应用", "years_teaching": 15},
+    ),
+    (
+        "杭州市中策职业学校",
+        "李娜",
+        "33010519900728023",
+        "13800000023",
+        {"title": "intermediate", "teaching_major": "电子商务", "years_teaching": 9},
+    ),
+    (
         "南京市莫愁中等专业学校",
         "钱浩",
         "32010619900415021",
