@@ -1,13 +1,19 @@
 """Dashboard per role and the shared error pages."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shipei.accounts import selectors as people
-from shipei.accounts.models import TeacherProfile
+from shipei.accounts.models import Role, TeacherProfile
 from shipei.orgs import selectors as orgs
+from shipei.projects import selectors as project_selectors
+from shipei.projects.models import Review
 
 from . import excel, scope
 
@@ -29,7 +35,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["org_stats"] = orgs.org_stats(user=user)
     if context["can_people"]:
         context["people_stats"] = people.person_stats(user=user)
+    context["todo"] = _todo(user)
     return render(request, "core/dashboard.html", context)
+
+
+def _todo(user: Any) -> list[tuple[str, int, str]]:
+    """What waits for this user now: (label, count, link), only the non-zero ones."""
+    items: list[tuple[str, int, str]] = []
+    if scope.has_any(user, "project.decide") or scope.has_any(user, "project.apply"):
+        stats = project_selectors.project_stats(user=user)
+        if scope.has_any(user, "project.decide"):
+            queue = reverse("projects:queue")
+            items += [
+                (_("待分配评审专家的项目"), stats["waiting"], f"{queue}?status=submitted"),
+                (_("评审中的项目"), stats["in_review"], f"{queue}?status=in_review"),
+                (_("评审通过待发布的项目"), stats["approved"], f"{queue}?status=approved"),
+            ]
+        if scope.has_any(user, "project.apply"):
+            items.append((_("待完善或提交的项目"), stats["editable"], reverse("projects:list")))
+    if Role.EXPERT_REVIEWER in scope.roles(user):
+        pending = Review.objects.filter(scope.expert_reviews_q(user), submitted_at__isnull=True)
+        items.append((_("待评审的项目"), pending.count(), reverse("projects:reviews")))
+    return [(label, n, url) for label, n, url in items if n]
 
 
 @require_GET
