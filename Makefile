@@ -42,6 +42,7 @@ demo: install
 	@echo "服务地址：http://127.0.0.1:$(PORT)/  （Ctrl+C 停止）"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/shipei db_worker >> $(DATA)/worker.log 2>&1 & \
+	$(BIN)/shipei run_schedule --every 300 >> $(DATA)/worker.log 2>&1 & \
 	$(BIN)/gunicorn shipei.wsgi -b 127.0.0.1:$(PORT) -w 2 --threads 4 --access-logfile - --error-logfile -
 
 test: install-test system-deps

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "shipei.projects",
     "shipei.classes",
     "shipei.enrollment",
+    "shipei.notifications",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.
     "crispy_forms",
     "crispy_bootstrap5",
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shipei.core.context_processors.navigation",
+                "shipei.notifications.context_processors.unread_count",
             ],
         },
     }
@@ -267,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         "OrgKindEnum": "shipei.orgs.models.Organisation.Kind",
         "DesignationKindEnum": "shipei.orgs.models.Designation.Kind",
         "SchoolKindEnum": "shipei.orgs.models.Organisation.SchoolKind",
+        "ProjectStatusEnum": "shipei.projects.models.Project.Status",
+        "ProjectModeEnum": "shipei.projects.models.Project.Mode",
+        "EnrollmentStatusEnum": "shipei.enrollment.models.Enrollment.Status",
+        "EnrollmentChannelEnum": "shipei.enrollment.models.Enrollment.Channel",
     },
 }
 

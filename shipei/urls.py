@@ -36,6 +36,8 @@ urlpatterns = [
     path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
     path("", include("shipei.projects.urls")),
     path("enrollment/", include("shipei.enrollment.urls")),
+    path("notifications/", include("shipei.notifications.urls")),
+    path("", include("shipei.accounts.urls_signup")),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),

@@ -26,12 +26,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if Role.EXPERT_REVIEWER in scope.roles(user):
         items.append((_("评审任务"), reverse("projects:reviews"), "bi-pencil-square"))
     items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
+    if user.person_id is not None:
+        items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))
+    if scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base"):
+        items.append((_("报名管理"), reverse("enrollment:list"), "bi-card-checklist"))
+        items.append((_("待我审核"), reverse("enrollment:awaiting"), "bi-hourglass-split"))
+    if scope.has_any(user, "enrollment.nominate"):
+        items.append((_("报名教师"), reverse("enrollment:nominate"), "bi-person-plus"))
     if scope.has_any(user, "org.view"):
         items.append((_("机构管理"), reverse("orgs:list"), "bi-diagram-3"))
     if scope.has_any(user, "person.view"):
         items.append((_("人员管理"), reverse("accounts:person_list"), "bi-people"))
     if scope.has_any(user, "audit.view"):
         items.append((_("审计日志"), reverse("audit:list"), "bi-journal-text"))
+    items.append((_("消息中心"), reverse("notifications:list"), "bi-bell"))
     items.append((_("行政区划"), reverse("orgs:regions"), "bi-geo-alt"))
     items.append((_("接口文档"), reverse("api_docs"), "bi-code-slash"))
     current = request.path

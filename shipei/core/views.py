@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from shipei.accounts import selectors as people
 from shipei.accounts.models import Role, TeacherProfile
+from shipei.enrollment import selectors as enrollment_selectors
 from shipei.orgs import selectors as orgs
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Review
@@ -56,6 +57,9 @@ def _todo(user: Any) -> list[tuple[str, int, str]]:
     if Role.EXPERT_REVIEWER in scope.roles(user):
         pending = Review.objects.filter(scope.expert_reviews_q(user), submitted_at__isnull=True)
         items.append((_("待评审的项目"), pending.count(), reverse("projects:reviews")))
+    if scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base"):
+        waiting = enrollment_selectors.awaiting(user=user).count()
+        items.append((_("待我审核的报名"), waiting, reverse("enrollment:awaiting")))
     return [(label, n, url) for label, n, url in items if n]
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shipei.accounts.models import Role
 from shipei.core import scope
@@ -32,13 +32,40 @@ def my_enrollments(*, user: Any) -> QuerySet[Enrollment]:
     )
 
 
-def awaiting(*, user: Any, programme: Programme | None = None) -> list[Enrollment]:
-    """Enrollments whose current step the user may take now (the approver's to-do list)."""
-    roles = scope.roles(user)
-    if not roles:
-        return []
-    qs = enrollment_list(user=user, programme=programme).filter(status=Enrollment.Status.SUBMITTED)
-    return [e for e in qs if services.may_decide(user, e)]
+def awaiting(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrollment]:
+    """Enrollments whose current step the user may take now (the approver's to-do list).
+
+    Built as one query: for each programme with enrollments waiting, the steps of its chain
+    that name one of the user's roles, each limited to where the user holds that role (the
+    teacher's organisation, the project's base, or the programme's owner). The service's
+    ``may_decide`` stays the authority when a step is taken.
+    """
+    assignments = scope.active_assignments(user)
+    if not assignments:
+        return Enrollment.objects.none()
+    waiting = enrollment_list(user=user, programme=programme).filter(
+        status=Enrollment.Status.SUBMITTED
+    )
+    reach: dict[str, list[str]] = {}
+    for a in assignments:
+        reach.setdefault(a.role, []).append(scope.reach(a))
+    q = Q(pk__in=[])
+    for p in Programme.objects.filter(pk__in=waiting.values("programme")):
+        for step, rule in enumerate(p.rules.enrollment.approval_chain):
+            paths = reach.get(rule.role)
+            if not paths:
+                continue
+            if rule.role == Role.NATIONAL_ADMIN:
+                if not services.may_act_for_programme(user, p):
+                    continue
+                q |= Q(programme=p, step=step)
+                continue
+            field = "project__base__path" if rule.role == Role.BASE_ADMIN else "org__path"
+            where = Q(pk__in=[])
+            for path in paths:
+                where |= Q(**{f"{field}__startswith": path})
+            q |= Q(programme=p, step=step) & where
+    return waiting.filter(q)
 
 
 def next_step(enrollment: Enrollment) -> dict[str, str] | None:

@@ -18,6 +18,7 @@ from shipei.audit.services import record
 from shipei.classes.models import TrainingClass
 from shipei.core import scope
 from shipei.core.errors import InvalidTransition, NotPermitted
+from shipei.notifications import services as notifications
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI, Eligibility, Item, Window
@@ -146,14 +147,19 @@ def step_org(enrollment: Enrollment, role: str) -> Organisation | None:
     return enrollment.org
 
 
+def may_act_for_programme(user: Any, programme: Programme) -> bool:
+    """A national admin's step: over the programme's owner, or any when it names none."""
+    if programme.owner_id:
+        return scope.acts_as(user, Role.NATIONAL_ADMIN, programme.owner)
+    return Role.NATIONAL_ADMIN in scope.roles(user)
+
+
 def may_decide(user: Any, enrollment: Enrollment) -> bool:
     step = current_step(enrollment)
     if step is None or enrollment.status != S.SUBMITTED:
         return False
-    if step.role == Role.NATIONAL_ADMIN and not enrollment.programme.owner_id:
-        return "" in scope.region_prefixes(user, "enrollment.view") and Role.NATIONAL_ADMIN in (
-            scope.roles(user)
-        )
+    if step.role == Role.NATIONAL_ADMIN:
+        return may_act_for_programme(user, enrollment.programme)
     return scope.acts_as(user, step.role, step_org(enrollment, step.role))
 
 
@@ -256,6 +262,8 @@ def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") ->
         status=enrollment.status,
         reason=reason,
     )
+    # Before the enrollment moves on: the message names the step just taken and the next.
+    notifications.notify_enrollment(enrollment, action, actor, reason=reason)
 
 
 def _check_actor(actor: Any, channel: str, person: Person) -> None:

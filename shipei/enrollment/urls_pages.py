@@ -1,3 +1,18 @@
-"""Enrollment pages (filled in this session)."""
+"""Enrollment pages: the teacher's, the school coordinator's and the approvers'."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.enrollment_list, name="list"),
+    path("mine/", views.my_enrollments, name="mine"),
+    path("apply/", views.apply, name="apply"),
+    path("nominate/", views.nominate, name="nominate"),
+    path("awaiting/", views.awaiting, name="awaiting"),
+    path("awaiting/decide/", views.decide_batch, name="decide_batch"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+]

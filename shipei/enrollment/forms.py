@@ -1,0 +1,135 @@
+"""Forms of the enrollment pages: list filters, the approver's decision (one or a batch), a
+teacher's application and a coordinator's nomination. Shape checks only; rules live in services."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shipei.core.forms import FilterForm
+from shipei.programmes.models import Programme
+
+from .models import Enrollment
+
+REASON_NEEDED = _("驳回或退回时请填写原因，报名人和学校可见。")
+
+
+def new_key() -> str:
+    """A form's one-time key: the page carries it, a second post of the same page reuses it."""
+    return uuid.uuid4().hex
+
+
+class EnrollmentFilterForm(FilterForm):
+    """Filters of the enrollment lists; their state lives in the URL (UX.md)."""
+
+    programme = forms.TypedChoiceField(label=_("培训计划"), required=False, coerce=int)
+    item = forms.ChoiceField(label=_("培训项目"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    q = forms.CharField(label=_("姓名"), required=False, max_length=50)
+
+    def __init__(
+        self, *args: Any, programmes: list[Programme], statuses: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("全部"))] + [(p.pk, str(p)) for p in programmes]
+        chosen = self._chosen(programmes)
+        labels: dict[str, str] = {}
+        for programme in [chosen] if chosen else programmes:
+            for item in programme.rules.items:
+                labels.setdefault(item.code, item.label)
+        self.fields["item"].choices = [("", _("全部")), *labels.items()]
+        if statuses:
+            self.fields["status"].choices = [("", _("全部")), *Enrollment.Status.choices]
+        else:
+            del self.fields["status"]
+
+    def _chosen(self, programmes: list[Programme]) -> Programme | None:
+        value = str(self.data.get("programme", "")) if self.is_bound else ""
+        return next((p for p in programmes if str(p.pk) == value), None)
+
+    def clean_programme(self) -> Programme | None:
+        pk = self.cleaned_data.get("programme")
+        return Programme.objects.filter(pk=pk).first() if pk else None
+
+
+class DecideForm(forms.Form):
+    """One approval step on one enrollment: approve (核准 at a base), return or reject."""
+
+    decision = forms.ChoiceField(
+        label=_("审核意见"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核意见。")},
+    )
+    reason = forms.CharField(
+        label=_("原因"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_NEEDED,
+    )
+
+    def __init__(self, *args: Any, approve_label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            ("approve", approve_label or _("通过")),
+            ("return", _("退回修改")),
+            ("reject", _("驳回")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") in ("reject", "return") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("驳回或退回时请填写原因。"))
+        return data
+
+
+class BatchDecideForm(DecideForm):
+    """The same decision for the ticked rows of the to-do list (all or nothing)."""
+
+    def __init__(self, *args: Any, approve_label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, approve_label=approve_label, **kwargs)
+        self.fields["decision"].choices = [
+            ("approve", approve_label or _("通过")),
+            ("reject", _("驳回")),
+        ]
+        self.fields["reason"].help_text = _("驳回时必填，对选中的每条报名都适用。")
+        self.fields["reason"].widget.attrs["rows"] = 2
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.Form.clean(self)
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("驳回时请填写原因。"))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤回原因"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class ApplyForm(forms.Form):
+    """A teacher's application to one item; `key` makes a double click harmless."""
+
+    programme = forms.IntegerField(widget=forms.HiddenInput)
+    item = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class NominateForm(forms.Form):
+    """The teachers a coordinator ticked; `key` makes a second post of the page harmless."""
+
+    selected = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": _("请先勾选要报名的教师。")}
+    )
+    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Which people may be nominated is the service's check (scope), not the form's.
+        values = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
+        self.fields["selected"].choices = [(v, v) for v in values if str(v).isdigit()]

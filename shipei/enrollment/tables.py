@@ -1,0 +1,277 @@
+"""Tables of the enrollment pages: the scoped list, the approver's to-do with its checkbox
+column, and the coordinator's pick of teachers (eligibility shown per teacher)."""
+
+import datetime
+from typing import Any
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from shipei.accounts.models import Person
+from shipei.programmes.models import Programme
+from shipei.programmes.policy import SHANGHAI
+
+from . import selectors, services
+from .models import Enrollment
+
+S = Enrollment.Status
+_OK = {S.ADMITTED, S.ATTENDING, S.PASSED}
+_WAIT = {S.SUBMITTED, S.RETURNED, S.WAITLISTED}
+
+
+def format_moment(moment: datetime.datetime | None) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def time_left(moment: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
+    """ "还剩 2 天 3 小时" before a deadline (UX.md), "已截止" after it, "" without one."""
+    if moment is None:
+        return ""
+    left = moment - (now or timezone.now())
+    if left.total_seconds() <= 0:
+        return str(_("已截止"))
+    days, hours, minutes = left.days, left.seconds // 3600, left.seconds % 3600 // 60
+    if days:
+        return str(_("还剩 %(d)s 天 %(h)s 小时")) % {"d": days, "h": hours}
+    return str(_("还剩 %(h)s 小时 %(m)s 分钟")) % {"h": hours, "m": minutes}
+
+
+def window_info(
+    programme: Programme, code: str, now: datetime.datetime | None = None
+) -> dict[str, Any]:
+    """An item's registration window as shown: "2026-03-01 00:00 ～ 2026-03-10 23:59", whether it
+    is open now, and the time left until it closes (Asia/Shanghai)."""
+    now = now or timezone.now()
+    window = services.registration_window(programme, code)
+    if window is None:
+        return {"text": str(_("不限")), "open": True, "left": "", "upcoming": False}
+    opens, closes = window.opens_at(), window.closes_at()
+    text = "{} ～ {}".format(
+        format_moment(opens) or _("即日起"), format_moment(closes) or _("不限")
+    )
+    return {
+        "text": text,
+        "open": window.contains(now),
+        "upcoming": bool(opens and now < opens),
+        "left": time_left(closes, now) if window.contains(now) else "",
+    }
+
+
+def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
+    """The current approval step's deadline (a date: the end of that day in Shanghai)."""
+    if enrollment.status != S.SUBMITTED:
+        return None
+    step = services.current_step(enrollment)
+    if step is None or step.deadline is None:
+        return None
+    end = datetime.datetime.combine(step.deadline, datetime.time(23, 59, 59), SHANGHAI)
+    return {"date": step.deadline.isoformat(), "left": time_left(end)}
+
+
+def status_badge(enrollment: Enrollment) -> str:
+    """The status as a word on a badge: colour is never the only cue (UX.md)."""
+    css = (
+        "sp-badge-ok"
+        if enrollment.status in _OK
+        else "sp-badge-warn"
+        if enrollment.status in _WAIT
+        else "sp-badge-off"
+    )
+    return format_html('<span class="badge {}">{}</span>', css, enrollment.get_status_display())
+
+
+def item_label(enrollment: Enrollment) -> str:
+    try:
+        return enrollment.programme.rules.item(enrollment.item).label
+    except StopIteration:
+        return enrollment.item
+
+
+def next_text(enrollment: Enrollment) -> str:
+    """ "设区市教育局审核（市级管理员）", or "--" once decided."""
+    step = selectors.next_step(enrollment)
+    if step is None:
+        return "--"
+    return format_html(
+        '{}<br><span class="small text-muted">{}</span>', step["label"], step["role"]
+    )
+
+
+class EnrollmentTable(tables.Table):
+    person = tables.Column(
+        verbose_name=_("姓名"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("person__name_pinyin",),
+    )
+    id_number = tables.Column(verbose_name=_("身份证号"), empty_values=(), orderable=False)
+    org = tables.Column(verbose_name=_("所在单位"), order_by=("org__name_pinyin",))
+    programme = tables.Column(verbose_name=_("培训计划"), order_by=("programme__code",))
+    item = tables.Column(verbose_name=_("培训项目"), orderable=False)
+    training_class = tables.Column(verbose_name=_("班次"), default="--", orderable=False)
+    status = tables.Column(verbose_name=_("状态"))
+    next = tables.Column(verbose_name=_("当前环节（办理人）"), empty_values=(), orderable=False)
+    submitted_at = tables.DateTimeColumn(verbose_name=_("提交时间"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Enrollment
+        fields = (
+            "person",
+            "id_number",
+            "org",
+            "programme",
+            "item",
+            "training_class",
+            "status",
+            "next",
+            "submitted_at",
+        )
+        order_by = ("-submitted_at",)
+        empty_text = _("可调整查询条件，或到“报名教师”为本校教师报名。")
+
+    def render_person(self, record: Enrollment) -> str:
+        return record.person.name
+
+    def render_id_number(self, record: Enrollment) -> str:
+        return record.person.id_number_masked
+
+    def render_item(self, record: Enrollment) -> str:
+        return item_label(record)
+
+    def render_status(self, record: Enrollment) -> str:
+        return status_badge(record)
+
+    def render_next(self, record: Enrollment) -> str:
+        return next_text(record)
+
+
+class AwaitingTable(EnrollmentTable):
+    """The approver's to-do: a checkbox a row for the batch decision."""
+
+    selected = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={"th__input": {"data-select-all": "input[name=selected]", "aria-label": _("全选")}},
+        orderable=False,
+    )
+    deadline = tables.Column(verbose_name=_("办理时限"), empty_values=(), orderable=False)
+
+    class Meta(EnrollmentTable.Meta):
+        fields = (
+            "selected",
+            "person",
+            "id_number",
+            "org",
+            "programme",
+            "item",
+            "training_class",
+            "next",
+            "deadline",
+            "submitted_at",
+        )
+        exclude = ("status",)
+        order_by = ("submitted_at",)
+        empty_text = _("当前没有等待您审核的报名。")
+
+    def __init__(self, *args: Any, checked: set[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked = checked or set()
+
+    def render_selected(self, record: Enrollment) -> str:
+        return format_html(
+            '<input type="checkbox" class="form-check-input" name="selected" value="{}" '
+            'aria-label="{}"{}>',
+            record.pk,
+            _("选择“%(name)s”") % {"name": record.person.name},
+            " checked" if record.pk in self.checked else "",
+        )
+
+    def render_deadline(self, record: Enrollment) -> str:
+        deadline = step_deadline(record)
+        if deadline is None:
+            return "--"
+        return format_html(
+            '{}<br><span class="small">{}</span>', deadline["date"], deadline["left"]
+        )
+
+
+class TeacherPickTable(tables.Table):
+    """The school's teachers for one item: who may be enrolled, and why not where not."""
+
+    selected = tables.Column(verbose_name=_("选择"), accessor="pk", orderable=False)
+    name = tables.Column(verbose_name=_("姓名"), order_by=("name_pinyin",))
+    id_number = tables.Column(verbose_name=_("身份证号"), empty_values=(), orderable=False)
+    org = tables.Column(verbose_name=_("所在单位"), order_by=("org__name_pinyin",))
+    title = tables.Column(
+        verbose_name=_("职称"), accessor="teacher_profile__get_title_display", orderable=False
+    )
+    years = tables.Column(
+        verbose_name=_("教龄（年）"),
+        accessor="teacher_profile__years_teaching",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+        orderable=False,
+        default="--",
+    )
+    major = tables.Column(
+        verbose_name=_("任教专业"),
+        accessor="teacher_profile__teaching_major",
+        orderable=False,
+        default="--",
+    )
+    check = tables.Column(verbose_name=_("报名条件"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = Person
+        fields = ("selected", "name", "id_number", "org", "title", "years", "major", "check")
+        order_by = ("name",)
+        empty_text = _("本单位暂无登记任教信息的教师，可到“人员管理”添加或导入。")
+
+    def __init__(
+        self,
+        *args: Any,
+        programme: Programme,
+        item: str,
+        enrolled: dict[int, Enrollment],
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.programme, self.item, self.enrolled = programme, item, enrolled
+        self._problems: dict[int, list[str]] = {}
+
+    def problems(self, person: Person) -> list[str]:
+        if person.pk not in self._problems:
+            self._problems[person.pk] = services.eligibility_problems(
+                self.programme, self.item, person
+            )
+        return self._problems[person.pk]
+
+    def render_selected(self, record: Person) -> str:
+        if record.pk in self.enrolled or self.problems(record):
+            return "--"
+        return format_html(
+            '<input type="checkbox" class="form-check-input" name="selected" value="{}" '
+            'aria-label="{}">',
+            record.pk,
+            _("选择“%(name)s”") % {"name": record.name},
+        )
+
+    def render_id_number(self, record: Person) -> str:
+        return record.id_number_masked
+
+    def render_check(self, record: Person) -> str:
+        existing = self.enrolled.get(record.pk)
+        if existing is not None:
+            return format_html(
+                '<a href="{}">{}</a> {}',
+                existing.get_absolute_url(),
+                _("已报名"),
+                status_badge(existing),
+            )
+        problems = self.problems(record)
+        if not problems:
+            return format_html('<span class="badge sp-badge-ok">{}</span>', _("符合"))
+        return format_html(
+            '<span class="badge sp-badge-off">{}</span><ul class="small mb-0 ps-3">{}</ul>',
+            _("不符合"),
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )

@@ -1,0 +1,129 @@
+"""Fixtures of the enrollment pages: the three channels with open windows (the presets' own
+windows are in 2020/2024), teachers with profiles, and a published notice-002 class."""
+
+import copy
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from shipei.accounts.models import Person, Role, TeacherProfile
+from shipei.accounts.tests.factories import PersonFactory
+from shipei.classes.models import TrainingClass
+from shipei.orgs.models import Designation, Organisation
+from shipei.programmes.models import Programme
+from shipei.programmes.presets import preset_data
+from shipei.projects import services as project_services
+from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
+
+SELF_REGISTRATION = "moe-2020-innovation-team-online"  # 000: teachers apply, ministry admits
+NOMINATION = "zj-2020-vocational-teacher"  # 001: schools nominate, the city confirms
+
+
+def days_from_now(days: int) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def open_window(days: int = 3) -> dict[str, str]:
+    """Opened yesterday, closes at the end of the day `days` from today (Asia/Shanghai)."""
+    return {"opens": days_from_now(-1), "closes": days_from_now(days)}
+
+
+def closed_window() -> dict[str, str]:
+    return {"opens": days_from_now(-10), "closes": days_from_now(-2)}
+
+
+def preset_programme(slug: str, code: str, **enrollment: Any) -> Programme:
+    data = copy.deepcopy(preset_data(slug))
+    policy = data["policy"]
+    for item in policy["items"]:
+        if item.get("registration"):
+            item["registration"] = open_window()
+    policy["enrollment"] = {**policy["enrollment"], **enrollment}
+    return Programme.objects.create(
+        code=code, title=data["title"], year=data.get("year"), issuer=data["issuer"], policy=policy
+    )
+
+
+def teacher_at(
+    org: Organisation,
+    *,
+    years: int | None = 8,
+    title: str = "intermediate",
+    major: str = "机电技术应用",
+    name: str | None = None,
+) -> Person:
+    person = PersonFactory(org=org, **({"name": name} if name else {}))
+    TeacherProfile.objects.create(
+        person=person, years_teaching=years, title=title, teaching_major=major
+    )
+    return person
+
+
+@pytest.fixture
+def self_programme(db: Any) -> Programme:
+    """Notice 000 with its phases and fields open now."""
+    return preset_programme(SELF_REGISTRATION, "e000")
+
+
+@pytest.fixture
+def nomination_programme(db: Any) -> Programme:
+    """Notice 001 with sign-up open now; the city education bureau confirms."""
+    return preset_programme(NOMINATION, "e001", window={"closes": days_from_now(3)})
+
+
+@pytest.fixture
+def teacher(trainee: Any) -> Any:
+    """The trainee fixture as a teacher of 杭州市中策职业学校 (with a teaching major)."""
+    TeacherProfile.objects.create(
+        person=trainee.person, years_teaching=6, title="senior", teaching_major="计算机网络技术"
+    )
+    return trainee
+
+
+@pytest.fixture
+def class_programme(db: Any) -> Programme:
+    """Notice 002 with enrollment open now and the base's approval due in ten days."""
+    return make_programme(
+        code="e002",
+        enrollment={
+            "window": {"closes": days_from_now(3)},
+            "approval_chain": [
+                {
+                    "role": "base_admin",
+                    "label": "基地核准（结果反馈学员及所在学校）",
+                    "deadline": days_from_now(10),
+                }
+            ],
+        },
+    )
+
+
+@pytest.fixture
+def open_class(
+    tree: dict[str, Organisation], base_admin: Any, national_admin: Any, class_programme: Programme
+) -> TrainingClass:
+    """A published project of 杭州职业技术学院 under notice 002, with one class of 30 seats."""
+    Designation.objects.create(
+        organisation=tree["hz_base"],
+        kind=Designation.Kind.DUAL_TEACHER_BASE,
+        year_from=2023,
+        year_to=2027,
+    )
+    expert = make_actor(Role.EXPERT_REVIEWER, tree["moe"], person_org=tree["nj_school"])
+    project = make_project(base_admin, class_programme, title="职业院校数字化教学能力提升研修")
+    project.classes.update(capacity=30)
+    project_services.project_submit(actor=base_admin.user, project=project)
+    project_services.project_assign_experts(
+        actor=national_admin.user, project=project, experts=[expert.user]
+    )
+    project_services.review_submit(
+        actor=expert.user,
+        review=project.reviews.get(expert=expert.user),
+        scores=GOOD_SCORES,
+        comment="目标明确，内容充实。",
+    )
+    project_services.project_decide(actor=national_admin.user, project=project, decision="approve")
+    project_services.project_publish(actor=national_admin.user, project=project)
+    return project.classes.get()

@@ -1,0 +1,702 @@
+"""Enrollment pages for the three channels and the approval chain.
+
+- Teachers (self-registration, 000/004): 我的报名 and 报名 (the items open now, with their windows,
+  the time left and eligibility problems shown before applying).
+- School coordinators (nomination 001/003, coordinator enrollment into a class 002): pick the
+  programme and item or class, tick teachers of the school, submit; the school's list.
+- Approvers (city, province, base, ministry as the policy's chain says): 待我审核 with batch
+  decisions, and each enrollment's page with its history and the decision forms.
+
+Thin views over ``selectors`` and ``services``; every page is scoped by shipei.core.scope.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from shipei.accounts import selectors as people
+from shipei.accounts.models import Person, Role
+from shipei.classes.models import TrainingClass
+from shipei.core import scope
+from shipei.core.errors import DomainError, NotFound, NotPermitted
+from shipei.core.text import clean_name
+from shipei.core.views_util import apply_errors, per_page
+from shipei.programmes.models import Programme
+from shipei.projects.models import LISTED
+
+from . import selectors, services
+from .errors import AlreadyEnrolled
+from .forms import (
+    ApplyForm,
+    BatchDecideForm,
+    DecideForm,
+    EnrollmentFilterForm,
+    NominateForm,
+    WithdrawForm,
+    new_key,
+)
+from .models import Enrollment, EnrollmentEvent, SubmissionKey
+from .tables import (
+    AwaitingTable,
+    EnrollmentTable,
+    TeacherPickTable,
+    item_label,
+    step_deadline,
+    window_info,
+)
+
+S = Enrollment.Status
+C = Enrollment.Channel
+WITHDRAWABLE = (S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED)
+DONE = (S.ADMITTED, S.ATTENDING, S.PASSED, S.FAILED)
+ACTION_WORDS = {
+    "submitted": _("提交报名"),
+    "approved": _("通过"),
+    "rejected": _("驳回"),
+    "returned": _("退回修改"),
+    "resubmitted": _("修改后重新提交"),
+    "withdrawn": _("撤回报名"),
+    "promoted": _("候补转为正式报名"),
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _person(request: HttpRequest) -> Person:
+    """The teacher behind the account; accounts without a person record have no such pages."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise NotPermitted(_("当前账号未关联人员信息，不能报名。"))
+    return person
+
+
+def _may_view_lists(user: Any) -> bool:
+    return scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base")
+
+
+def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
+    """Fetch and authorise in one step: out of scope looks like missing (404)."""
+    try:
+        return selectors.enrollment_list(user=request.user).get(pk=pk)
+    except Enrollment.DoesNotExist:
+        raise NotFound() from None
+
+
+def _programmes_with(channels: set[str]) -> list[Programme]:
+    """Programmes that enroll through one of `channels`, newest first."""
+    return [
+        p
+        for p in Programme.objects.order_by("-year", "-pk")
+        if set(p.rules.enrollment.channels) & channels
+    ]
+
+
+def _leaf_items(programme: Programme) -> list[Any]:
+    """Items one enrolls for: those without sub-items (a phase's fields, a level's categories)."""
+    parents = {i.parent for i in programme.rules.items if i.parent}
+    return [i for i in programme.rules.items if i.code not in parents]
+
+
+def _approve_label(user: Any) -> str:
+    """A base's approval is called 核准 in the notices (002, 004)."""
+    return _("核准") if scope.roles(user) == {Role.BASE_ADMIN} else _("通过")
+
+
+def _filtered(qs: QuerySet[Enrollment], data: dict[str, Any]) -> QuerySet[Enrollment]:
+    if data.get("programme"):
+        qs = qs.filter(programme=data["programme"])
+    if data.get("item"):
+        qs = qs.filter(item=data["item"])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    term = clean_name(data.get("q") or "")
+    if term:
+        qs = qs.filter(
+            Q(person__name__contains=term) | Q(person__name_pinyin__contains=term.lower())
+        )
+    return qs
+
+
+def _programmes_of(qs: QuerySet[Enrollment]) -> list[Programme]:
+    return list(Programme.objects.filter(pk__in=qs.values("programme")).order_by("-year", "-pk"))
+
+
+def _list_crumb(request: HttpRequest, enrollment: Enrollment | None = None) -> tuple[str, str]:
+    user = request.user
+    if enrollment is not None and enrollment.person_id == getattr(user, "person_id", None):
+        return (_("我的报名"), reverse("enrollment:mine"))
+    if enrollment is not None and services.may_decide(user, enrollment):
+        return (_("待我审核"), reverse("enrollment:awaiting"))
+    if _may_view_lists(user):
+        return (_("报名管理"), reverse("enrollment:list"))
+    return (_("我的报名"), reverse("enrollment:mine"))
+
+
+# --- the teacher: 我的报名 and 报名 ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def my_enrollments(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    rows = [
+        {
+            "enrollment": e,
+            "item": item_label(e),
+            "next": selectors.next_step(e),
+            "deadline": step_deadline(e),
+            "can_withdraw": e.status in WITHDRAWABLE,
+            "can_resubmit": e.status == S.RETURNED and e.channel == C.SELF_REGISTRATION,
+        }
+        for e in selectors.my_enrollments(user=request.user)
+    ]
+    return render(
+        request,
+        "enrollment/mine.html",
+        {
+            "rows": rows,
+            "person": person,
+            "can_apply": bool(_programmes_with({C.SELF_REGISTRATION})),
+            "breadcrumbs": [(_("我的报名"), None)],
+        },
+    )
+
+
+def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) -> list[dict]:
+    """The items a teacher may apply for now, grouped by programme."""
+    live = {
+        (e.programme_id, e.item): e
+        for e in Enrollment.objects.filter(person=person, live=True).select_related("programme")
+    }
+    groups = []
+    for programme in _programmes_with({C.SELF_REGISTRATION}):
+        labels = {i.code: i.label for i in programme.rules.items}
+        items = []
+        for item in _leaf_items(programme):
+            window = window_info(programme, item.code)
+            if not window["open"]:
+                continue
+            items.append(
+                {
+                    "item": item,
+                    "parent": labels.get(item.parent or "", ""),
+                    "window": window,
+                    "problems": services.eligibility_problems(programme, item.code, person),
+                    "enrolled": live.get((programme.pk, item.code)),
+                    "form": ApplyForm(
+                        initial={"programme": programme.pk, "item": item.code, "key": new_key()}
+                    ),
+                    "error": (errors or {}).get((programme.pk, item.code), ""),
+                }
+            )
+        if items:
+            groups.append({"programme": programme, "items": items})
+    return groups
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    errors: dict[tuple[int, str], str] = {}
+    if request.method == "POST":
+        form = ApplyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("报名信息不完整，请刷新页面后重试。"))
+            return redirect("enrollment:apply")
+        data = form.cleaned_data
+        programme = Programme.objects.filter(pk=data["programme"]).first()
+        if programme is None:
+            raise NotFound()
+        try:
+            enrollment = services.enrollment_submit(
+                actor=request.user,
+                programme=programme,
+                item=data["item"],
+                person=person,
+                channel=C.SELF_REGISTRATION,
+                key=data["key"],
+            )
+        except AlreadyEnrolled as exc:
+            enrollment = _earlier(data["key"])  # the second click of a double click
+            if enrollment is None:
+                errors[(programme.pk, data["item"])] = exc.message
+        except DomainError as exc:
+            errors[(programme.pk, data["item"])] = exc.message
+        if not errors:
+            messages.success(request, _submitted_message(enrollment))
+            return redirect(enrollment)
+        for message in errors.values():
+            messages.error(request, message)
+    return render(
+        request,
+        "enrollment/apply.html",
+        {
+            "groups": _offers(person, errors),
+            "person": person,
+            "breadcrumbs": [(_("我的报名"), reverse("enrollment:mine")), (_("报名"), None)],
+        },
+    )
+
+
+def _earlier(key: str) -> Enrollment | None:
+    found = SubmissionKey.objects.filter(key=key).select_related("enrollment").first()
+    return found.enrollment if found else None
+
+
+def _submitted_message(enrollment: Enrollment) -> str:
+    if enrollment.status == S.WAITLISTED:
+        return _("名额已满，已进入候补。有名额空出时按提交先后递补。")
+    step = selectors.next_step(enrollment)
+    if step is None:
+        return _("报名成功。")
+    return _("已提交报名，等待%(label)s（%(role)s）。") % step
+
+
+# --- the school coordinator: nominate teachers, or enroll them in a class -----------------------
+
+
+def _channel_for(programme: Programme) -> str:
+    """The nominating channel a coordinator's page uses for the programme."""
+    channels = programme.rules.enrollment.channels
+    for channel in (C.COORDINATOR_ENROLLMENT, C.NOMINATION, C.SIGNUP_TABLE):
+        if channel in channels:
+            return channel
+    raise NotFound()
+
+
+def _pick(request: HttpRequest, programmes: list[Programme]) -> dict[str, Any]:
+    """What the coordinator has chosen so far (from the URL, or the posted form)."""
+    source = request.POST if request.method == "POST" else request.GET
+    value = source.get("programme", "")
+    chosen: dict[str, Any] = {"programme": None, "item": None, "training_class": None}
+    if not value:
+        return chosen
+    programme = next((p for p in programmes if str(p.pk) == value), None)
+    if programme is None:
+        raise NotFound()
+    chosen["programme"] = programme
+    chosen["channel"] = _channel_for(programme)
+    if chosen["channel"] == C.COORDINATOR_ENROLLMENT:
+        class_pk = source.get("training_class", "")
+        if class_pk:
+            training_class = (
+                TrainingClass.objects.filter(
+                    project__programme=programme, project__status__in=LISTED
+                )
+                .select_related("project__base")
+                .filter(pk=class_pk if class_pk.isdigit() else -1)
+                .first()
+            )
+            if training_class is None:
+                raise NotFound()
+            chosen["training_class"] = training_class
+            chosen["item"] = training_class.project.item
+    else:
+        code = source.get("item", "")
+        if code:
+            if code not in {i.code for i in _leaf_items(programme)}:
+                raise NotFound()
+            chosen["item"] = code
+    return chosen
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def nominate(request: HttpRequest) -> HttpResponse:
+    if not scope.has_any(request.user, "enrollment.nominate"):
+        raise NotPermitted()
+    programmes = _programmes_with({C.NOMINATION, C.SIGNUP_TABLE, C.COORDINATOR_ENROLLMENT})
+    chosen = _pick(request, programmes)
+    programme = chosen["programme"]
+    crumbs: list[tuple[str, str | None]] = [(_("报名管理"), reverse("enrollment:list"))]
+    if programme is None:
+        offers = [
+            {"programme": p, "channel": _channel_for(p), "window": _programme_window(p)}
+            for p in programmes
+        ]
+        return render(
+            request,
+            "enrollment/nominate_programme.html",
+            {"offers": offers, "breadcrumbs": [*crumbs, (_("报名教师"), None)]},
+        )
+    crumbs.append((_("报名教师"), reverse("enrollment:nominate")))
+    if chosen["item"] is None:
+        return _pick_item_page(request, programme, chosen["channel"], crumbs)
+    return _teachers_page(request, chosen, crumbs)
+
+
+def _programme_window(programme: Programme) -> dict[str, Any]:
+    window = programme.rules.enrollment.window
+    if window is None:
+        return {"text": _("见各培训项目"), "open": True, "left": ""}
+    items = _leaf_items(programme)
+    return window_info(programme, items[0].code) if items else {"text": "", "left": ""}
+
+
+def _pick_item_page(
+    request: HttpRequest, programme: Programme, channel: str, crumbs: list
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "programme": programme,
+        "channel": channel,
+        "breadcrumbs": [*crumbs, (str(programme), None)],
+    }
+    if channel == C.COORDINATOR_ENROLLMENT:
+        classes = (
+            TrainingClass.objects.filter(project__programme=programme, project__status__in=LISTED)
+            .select_related("project__base")
+            .order_by("starts_on", "project__title", "seq")
+        )
+        context["classes"] = [
+            {
+                "training_class": c,
+                "left": max(c.capacity - c.seats_taken, 0),
+                "item": next(
+                    (i.label for i in programme.rules.items if i.code == c.project.item),
+                    c.project.item,
+                ),
+                "window": window_info(programme, c.project.item),
+            }
+            for c in classes
+        ]
+    else:
+        context["items"] = [
+            {"item": i, "window": window_info(programme, i.code)} for i in _leaf_items(programme)
+        ]
+    return render(request, "enrollment/nominate_item.html", context)
+
+
+def _teachers_page(request: HttpRequest, chosen: dict[str, Any], crumbs: list) -> HttpResponse:
+    programme, item = chosen["programme"], chosen["item"]
+    training_class = chosen["training_class"]
+    form = NominateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        done = _submit_nominations(request, chosen, form)
+        if done is not None:
+            return done
+    term = request.GET.get("q", "").strip()[:50]
+    teachers = people.person_list(
+        user=request.user, action="enrollment.nominate", filters={"q": term, "teacher": "yes"}
+    )
+    enrolled = {
+        e.person_id: e
+        for e in Enrollment.objects.filter(
+            programme=programme, item=item, live=True, person__in=teachers
+        )
+    }
+    table = TeacherPickTable(teachers, programme=programme, item=item, enrolled=enrolled)
+    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    label = next((i.label for i in programme.rules.items if i.code == item), item)
+    back = reverse("enrollment:nominate") + f"?programme={programme.pk}"
+    return render(
+        request,
+        "enrollment/nominate_teachers.html",
+        {
+            "programme": programme,
+            "item": item,
+            "item_label": label,
+            "training_class": training_class,
+            "seats_left": (
+                max(training_class.capacity - training_class.seats_taken, 0)
+                if training_class
+                else None
+            ),
+            "channel": chosen["channel"],
+            "window": window_info(programme, item),
+            "table": table,
+            "form": form,
+            "key": form.data.get("key") if form.is_bound else new_key(),
+            "q": term,
+            "breadcrumbs": [*crumbs, (str(programme), back), (str(training_class or label), None)],
+        },
+    )
+
+
+def _submit_nominations(
+    request: HttpRequest, chosen: dict[str, Any], form: NominateForm
+) -> HttpResponse | None:
+    """Enroll each ticked teacher; each is its own operation (a refusal for one teacher, say a
+    full quota, leaves the others), and the page key makes a second post create nothing."""
+    if not form.is_valid():
+        return None
+    programme, item = chosen["programme"], chosen["item"]
+    key = form.cleaned_data["key"]
+    candidates = people.person_list(user=request.user, action="enrollment.nominate").filter(
+        pk__in=form.cleaned_data["selected"]
+    )
+    done, failed = [], []
+    for person in candidates.order_by("name_pinyin", "pk"):
+        person_key = f"{key}-{person.pk}"
+        try:
+            done.append(
+                services.enrollment_submit(
+                    actor=request.user,
+                    programme=programme,
+                    item=item,
+                    person=person,
+                    channel=chosen["channel"],
+                    training_class=chosen["training_class"],
+                    key=person_key,
+                )
+            )
+        except AlreadyEnrolled as exc:
+            earlier = _earlier(person_key)
+            if earlier is None:
+                failed.append(f"{person.name}：{exc.message}")
+            else:
+                done.append(earlier)
+        except DomainError as exc:
+            failed.append(f"{person.name}：{exc.message}")
+    missing = len(form.cleaned_data["selected"]) - len(done) - len(failed)
+    if missing > 0:
+        failed.append(_("%(n)s 位教师不在可报名范围内。") % {"n": missing})
+    for message in failed:
+        form.add_error(None, message)
+    if not done:
+        return None
+    messages.success(request, _("已为 %(n)s 位教师提交报名。") % {"n": len(done)})
+    for message in failed:
+        messages.error(request, message)
+    return redirect(reverse("enrollment:list") + f"?programme={programme.pk}&item={item}")
+
+
+# --- lists: the scoped list and the approver's to-do ---------------------------------------------
+
+
+@require_GET
+@login_required
+def enrollment_list(request: HttpRequest) -> HttpResponse:
+    if not _may_view_lists(request.user):
+        raise NotPermitted()
+    qs = selectors.enrollment_list(user=request.user)
+    form = EnrollmentFilterForm(request.GET or None, programmes=_programmes_of(qs))
+    data = form.cleaned_data if form.is_valid() else {}
+    table = EnrollmentTable(_filtered(qs, data))
+    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    title = (
+        _("本校报名") if scope.roles(request.user) == {Role.SCHOOL_COORDINATOR} else _("报名管理")
+    )
+    return render(
+        request,
+        "enrollment/list.html",
+        {
+            "form": form,
+            "table": table,
+            "title": title,
+            "can_nominate": scope.has_any(request.user, "enrollment.nominate"),
+            "breadcrumbs": [(title, None)],
+        },
+    )
+
+
+def _awaiting_page(
+    request: HttpRequest,
+    query: QueryDict,
+    batch_form: BatchDecideForm | None = None,
+    checked: set[int] | None = None,
+) -> HttpResponse:
+    qs = selectors.awaiting(user=request.user)
+    form = EnrollmentFilterForm(query or None, programmes=_programmes_of(qs), statuses=False)
+    data = form.cleaned_data if form.is_valid() else {}
+    table = AwaitingTable(_filtered(qs, data), checked=checked or set())
+    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    approve = _approve_label(request.user)
+    return render(
+        request,
+        "enrollment/awaiting.html",
+        {
+            "form": form,
+            "table": table,
+            "batch_form": batch_form or BatchDecideForm(approve_label=approve),
+            "query": query.urlencode(),
+            "approve_label": approve,
+            "breadcrumbs": [(_("待我审核"), None)],
+        },
+    )
+
+
+@require_GET
+@login_required
+def awaiting(request: HttpRequest) -> HttpResponse:
+    if not _may_view_lists(request.user):
+        raise NotPermitted()
+    return _awaiting_page(request, request.GET)
+
+
+@require_POST
+@login_required
+def decide_batch(request: HttpRequest) -> HttpResponse:
+    if not _may_view_lists(request.user):
+        raise NotPermitted()
+    query = QueryDict(request.POST.get("query", ""))
+    back = reverse("enrollment:awaiting") + (f"?{query.urlencode()}" if query else "")
+    ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
+    enrollments = list(selectors.enrollment_list(user=request.user).filter(pk__in=ids))
+    if not enrollments:
+        messages.error(request, _("请先勾选要审核的报名。"))
+        return redirect(back)
+    approve = _approve_label(request.user)
+    form = BatchDecideForm(request.POST, approve_label=approve)
+    if not form.is_valid():
+        return _awaiting_page(request, query, batch_form=form, checked=ids)
+    decision = form.cleaned_data["decision"]
+    try:
+        n = services.enrollment_decide_many(
+            actor=request.user,
+            enrollments=enrollments,
+            decision=decision,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, _("未处理任何报名：%(why)s") % {"why": exc.message})
+        return redirect(back)
+    if decision == "approve":
+        messages.success(request, _("已%(act)s %(n)s 条报名。") % {"act": approve, "n": n})
+    else:
+        messages.success(request, _("已驳回 %(n)s 条报名。") % {"n": n})
+    return redirect(back)
+
+
+# --- one enrollment --------------------------------------------------------------------------
+
+
+def _chain(enrollment: Enrollment) -> list[dict[str, Any]]:
+    """The approval chain with where this enrollment stands on it."""
+    chain = enrollment.programme.rules.enrollment.approval_chain
+    roles = dict(Role.choices)
+    at = {
+        S.SUBMITTED: (_("办理中"), "sp-badge-warn"),
+        S.RETURNED: (_("已退回"), "sp-badge-warn"),
+        S.REJECTED: (_("已驳回"), "sp-badge-off"),
+    }.get(enrollment.status, (_("未办理"), "sp-badge-off"))
+    steps = []
+    for i, step in enumerate(chain):
+        if enrollment.status in DONE or i < enrollment.step:
+            state = (_("已通过"), "sp-badge-ok")
+        elif i == enrollment.step:
+            state = at
+        else:
+            state = (_("待办理"), "sp-badge-off")
+        steps.append(
+            {
+                "label": step.label,
+                "role": roles.get(step.role, step.role),
+                "state": state[0],
+                "css": state[1],
+                "current": i == enrollment.step and enrollment.status == S.SUBMITTED,
+                "deadline": step.deadline,
+            }
+        )
+    return steps
+
+
+def _may_act_for(user: Any, enrollment: Enrollment) -> bool:
+    """The teacher, or whoever may nominate for the teacher's organisation."""
+    own = getattr(user, "person_id", None) == enrollment.person_id
+    return own or scope.allows(user, "enrollment.nominate", enrollment.org)
+
+
+def _detail(
+    request: HttpRequest,
+    enrollment: Enrollment,
+    *,
+    decide_form: DecideForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    events = EnrollmentEvent.objects.filter(enrollment=enrollment).select_related("actor__person")
+    may_decide = services.may_decide(user, enrollment)
+    step = services.current_step(enrollment)
+    approve = _("核准") if step is not None and step.role == Role.BASE_ADMIN else _("通过")
+    may_act = _may_act_for(user, enrollment)
+    context = {
+        "enrollment": enrollment,
+        "person": enrollment.person,
+        "item_label": item_label(enrollment),
+        "chain": _chain(enrollment),
+        "next": selectors.next_step(enrollment),
+        "deadline": step_deadline(enrollment),
+        "events": [{"event": e, "word": ACTION_WORDS.get(e.action, e.action)} for e in events],
+        "may_decide": may_decide,
+        "decide_form": decide_form or DecideForm(approve_label=approve),
+        "can_withdraw": may_act and enrollment.status in WITHDRAWABLE,
+        "can_resubmit": may_act and enrollment.status == S.RETURNED,
+        "withdraw_form": WithdrawForm(),
+        "breadcrumbs": [_list_crumb(request, enrollment), (enrollment.person.name, None)],
+    }
+    return render(request, "enrollment/detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _enrollment(request, pk))
+
+
+@require_POST
+@login_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment(request, pk)
+    step = services.current_step(enrollment)
+    approve = _("核准") if step is not None and step.role == Role.BASE_ADMIN else _("通过")
+    form = DecideForm(request.POST, approve_label=approve)
+    if not form.is_valid():
+        return _detail(request, enrollment, decide_form=form)
+    decision = form.cleaned_data["decision"]
+    try:  # the service checks that the user holds this step's role (NotYourStep, 403)
+        services.enrollment_decide(
+            actor=request.user,
+            enrollment=enrollment,
+            decision=decision,
+            reason=form.cleaned_data["reason"],
+        )
+    except (DomainError, ValidationError) as exc:
+        apply_errors(form, exc)
+        code = getattr(exc, "status", 200)
+        return _detail(
+            request, _enrollment(request, pk), decide_form=form, status=403 if code == 403 else 200
+        )
+    done = {"approve": _("已%(act)s。") % {"act": approve}, "return": _("已退回修改。")}
+    messages.success(request, done.get(decision, _("已驳回。")))
+    return redirect(enrollment)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment(request, pk)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:  # the teacher, or a nominator over the teacher's organisation (403 otherwise)
+        services.enrollment_withdraw(actor=request.user, enrollment=enrollment, reason=reason)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤回报名。"))
+    if request.POST.get("next") == "mine":
+        return redirect("enrollment:mine")
+    return redirect(enrollment)
+
+
+@require_POST
+@login_required
+def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment(request, pk)
+    try:
+        services.enrollment_resubmit(actor=request.user, enrollment=enrollment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已重新提交，从第一个审核环节重新办理。"))
+    return redirect(enrollment)

@@ -1,0 +1,507 @@
+"""Writes of notifications: in-app messages with their e-mail and SMS copies, the notices of an
+enrollment's approval chain, deadline reminders and the periodic-job schedule.
+
+What leaves the process (mail, SMS) is sent by a background task started from
+``transaction.on_commit`` (STYLE.md §2): a change that rolls back sends nothing, and a request
+never waits for a mail server or an SMS gateway.
+"""
+
+import datetime
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shipei.accounts.models import User
+from shipei.core.errors import NotFound
+from shipei.core.sms import send_sms
+from shipei.enrollment.models import Enrollment
+from shipei.programmes.models import Programme
+from shipei.programmes.policy import SHANGHAI
+
+from . import selectors
+from .models import JobRun, Notification, SentReminder
+
+log = logging.getLogger(__name__)
+
+EMAIL = "email"
+SMS = "sms"
+ALL_CHANNELS = (EMAIL, SMS)
+S = Enrollment.Status
+
+
+# ---- in-app messages and their copies ---------------------------------------------------------
+
+
+@transaction.atomic
+def notify(
+    users: Iterable[Any],
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    channels: Iterable[str] = ALL_CHANNELS,
+) -> list[Notification]:
+    """Give each active user a message in 消息中心, and after commit queue its e-mail and SMS
+    copies (sent where the person has an e-mail address or a mobile on record).
+
+    With `key`, a user who already has a message under that key gets no second one: a task
+    that runs twice notifies once. Returns the messages made.
+    """
+    channels = set(channels)
+    made: list[Notification] = []
+    seen: set[int] = set()
+    for user in users:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        fields = {
+            "title": title[:200],
+            "body": body,
+            "url": url[:500],
+            "send_email": EMAIL in channels,
+            "send_sms": SMS in channels,
+        }
+        if key:
+            notification, created = Notification.objects.get_or_create(
+                user=user, key=key[:120], defaults=fields
+            )
+            if not created:
+                continue
+        else:
+            notification = Notification.objects.create(user=user, **fields)
+        made.append(notification)
+    pks = [n.pk for n in made if n.send_email or n.send_sms]
+    if pks:
+        transaction.on_commit(lambda: _enqueue_deliveries(pks))
+    return made
+
+
+def _enqueue_deliveries(pks: list[int]) -> None:
+    from . import tasks  # tasks call these services: import late
+
+    for pk in pks:
+        tasks.notification_deliver.enqueue(pk)
+
+
+def _claim(notification: Notification, field: str) -> bool:
+    """Mark a copy as sent before sending it, with one conditional UPDATE: of two workers
+    running the same task, one sends and the other finds nothing to do."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, **{f"{field}__isnull": True}).update(
+            **{field: timezone.now()}
+        )
+    )
+
+
+def _unclaim(notification: Notification, field: str) -> None:
+    Notification.objects.filter(pk=notification.pk).update(**{field: None})
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{url}" if base and url.startswith("/") else url
+
+
+def notification_deliver(*, notification_id: int) -> None:
+    """Send the e-mail and SMS copies of a message that have not gone out yet (a task; safe to
+    run twice). A failed copy is marked unsent again and the error raised, so a retry sends it."""
+    notification = (
+        Notification.objects.select_related("user__person").filter(pk=notification_id).first()
+    )
+    if notification is None or not notification.user.person_id:
+        return
+    person = notification.user.person
+    if notification.send_email and person.email and _claim(notification, "emailed_at"):
+        lines = [notification.body] if notification.body else []
+        if notification.url:
+            lines.append(_("详情：%(url)s") % {"url": _absolute(notification.url)})
+        lines.append(_("此邮件由师培平台自动发送，请勿回复。登录平台可在“消息中心”查看全部消息。"))
+        try:
+            send_mail(
+                subject=_("【师培】%(title)s") % {"title": notification.title},
+                message="\n\n".join(lines),
+                from_email=None,
+                recipient_list=[person.email],
+            )
+        except Exception:
+            _unclaim(notification, "emailed_at")
+            raise
+    if notification.send_sms and person.mobile_cipher and _claim(notification, "sms_sent_at"):
+        # The title only: SMS is short and passes through a gateway; details stay in the platform.
+        text = _("【师培】%(title)s。详情请登录平台查看。") % {"title": notification.title}
+        try:
+            send_sms(person._mobile(), text)
+        except Exception:
+            _unclaim(notification, "sms_sent_at")
+            raise
+
+
+@transaction.atomic
+def notification_mark_read(*, user: Any, notification: Notification) -> Notification:
+    """Mark one of the user's own messages read (a second call keeps the first time)."""
+    if notification.user_id != user.pk:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: Any) -> int:
+    """Mark every unread message of the user read; returns how many."""
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# ---- enrollment notices ----------------------------------------------------------------------
+
+
+# Events after which an enrollment waits at a step of the chain (whose approvers then hear).
+ARRIVING = {"submitted", "resubmitted", "promoted", "approved"}
+# Events the person who submitted the enrollment (a school coordinator) hears about.
+SUBMITTER_HEARS = {"approved", "rejected", "returned", "promoted", "withdrawn"}
+
+
+def notify_enrollment(enrollment: Enrollment, action: str, actor: Any, reason: str = "") -> None:
+    """Hook for ``enrollment.services._event``, inside the enrollment's transaction: after
+    commit a task tells the teacher (every change), the submitter (decisions) and the next
+    approvers (when the enrollment reaches their step). Nothing is sent on rollback.
+
+    Called where ``_event`` is, an approval has not yet moved the enrollment on: the step now
+    current is the one decided, and the next one (if any) is where it arrives.
+    """
+    from shipei.enrollment import services as enrollment_services  # it calls us: import late
+
+    step = enrollment_services.current_step(enrollment)
+    chain_length = len(enrollment.programme.rules.enrollment.approval_chain)
+    arrives_at: int | None = None
+    admitted = enrollment.status == S.ADMITTED
+    if action == "approved":
+        if enrollment.step + 1 < chain_length:
+            arrives_at = enrollment.step + 1
+        else:
+            admitted = True
+    elif action in ARRIVING and enrollment.status == S.SUBMITTED and step is not None:
+        arrives_at = enrollment.step
+    payload = {
+        "enrollment_id": enrollment.pk,
+        "action": action,
+        "actor_id": getattr(actor, "pk", None),
+        "status": enrollment.status,
+        "step_label": step.label if step else "",
+        "arrives_at": arrives_at,
+        "admitted": admitted,
+        "reason": (reason or "").strip(),
+        # One token per event: a retried task finds its messages made and adds none.
+        "token": uuid.uuid4().hex[:16],
+    }
+
+    def enqueue() -> None:
+        from . import tasks
+
+        tasks.enrollment_notify.enqueue(**payload)
+
+    transaction.on_commit(enqueue)
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # a page not wired in this deployment: the message still goes out
+        return ""
+
+
+def _what(enrollment: Enrollment) -> str:
+    try:
+        label = enrollment.programme.rules.item(enrollment.item).label
+    except StopIteration:
+        label = enrollment.item
+    return f"{enrollment.programme} · {label}"
+
+
+def _teacher_notice(
+    action: str, *, step_label: str, admitted: bool, status: str, reason: str
+) -> tuple[str, str] | None:
+    """Title and body of the teacher's message about its own enrollment."""
+    because = _("理由：%(reason)s") % {"reason": reason} if reason else ""
+    if action == "submitted":
+        if status == S.WAITLISTED:
+            return _("您的报名已进入候补"), _("名额已满，有名额空出时将按报名先后依次递补。")
+        if admitted:
+            return _("您的报名已录取"), ""
+        return _("您的报名已提交"), _("等待%(step)s。") % {"step": step_label}
+    if action == "approved":
+        if admitted:
+            return _("您的报名已通过%(step)s，已录取") % {"step": step_label}, because
+        return _("您的报名已通过%(step)s") % {"step": step_label}, because
+    if action == "rejected":
+        return _("您的报名未通过%(step)s") % {"step": step_label}, because
+    if action == "returned":
+        return _("您的报名在%(step)s环节被退回修改") % {"step": step_label}, because
+    if action == "resubmitted":
+        return _("您的报名已重新提交"), _("等待%(step)s。") % {"step": step_label}
+    if action == "withdrawn":
+        return _("您的报名已撤回"), because
+    if action == "promoted":
+        return _("您的候补报名已转为正式报名"), _("等待%(step)s。") % {"step": step_label}
+    return None
+
+
+def _submitter_notice(
+    action: str, *, name: str, step_label: str, admitted: bool, reason: str
+) -> tuple[str, str] | None:
+    """Title and body for whoever submitted someone else's enrollment."""
+    because = _("理由：%(reason)s") % {"reason": reason} if reason else ""
+    if action == "approved":
+        if admitted:
+            title = _("%(name)s的报名已通过%(step)s，已录取")
+        else:
+            title = _("%(name)s的报名已通过%(step)s")
+        return title % {"name": name, "step": step_label}, because
+    if action == "rejected":
+        return _("%(name)s的报名未通过%(step)s") % {"name": name, "step": step_label}, because
+    if action == "returned":
+        return (
+            _("%(name)s的报名在%(step)s环节被退回修改") % {"name": name, "step": step_label},
+            because,
+        )
+    if action == "promoted":
+        return _("%(name)s的候补报名已转为正式报名") % {"name": name}, ""
+    if action == "withdrawn":
+        return _("%(name)s的报名已撤回") % {"name": name}, because
+    return None
+
+
+def enrollment_notice_send(
+    *,
+    enrollment_id: int,
+    action: str,
+    actor_id: int | None,
+    status: str,
+    step_label: str,
+    arrives_at: int | None,
+    admitted: bool,
+    reason: str,
+    token: str,
+) -> int:
+    """The work of ``notify_enrollment``'s task: make the messages of one enrollment event.
+    Whoever acted hears nothing about their own act. Returns how many messages were made."""
+    from shipei.enrollment import services as enrollment_services
+
+    enrollment = (
+        Enrollment.objects.select_related(
+            "programme__owner", "person", "org", "project__base", "training_class"
+        )
+        .filter(pk=enrollment_id)
+        .first()
+    )
+    if enrollment is None:
+        return 0
+    what = _what(enrollment)
+    url = _url("enrollment:detail", enrollment.pk)
+    key = f"enrollment:{enrollment.pk}:{action}:{token}"
+    made = 0
+    told: set[int] = {actor_id} if actor_id else set()
+
+    teacher = User.objects.filter(person_id=enrollment.person_id, is_active=True).first()
+    notice = _teacher_notice(
+        action,
+        step_label=step_label,
+        admitted=admitted,
+        status=status,
+        reason=reason or enrollment.reason,
+    )
+    if teacher is not None and teacher.pk not in told and notice is not None:
+        title, body = notice
+        body = "\n".join(b for b in (_("培训项目：%(what)s") % {"what": what}, body) if b)
+        made += len(notify([teacher], title=title, body=body, url=url, key=key))
+        told.add(teacher.pk)
+
+    submitter = enrollment.submitted_by
+    if (
+        action in SUBMITTER_HEARS
+        and submitter is not None
+        and submitter.pk not in told
+        and submitter.is_active
+    ):
+        notice = _submitter_notice(
+            action,
+            name=enrollment.person.name,
+            step_label=step_label,
+            admitted=admitted,
+            reason=reason or enrollment.reason,
+        )
+        if notice is not None:
+            title, body = notice
+            body = "\n".join(b for b in (_("培训项目：%(what)s") % {"what": what}, body) if b)
+            made += len(notify([submitter], title=title, body=body, url=url, key=key))
+            told.add(submitter.pk)
+
+    # Only if it still waits where this event put it: if it has moved on meanwhile, the later
+    # event's task tells the approvers of the later step.
+    if (
+        arrives_at is not None
+        and enrollment.status == S.SUBMITTED
+        and enrollment.step == arrives_at
+    ):
+        step = enrollment_services.current_step(enrollment)
+        approvers = [u for u in selectors.enrollment_approvers(enrollment) if u.pk not in told]
+        if step is not None and approvers:
+            title = _("有新的报名待%(step)s") % {"step": step.label}
+            body = _("%(name)s（%(org)s）报名“%(what)s”，待%(step)s。") % {
+                "name": enrollment.person.name,
+                "org": enrollment.org.name,
+                "what": what,
+                "step": step.label,
+            }
+            if step.deadline:
+                body += _("审核截止日期：%(date)s。") % {"date": step.deadline.isoformat()}
+            made += len(notify(approvers, title=title, body=body, url=url, key=key))
+    return made
+
+
+# ---- reminders before deadlines ---------------------------------------------------------------
+
+
+def _remind(user: User, key: str, *, title: str, body: str, url: str) -> bool:
+    """Send one reminder unless one under `key` went out already; True when sent now."""
+    with transaction.atomic():
+        reminder, created = SentReminder.objects.get_or_create(
+            key=key[:160], defaults={"user": user}
+        )
+        if not created:
+            return False
+        made = notify([user], title=title, body=body, url=url)
+        if made:
+            reminder.notification = made[0]
+            reminder.save(update_fields=["notification"])
+        return True
+
+
+def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
+    """Remind approvers the day before an approval step's deadline (and on the day itself, in
+    case the scheduler was down) while enrollments still wait at that step. Each approver gets
+    one reminder per step and deadline. Returns how many were sent."""
+    now = now or timezone.now()
+    today = now.astimezone(SHANGHAI).date()
+    sent = 0
+    programmes = Programme.objects.filter(
+        pk__in=Enrollment.objects.filter(status=S.SUBMITTED).values("programme")
+    ).select_related("owner")
+    for programme in programmes:
+        chain = programme.rules.enrollment.approval_chain
+        for index, step in enumerate(chain):
+            if step.deadline is None or not (
+                today <= step.deadline <= today + datetime.timedelta(days=1)
+            ):
+                continue
+            waiting = Enrollment.objects.filter(
+                programme=programme, status=S.SUBMITTED, step=index
+            ).select_related("programme__owner", "org", "project__base", "training_class")
+            cache: dict = {}
+            counts: dict[int, list[Any]] = {}
+            for enrollment in waiting:
+                for user in selectors.enrollment_approvers(enrollment, cache=cache):
+                    counts.setdefault(user.pk, [user, 0])[1] += 1
+            for user, n in counts.values():
+                body = _(
+                    "“%(programme)s”尚有 %(n)s 条报名等待%(step)s，审核截止日期为 %(date)s，"
+                    "请及时办理。"
+                ) % {
+                    "programme": programme,
+                    "n": n,
+                    "step": step.label,
+                    "date": step.deadline.isoformat(),
+                }
+                key = f"approval:{programme.pk}:{index}:{step.deadline.isoformat()}:{user.pk}"
+                title = _("%(step)s即将截止") % {"step": step.label}
+                url = _url("enrollment:awaiting")
+                sent += _remind(user, key, title=title, body=body, url=url)
+    return sent
+
+
+def remind_registration_closing(
+    *, now: datetime.datetime | None = None, ahead: datetime.timedelta | None = None
+) -> int:
+    """Remind school coordinators (under the programme's owner) a day before a registration
+    window closes, where the programme lets schools enroll their teachers. One reminder per
+    coordinator and closing time. Returns how many were sent."""
+    from shipei.enrollment import services as enrollment_services
+
+    now = now or timezone.now()
+    ahead = ahead or datetime.timedelta(days=1)
+    sent = 0
+    for programme in Programme.objects.select_related("owner"):
+        rules = programme.rules
+        if not set(rules.enrollment.channels) & set(enrollment_services.NOMINATING):
+            continue
+        closing: dict[datetime.datetime, list[str]] = {}
+        for item in rules.items:
+            window = enrollment_services.registration_window(programme, item.code)
+            closes = window.closes_at() if window else None
+            opens = window.opens_at() if window else None
+            if closes and now < closes <= now + ahead and (opens is None or opens <= now):
+                closing.setdefault(closes, []).append(item.label)
+        if not closing:
+            continue
+        coordinators = selectors.coordinators_under(programme.owner)
+        for closes, labels in sorted(closing.items()):
+            items = "、".join(labels[:5])
+            if len(labels) > 5:
+                items += _("等 %(n)s 个项目") % {"n": len(labels)}
+            body = _(
+                "“%(programme)s”的%(items)s报名将于 %(at)s 截止，请及时为本校教师办理报名。"
+            ) % {
+                "programme": programme,
+                "items": items,
+                "at": closes.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            }
+            stamp = closes.astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
+            for user in coordinators:
+                sent += _remind(
+                    user,
+                    f"registration:{programme.pk}:{stamp}:{user.pk}",
+                    title=_("报名即将截止"),
+                    body=body,
+                    url=_url("programmes:detail", programme.pk),
+                )
+    return sent
+
+
+# ---- the periodic-job schedule ---------------------------------------------------------------
+
+
+def schedule_run(*, now: datetime.datetime | None = None, force: bool = False) -> list[str]:
+    """Queue every periodic job whose interval has passed since it was last queued (all with
+    `force`); returns their names. Safe to run from several machines at once: the job's row is
+    locked while it is checked, and a job queued twice does its work once anyway."""
+    from . import tasks
+
+    now = now or timezone.now()
+    queued = []
+    for name, (job, every) in tasks.JOBS.items():
+        with transaction.atomic():
+            run, created = JobRun.objects.select_for_update().get_or_create(
+                name=name, defaults={"last_enqueued_at": now}
+            )
+            if not created:
+                if not force and now - run.last_enqueued_at < every:
+                    continue
+                run.last_enqueued_at = now
+                run.save(update_fields=["last_enqueued_at"])
+            transaction.on_commit(job.enqueue)
+        queued.append(name)
+    return queued

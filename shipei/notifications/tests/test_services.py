@@ -1,0 +1,415 @@
+"""Who hears what, when: messages after commit only, their e-mail and SMS copies, reminders
+sent once, and the periodic-job schedule."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from shipei.accounts.models import Role
+from shipei.enrollment import services as enrollment_services
+from shipei.enrollment.models import Enrollment
+from shipei.notifications import services
+from shipei.notifications.models import JobRun, Notification, SentReminder
+from shipei.programmes.models import Programme
+from shipei.programmes.policy import SHANGHAI
+
+from .conftest import holder, make_teacher, policy, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user: Any) -> list[str]:
+    return list(
+        Notification.objects.filter(user=user).order_by("pk").values_list("title", flat=True)
+    )
+
+
+def decide(actor: Any, enrollment: Enrollment, decision: str, reason: str = "") -> Enrollment:
+    return enrollment_services.enrollment_decide(
+        actor=actor, enrollment=enrollment, decision=decision, reason=reason
+    )
+
+
+# ---- notify and delivery ----------------------------------------------------------------------
+
+
+def test_notify_makes_messages_and_sends_copies_after_commit(
+    school_coordinator, sms_outbox, django_capture_on_commit_callbacks
+):
+    person = school_coordinator.person
+    person.email = "li@example.cn"
+    person.save(update_fields=["email"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.notify([school_coordinator.user], title="测试通知", body="正文", url="/x/")
+
+    assert [n.title for n in made] == ["测试通知"]
+    assert [m.subject for m in mail.outbox] == ["【师培】测试通知"]
+    assert mail.outbox[0].to == ["li@example.cn"]
+    assert sms_outbox == [(person._mobile(), "【师培】测试通知。详情请登录平台查看。")]
+    made[0].refresh_from_db()
+    assert made[0].emailed_at is not None and made[0].sms_sent_at is not None
+
+
+def test_delivering_twice_sends_each_copy_once(
+    school_coordinator, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        [made] = services.notify([school_coordinator.user], title="测试通知")
+
+    services.notification_deliver(notification_id=made.pk)
+
+    assert len(sms_outbox) == 1
+
+
+def test_a_failed_sms_is_marked_unsent_so_that_a_retry_sends_it(
+    school_coordinator, sms_outbox, monkeypatch
+):
+    [made] = services.notify([school_coordinator.user], title="测试通知", channels=["sms"])
+
+    def broken(mobile: str, text: str) -> None:
+        raise RuntimeError("gateway down")
+
+    monkeypatch.setattr(services, "send_sms", broken)
+    with pytest.raises(RuntimeError):
+        services.notification_deliver(notification_id=made.pk)
+    made.refresh_from_db()
+    assert made.sms_sent_at is None
+
+    monkeypatch.undo()
+    services.notification_deliver(notification_id=made.pk)
+    assert len(sms_outbox) == 1
+
+
+def test_notify_with_a_key_makes_one_message_per_user(school_coordinator):
+    services.notify([school_coordinator.user], title="一次", key="k:1")
+    again = services.notify([school_coordinator.user], title="一次", key="k:1")
+
+    assert again == []
+    assert titles(school_coordinator.user) == ["一次"]
+
+
+def test_inactive_users_get_nothing(school_coordinator):
+    school_coordinator.user.is_active = False
+    school_coordinator.user.save()
+
+    assert services.notify([school_coordinator.user], title="测试") == []
+
+
+# ---- enrollment notices ----------------------------------------------------------------------
+
+
+def test_submission_tells_the_teacher_and_the_city_approvers_only_after_commit(
+    programme,
+    tree,
+    school_coordinator,
+    city_admin,
+    zhejiang_admin,
+    nanjing_admin,
+    django_capture_on_commit_callbacks,
+):
+    person = make_teacher(tree["hz_school"])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        enrollment = submit(school_coordinator.user, programme, person)
+    assert Notification.objects.count() == 0  # nothing before commit
+    for callback in callbacks:
+        callback()
+
+    assert titles(person.user) == ["您的报名已提交"]
+    body = Notification.objects.get(user=person.user).body
+    assert "2026 测试计划 · 骨干教师培训" in body and "等待设区市教育局审核" in body
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
+    assert person.name in Notification.objects.get(user=city_admin.user).body
+    assert Notification.objects.get(user=city_admin.user).url == f"/enrollment/{enrollment.pk}/"
+    assert titles(school_coordinator.user) == []  # who acted hears nothing of it
+    assert titles(zhejiang_admin.user) == []  # not their step yet
+    assert titles(nanjing_admin) == []  # out of reach
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(
+    programme,
+    tree,
+    school_coordinator,
+    city_admin,
+    sms_outbox,
+    django_capture_on_commit_callbacks,
+):
+    person = make_teacher(tree["hz_school"], email="t@example.cn")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        submit(school_coordinator.user, programme, person)
+        raise RuntimeError("later step fails")
+
+    assert callbacks == []
+    assert Notification.objects.count() == 0
+    assert sms_outbox == [] and mail.outbox == []
+
+
+def test_approval_tells_teacher_submitter_and_the_next_step(
+    programme,
+    tree,
+    school_coordinator,
+    city_admin,
+    zhejiang_admin,
+    jiangsu_admin,
+    sms_outbox,
+    django_capture_on_commit_callbacks,
+):
+    person = make_teacher(tree["hz_school"])
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = submit(school_coordinator.user, programme, person)
+    sms_outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(city_admin.user, enrollment, "approve")
+
+    assert titles(person.user)[-1] == "您的报名已通过设区市教育局审核"
+    assert titles(school_coordinator.user) == [f"{person.name}的报名已通过设区市教育局审核"]
+    assert titles(zhejiang_admin.user) == ["有新的报名待省教育厅确认"]
+    assert titles(jiangsu_admin.user) == []
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]  # nothing new
+    assert (person._mobile(), "【师培】您的报名已通过设区市教育局审核。详情请登录平台查看。") in (
+        sms_outbox
+    )
+
+
+def test_last_approval_says_admitted_and_tells_no_approver(
+    programme,
+    tree,
+    school_coordinator,
+    city_admin,
+    zhejiang_admin,
+    national_admin,
+    django_capture_on_commit_callbacks,
+):
+    person = make_teacher(tree["hz_school"])
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = submit(school_coordinator.user, programme, person)
+        decide(city_admin.user, enrollment, "approve")
+        decide(zhejiang_admin.user, enrollment, "approve")
+
+    assert titles(person.user)[-1] == "您的报名已通过省教育厅确认，已录取"
+    assert titles(school_coordinator.user)[-1] == f"{person.name}的报名已通过省教育厅确认，已录取"
+    assert titles(national_admin.user) == []
+
+
+def test_return_and_rejection_carry_the_reason(
+    programme, tree, school_coordinator, city_admin, django_capture_on_commit_callbacks
+):
+    person = make_teacher(tree["hz_school"])
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = submit(school_coordinator.user, programme, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(city_admin.user, enrollment, "return", "教龄证明不清晰")
+
+    last = Notification.objects.filter(user=person.user).latest("pk")
+    assert last.title == "您的报名在设区市教育局审核环节被退回修改"
+    assert "理由：教龄证明不清晰" in last.body
+    assert "理由：教龄证明不清晰" in (
+        Notification.objects.filter(user=school_coordinator.user).latest("pk").body
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_services.enrollment_resubmit(
+            actor=school_coordinator.user, enrollment=enrollment
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(city_admin.user, enrollment, "reject", "不符合条件")
+
+    assert titles(person.user)[-2:] == ["您的报名已重新提交", "您的报名未通过设区市教育局审核"]
+    assert "理由：不符合条件" in Notification.objects.filter(user=person.user).latest("pk").body
+    # Back at the first step after resubmission: the city hears of it again.
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 2
+
+
+def test_a_teacher_without_an_account_hears_nothing_but_the_submitter_does(
+    programme, tree, school_coordinator, city_admin, django_capture_on_commit_callbacks
+):
+    person = make_teacher(tree["hz_school"], account=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = submit(school_coordinator.user, programme, person)
+        decide(city_admin.user, enrollment, "approve")
+
+    assert Notification.objects.filter(user__person=person).count() == 0
+    assert titles(school_coordinator.user) == [f"{person.name}的报名已通过设区市教育局审核"]
+
+
+def test_self_registration_tells_the_teacher_once_on_decisions(
+    programme, tree, city_admin, django_capture_on_commit_callbacks
+):
+    person = make_teacher(tree["hz_school"])
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = enrollment_services.enrollment_submit(
+            actor=person.user,
+            programme=programme,
+            item="k1",
+            person=person,
+            channel="self_registration",
+            now=datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI),
+        )
+        decide(city_admin.user, enrollment, "approve")
+
+    # Submitting was the teacher's own act; the decision reaches them once, not twice.
+    assert titles(person.user) == ["您的报名已通过设区市教育局审核"]
+
+
+def test_an_approver_who_moved_on_is_not_told_of_a_step_already_passed(
+    programme, tree, school_coordinator, city_admin, zhejiang_admin
+):
+    """A slow worker: the task of the submission runs after the city has approved."""
+    person = make_teacher(tree["hz_school"])
+    enrollment = submit(school_coordinator.user, programme, person)
+    Enrollment.objects.filter(pk=enrollment.pk).update(step=1)
+
+    services.enrollment_notice_send(
+        enrollment_id=enrollment.pk,
+        action="submitted",
+        actor_id=school_coordinator.user.pk,
+        status="submitted",
+        step_label="设区市教育局审核",
+        arrives_at=0,
+        admitted=False,
+        reason="",
+        token="t1",
+    )
+
+    assert titles(city_admin.user) == []
+    assert titles(zhejiang_admin.user) == []
+
+
+def test_the_same_event_task_run_twice_makes_its_messages_once(
+    programme, tree, school_coordinator, city_admin
+):
+    person = make_teacher(tree["hz_school"])
+    enrollment = submit(school_coordinator.user, programme, person)
+    args = {
+        "enrollment_id": enrollment.pk,
+        "action": "submitted",
+        "actor_id": school_coordinator.user.pk,
+        "status": "submitted",
+        "step_label": "设区市教育局审核",
+        "arrives_at": 0,
+        "admitted": False,
+        "reason": "",
+        "token": "same",
+    }
+
+    assert services.enrollment_notice_send(**args) == 2
+    assert services.enrollment_notice_send(**args) == 0
+
+
+# ---- reminders -------------------------------------------------------------------------------
+
+
+def at(day: str, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
+
+
+def test_approvers_are_reminded_once_the_day_before_a_step_deadline(
+    programme,
+    tree,
+    school_coordinator,
+    city_admin,
+    zhejiang_admin,
+    nanjing_admin,
+    django_capture_on_commit_callbacks,
+):
+    for _ in range(2):
+        submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+
+    assert services.remind_approval_deadlines(now=at("2026-12-03")) == 0  # two days before
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_approval_deadlines(now=at("2026-12-04")) == 1
+        assert services.remind_approval_deadlines(now=at("2026-12-04", 15)) == 0
+        assert services.remind_approval_deadlines(now=at("2026-12-05")) == 0
+
+    reminder = Notification.objects.get(user=city_admin.user)
+    assert reminder.title == "设区市教育局审核即将截止"
+    assert "尚有 2 条报名" in reminder.body and "2026-12-05" in reminder.body
+    assert SentReminder.objects.get().user == city_admin.user
+    assert titles(zhejiang_admin.user) == [] and titles(nanjing_admin) == []
+
+
+def test_no_deadline_reminder_when_nothing_waits_at_the_step(
+    programme, tree, school_coordinator, city_admin
+):
+    enrollment = submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+    decide(city_admin.user, enrollment, "approve")
+
+    assert services.remind_approval_deadlines(now=at("2026-12-04")) == 0
+
+
+def test_coordinators_are_reminded_once_before_registration_closes(
+    programme, tree, school_coordinator, jiangsu_admin
+):
+    other_school = holder(Role.SCHOOL_COORDINATOR, tree["nj_school"])
+
+    assert services.remind_registration_closing(now=at("2026-11-29", 12)) == 0  # too early
+    assert services.remind_registration_closing(now=at("2026-11-30", 8)) == 2
+    assert services.remind_registration_closing(now=at("2026-11-30", 20)) == 0
+    assert services.remind_registration_closing(now=at("2026-12-01", 8)) == 0  # closed
+
+    [reminder] = Notification.objects.filter(user=school_coordinator.user)
+    assert reminder.title == "报名即将截止"
+    assert "骨干教师培训报名将于 2026-11-30 23:59 截止" in reminder.body
+    assert titles(other_school) == ["报名即将截止"]  # the programme names no owner: everyone
+
+
+def test_registration_reminders_stay_under_the_programme_owner(tree, school_coordinator):
+    Programme.objects.create(
+        code="js", title="江苏计划", year=2026, policy=policy(), owner=tree["js"]
+    )
+
+    assert services.remind_registration_closing(now=at("2026-11-30", 8)) == 0
+    assert titles(school_coordinator.user) == []
+
+
+def test_no_registration_reminder_where_only_teachers_register_themselves(tree, school_coordinator):
+    Programme.objects.create(
+        code="self", title="自主报名计划", year=2026, policy=policy(channels=["self_registration"])
+    )
+
+    assert services.remind_registration_closing(now=at("2026-11-30", 8)) == 0
+
+
+# ---- the schedule ----------------------------------------------------------------------------
+
+
+def test_schedule_queues_each_job_once_per_interval(django_capture_on_commit_callbacks):
+    start = at("2026-12-04")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = services.schedule_run(now=start)
+        again = services.schedule_run(now=start + datetime.timedelta(minutes=5))
+        later = services.schedule_run(now=start + datetime.timedelta(hours=1))
+        forced = services.schedule_run(now=start + datetime.timedelta(hours=1), force=True)
+
+    assert first == ["approval_deadline_reminders", "registration_closing_reminders"]
+    assert again == []
+    assert later == first and forced == first
+    assert len(callbacks) == 6
+    assert JobRun.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_real_transactions_messages_follow_the_commit_and_not_the_rollback(
+    programme, tree, school_coordinator, city_admin, sms_outbox
+):
+    person = make_teacher(tree["hz_school"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(school_coordinator.user, programme, person)
+        raise RuntimeError("later step fails")
+    assert Notification.objects.count() == 0 and sms_outbox == []
+
+    submit(school_coordinator.user, programme, person)
+
+    assert titles(person.user) == ["您的报名已提交"]
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
+    assert len(sms_outbox) == 2
