@@ -72,11 +72,16 @@ def registration_window(programme: Programme, code: str) -> Window | None:
     return programme.rules.enrollment.window
 
 
-def _window_text(window: Window) -> str:
+def window_text(window: Window) -> str:
+    """ "2026-11-01 00:00 ～ 2026-11-30 23:59", or "截至 ..." / "... 起" when one end is open."""
+
     def fmt(moment: datetime.datetime | None) -> str:
         return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    return f"{fmt(window.opens_at())} ～ {fmt(window.closes_at())}"
+    start, end = fmt(window.opens_at()), fmt(window.closes_at())
+    if start and end:
+        return f"{start} ～ {end}"
+    return _("截至 %(end)s") % {"end": end} if end else _("%(start)s 起") % {"start": start}
 
 
 def eligibility_problems(programme: Programme, code: str, person: Person) -> list[str]:
@@ -307,7 +312,7 @@ def enrollment_submit(
         raise NotEligible(why=_("培训计划中没有该培训项目")) from None
     window = registration_window(programme, item)
     if window is not None and not window.contains(now or timezone.now()):
-        raise EnrollmentClosed(what=target.label, window=_window_text(window))
+        raise EnrollmentClosed(what=target.label, window=window_text(window))
     problems = eligibility_problems(programme, item, person)
     if problems:
         raise NotEligible(why="；".join(problems))

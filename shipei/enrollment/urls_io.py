@@ -1,3 +1,36 @@
-"""Enrollment imports and exports (filled in this session)."""
+"""Enrollment imports and exports: participant lists in the notices' layouts (views_io.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_io
+
+urlpatterns = [
+    path(
+        "programmes/<int:programme_pk>/import/participants/",
+        views_io.import_003,
+        name="import_003",
+    ),
+    path(
+        "programmes/<int:programme_pk>/import/signup-table/",
+        views_io.import_001,
+        name="import_001",
+    ),
+    path(
+        "programmes/<int:programme_pk>/import/template/<str:layout>/",
+        views_io.import_template,
+        name="import_template",
+    ),
+    path("import/progress/<str:token>/", views_io.import_progress, name="import_progress"),
+    path("programmes/<int:programme_pk>/lists/", views_io.exports_page, name="io_exports"),
+    path(
+        "programmes/<int:programme_pk>/export/summary/",
+        views_io.export_summary_000,
+        name="export_summary_000",
+    ),
+    path(
+        "programmes/<int:programme_pk>/export/participants/",
+        views_io.export_list_003,
+        name="export_list_003",
+    ),
+    path("classes/<int:class_pk>/roster/", views_io.export_roster, name="export_roster"),
+]

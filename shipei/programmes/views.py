@@ -87,6 +87,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for name, label in services.SECTIONS.items()
             ],
             "can_manage": scope.allows_programme(request.user, "programme.manage", programme),
+            "can_see_lists": scope.has_any(request.user, "enrollment.view"),
             "can_see_quotas": scope.has_any(request.user, "quota.view")
             and (programme.rules.quota.scope != "none" or programme.quota_set.exists()),
             "table": selectors.notice_table(programme),

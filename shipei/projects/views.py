@@ -32,7 +32,7 @@ from .forms import (
     class_changes,
     class_formset,
 )
-from .models import MOVES, Project, ProjectAttachment
+from .models import LISTED, MOVES, Project, ProjectAttachment
 from .tables import CatalogueTable, ProjectTable, QueueTable, ReviewListTable
 
 SUBMIT_FAILED = _("未能提交申报，请按提示修改后重新提交。")
@@ -295,6 +295,8 @@ def _detail(request: HttpRequest, project: Project, **forms: Any) -> HttpRespons
     context = {
         "project": project,
         "classes": selectors.project_classes(project),
+        "can_roster": project.status in LISTED
+        and (scope.allows(user, "enrollment.view_base", project.base) or may_decide),
         "attachments": project.attachments.all(),
         "may_apply": may_apply,
         "may_decide": may_decide,

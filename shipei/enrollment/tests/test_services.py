@@ -308,3 +308,16 @@ def test_coordinator_enrollment_into_a_class_the_base_approves(
     assert published_class.seats_taken == 2
     first = services.enrollment_decide(actor=base_admin.user, enrollment=first, decision="approve")
     assert first.status == S.ADMITTED
+
+
+def test_a_window_without_an_opening_date_reads_as_a_deadline(tree, school_coordinator):
+    programme = Programme.objects.create(
+        code="d",
+        title="截止",
+        policy={
+            **policy(window={"closes": "2026-11-10"}),
+            "items": [{"code": "k1", "label": "骨干教师培训", "kind": "training_kind"}],
+        },
+    )
+    with pytest.raises(EnrollmentClosed, match="报名时间为 截至 2026-11-10 23:59，"):
+        submit(school_coordinator, programme, teacher(tree["hz_school"]))

@@ -17,3 +17,15 @@ def test_national_admin_base_and_expert_each_see_their_to_do(
     assert "待评审的项目" in page and "/projects/reviews/" in page
     client.force_login(base_admin.user)
     assert "待完善或提交的项目" not in client.get("/").content.decode()  # its one is submitted
+
+
+def test_the_base_finds_each_class_roster_on_its_published_project(
+    client, base_admin, school_coordinator, published
+):
+    client.force_login(base_admin.user)
+    page = client.get(f"/projects/{published.pk}/").content.decode()
+    roster = f"/enrollment/classes/{published.classes.get().pk}/roster/?format=xlsx"
+    assert "花名册" in page and roster in page
+    assert client.get(roster).status_code == 200
+    client.force_login(school_coordinator.user)
+    assert "花名册" not in client.get(f"/catalogue/{published.pk}/").content.decode()
