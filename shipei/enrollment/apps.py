@@ -2,13 +2,8 @@ from django.apps import AppConfig
 
 
 class EnrollmentConfig(AppConfig):
+    # Not registered with auditlog: every change is already an EnrollmentEvent and an audit
+    # entry, and a third copy on the busiest write path cost time in the enrollment burst.
     name = "shipei.enrollment"
     label = "enrollment"
     verbose_name = "报名"
-
-    def ready(self) -> None:
-        from auditlog.registry import auditlog
-
-        from . import models
-
-        auditlog.register(models.Enrollment, exclude_fields=["updated_at"])

@@ -341,25 +341,27 @@ def enrollment_submit(
         status=S.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
     )
-    full = _hold(enrollment)
-    if full:
-        if not rules.enrollment.waitlist:
-            if full == "class":
-                raise ClassFull(name=str(training_class), capacity=training_class.capacity)
-            raise QuotaExhausted(receiver=_receiver_name(enrollment))
-        enrollment.status = S.WAITLISTED
     try:
         with transaction.atomic():
             enrollment.save()
     except IntegrityError:  # the same person, submitted at the same moment by another request
         raise AlreadyEnrolled(name=person.name, what=target.label) from None
-    if not rules.enrollment.approval_chain and enrollment.status == S.SUBMITTED:
-        enrollment.status = S.ADMITTED
-        enrollment.decided_at = timezone.now()
-        enrollment.save(update_fields=["status", "decided_at", "updated_at"])
     if key:
         SubmissionKey.objects.create(key=key, enrollment=enrollment)
     _event(enrollment, actor, "submitted")
+    # The seat last: a busy quota's row stays locked only from here to the commit. A full
+    # quota or class undoes everything above (the whole transaction is refused).
+    full = _hold(enrollment)
+    if full and not rules.enrollment.waitlist:
+        if full == "class":
+            raise ClassFull(name=str(training_class), capacity=training_class.capacity)
+        raise QuotaExhausted(receiver=_receiver_name(enrollment))
+    if full:
+        enrollment.status = S.WAITLISTED
+    elif not rules.enrollment.approval_chain:
+        enrollment.status = S.ADMITTED
+        enrollment.decided_at = timezone.now()
+    enrollment.save(update_fields=["status", "decided_at", "quota", "holds_seat", "updated_at"])
     return enrollment
 
 
@@ -491,15 +493,23 @@ def seats_consistent(programme: Programme) -> list[str]:
     from django.db.models import Count
 
     problems = []
-    held = dict(
-        Enrollment.objects.filter(programme=programme, holds_seat=True, quota__isnull=False)
-        .values_list("quota")
-        .annotate(n=Count("pk"))
-    )
+    holding = Enrollment.objects.filter(programme=programme, holds_seat=True)
+    held = dict(holding.filter(quota__isnull=False).values_list("quota").annotate(n=Count("pk")))
     for quota in Quota.objects.filter(programme=programme):
         if quota.seats_held != held.get(quota.pk, 0):
             problems.append(
                 f"{quota.receiver_name} {quota.item}：记录占用 {quota.seats_held}，"
                 f"实际 {held.get(quota.pk, 0)}"
+            )
+    taken = dict(
+        holding.filter(training_class__isnull=False)
+        .values_list("training_class")
+        .annotate(n=Count("pk"))
+    )
+    for training_class in TrainingClass.objects.filter(project__programme=programme):
+        if training_class.seats_taken != taken.get(training_class.pk, 0):
+            problems.append(
+                f"{training_class}：记录已报名 {training_class.seats_taken}，"
+                f"实际 {taken.get(training_class.pk, 0)}"
             )
     return problems
