@@ -37,7 +37,7 @@ from shipei.core import identifiers, pii
 from shipei.core.errors import DomainError
 from shipei.core.forms import chinese_blank_choices
 from shipei.core.sms import send_sms
-from shipei.core.text import clean_name
+from shipei.core.text import clean_name, is_int
 from shipei.core.views_util import apply_errors, client_ip
 from shipei.orgs.models import Organisation
 
@@ -369,7 +369,7 @@ def _send_code(request: HttpRequest, mobile: Any) -> dict[str, str]:
 
 
 def _chosen_school(value: Any) -> Organisation | None:
-    if not value or not str(value).isdigit():
+    if not value or not is_int(str(value)):
         return None
     return active_schools().select_related("region").filter(pk=value).first()
 

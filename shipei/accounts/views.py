@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, scope
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, client_ip, import_page, per_page
 from shipei.orgs.models import Organisation
 
@@ -319,7 +320,7 @@ def _person_form_view(request: HttpRequest, person: Person | None) -> HttpRespon
             )
         if not orgs.filter(pk=person.org_id).exists():
             orgs = orgs | Organisation.objects.filter(pk=person.org_id)
-    elif request.GET.get("org", "").isdigit():
+    elif is_int(request.GET.get("org", "")):
         initial["org"] = request.GET["org"]
     form = PersonForm(request.POST or None, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -15,3 +15,9 @@ def clean_name(value: object) -> str:
 def pinyin_key(text: str) -> str:
     """A sort key for Chinese text on every database (SQLite has no Chinese collation)."""
     return " ".join(lazy_pinyin(text)).lower()[:300]
+
+
+def is_int(value: object) -> bool:
+    """Whether a typed value is a plain non-negative integer. ``str.isdigit`` also accepts "²"
+    and other digits ``int()`` refuses, which turned such input into a server error."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from . import excel, scope
 from .errors import DomainError, NotPermitted
 from .forms import ImportForm
+from .text import is_int
 
 PAGE_SIZES = (10, 20, 50, 100)
 
 
 def per_page(request: HttpRequest, default: int = 20) -> int:
     value = request.GET.get("per_page", "")
-    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else default
+    return int(value) if is_int(value) and int(value) in PAGE_SIZES else default
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError | DomainError) -> None:

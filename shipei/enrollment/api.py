@@ -342,6 +342,12 @@ def _person_by_id_number(user: Any, data: dict[str, Any]) -> Person:
         person = find()
         if person is None:  # pragma: no cover - removed again between the two statements
             raise NotFound()
+    # Scope first: outside it the answer must not depend on the name, or the API would confirm
+    # which name belongs to any ID number in the country.
+    if not scope.allows(user, "enrollment.nominate", person.org):
+        raise serializers.ValidationError(
+            {"id_number": _("该身份证号的人员已在其他单位登记，不在您的管理范围内。")}
+        )
     if person.name != name:
         raise serializers.ValidationError({"name": _("姓名与该身份证号登记的姓名不一致，请核对。")})
     return person

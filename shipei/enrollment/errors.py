@@ -45,3 +45,9 @@ class NotYourStep(DomainError):
 class ReasonRequired(DomainError):
     code = "reason_required"
     template = _("请填写原因。")
+
+
+class FormExpired(DomainError):
+    code = "form_expired"
+    status = 409
+    template = _("该表单已提交过或已失效，请刷新页面后重新填写。")

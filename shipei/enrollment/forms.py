@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shipei.core.forms import FilterForm
+from shipei.core.text import is_int
 from shipei.programmes.models import Programme
 
 from .models import Enrollment
@@ -117,7 +118,7 @@ class ApplyForm(forms.Form):
 
     programme = forms.IntegerField(widget=forms.HiddenInput)
     item = forms.CharField(max_length=40, widget=forms.HiddenInput)
-    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=40, widget=forms.HiddenInput)
 
 
 class NominateForm(forms.Form):
@@ -126,10 +127,10 @@ class NominateForm(forms.Form):
     selected = forms.TypedMultipleChoiceField(
         coerce=int, error_messages={"required": _("请先勾选要报名的教师。")}
     )
-    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Which people may be nominated is the service's check (scope), not the form's.
         values = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
-        self.fields["selected"].choices = [(v, v) for v in values if str(v).isdigit()]
+        self.fields["selected"].choices = [(v, v) for v in values if is_int(str(v))]

@@ -488,6 +488,9 @@ def _check_against_database(
             fail(row, "mobile", _("该手机号已被另一位已登记人员使用。"))
         if person is not None:
             row.person = person
+            if not scope.allows(user, "enrollment.nominate", person.org):
+                fail(row, "id_number", _("该教师已在其他单位登记，不在您的管理范围内。"))
+                continue
             if person.name != row.name:
                 shown = person.name if scope.allows_person(user, "person.view", person) else ""
                 fail(
@@ -497,9 +500,6 @@ def _check_against_database(
                     if shown
                     else _("该身份证号已登记为另一姓名，请核对姓名和身份证号。"),
                 )
-                continue
-            if not scope.allows(user, "enrollment.nominate", person.org):
-                fail(row, "id_number", _("该教师已在其他单位登记，不在您的管理范围内。"))
                 continue
             if person.org_id != row.org.pk:
                 fail(

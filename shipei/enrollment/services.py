@@ -33,6 +33,7 @@ from .errors import (
     ChannelNotOpen,
     ClassFull,
     EnrollmentClosed,
+    FormExpired,
     NoQuotaHere,
     NotEligible,
     NotYourStep,
@@ -301,6 +302,11 @@ def enrollment_submit(
     if key:
         earlier = SubmissionKey.objects.filter(key=key).select_related("enrollment").first()
         if earlier is not None:
+            same = earlier.enrollment.person_id == person.pk and (
+                earlier.enrollment.submitted_by_id == getattr(actor, "pk", None)
+            )
+            if not same:  # a key is one form of one user: never show another's enrollment
+                raise FormExpired()
             return earlier.enrollment
     rules = programme.rules
     if channel not in rules.enrollment.channels:
@@ -392,6 +398,8 @@ def enrollment_decide(
     enrollment = _locked(enrollment)
     if enrollment.status != S.SUBMITTED:
         raise InvalidTransition(current=enrollment.get_status_display())
+    if enrollment.project_id and enrollment.project.status == Project.Status.CANCELLED:
+        raise InvalidTransition(current=_("培训项目已撤销"))
     step = current_step(enrollment)
     if not may_decide(actor, enrollment):
         if step is None:
@@ -425,6 +433,28 @@ def enrollment_decide(
     if enrollment.status == S.REJECTED:
         _fill_from_waitlist(enrollment)
     return enrollment
+
+
+@transaction.atomic
+def enrollments_end_for_project(*, actor: Any, project: Project, reason: str) -> int:
+    """A cancelled project ends its live enrollments and frees their seats whatever the policy
+    says about withdrawals: the teachers did not withdraw, the project went away."""
+    ended = 0
+    for enrollment in (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("programme", "quota", "org")
+        .filter(project=project, live=True)
+        .order_by("pk")
+    ):
+        _release(enrollment)
+        enrollment.status = S.WITHDRAWN
+        enrollment.live = False
+        enrollment.decided_at = timezone.now()
+        enrollment.reason = _("培训项目已撤销：%(why)s") % {"why": reason}
+        enrollment.save()
+        _event(enrollment, actor, "project_cancelled", enrollment.reason)
+        ended += 1
+    return ended
 
 
 @transaction.atomic

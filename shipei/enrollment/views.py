@@ -28,7 +28,7 @@ from shipei.accounts.models import Person, Role
 from shipei.classes.models import TrainingClass
 from shipei.core import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
-from shipei.core.text import clean_name
+from shipei.core.text import clean_name, is_int
 from shipei.core.views_util import apply_errors, per_page
 from shipei.programmes.models import Programme
 from shipei.projects.models import LISTED
@@ -295,7 +295,7 @@ def _pick(request: HttpRequest, programmes: list[Programme]) -> dict[str, Any]:
                     project__programme=programme, project__status__in=LISTED
                 )
                 .select_related("project__base")
-                .filter(pk=class_pk if class_pk.isdigit() else -1)
+                .filter(pk=class_pk if is_int(class_pk) else -1)
                 .first()
             )
             if training_class is None:
@@ -541,7 +541,7 @@ def decide_batch(request: HttpRequest) -> HttpResponse:
         raise NotPermitted()
     query = QueryDict(request.POST.get("query", ""))
     back = reverse("enrollment:awaiting") + (f"?{query.urlencode()}" if query else "")
-    ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
+    ids = {int(v) for v in request.POST.getlist("selected") if is_int(v)}
     enrollments = list(selectors.enrollment_list(user=request.user).filter(pk__in=ids))
     if not enrollments:
         messages.error(request, _("请先勾选要审核的报名。"))

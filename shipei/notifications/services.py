@@ -172,7 +172,7 @@ def notification_mark_all_read(*, user: Any) -> int:
 # Events after which an enrollment waits at a step of the chain (whose approvers then hear).
 ARRIVING = {"submitted", "resubmitted", "promoted", "approved"}
 # Events the person who submitted the enrollment (a school coordinator) hears about.
-SUBMITTER_HEARS = {"approved", "rejected", "returned", "promoted", "withdrawn"}
+SUBMITTER_HEARS = {"approved", "rejected", "returned", "promoted", "withdrawn", "project_cancelled"}
 
 
 def notify_enrollment(enrollment: Enrollment, action: str, actor: Any, reason: str = "") -> None:
@@ -255,6 +255,8 @@ def _teacher_notice(
         return _("您的报名已重新提交"), _("等待%(step)s。") % {"step": step_label}
     if action == "withdrawn":
         return _("您的报名已撤回"), because
+    if action == "project_cancelled":
+        return _("您报名的培训项目已撤销"), _("%(why)s。名额已释放，可另行报名。") % {"why": reason}
     if action == "promoted":
         return _("您的候补报名已转为正式报名"), _("等待%(step)s。") % {"step": step_label}
     return None
@@ -282,6 +284,8 @@ def _submitter_notice(
         return _("%(name)s的候补报名已转为正式报名") % {"name": name}, ""
     if action == "withdrawn":
         return _("%(name)s的报名已撤回") % {"name": name}, because
+    if action == "project_cancelled":
+        return _("%(name)s报名的培训项目已撤销") % {"name": name}, reason
     return None
 
 

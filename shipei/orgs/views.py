@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, scope
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, import_page, per_page
 
 from . import imports, selectors, services
@@ -110,7 +111,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
         raise NotPermitted()
     parents = selectors.org_parent_choices(user=request.user)
     initial = {}
-    if request.GET.get("parent", "").isdigit():
+    if is_int(request.GET.get("parent", "")):
         initial["parent"] = request.GET["parent"]
     form = OrgForm(request.POST or None, parents=parents, initial=initial)
     if request.method == "POST" and form.is_valid():

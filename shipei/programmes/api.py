@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 
 from shipei.core import scope
 from shipei.core.errors import NotFound, NotPermitted
+from shipei.core.text import is_int
 from shipei.orgs.api import OrgInScopeField
 
 from . import selectors, services
@@ -108,7 +109,7 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_object(self) -> Programme:
         pk = str(self.kwargs.get("pk", ""))
-        programme = self.get_queryset().filter(pk=int(pk)).first() if pk.isdigit() else None
+        programme = self.get_queryset().filter(pk=int(pk)).first() if is_int(pk) else None
         if programme is None:
             raise NotFound()
         return programme

@@ -21,6 +21,7 @@ from shipei.classes import services as classes
 from shipei.classes.models import TrainingClass
 from shipei.core import scope
 from shipei.core.errors import InvalidTransition, NotPermitted, SystemBusy
+from shipei.core.text import is_int
 from shipei.orgs.models import Designation, Organisation
 from shipei.programmes.models import Programme
 
@@ -494,7 +495,7 @@ def review_submit(*, actor: Any, review: Review, scores: dict[str, Any], comment
         errors["scores"] = _("没有这些评审要点：%(codes)s") % {"codes": "、".join(unknown)}
     for c in criteria:
         value = (scores or {}).get(c.code)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and is_int(value.strip()):
             value = int(value.strip())
         if value is None or value == "":
             errors[f"score_{c.code}"] = _("请为“%(label)s”打分。") % {"label": c.label}
@@ -584,4 +585,10 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
     project.status_reason = reason[:500]
     _move(project, S.CANCELLED, fields=["status_reason"])
     record(actor, "project.cancelled", project, org=project.base, reason=reason[:200])
+    # Its teachers are let go at once, with their seats, so they can enroll elsewhere.
+    from shipei.enrollment.services import (
+        enrollments_end_for_project,
+    )  # enrollment builds on projects
+
+    enrollments_end_for_project(actor=actor, project=project, reason=reason)
     return project

@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 
 from shipei.core import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
+from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, per_page
 from shipei.programmes.models import Programme
 
@@ -71,7 +72,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 def _programme_for_new(request: HttpRequest) -> Programme | None:
     value = request.GET.get("programme", "")
-    if not value.isdigit():
+    if not is_int(value):
         return None
     programme = Programme.objects.filter(pk=value).first()
     if programme is None or not selectors.accepts_projects(programme):
@@ -82,7 +83,7 @@ def _programme_for_new(request: HttpRequest) -> Programme | None:
 def _base_for_new(request: HttpRequest) -> Any:
     bases = selectors.base_choices(user=request.user)
     value = request.POST.get("base") or request.GET.get("base", "")
-    if value.isdigit():
+    if is_int(value):
         base = bases.filter(pk=value).first()
         if base is None:
             raise NotFound()
@@ -493,7 +494,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def publish_batch(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "project.decide"):
         raise NotPermitted()
-    ids = [v for v in request.POST.getlist("selected") if v.isdigit()]
+    ids = [v for v in request.POST.getlist("selected") if is_int(v)]
     projects = list(selectors.review_queue(user=request.user).filter(pk__in=ids))
     back = reverse("projects:queue") + (
         "?" + request.POST["query"] if request.POST.get("query") else ""

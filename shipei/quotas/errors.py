@@ -49,3 +49,8 @@ class QuotaBatchRefused(DomainError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems  # cell key -> message
         super().__init__(count=len(problems))
+
+
+class QuotaTooLarge(DomainError):
+    code = "quota_too_large"
+    template = _("名额不能超过 %(most)s 个。")

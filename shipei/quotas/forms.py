@@ -15,6 +15,8 @@ class SeatsField(forms.CharField):
             return None
         if not value.isdigit():
             raise forms.ValidationError(_("应为不小于 0 的整数"))
+        if len(value) > 7 or int(value) > 1_000_000:
+            raise forms.ValidationError(_("名额不能超过 1,000,000 个"))
         return int(value)
 
 

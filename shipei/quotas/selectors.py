@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from shipei.accounts.models import Person
 from shipei.core import scope
+from shipei.core.text import is_int
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
@@ -108,10 +109,10 @@ class Receiver:
 
 def receiver_from_key(key: str) -> Receiver | None:
     """Parse "r330000" / "o12"; None for anything else (a forged key reads as unknown)."""
-    if key[:1] == "r" and key[1:].isdigit():
+    if key[:1] == "r" and is_int(key[1:]):
         region = Region.objects.filter(code=key[1:]).first()
         return Receiver(key, region.name, region=region) if region else None
-    if key[:1] == "o" and key[1:].isdigit():
+    if key[:1] == "o" and is_int(key[1:]):
         org = Organisation.objects.filter(pk=int(key[1:])).first()
         return Receiver(key, org.name, org=org) if org else None
     return None

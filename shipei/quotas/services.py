@@ -20,10 +20,13 @@ from .errors import (
     QuotaExhausted,
     QuotaInUse,
     QuotaNegative,
+    QuotaTooLarge,
     QuotaUnknownItem,
 )
 from .layout import table_layout
 from .models import Quota, QuotaChange
+
+MAX_SEATS = 1_000_000  # no notice comes near; keeps every sum inside a database integer
 
 
 def seat_take(quota: Quota) -> bool:
@@ -89,6 +92,8 @@ def quota_set(
     """
     if seats < 0:
         raise QuotaNegative()
+    if seats > MAX_SEATS:
+        raise QuotaTooLarge(most=f"{MAX_SEATS:,}")
     # Locked so that an admin cannot remove the item from the policy while it gets seats.
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not any(i.code == item for i in programme.rules.items):

@@ -57,3 +57,20 @@ def test_a_lock_timeout_is_system_busy_not_a_500(rf):
     assert api.status_code == 503 and api["Retry-After"] == "5"
     assert json.loads(api.content)["code"] == "system_busy"
     assert middleware.process_exception(rf.get("/"), ValueError("bug")) is None
+
+
+def test_superscript_digits_in_ids_and_page_sizes_are_bad_input_not_a_500(
+    client, zhejiang_admin, school_coordinator, national_admin
+):
+    client.force_login(zhejiang_admin.user)
+    assert client.get("/orgs/?per_page=²").status_code == 200  # falls back to the default size
+    assert client.get("/orgs/?parent=²").status_code == 200
+    assert client.get("/programmes/1/quotas/?at=o²").status_code == 404
+    client.force_login(school_coordinator.user)
+    assert client.get("/enrollment/?per_page=²").status_code == 200
+    response = client.post("/enrollment/awaiting/decide/", {"selected": "²", "decision": "approve"})
+    assert response.status_code < 500
+    client.force_login(national_admin.user)
+    assert client.post("/projects/review/publish/", {"selected": "²"}).status_code < 500
+    assert client.get("/projects/new/?programme=²").status_code < 500
+    assert client.get("/signup/schools/?school=²").status_code < 500

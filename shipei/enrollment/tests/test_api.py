@@ -345,3 +345,18 @@ def test_token_callers_use_the_same_endpoints_and_anonymous_calls_get_401(
     error(submit(api, programme, teacher(tree["hz_school"])), 401)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert submit(api, programme, teacher(tree["hz_school"])).status_code == 201
+
+
+def test_an_id_number_outside_ones_scope_answers_the_same_whatever_the_name(
+    programme, quota, tree, school_coordinator
+):
+    number = make_id_number()
+    other = PersonFactory(org=tree["nj_school"], name="钱浩", id_number=number)
+    api = api_as(school_coordinator)
+    answers = []
+    for name in ("钱浩", "某某某"):
+        payload = {"programme": programme.pk, "item": "k1", "id_number": number, "name": name}
+        answers.append(error(api.post(URL, payload, format="json"), 400, "invalid")["fields"])
+    assert answers[0] == answers[1]  # the name is never compared outside scope
+    assert "不在您的管理范围内" in str(answers[0])
+    assert not Enrollment.objects.filter(person=other).exists()

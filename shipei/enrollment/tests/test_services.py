@@ -321,3 +321,34 @@ def test_a_window_without_an_opening_date_reads_as_a_deadline(tree, school_coord
     )
     with pytest.raises(EnrollmentClosed, match="报名时间为 截至 2026-11-10 23:59，"):
         submit(school_coordinator, programme, teacher(tree["hz_school"]))
+
+
+def test_cancelling_a_published_project_lets_its_teachers_go_with_their_seats(
+    published_class, tree, school_coordinator, base_admin, national_admin
+):
+    from shipei.projects import services as projects
+
+    project = published_class.project
+    e = services.enrollment_submit(
+        actor=school_coordinator.user,
+        programme=project.programme,
+        item=project.item,
+        person=teacher(tree["hz_school"]),
+        channel="coordinator_enrollment",
+        training_class=published_class,
+    )
+    projects.project_cancel(actor=national_admin.user, project=project, reason="承训条件变化")
+    e.refresh_from_db()
+    published_class.refresh_from_db()
+    assert (e.status, e.live, e.holds_seat) == (S.WITHDRAWN, False, False)
+    assert "承训条件变化" in e.reason and published_class.seats_taken == 0
+    assert services.seats_consistent(project.programme) == []
+
+
+def test_a_form_key_never_returns_someone_elses_enrollment(programme, tree, school_coordinator):
+    from shipei.enrollment.errors import FormExpired
+
+    submit(school_coordinator, programme, teacher(tree["hz_school"]), key="form-9")
+    with pytest.raises(FormExpired):
+        submit(school_coordinator, programme, teacher(tree["hz_school"]), key="form-9")
+    assert Enrollment.objects.count() == 1

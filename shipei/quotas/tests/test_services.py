@@ -329,3 +329,17 @@ def test_random_splits_keep_every_counter_consistent(programme, tree, national_a
             assert q.seats_split == children, q
             assert q.seats >= q.seats_split + q.seats_held, q
     assert 0 < refused < 300  # both outcomes were exercised
+
+
+def test_an_absurd_number_of_seats_is_refused_not_a_database_error(programme, national_admin):
+    from shipei.quotas.errors import QuotaTooLarge
+
+    with pytest.raises(QuotaTooLarge, match="名额不能超过 1,000,000 个"):
+        services.quota_set(
+            actor=national_admin.user,
+            programme=programme,
+            item="p1",
+            seats=3_000_000_000,
+            region=region("330000"),
+        )
+    assert not Quota.objects.exists()
