@@ -26,7 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if Role.EXPERT_REVIEWER in scope.roles(user):
         items.append((_("评审任务"), reverse("projects:reviews"), "bi-pencil-square"))
     items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
-    if user.person_id is not None:
+    if user.person_id is not None and hasattr(user.person, "teacher_profile"):
         items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))
     if scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base"):
         items.append((_("报名管理"), reverse("enrollment:list"), "bi-card-checklist"))

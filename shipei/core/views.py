@@ -37,6 +37,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if context["can_people"]:
         context["people_stats"] = people.person_stats(user=user)
     context["todo"] = _todo(user)
+    if context["is_teacher"]:
+        context["my_enrollments"] = enrollment_selectors.my_enrollments(user=user).filter(
+            live=True
+        )[:5]
     return render(request, "core/dashboard.html", context)
 
 

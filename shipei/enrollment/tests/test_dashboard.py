@@ -1,0 +1,21 @@
+"""A teacher's home page shows the training they enrolled in; officials get no 我的报名."""
+
+from shipei.accounts.models import TeacherProfile
+from shipei.enrollment.tests.test_services import programme, submit  # noqa: F401
+
+
+def test_teacher_sees_its_enrollment_and_officials_no_personal_menu(
+    client,
+    programme,  # noqa: F811
+    trainee,
+    national_admin,
+):
+    TeacherProfile.objects.create(
+        person=trainee.person, years_teaching=6, title="senior", teaching_major="会计"
+    )
+    submit(trainee, programme, trainee.person, channel="self_registration")
+    client.force_login(trainee.user)
+    page = client.get("/").content.decode()
+    assert "测试计划" in page and "审核中" in page and "/enrollment/mine/" in page
+    client.force_login(national_admin.user)
+    assert "/enrollment/mine/" not in client.get("/").content.decode()
