@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shipei.accounts.models import Person
 from shipei.core import scope
@@ -43,26 +43,37 @@ def _chain(
     return out
 
 
-def _most_specific(programme: Programme, item: str, chain: list[tuple[str, Any]]) -> Quota | None:
+def _most_specific(
+    programme: Programme, item: str, chain: list[tuple[str, Any]], *, related: bool = True
+) -> Quota | None:
+    """The quota of the first receiver in `chain` that has one: one query for every candidate
+    (by organisation id or region code), ranked here. With `related`, the quota's region and
+    organisation come with it (for pages naming the receiver); without, only the row."""
     if not chain:
         return None
     rank = {key: n for n, key in enumerate(chain)}
     org_ids = [v for k, v in chain if k == "org"]
     codes = [v for k, v in chain if k == "region"]
-    candidates = Quota.objects.filter(programme=programme, item=item).filter(
-        org_id__in=org_ids
-    ) | Quota.objects.filter(programme=programme, item=item, region_id__in=codes)
-    found = sorted(
-        candidates.select_related("region", "org"),
+    receivers = Q(org_id__in=org_ids) | Q(region_id__in=codes) if org_ids else Q(region_id__in=codes)
+    candidates = Quota.objects.filter(receivers, programme=programme, item=item)
+    if related:
+        candidates = candidates.select_related("region", "org")
+    return min(
+        candidates,
         key=lambda q: rank[("org", q.org_id) if q.org_id else ("region", q.region_id)],
+        default=None,
     )
-    return found[0] if found else None
 
 
 def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
     """The quota a teacher of `org` takes a seat from: the most specific one covering `org`.
-    Seats a level keeps unassigned serve only the organisations under it without their own."""
-    return _most_specific(programme, item, _chain(region=None, org=org, include_self=True))
+    Seats a level keeps unassigned serve only the organisations under it without their own.
+
+    The row alone (``quota.region``/``quota.org`` load on first use): a submission needs only
+    its id to take the seat."""
+    return _most_specific(
+        programme, item, _chain(region=None, org=org, include_self=True), related=False
+    )
 
 
 def quota_above(

@@ -109,7 +109,9 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
     editing = may_edit and (request.GET.get("edit") == "1" or request.method == "POST")
     choices = selectors.child_receivers(user=request.user, at=at) if may_edit else []
     shown = {r.key for r in matrix.receivers}
-    wanted = request.GET.getlist("add") + request.POST.getlist("add")
+    # Columns added so far ("add") and the one just chosen in the 新增 form ("receiver").
+    wanted = request.GET.getlist("add") + request.GET.getlist("receiver")
+    wanted += request.POST.getlist("add")
     extra = [r for r in choices if r.key in wanted and r.key not in shown]
     receivers = [*matrix.receivers, *extra]
     form = (

@@ -1,0 +1,101 @@
+"""The quota matrix and the programme editor in headless Chromium: the ministry resolves one of
+the notice's contradictions by an edit in place, a province splits its seats to a city, and the
+pages pass axe at desktop and phone widths."""
+
+import re
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
+    PHONE,
+    browser_context_args,
+    has_sideways_scroll,
+    login,
+    serious_axe_violations,
+    shot,
+    tiny_text,
+)
+from shipei.programmes.models import Programme
+from shipei.quotas.models import Quota
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def problems(page: Page) -> list[str]:
+    found = serious_axe_violations(page) + tiny_text(page)
+    if (
+        page.viewport_size
+        and page.viewport_size["width"] <= PHONE["width"]
+        and has_sideways_scroll(page)
+    ):
+        found.append("scrolls sideways")
+    return found
+
+
+def test_quota_matrix_edit_in_place_and_split(
+    live_server: Any, page: Page, national_admin: Any, zhejiang_admin: Any
+) -> None:
+    call_command("load_preset", "--all", stdout=StringIO())
+    url = live_server.url
+    guopei = Programme.objects.get(code="moe-2024-guopei-demonstration")
+    found: dict[str, list[str]] = {}
+
+    login(page, url, national_admin.person._mobile())
+    page.goto(f"{url}/programmes/{guopei.pk}/")
+    page.get_by_role("link", name="名额分配", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("名额分配")
+    expect(page.get_by_text("未解决")).to_have_count(18)
+    found["matrix"] = problems(page)
+    page.get_by_role("link", name="调整名额").click()
+    beijing = page.get_by_label(
+        re.compile(r"^集成电路领域领军教师示范培训项目（山东理工大学） / 北京市$")
+    )
+    beijing.fill("0")
+    page.get_by_label("调整原因").fill("按总计 50 核减")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存 1 处名额调整。")).to_be_visible()
+    expect(page.get_by_text("已调整一致")).to_have_count(1)
+    expect(page.get_by_text("按总计 50 核减")).to_be_visible()  # the change history
+    found["matrix-edit"] = problems(page)
+    item = guopei.rules.items[0].code
+    assert Quota.objects.get(programme=guopei, item=item, region_id="110000").seats == 0
+
+    # A province splits 000's first phase to Hangzhou, from its phone.
+    page.get_by_role("button", name="退出").click()
+    page.set_viewport_size(PHONE)
+    online = Programme.objects.get(code="moe-2020-innovation-team-online")
+    login(page, url, zhejiang_admin.person._mobile())
+    page.goto(f"{url}/programmes/{online.pk}/quotas/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("名额分配：浙江省")
+    page.get_by_role("link", name="调整名额").click()
+    page.get_by_label("新增接收地区或单位").select_option(label="杭州市")
+    page.get_by_role("button", name="添加一列").click()
+    page.get_by_label("第1期 / 杭州市").fill("２００")  # full-width digits are fine
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存 1 处名额调整。")).to_be_visible()
+    found["split-390"] = problems(page)
+    shot(page, "quota-split-390")
+    hangzhou = Quota.objects.get(programme=online, item="p1", region_id="330100")
+    assert (hangzhou.seats, hangzhou.parent.region_id) == (200, "330000")
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_programme_section_editor_passes_axe(live_server: Any, page: Page, national_admin: Any):
+    call_command("load_preset", "moe-2024-national-base-projects", stdout=StringIO())
+    programme = Programme.objects.get(code="moe-2024-national-base-projects")
+    url = live_server.url
+    login(page, url, national_admin.person._mobile())
+    page.goto(f"{url}/programmes/{programme.pk}/")
+    found = {"detail": problems(page)}
+    page.goto(f"{url}/programmes/{programme.pk}/edit/projects/")
+    page.get_by_label("每个项目的评审专家数").fill("2")
+    found["editor"] = problems(page)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("每个项目的评审专家数")).to_be_visible()
+    programme.refresh_from_db()
+    assert programme.rules.projects.experts_per_project == 2
+    assert {k: v for k, v in found.items() if v} == {}
