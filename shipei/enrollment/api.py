@@ -5,6 +5,7 @@ Person data is masked in every response (ID number 330106********123X, mobile 13
 """
 
 import contextlib
+import copy
 import hashlib
 from typing import Any
 
@@ -71,7 +72,30 @@ class NextStep(serializers.Serializer):
     role = serializers.CharField()
 
 
-class EventOutput(serializers.ModelSerializer):
+class BuiltOnce:
+    """Fields built once per serializer class (for a ModelSerializer, from the model), then
+    made afresh for each use from the same arguments, as ``copy.deepcopy`` makes them, but
+    without deep-copying arguments no field changes (choices, help texts, querysets): these
+    copies were most of the cost of a small request's input and answer."""
+
+    def get_fields(self) -> dict[str, Any]:
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            cls._built_fields = built  # type: ignore[attr-defined]
+        return {name: _fresh(field) for name, field in built.items()}
+
+
+def _fresh(field: serializers.Field) -> serializers.Field:
+    # A field holding another (a list's child) is copied whole: never shared between requests.
+    args, kwargs = field._args, field._kwargs  # type: ignore[attr-defined]
+    if any(isinstance(a, serializers.Field) for a in (*args, *kwargs.values())):
+        return copy.deepcopy(field)
+    return field.__class__(*args, **kwargs)
+
+
+class EventOutput(BuiltOnce, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -82,7 +106,7 @@ class EventOutput(serializers.ModelSerializer):
         return obj.actor.display_name if obj.actor_id else ""
 
 
-class EnrollmentOutput(serializers.ModelSerializer):
+class EnrollmentOutput(BuiltOnce, serializers.ModelSerializer):
     person = PersonMasked(read_only=True)
     programme_title = serializers.CharField(source="programme.title", read_only=True)
     item_label = serializers.SerializerMethodField()
@@ -162,7 +186,10 @@ class EnrollmentDetail(EnrollmentOutput):
 
     @extend_schema_field(EventOutput(many=True))
     def get_history(self, obj: Enrollment) -> list[dict[str, Any]]:
-        events = obj.events.select_related("actor__person").order_by("at", "pk")
+        if "events" in getattr(obj, "_prefetched_objects_cache", {}):
+            events = obj.events.all()  # a new enrollment's, from the service: no query
+        else:
+            events = obj.events.select_related("actor__person").order_by("at", "pk")
         return EventOutput(events, many=True).data
 
 
@@ -196,11 +223,26 @@ class PersonInScopeField(serializers.PrimaryKeyRelatedField):
     }
 
     def get_queryset(self) -> Any:
-        user = getattr(self.context.get("request"), "user", None)
+        return Person.objects.filter(scope.people_q(self._user(), "person.view"))
+
+    def _user(self) -> Any:
+        return getattr(self.context.get("request"), "user", None)
+
+    def to_internal_value(self, data: Any) -> Person:
+        # One lookup by primary key and the scope checked on the row (scope.allows_person is
+        # people_q's own rule), rather than a query built from every path the caller reaches.
         # The org's region too: the quota covering the teacher is found from it.
-        return Person.objects.filter(scope.people_q(user, "person.view")).select_related(
-            "org__region", "teacher_profile"
-        )
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            person = Person.objects.select_related("org__region", "teacher_profile").get(pk=data)
+        except Person.DoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not scope.allows_person(self._user(), "person.view", person):
+            self.fail("does_not_exist", pk_value=data)
+        return person
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -219,7 +261,7 @@ class OpenClassField(serializers.PrimaryKeyRelatedField):
         )
 
 
-class SubmitInput(serializers.Serializer):
+class SubmitInput(BuiltOnce, serializers.Serializer):
     programme = ProgrammeField(help_text="培训计划编号")
     item = serializers.CharField(max_length=40, help_text="培训项目代码（见培训计划的 items）")
     person = PersonInScopeField(
@@ -464,6 +506,8 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if earlier is not None:
             return self._detail(earlier)
         person = v.get("person") or _person_by_id_number(request.user, v)
+        if person.pk == request.user.person_id:
+            request.user.person = person  # the caller's own record, loaded: named in the history
         programme = v["programme"]
         try:
             enrollment = services.enrollment_submit(
@@ -474,6 +518,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 channel=v.get("channel") or _own_or_nominating(programme, person, request.user),
                 training_class=v.get("training_class"),
                 key=key,
+                key_is_new=True,  # _replayed looked it up just now
             )
         except (AlreadyEnrolled, IntegrityError):
             # A retry that raced its first attempt: that attempt's enrollment is the answer.

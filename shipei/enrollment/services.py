@@ -186,10 +186,9 @@ def _class_release(training_class_id: int) -> None:
     )
 
 
-def _hold(enrollment: Enrollment) -> str:
-    """Take the quota's and the class's seat, always quota row first, then class row (one order
-    everywhere, so that two requests never wait on each other crosswise). Returns "" when both
-    are held, else which one is full: "quota" or "class"."""
+def _covering(enrollment: Enrollment) -> Quota | None:
+    """The quota the enrollment's seat comes from; None when the programme sets no quota for
+    the item at all. NoQuotaHere when it does, but none covers the teacher's organisation."""
     quota = quota_selectors.quota_covering(
         programme=enrollment.programme, item=enrollment.item, org=enrollment.org
     )
@@ -198,15 +197,30 @@ def _hold(enrollment: Enrollment) -> str:
         and Quota.objects.filter(programme=enrollment.programme, item=enrollment.item).exists()
     ):
         raise NoQuotaHere(org=enrollment.org.name, what=_item_label(enrollment))
+    return quota
+
+
+def _take(enrollment: Enrollment, quota: Quota | None) -> str:
+    """Take the quota's and the class's seat, always quota row first, then class row (one order
+    everywhere, so that two requests never wait on each other crosswise). Returns "" when both
+    are held, else which one is full: "quota" or "class"."""
     if quota is not None and not quotas.seat_take(quota):
         return "quota"
     if enrollment.training_class_id and not _class_take(enrollment.training_class):
         if quota is not None:
             quotas.seat_release(quota)
         return "class"
-    enrollment.quota = quota
-    enrollment.holds_seat = True
     return ""
+
+
+def _hold(enrollment: Enrollment) -> str:
+    """Hold the seats (see _take) and record them on the enrollment (not saved)."""
+    quota = _covering(enrollment)
+    full = _take(enrollment, quota)
+    if not full:
+        enrollment.quota = quota
+        enrollment.holds_seat = True
+    return full
 
 
 def _release(enrollment: Enrollment) -> None:
@@ -248,9 +262,9 @@ def _item_label(enrollment: Enrollment) -> str:
     return enrollment.programme.rules.item(enrollment.item).label
 
 
-def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") -> None:
+def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") -> EnrollmentEvent:
     step = current_step(enrollment)
-    EnrollmentEvent.objects.create(
+    event = EnrollmentEvent.objects.create(
         enrollment=enrollment,
         action=action,
         step=enrollment.step if step else None,
@@ -270,6 +284,7 @@ def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") ->
     )
     # Before the enrollment moves on: the message names the step just taken and the next.
     notifications.notify_enrollment(enrollment, action, actor, reason=reason)
+    return event
 
 
 def _check_actor(actor: Any, channel: str, person: Person) -> None:
@@ -290,6 +305,7 @@ def enrollment_submit(
     channel: str,
     training_class: TrainingClass | None = None,
     key: str | None = None,
+    key_is_new: bool = False,
     now: datetime.datetime | None = None,
 ) -> Enrollment:
     """Enroll `person` for `item` (and `training_class`) through `channel`, holding a seat.
@@ -297,9 +313,15 @@ def enrollment_submit(
     Refused, changing nothing, outside the registration window, for a channel the programme
     does not use, for an ineligible teacher, for a second live enrollment, or when the
     teacher's quota (or the class) is full and the programme keeps no waitlist. With `key`, a
-    second submission of the same form returns the first enrollment.
+    second submission of the same form returns the first enrollment; `key_is_new` when the
+    caller has just looked the key up itself and found nothing (the API does, to compare what
+    the first request asked for): a concurrent first use then fails on the key's uniqueness
+    (IntegrityError, everything undone) instead of being looked up twice.
+
+    The new enrollment comes back with its history (the one "submitted" event) in place:
+    ``enrollment.events.all()`` needs no query.
     """
-    if key:
+    if key and not key_is_new:
         earlier = SubmissionKey.objects.filter(key=key).select_related("enrollment").first()
         if earlier is not None:
             same = earlier.enrollment.person_id == person.pk and (
@@ -330,12 +352,12 @@ def enrollment_submit(
             raise NotEligible(why=_("项目“%(title)s”未在报名中") % {"title": project.title})
     elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT:
         raise NotEligible(why=_("请选择要报名的项目班次"))
-    live = Enrollment.objects.filter(person=person, live=True)
-    scope_of_one = rules.enrollment.one_active_per
-    if scope_of_one == "programme" and live.filter(programme=programme).exists():
+    # One live enrollment per item is the table's unique constraint (the INSERT below fails);
+    # one per programme, where the policy says so, is checked here.
+    if rules.enrollment.one_active_per == "programme" and (
+        Enrollment.objects.filter(person=person, live=True, programme=programme).exists()
+    ):
         raise AlreadyEnrolled(name=person.name, what=programme.title)
-    if live.filter(programme=programme, item=item).exists():
-        raise AlreadyEnrolled(name=person.name, what=target.label)
     enrollment = Enrollment(
         programme=programme,
         item=item,
@@ -347,35 +369,46 @@ def enrollment_submit(
         status=S.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
     )
+    # Written as holding its seat, which is taken last (below): a busy quota's row stays
+    # locked only from there to the commit. Nothing of this is seen before the commit, and a
+    # seat not taken is undone below (or the whole transaction refused).
+    quota = _covering(enrollment)
+    enrollment.quota = quota
+    enrollment.holds_seat = True
     try:
-        with transaction.atomic():
-            enrollment.save()
-    except IntegrityError:  # the same person, submitted at the same moment by another request
+        # No savepoint of its own: the error leaves this function at once, and this function's
+        # transaction (or, nested, its savepoint) is rolled back as a whole.
+        enrollment.save()
+    except IntegrityError:  # a live enrollment for the item, maybe submitted this very moment
         raise AlreadyEnrolled(name=person.name, what=target.label) from None
     if key:
         SubmissionKey.objects.create(key=key, enrollment=enrollment)
-    _event(enrollment, actor, "submitted")
-    # The seat last: a busy quota's row stays locked only from here to the commit. A full
-    # quota or class undoes everything above (the whole transaction is refused).
-    full = _hold(enrollment)
+    event = _event(enrollment, actor, "submitted")
+    full = _take(enrollment, quota)
     if full and not rules.enrollment.waitlist:
         if full == "class":
             raise ClassFull(name=str(training_class), capacity=training_class.capacity)
-        raise QuotaExhausted(receiver=_receiver_name(enrollment))
+        raise QuotaExhausted(receiver=quota.receiver_name if quota else enrollment.org.name)
     if full:
         enrollment.status = S.WAITLISTED
+        enrollment.quota = None
+        enrollment.holds_seat = False
+        enrollment.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
     elif not rules.enrollment.approval_chain:
         enrollment.status = S.ADMITTED
         enrollment.decided_at = timezone.now()
-    enrollment.save(update_fields=["status", "decided_at", "quota", "holds_seat", "updated_at"])
+        enrollment.save(update_fields=["status", "decided_at", "updated_at"])
+    _known_history(enrollment, [event])
     return enrollment
 
 
-def _receiver_name(enrollment: Enrollment) -> str:
-    quota = quota_selectors.quota_covering(
-        programme=enrollment.programme, item=enrollment.item, org=enrollment.org
-    )
-    return quota.receiver_name if quota else enrollment.org.name
+def _known_history(enrollment: Enrollment, events: list[EnrollmentEvent]) -> None:
+    """Put an enrollment's complete history in its prefetch cache, as prefetch_related would:
+    a new enrollment's history is what was just written, not worth a query to read back."""
+    queryset = EnrollmentEvent.objects.filter(enrollment=enrollment)
+    queryset._result_cache = events
+    queryset._prefetch_done = True
+    enrollment._prefetched_objects_cache = {"events": queryset}
 
 
 # ---- the approval chain ----------------------------------------------------------------------------

@@ -54,8 +54,10 @@ def _most_specific(
     rank = {key: n for n, key in enumerate(chain)}
     org_ids = [v for k, v in chain if k == "org"]
     codes = [v for k, v in chain if k == "region"]
-    receivers = Q(org_id__in=org_ids) | Q(region_id__in=codes) if org_ids else Q(region_id__in=codes)
-    candidates = Quota.objects.filter(receivers, programme=programme, item=item)
+    # No ordering (the model's would join the programme): ranked below.
+    candidates = Quota.objects.filter(
+        Q(org_id__in=org_ids) | Q(region_id__in=codes), programme=programme, item=item
+    ).order_by()
     if related:
         candidates = candidates.select_related("region", "org")
     return min(

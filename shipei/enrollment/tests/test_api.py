@@ -179,6 +179,29 @@ def test_a_retry_with_the_same_idempotency_key_creates_nothing_new(
     assert submit(api_as(city_admin), programme, other, headers=headers).status_code == 201
 
 
+def test_the_201_answer_is_the_stored_enrollment_without_reading_it_back(
+    programme, quota, tree, school_coordinator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = teacher(tree["hz_school"])
+    api = api_as(school_coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        created = submit(api, programme, person, headers={"Idempotency-Key": "cheap-1"})
+
+    assert created.status_code == 201, created.content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    reads = [s for s in sql if s.startswith("SELECT")]
+    # The key looked up once, no history or enrollment read back, no quota joins.
+    assert sum("enrollment_submissionkey" in s for s in reads) == 1
+    assert not [s for s in reads if 'FROM "enrollment_enrollment' in s]
+    assert not [s for s in reads if 'FROM "quotas_quota"' in s and "JOIN" in s]
+    shown = api.get(f"{URL}{created.json()['id']}/").json()
+    assert created.json() == shown
+
+
 def test_refusals_carry_status_code_and_chinese_message(programme, quota, tree, school_coordinator):
     api = api_as(school_coordinator)
     person = teacher(tree["hz_school"])
