@@ -6,7 +6,6 @@ An import is checked in full before anything is written: every problem is collec
 
 import datetime
 import io
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
+
+from .text import fold
 
 MAX_ROWS = 20000
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -65,8 +66,7 @@ class Sheet:
 
 
 def _label(value: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    return "".join(text.split()).strip("*＊:：")
+    return fold(value or "").strip("*＊:：")
 
 
 def cell_text(value: Any) -> str:

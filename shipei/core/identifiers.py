@@ -5,21 +5,21 @@ Every cleaner takes the raw value and returns the canonical string or raises ``V
 
 import datetime
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from .text import fold
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(value: object) -> str:
     """Full-width to half-width (NFKC), no spaces anywhere, upper case."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value))).upper()
+    return fold(value).upper()
 
 
 def _reject_number(value: object, label: str) -> None:

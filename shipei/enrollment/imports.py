@@ -17,7 +17,6 @@ import datetime
 import io
 import json
 import re
-import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from shipei.core.excel import (
     read_sheet,
     template_workbook,
 )
-from shipei.core.text import clean_name, pinyin_key
+from shipei.core.text import clean_name, fold, pinyin_key
 from shipei.orgs.models import Organisation, OrganisationAlias
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import Item
@@ -166,7 +165,7 @@ _COURSE_AFFIXES = re.compile(r"^(1\+x)|(师资培训班|培训班|师资培训|�
 
 def _key(text: Any) -> str:
     """Names as typed compare equal to names as registered: full-width, spaces, case."""
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).lower()
+    return fold(text or "").lower()
 
 
 def _course_key(text: Any) -> str:

@@ -6,10 +6,10 @@ labels live in one place. A programme without a table file gets items down and t
 its top-level quotas across.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from shipei.core.text import fold
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.programmes.selectors import table_file
@@ -193,7 +193,7 @@ def _generic(programme: Programme) -> Layout:
 
 def normalise(text: Any) -> str:
     """A label as compared on import: full-width forms folded, no spaces or line breaks."""
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
+    return fold(text or "")
 
 
 def item_columns(layout: Layout) -> list[ItemColumn]:
