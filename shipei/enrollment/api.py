@@ -36,6 +36,7 @@ from shipei.core.errors import NotFound, NotPermitted
 from shipei.core.text import clean_name
 from shipei.orgs.api import OrgInScopeField
 from shipei.orgs.models import Organisation
+from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
@@ -199,18 +200,6 @@ class BatchOutput(serializers.Serializer):
 
 
 # --- input ----------------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ProgrammeField(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {
-        "does_not_exist": _("未找到该培训计划。"),
-        "incorrect_type": _("请填写培训计划编号（整数）。"),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        # The notice's full text is not needed to enroll: not fetched with every submission.
-        super().__init__(queryset=Programme.objects.defer("notice_text"), **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)

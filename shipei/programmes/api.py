@@ -20,6 +20,20 @@ from . import selectors, services
 from .models import Programme
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ProgrammeField(serializers.PrimaryKeyRelatedField):
+    """A programme id in another app's input (projects, enrollments)."""
+
+    default_error_messages = {
+        "does_not_exist": _("未找到该培训计划。"),
+        "incorrect_type": _("请填写培训计划编号（整数）。"),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The notice's full text is not needed by any input: not fetched with each request.
+        super().__init__(queryset=Programme.objects.defer("notice_text"), **kwargs)
+
+
 class ProgrammeOutput(serializers.ModelSerializer):
     policy = serializers.JSONField(help_text="政策配置（第 1 版），各部分见 items、enrollment 等")
 

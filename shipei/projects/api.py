@@ -16,6 +16,7 @@ from shipei.accounts.models import Role, User
 from shipei.classes.models import TrainingClass
 from shipei.core import scope
 from shipei.core.errors import NotPermitted
+from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
 
 from . import selectors, services
@@ -152,17 +153,6 @@ class BaseInScopeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         user = getattr(self.context.get("request"), "user", None)
         return selectors.base_choices(user=user)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ProgrammeField(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {
-        "does_not_exist": _("未找到该培训计划。"),
-        "incorrect_type": _("请填写培训计划编号（整数）。"),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=Programme.objects.all(), **kwargs)
 
 
 class ProjectFields(serializers.Serializer):
