@@ -63,7 +63,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=128, help="concurrent clients (>= 100)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database (and the data directory with its key) afterwards",
+    )
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="shipei-bench-"))
@@ -90,13 +94,14 @@ def main() -> None:
     try:
         base = server["url"]
         tokens = [t["token"] for t in world["teachers"]]
-        warm_up(base, tokens, args.clients)
+        warm_up(base, tokens, args.clients, server)
         ceiling = run(
             args.clients,
             [
                 ("POST", f"{base}/bench/bare/", tokens[i % len(tokens)], None, None)
                 for i in range(args.requests)
             ],
+            server,
         )
         floor = run(
             args.clients,
@@ -104,9 +109,11 @@ def main() -> None:
                 ("POST", f"{base}/bench/bare-django/", None, None, None)
                 for _ in range(args.requests)
             ],
+            server,
         )
         plan = burst_plan(world, args.requests, base)
-        burst = run(args.clients, plan)
+        burst = run(args.clients, plan, server)
+        burst["notices"] = notices_settle()
     finally:
         stop_gunicorn(server)
     report(args, world, plan, burst, ceiling, floor)
@@ -114,9 +121,11 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    if not args.keep:
+    if args.keep:  # the data directory holds the key the stored ID numbers are encrypted with
+        print(f"kept: database {DB_NAME}, SHIPEI_DATA_DIR={data_dir}")
+    else:
         drop_database()
-    shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 # --- database and data ------------------------------------------------------------------------
@@ -154,7 +163,7 @@ def load_world(n_teachers: int) -> dict[str, Any]:
     from rest_framework.authtoken.models import Token
 
     from bench.bench_urls import BARE_TABLE
-    from shipei.accounts.models import Person, TeacherProfile, User
+    from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile, User
     from shipei.core.text import pinyin_key
     from shipei.orgs.models import Organisation, Region
     from shipei.orgs.services import org_bootstrap
@@ -235,6 +244,14 @@ def load_world(n_teachers: int) -> dict[str, Any]:
         tokens = Token.objects.bulk_create(
             [Token(key=Token.generate_key(), user=u) for u in users], batch_size=1000
         )
+        # As a teacher's own sign-up gives (accounts.signup): scope checks then look them up.
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(user=u, role=Role.TRAINEE, org=p.org)
+                for u, p in zip(users, people, strict=True)
+            ],
+            batch_size=1000,
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -294,16 +311,28 @@ def start_gunicorn(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     else:
         stop_gunicorn({"process": process, "log": log})
         raise SystemExit("gunicorn did not answer /healthz")
+    # The task worker runs as in production: the notices of the burst are delivered during it,
+    # and their cost is counted.
+    worker = subprocess.Popen(
+        [str(ROOT / ".venv/bin/shipei"), "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # bench.settings
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     print(
         f"server: gunicorn pid {process.pid}, {args.workers} workers x {args.threads} threads "
-        f"(gthread) on {url}; {os.cpu_count()} CPUs shared with PostgreSQL and the clients"
+        f"(gthread) on {url}, and a task worker; {os.cpu_count()} CPUs shared with PostgreSQL "
+        "and the clients"
     )
-    return {"process": process, "url": url, "log": log}
+    return {"process": process, "worker": worker, "url": url, "log": log}
 
 
 def stop_gunicorn(server: dict[str, Any]) -> None:
-    process = server["process"]
-    if process.poll() is None:
+    for process in (server["process"], server.get("worker")):
+        if process is None or process.poll() is not None:
+            continue
         os.killpg(process.pid, signal.SIGTERM)  # its own session: the master and its workers
         try:
             process.wait(timeout=30)
@@ -340,13 +369,39 @@ def _send(call: tuple[str, str, str | None, dict | None, str | None]) -> dict[st
     return {"status": status, "data": data, "seconds": time.perf_counter() - start}
 
 
-def run(clients: int, calls: list[tuple]) -> dict[str, Any]:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(server: dict[str, Any]) -> dict[str, float]:
+    """CPU seconds used so far by the app server (gunicorn's process group), the task worker
+    and PostgreSQL (every ``postgres`` process: its backends live as long as the pool's
+    connections)."""
+    groups = {server["process"].pid: "app", server["worker"].pid: "worker"}
+    used = {"app": 0.0, "worker": 0.0, "db": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+        if int(fields[2]) in groups:
+            used[groups[int(fields[2])]] += seconds
+        elif comm == "postgres" or comm.startswith("postgres:"):
+            used["db"] += seconds
+    return used
+
+
+def run(clients: int, calls: list[tuple], server: dict[str, Any]) -> dict[str, Any]:
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    server0 = server_cpu(server)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(_send, calls))
     wall = time.perf_counter() - start
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    server1 = server_cpu(server)
     client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     latencies = sorted(r["seconds"] for r in results)
     return {
@@ -356,12 +411,35 @@ def run(clients: int, calls: list[tuple]) -> dict[str, Any]:
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "client_cpu": client_cpu,
+        "app_cpu": server1["app"] - server0["app"],
+        "worker_cpu": server1["worker"] - server0["worker"],
+        "db_cpu": server1["db"] - server0["db"],
     }
 
 
-def warm_up(base: str, tokens: list[str], clients: int) -> None:
+def notices_settle(limit: float = 60.0) -> dict[str, Any]:
+    """Wait for the task worker to deliver the burst's notices (the enrollment events' outbox)."""
+    from shipei.enrollment.models import EnrollmentEvent
+    from shipei.notifications.models import Notification
+
+    start = time.perf_counter()
+    while True:
+        pending = EnrollmentEvent.objects.filter(notified_at__isnull=True).count()
+        waited = time.perf_counter() - start
+        if not pending or waited > limit:
+            break
+        time.sleep(0.2)
+    return {
+        "events": EnrollmentEvent.objects.count(),
+        "pending": pending,
+        "after": waited,
+        "messages": Notification.objects.count(),
+    }
+
+
+def warm_up(base: str, tokens: list[str], clients: int, server: dict[str, Any]) -> None:
     calls = [("GET", f"{base}/api/v1/me/", tokens[i], None, None) for i in range(clients * 2)]
-    run(clients, calls)
+    run(clients, calls, server)
 
 
 def burst_plan(world: dict[str, Any], n: int, base: str) -> list[tuple]:
@@ -399,10 +477,13 @@ def report(
 
     def line(label: str, r: dict[str, Any]) -> str:
         codes = collections.Counter(x["status"] for x in r["results"])
+        n = len(r["results"])
         return (
             f"{label:<44} {r['rate']:8.0f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:7.1f} ms  "
-            f"({len(r['results'])} in {r['wall']:.1f}s; client CPU {r['client_cpu']:.0f}s; "
-            f"HTTP {dict(sorted(codes.items()))})"
+            f"({len(r['results'])} in {r['wall']:.1f}s; HTTP {dict(sorted(codes.items()))})\n"
+            f"{'':<44} CPU a request: app {r['app_cpu'] / n * 1000:.2f} ms, "
+            f"task worker {r['worker_cpu'] / n * 1000:.2f} ms, "
+            f"PostgreSQL {r['db_cpu'] / n * 1000:.2f} ms, clients {r['client_cpu'] / n * 1000:.2f} ms"
         )
 
     print()
@@ -412,6 +493,11 @@ def report(
     print(line("burst:   POST /api/v1/enrollments/", burst))
     share = burst["rate"] / ceiling["rate"]
     print(f"burst throughput = {share:.0%} of the ceiling (goal: >= 50%)")
+    n = burst["notices"]
+    print(
+        f"notices: {n['events']} enrollment events, {n['messages']} messages made by the task "
+        f"worker; undelivered {n['pending']} at {n['after']:.1f}s after the burst"
+    )
 
     outcomes = collections.Counter()
     accepted: dict[int, str] = {}

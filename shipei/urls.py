@@ -22,6 +22,11 @@ projects_api.register(router)
 enrollment_api.register(router)
 
 urlpatterns = [
+    # The API first: a province's system submitting lists in a rush should not be matched
+    # against every page's pattern (three includes here have an empty prefix).
+    path("api/v1/", include(router.urls)),
+    path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
+    path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
     path("", core_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("imports/report/<str:token>/", core_views.import_report, name="import_report"),
@@ -38,9 +43,6 @@ urlpatterns = [
     path("enrollment/", include("shipei.enrollment.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     path("", include("shipei.accounts.urls_signup")),
-    path("api/v1/", include(router.urls)),
-    path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
-    path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),

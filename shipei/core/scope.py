@@ -113,18 +113,19 @@ def active_assignments(user: Any) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_scope_assignments", None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.filter(user=user, is_active=True, org__is_active=True)
-            .select_related("org")
-            .order_by("pk")
-        )
+        cached = list(live_assignments().filter(user=user).select_related("org").order_by("pk"))
         user._scope_assignments = cached
     return cached
+
+
+def live_assignments() -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(is_active=True, org__is_active=True)
 
 
 def forget(user: Any) -> None:
     """Drop the cached assignments after they change."""
     user.__dict__.pop("_scope_assignments", None)
+    user.__dict__.pop("_scope_may_hold", None)
 
 
 def roles(user: Any) -> set[str]:
@@ -342,6 +343,21 @@ def acts_as(user: Any, role: str, org: Organisation | None) -> bool:
     if org is None:
         return False
     return any(a.role == role and org.path.startswith(reach(a)) for a in active_assignments(user))
+
+
+def may_hold(user: Any, role: str) -> bool:
+    """False when the user surely does not hold `role`. Before its assignments are fetched, a
+    lighter query than theirs (it does not look whether the organisation is still active):
+    most asked for a teacher's own answer (may it decide?), where the answer is a quick no."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cached = getattr(user, "_scope_assignments", None)
+    if cached is not None:
+        return any(a.role == role for a in cached)
+    known = user.__dict__.setdefault("_scope_may_hold", {})
+    if role not in known:
+        known[role] = RoleAssignment.objects.filter(user=user, role=role, is_active=True).exists()
+    return known[role]
 
 
 def enrollments_q(user: Any) -> Q:

@@ -42,6 +42,12 @@ class NotYourStep(DomainError):
     template = _("当前环节为“%(step)s”，应由%(role)s办理。")
 
 
+class OwnEnrollment(DomainError):
+    code = "own_enrollment"
+    status = 403
+    template = _("不能审核本人的报名，请由同一环节的其他审核人员办理。")
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     template = _("请填写原因。")

@@ -89,9 +89,18 @@ class Enrollment(models.Model):
         blank=True,
         related_name="+",
     )
+    # The one-time key of the form or API request that made it: a second submission with the
+    # same key (double click, retry) finds this enrollment instead of making another.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # Not stored: True on an enrollment that enrollment_submit found by its key (a resubmitted
+    # form) rather than made.
+    replayed = False
 
     class Meta:
         verbose_name = _("报名")
@@ -141,23 +150,22 @@ class EnrollmentEvent(models.Model):
     )
     reason = models.CharField(_("说明"), max_length=500, blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # The event is also the outbox of its notices (notifications.services): what the messages
+    # say is fixed when the event happens, and they go out in batches after the commit.
+    status = models.CharField(_("当时状态"), max_length=20, blank=True)
+    arrives_at = models.PositiveSmallIntegerField(_("到达环节"), null=True, blank=True)
+    admitted = models.BooleanField(_("已录取"), default=False)
+    notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("报名记录")
         verbose_name_plural = _("报名记录")
         ordering = ["at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(notified_at__isnull=True), name="event_to_notify"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} {self.action}"
-
-
-class SubmissionKey(models.Model):
-    """A form's one-time key: a second submission of the same form (double click, retry)
-    finds the enrollment the first one made instead of creating another."""
-
-    key = models.CharField(max_length=64, unique=True)
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.key

@@ -46,6 +46,8 @@ def awaiting(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrol
     waiting = enrollment_list(user=user, programme=programme).filter(
         status=Enrollment.Status.SUBMITTED
     )
+    if getattr(user, "person_id", None):  # never one's own (services.may_decide)
+        waiting = waiting.exclude(person_id=user.person_id)
     reach: dict[str, list[str]] = {}
     for a in assignments:
         reach.setdefault(a.role, []).append(scope.reach(a))

@@ -17,7 +17,7 @@ from shipei.accounts.models import Person, Role
 from shipei.audit.services import record
 from shipei.classes.models import TrainingClass
 from shipei.core import scope
-from shipei.core.errors import InvalidTransition, NotPermitted
+from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
 from shipei.notifications import services as notifications
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
@@ -37,9 +37,10 @@ from .errors import (
     NoQuotaHere,
     NotEligible,
     NotYourStep,
+    OwnEnrollment,
     ReasonRequired,
 )
-from .models import Enrollment, EnrollmentEvent, SubmissionKey
+from .models import Enrollment, EnrollmentEvent
 
 S = Enrollment.Status
 NOMINATING = {
@@ -155,15 +156,26 @@ def step_org(enrollment: Enrollment, role: str) -> Organisation | None:
 
 def may_act_for_programme(user: Any, programme: Programme) -> bool:
     """A national admin's step: over the programme's owner, or any when it names none."""
+    if not scope.may_hold(user, Role.NATIONAL_ADMIN):
+        return False  # without loading the owner
     if programme.owner_id:
         return scope.acts_as(user, Role.NATIONAL_ADMIN, programme.owner)
     return Role.NATIONAL_ADMIN in scope.roles(user)
 
 
+def _own(user: Any, enrollment: Enrollment) -> bool:
+    person_id = getattr(user, "person_id", None)
+    return person_id is not None and person_id == enrollment.person_id
+
+
 def may_decide(user: Any, enrollment: Enrollment) -> bool:
+    """Whether `user` may take the enrollment's current step. Never on one's own enrollment:
+    an approver who enrolls is approved by another holder of the step's role."""
     step = current_step(enrollment)
-    if step is None or enrollment.status != S.SUBMITTED:
+    if step is None or enrollment.status != S.SUBMITTED or _own(user, enrollment):
         return False
+    if not scope.may_hold(user, step.role):
+        return False  # a teacher's own answer, say: no need to load the step's organisation
     if step.role == Role.NATIONAL_ADMIN:
         return may_act_for_programme(user, enrollment.programme)
     return scope.acts_as(user, step.role, step_org(enrollment, step.role))
@@ -271,6 +283,8 @@ def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") ->
         step_label=step.label if step else "",
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason,
+        # Before the enrollment moves on: its notices name the step just taken and the next.
+        **notifications.enrollment_notice_fields(enrollment, action),
     )
     record(
         actor,
@@ -282,8 +296,7 @@ def _event(enrollment: Enrollment, actor: Any, action: str, reason: str = "") ->
         status=enrollment.status,
         reason=reason,
     )
-    # Before the enrollment moves on: the message names the step just taken and the next.
-    notifications.notify_enrollment(enrollment, action, actor, reason=reason)
+    notifications.enrollment_notices_due()
     return event
 
 
@@ -295,7 +308,6 @@ def _check_actor(actor: Any, channel: str, person: Person) -> None:
         scope.require(actor, "enrollment.nominate", person.org)
 
 
-@transaction.atomic
 def enrollment_submit(
     *,
     actor: Any,
@@ -305,31 +317,64 @@ def enrollment_submit(
     channel: str,
     training_class: TrainingClass | None = None,
     key: str | None = None,
-    key_is_new: bool = False,
     now: datetime.datetime | None = None,
 ) -> Enrollment:
     """Enroll `person` for `item` (and `training_class`) through `channel`, holding a seat.
 
     Refused, changing nothing, outside the registration window, for a channel the programme
     does not use, for an ineligible teacher, for a second live enrollment, or when the
-    teacher's quota (or the class) is full and the programme keeps no waitlist. With `key`, a
-    second submission of the same form returns the first enrollment; `key_is_new` when the
-    caller has just looked the key up itself and found nothing (the API does, to compare what
-    the first request asked for): a concurrent first use then fails on the key's uniqueness
-    (IntegrityError, everything undone) instead of being looked up twice.
+    teacher's quota (or the class) is full and the programme keeps no waitlist.
+
+    With `key` (the one-time key of a form or API request), a second submission of the same
+    form returns the enrollment the first one made, with ``replayed`` set, whatever happened
+    since (the window closed, the quota filled); a key of another user's form is refused. The
+    key is not looked up first: the new row carries it, and only a refusal looks for an
+    earlier submission, so that a first submission (nearly all of them) costs no query for it.
 
     The new enrollment comes back with its history (the one "submitted" event) in place:
     ``enrollment.events.all()`` needs no query.
     """
-    if key and not key_is_new:
-        earlier = SubmissionKey.objects.filter(key=key).select_related("enrollment").first()
-        if earlier is not None:
-            same = earlier.enrollment.person_id == person.pk and (
-                earlier.enrollment.submitted_by_id == getattr(actor, "pk", None)
-            )
-            if not same:  # a key is one form of one user: never show another's enrollment
-                raise FormExpired()
-            return earlier.enrollment
+    try:
+        return _submit(
+            actor=actor,
+            programme=programme,
+            item=item,
+            person=person,
+            channel=channel,
+            training_class=training_class,
+            key=key,
+            now=now,
+        )
+    except DomainError:
+        # Rolled back (to its savepoint, when nested): the earlier submission can be read.
+        earlier = _submitted_with(key, actor=actor, person=person) if key else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _submitted_with(key: str, *, actor: Any, person: Person) -> Enrollment | None:
+    earlier = Enrollment.objects.filter(submission_key=key).first()
+    if earlier is None:
+        return None
+    if earlier.person_id != person.pk or earlier.submitted_by_id != getattr(actor, "pk", None):
+        raise FormExpired()  # a key is one form of one user: never show another's enrollment
+    earlier.replayed = True
+    return earlier
+
+
+@transaction.atomic
+def _submit(
+    *,
+    actor: Any,
+    programme: Programme,
+    item: str,
+    person: Person,
+    channel: str,
+    training_class: TrainingClass | None,
+    key: str | None,
+    now: datetime.datetime | None,
+) -> Enrollment:
     rules = programme.rules
     if channel not in rules.enrollment.channels:
         raise ChannelNotOpen(channel=Enrollment.Channel(channel).label)
@@ -368,6 +413,7 @@ def enrollment_submit(
         channel=channel,
         status=S.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
+        submission_key=key or None,
     )
     # Written as holding its seat, which is taken last (below): a busy quota's row stays
     # locked only from there to the commit. Nothing of this is seen before the commit, and a
@@ -379,10 +425,8 @@ def enrollment_submit(
         # No savepoint of its own: the error leaves this function at once, and this function's
         # transaction (or, nested, its savepoint) is rolled back as a whole.
         enrollment.save()
-    except IntegrityError:  # a live enrollment for the item, maybe submitted this very moment
+    except IntegrityError:  # a live enrollment for the item, or the key's, maybe just now
         raise AlreadyEnrolled(name=person.name, what=target.label) from None
-    if key:
-        SubmissionKey.objects.create(key=key, enrollment=enrollment)
     event = _event(enrollment, actor, "submitted")
     full = _take(enrollment, quota)
     if full and not rules.enrollment.waitlist:
@@ -394,12 +438,23 @@ def enrollment_submit(
         enrollment.quota = None
         enrollment.holds_seat = False
         enrollment.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
+        _restate(event, enrollment)
     elif not rules.enrollment.approval_chain:
         enrollment.status = S.ADMITTED
         enrollment.decided_at = timezone.now()
         enrollment.save(update_fields=["status", "decided_at", "updated_at"])
+        _restate(event, enrollment)
     _known_history(enrollment, [event])
     return enrollment
+
+
+def _restate(event: EnrollmentEvent, enrollment: Enrollment) -> None:
+    """The submission's event, written before the seat was taken, told how it ended (on the
+    waitlist, or admitted at once): its notice says so."""
+    fields = notifications.enrollment_notice_fields(enrollment, event.action)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.save(update_fields=list(fields))
 
 
 def _known_history(enrollment: Enrollment, events: list[EnrollmentEvent]) -> None:
@@ -437,6 +492,8 @@ def enrollment_decide(
     if not may_decide(actor, enrollment):
         if step is None:
             raise InvalidTransition(current=enrollment.get_status_display())
+        if _own(actor, enrollment):
+            raise OwnEnrollment()
         raise NotYourStep(step=step.label, role=ROLE_LABELS.get(step.role, step.role))
     reason = (reason or "").strip()
     if decision in ("reject", "return") and not reason:

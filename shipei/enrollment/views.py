@@ -34,7 +34,6 @@ from shipei.programmes.models import Programme
 from shipei.projects.models import LISTED
 
 from . import selectors, services
-from .errors import AlreadyEnrolled
 from .forms import (
     ApplyForm,
     BatchDecideForm,
@@ -44,7 +43,7 @@ from .forms import (
     WithdrawForm,
     new_key,
 )
-from .models import Enrollment, EnrollmentEvent, SubmissionKey
+from .models import Enrollment, EnrollmentEvent
 from .tables import (
     AwaitingTable,
     EnrollmentTable,
@@ -227,10 +226,6 @@ def apply(request: HttpRequest) -> HttpResponse:
                 channel=C.SELF_REGISTRATION,
                 key=data["key"],
             )
-        except AlreadyEnrolled as exc:
-            enrollment = _earlier(data["key"])  # the second click of a double click
-            if enrollment is None:
-                errors[(programme.pk, data["item"])] = exc.message
         except DomainError as exc:
             errors[(programme.pk, data["item"])] = exc.message
         if not errors:
@@ -247,11 +242,6 @@ def apply(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [(_("我的报名"), reverse("enrollment:mine")), (_("报名"), None)],
         },
     )
-
-
-def _earlier(key: str) -> Enrollment | None:
-    found = SubmissionKey.objects.filter(key=key).select_related("enrollment").first()
-    return found.enrollment if found else None
 
 
 def _submitted_message(enrollment: Enrollment) -> str:
@@ -450,12 +440,6 @@ def _submit_nominations(
                     key=person_key,
                 )
             )
-        except AlreadyEnrolled as exc:
-            earlier = _earlier(person_key)
-            if earlier is None:
-                failed.append(f"{person.name}：{exc.message}")
-            else:
-                done.append(earlier)
         except DomainError as exc:
             failed.append(f"{person.name}：{exc.message}")
     missing = len(form.cleaned_data["selected"]) - len(done) - len(failed)

@@ -3,18 +3,19 @@ enrollment's approval chain, deadline reminders and the periodic-job schedule.
 
 What leaves the process (mail, SMS) is sent by a background task started from
 ``transaction.on_commit`` (STYLE.md §2): a change that rolls back sends nothing, and a request
-never waits for a mail server or an SMS gateway.
+never waits for a mail server or an SMS gateway. The notices of enrollment events go out in
+batches from the events themselves (an outbox), see "enrollment notices" below.
 """
 
 import datetime
 import logging
-import uuid
+import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from shipei.accounts.models import User
 from shipei.core.errors import NotFound
 from shipei.core.sms import send_sms
-from shipei.enrollment.models import Enrollment
+from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
@@ -56,20 +57,13 @@ def notify(
     With `key`, a user who already has a message under that key gets no second one: a task
     that runs twice notifies once. Returns the messages made.
     """
-    channels = set(channels)
+    fields = _fields(title=title, body=body, url=url, channels=channels)
     made: list[Notification] = []
     seen: set[int] = set()
     for user in users:
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
-        fields = {
-            "title": title[:200],
-            "body": body,
-            "url": url[:500],
-            "send_email": EMAIL in channels,
-            "send_sms": SMS in channels,
-        }
         if key:
             notification, created = Notification.objects.get_or_create(
                 user=user, key=key[:120], defaults=fields
@@ -79,6 +73,61 @@ def notify(
         else:
             notification = Notification.objects.create(user=user, **fields)
         made.append(notification)
+    pks = [n.pk for n in made if n.send_email or n.send_sms]
+    if pks:
+        transaction.on_commit(lambda: _enqueue_deliveries(pks))
+    return made
+
+
+def _fields(*, title: str, body: str, url: str, channels: Iterable[str]) -> dict[str, Any]:
+    channels = set(channels)
+    return {
+        "title": title[:200],
+        "body": body,
+        "url": url[:500],
+        "send_email": EMAIL in channels,
+        "send_sms": SMS in channels,
+    }
+
+
+class _Message(NamedTuple):
+    users: list[Any]
+    title: str
+    body: str
+    url: str
+    key: str
+
+
+def _notify_many(messages: list[_Message]) -> list[Notification]:
+    """``notify`` (all channels) for many messages at once, each under its key: one query for
+    the keys already used and one INSERT, where ``notify`` takes a few queries per message.
+    Called inside a transaction (a batch of enrollment notices)."""
+    if not connection.features.can_return_rows_from_bulk_insert:  # no pks to send copies of
+        return [
+            n
+            for m in messages
+            for n in notify(m.users, title=m.title, body=m.body, url=m.url, key=m.key)
+        ]
+    rows: list[Notification] = []
+    seen: set[tuple[int, str]] = set()
+    for message in messages:
+        key = message.key[:120]
+        fields = _fields(
+            title=message.title, body=message.body, url=message.url, channels=ALL_CHANNELS
+        )
+        for user in message.users:
+            if user is None or not user.is_active or (user.pk, key) in seen:
+                continue
+            seen.add((user.pk, key))
+            rows.append(Notification(user=user, key=key, **fields))
+    if not rows:
+        return []
+    used = set(
+        Notification.objects.filter(
+            user_id__in={n.user_id for n in rows}, key__in={n.key for n in rows}
+        ).values_list("user_id", "key")
+    )
+    made = Notification.objects.bulk_create([n for n in rows if (n.user_id, n.key) not in used])
     pks = [n.pk for n in made if n.send_email or n.send_sms]
     if pks:
         transaction.on_commit(lambda: _enqueue_deliveries(pks))
@@ -167,21 +216,28 @@ def notification_mark_all_read(*, user: Any) -> int:
 
 
 # ---- enrollment notices ----------------------------------------------------------------------
+#
+# The enrollment event is the outbox of its notices: ``enrollment.services._event`` writes what
+# they must say into the event row (``enrollment_notice_fields``) and asks for a delivery after
+# commit (``enrollment_notices_due``); ``enrollment_notices_deliver`` makes the messages of the
+# pending events in batches. A submission in an enrollment rush then costs no task row of its own.
 
 
 # Events after which an enrollment waits at a step of the chain (whose approvers then hear).
 ARRIVING = {"submitted", "resubmitted", "promoted", "approved"}
 # Events the person who submitted the enrollment (a school coordinator) hears about.
 SUBMITTER_HEARS = {"approved", "rejected", "returned", "promoted", "withdrawn", "project_cancelled"}
+# How long a scheduled delivery waits, gathering the events committed meanwhile.
+DELIVERY_DELAY = datetime.timedelta(seconds=1)
 
 
-def notify_enrollment(enrollment: Enrollment, action: str, actor: Any, reason: str = "") -> None:
-    """Hook for ``enrollment.services._event``, inside the enrollment's transaction: after
-    commit a task tells the teacher (every change), the submitter (decisions) and the next
-    approvers (when the enrollment reaches their step). Nothing is sent on rollback.
+def enrollment_notice_fields(enrollment: Enrollment, action: str) -> dict[str, Any]:
+    """What the notices of an enrollment event must know of the moment it happens, for the
+    event row: the status, the step where the enrollment arrives (whose approvers then hear of
+    it) and whether it is admitted.
 
-    Called where ``_event`` is, an approval has not yet moved the enrollment on: the step now
-    current is the one decided, and the next one (if any) is where it arrives.
+    Called where ``enrollment.services._event`` is, an approval has not yet moved the enrollment
+    on: the step now current is the one decided, and the next one (if any) is where it arrives.
     """
     from shipei.enrollment import services as enrollment_services  # it calls us: import late
 
@@ -196,25 +252,119 @@ def notify_enrollment(enrollment: Enrollment, action: str, actor: Any, reason: s
             admitted = True
     elif action in ARRIVING and enrollment.status == S.SUBMITTED and step is not None:
         arrives_at = enrollment.step
-    payload = {
-        "enrollment_id": enrollment.pk,
-        "action": action,
-        "actor_id": getattr(actor, "pk", None),
-        "status": enrollment.status,
-        "step_label": step.label if step else "",
-        "arrives_at": arrives_at,
-        "admitted": admitted,
-        "reason": (reason or "").strip(),
-        # One token per event: a retried task finds its messages made and adds none.
-        "token": uuid.uuid4().hex[:16],
-    }
+    return {"status": enrollment.status, "arrives_at": arrives_at, "admitted": admitted}
 
-    def enqueue() -> None:
-        from . import tasks
 
-        tasks.enrollment_notify.enqueue(**payload)
+class _Scheduled:
+    """Until when the delivery this process last queued will see newly committed events: a
+    task runs no sooner than its ``run_after``, and then reads every event committed before.
+    One per process, shared by its threads."""
 
-    transaction.on_commit(enqueue)
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.until: datetime.datetime | None = None
+
+
+_scheduled = _Scheduled()
+
+
+def enrollment_notices_due() -> None:
+    """Hook for ``enrollment.services._event``, inside the enrollment's transaction, after the
+    event row: once it commits, a delivery runs soon. On rollback the event row goes, and with
+    it every notice of it."""
+    # Robust: the enrollment has committed by then, so a delivery that cannot be queued must not
+    # turn its request into an error; the schedule's sweep delivers the event later.
+    transaction.on_commit(_deliver_soon, robust=True)
+
+
+def _deliver_soon() -> None:
+    """Queue a delivery, unless one is queued already that will see this commit.
+
+    Where the tasks backend can defer (the database backend of production), a process queues
+    one delivery a second at most, however many enrollments commit in that second. Where it
+    cannot (the immediate backend of tests and development), each commit queues one, which the
+    immediate backend runs at once.
+    """
+    from . import tasks  # tasks call these services: import late
+
+    task = tasks.enrollment_notices_deliver
+    if not task.get_backend().supports_defer:
+        task.enqueue()
+        return
+    with _scheduled.lock:
+        # Read after the commit: the event is older than this, and the worker (on a clock kept
+        # in step with ours) starts the queued task no sooner than `until`.
+        now = timezone.now()
+        if _scheduled.until is not None and now < _scheduled.until:
+            return
+        run_after = now + DELIVERY_DELAY
+        task.using(run_after=run_after).enqueue()
+        _scheduled.until = run_after  # only once queued: a failed enqueue covers nothing
+
+
+def enrollment_notices_deliver(*, limit: int = 500) -> int:
+    """Make the messages of the enrollment events not yet notified, oldest first, `limit`
+    events per transaction until none are left (a task; safe to run twice, and at once).
+    Returns how many events were delivered.
+
+    An event is marked notified in the transaction that makes its messages, and they carry its
+    key, so no event is told twice; on PostgreSQL two deliveries at once take different events.
+    """
+    delivered = 0
+    while True:
+        count = _deliver_batch(limit)
+        delivered += count
+        if not count or count < limit:
+            return delivered
+
+
+@transaction.atomic
+def _deliver_batch(limit: int) -> int:
+    pending = (
+        EnrollmentEvent.objects.filter(notified_at__isnull=True)
+        .select_related(
+            "enrollment__programme__owner",
+            "enrollment__person",
+            "enrollment__org",
+            "enrollment__project__base",
+            "enrollment__training_class",
+            "enrollment__submitted_by",
+        )
+        .order_by("pk")
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        # The event rows only: a delivery never holds up a decision on an enrollment.
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        pending = pending.select_for_update(skip_locked=True, of=of)
+    events = list(pending[:limit])
+    if not events:
+        return 0
+    # One instance per programme, so that its policy is read once for the batch.
+    programmes: dict[int, Programme] = {}
+    for event in events:
+        enrollment = event.enrollment
+        enrollment.programme = programmes.setdefault(enrollment.programme_id, enrollment.programme)
+    teachers: dict[int, User] = {}
+    for user in User.objects.filter(
+        person_id__in={event.enrollment.person_id for event in events}, is_active=True
+    ).order_by("pk"):
+        teachers.setdefault(user.person_id, user)
+    approvers: dict = {}
+    messages: list[_Message] = []
+    for event in events:
+        try:
+            messages += _event_messages(event, teachers.get(event.enrollment.person_id), approvers)
+        except DatabaseError:
+            raise
+        except Exception:
+            # One broken event must not hold back all later ones (they go out in id order);
+            # its notices are lost, as they were when the task of one event failed.
+            log.exception("Notices of enrollment event %s not made", event.pk)
+    _notify_many(messages)
+    EnrollmentEvent.objects.filter(pk__in=[event.pk for event in events]).update(
+        notified_at=timezone.now()
+    )
+    return len(events)
 
 
 def _url(name: str, *args: Any) -> str:
@@ -289,49 +439,37 @@ def _submitter_notice(
     return None
 
 
-def enrollment_notice_send(
-    *,
-    enrollment_id: int,
-    action: str,
-    actor_id: int | None,
-    status: str,
-    step_label: str,
-    arrives_at: int | None,
-    admitted: bool,
-    reason: str,
-    token: str,
-) -> int:
-    """The work of ``notify_enrollment``'s task: make the messages of one enrollment event.
-    Whoever acted hears nothing about their own act. Returns how many messages were made."""
-    from shipei.enrollment import services as enrollment_services
+def _event_messages(
+    event: EnrollmentEvent, teacher: User | None, approvers_cache: dict
+) -> list[_Message]:
+    """The messages of one enrollment event: to the teacher (every change), the submitter
+    (decisions) and the approvers of the step where it arrived, if it still waits there (if it
+    has moved on meanwhile, a later event tells the approvers of the later step). Whoever acted
+    hears nothing about their own act."""
+    from shipei.enrollment import services as enrollment_services  # it calls us: import late
 
-    enrollment = (
-        Enrollment.objects.select_related(
-            "programme__owner", "person", "org", "project__base", "training_class"
-        )
-        .filter(pk=enrollment_id)
-        .first()
-    )
-    if enrollment is None:
-        return 0
+    enrollment = event.enrollment
+    action = event.action
+    reason = (event.reason or "").strip() or enrollment.reason
     what = _what(enrollment)
+    about = _("培训项目：%(what)s") % {"what": what}
     url = _url("enrollment:detail", enrollment.pk)
-    key = f"enrollment:{enrollment.pk}:{action}:{token}"
-    made = 0
-    told: set[int] = {actor_id} if actor_id else set()
+    # The event's own key: a delivery that runs it again finds its messages made.
+    key = f"enrollment:{enrollment.pk}:{action}:event{event.pk}"
+    messages: list[_Message] = []
+    told: set[int] = {event.actor_id} if event.actor_id else set()
 
-    teacher = User.objects.filter(person_id=enrollment.person_id, is_active=True).first()
     notice = _teacher_notice(
         action,
-        step_label=step_label,
-        admitted=admitted,
-        status=status,
-        reason=reason or enrollment.reason,
+        step_label=event.step_label,
+        admitted=event.admitted,
+        status=event.status,
+        reason=reason,
     )
     if teacher is not None and teacher.pk not in told and notice is not None:
         title, body = notice
-        body = "\n".join(b for b in (_("培训项目：%(what)s") % {"what": what}, body) if b)
-        made += len(notify([teacher], title=title, body=body, url=url, key=key))
+        body = "\n".join(b for b in (about, body) if b)
+        messages.append(_Message([teacher], title, body, url, key))
         told.add(teacher.pk)
 
     submitter = enrollment.submitted_by
@@ -344,25 +482,27 @@ def enrollment_notice_send(
         notice = _submitter_notice(
             action,
             name=enrollment.person.name,
-            step_label=step_label,
-            admitted=admitted,
-            reason=reason or enrollment.reason,
+            step_label=event.step_label,
+            admitted=event.admitted,
+            reason=reason,
         )
         if notice is not None:
             title, body = notice
-            body = "\n".join(b for b in (_("培训项目：%(what)s") % {"what": what}, body) if b)
-            made += len(notify([submitter], title=title, body=body, url=url, key=key))
+            body = "\n".join(b for b in (about, body) if b)
+            messages.append(_Message([submitter], title, body, url, key))
             told.add(submitter.pk)
 
-    # Only if it still waits where this event put it: if it has moved on meanwhile, the later
-    # event's task tells the approvers of the later step.
     if (
-        arrives_at is not None
+        event.arrives_at is not None
         and enrollment.status == S.SUBMITTED
-        and enrollment.step == arrives_at
+        and enrollment.step == event.arrives_at
     ):
         step = enrollment_services.current_step(enrollment)
-        approvers = [u for u in selectors.enrollment_approvers(enrollment) if u.pk not in told]
+        approvers = [
+            u
+            for u in selectors.enrollment_approvers(enrollment, cache=approvers_cache)
+            if u.pk not in told
+        ]
         if step is not None and approvers:
             title = _("有新的报名待%(step)s") % {"step": step.label}
             body = _("%(name)s（%(org)s）报名“%(what)s”，待%(step)s。") % {
@@ -373,8 +513,8 @@ def enrollment_notice_send(
             }
             if step.deadline:
                 body += _("审核截止日期：%(date)s。") % {"date": step.deadline.isoformat()}
-            made += len(notify(approvers, title=title, body=body, url=url, key=key))
-    return made
+            messages.append(_Message(approvers, title, body, url, key))
+    return messages
 
 
 # ---- reminders before deadlines ---------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Background work of notifications (django-tasks): sending copies, enrollment notices and the
-periodic reminder jobs. Tasks take primary keys, re-fetch, and are safe to run twice.
+"""Background work of notifications (django-tasks): sending copies, delivering enrollment
+notices and the periodic reminder jobs. Tasks take primary keys (or read what is pending),
+re-fetch, and are safe to run twice.
 
 There is no periodic scheduler built in: ``shipei run_schedule`` queues each job in ``JOBS``
 once its interval has passed, and is itself run every few minutes by the demo's worker loop
@@ -20,29 +21,8 @@ def notification_deliver(notification_id: int) -> None:
 
 
 @task()
-def enrollment_notify(
-    *,
-    enrollment_id: int,
-    action: str,
-    actor_id: int | None,
-    status: str,
-    step_label: str,
-    arrives_at: int | None,
-    admitted: bool,
-    reason: str,
-    token: str,
-) -> int:
-    return services.enrollment_notice_send(
-        enrollment_id=enrollment_id,
-        action=action,
-        actor_id=actor_id,
-        status=status,
-        step_label=step_label,
-        arrives_at=arrives_at,
-        admitted=admitted,
-        reason=reason,
-        token=token,
-    )
+def enrollment_notices_deliver() -> int:
+    return services.enrollment_notices_deliver()
 
 
 @task()
@@ -56,11 +36,14 @@ def registration_closing_reminders() -> int:
 
 
 # name -> (task, how often it is queued at most). Reminders are recorded as sent, so a shorter
-# interval only makes them go out sooner after a deadline comes into range.
+# interval only makes them go out sooner after a deadline comes into range. Enrollment notices
+# are delivered within seconds of each commit; the job sweeps up any whose delivery was lost (a
+# worker stopped mid-run, a task that could not be queued), at every run of the schedule.
 JOBS: dict[str, tuple[Task, datetime.timedelta]] = {
     "approval_deadline_reminders": (approval_deadline_reminders, datetime.timedelta(hours=1)),
     "registration_closing_reminders": (
         registration_closing_reminders,
         datetime.timedelta(hours=1),
     ),
+    "enrollment_notices": (enrollment_notices_deliver, datetime.timedelta(minutes=1)),
 }

@@ -83,3 +83,15 @@ def region_index() -> dict[str, Region]:
         for key in {region.name, *region.aliases}:
             index.setdefault(key, region)
     return index
+
+
+# GB/T 2260 codes are fixed (a data migration loads them): their parents are read once per
+# process, so that finding a teacher's quota joins no region.
+_PARENTS: dict[str, str | None] = {}
+
+
+def region_parent(code: str) -> str | None:
+    """The code of the region's parent (its province), or None for a province."""
+    if code not in _PARENTS:
+        _PARENTS.update(Region.objects.values_list("code", "parent_id"))
+    return _PARENTS.get(code)

@@ -30,8 +30,18 @@ class ProgrammeField(serializers.PrimaryKeyRelatedField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        # The notice's full text is not needed by any input: not fetched with each request.
-        super().__init__(queryset=Programme.objects.defer("notice_text"), **kwargs)
+        super().__init__(queryset=Programme.objects.defer("notice_text", "policy"), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Programme:
+        # Read through the few seconds' cache: every enrollment submission names its programme.
+        if isinstance(data, str) and is_int(data):
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        programme = selectors.programme_recent(data) if 0 < data < 2**63 else None
+        if programme is None:
+            self.fail("does_not_exist", pk_value=data)
+        return programme
 
 
 class ProgrammeOutput(serializers.ModelSerializer):

@@ -8,7 +8,15 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete, post_save
 
-        from . import models
+        from . import models, selectors
 
         auditlog.register(models.Programme, exclude_fields=["updated_at"])
+
+        def forget(sender: type, instance: models.Programme, **kwargs: object) -> None:
+            selectors.forget_recent(instance.pk)
+
+        # A local function: held strongly, or it would be gone when ready() returns.
+        post_save.connect(forget, sender=models.Programme, weak=False, dispatch_uid="recent")
+        post_delete.connect(forget, sender=models.Programme, weak=False, dispatch_uid="recent")

@@ -67,10 +67,34 @@ class Programme(models.Model):
 
     @property
     def rules(self) -> PolicyV1:
-        """The typed policy, validated against the schema version it was written with."""
+        """The typed policy, validated against the schema version it was written with.
+
+        A programme fetched without its policy (``Programme.objects.defer("policy")``, as the
+        busy paths do) takes the parsed policy this process already holds for the same saved
+        version of the row (``updated_at`` moves with every save), and fetches and parses the
+        policy only the first time: a submission in an enrollment rush then neither transfers
+        nor validates the whole policy."""
         cached = self.__dict__.get("_rules")
         if cached is None:
-            cached = self.__dict__["_rules"] = parse_policy(
-                self.policy, version=self.policy_version
-            )
+            if "policy" in self.get_deferred_fields() and self.updated_at is not None:
+                cached = _saved_rules(self)
+            else:
+                cached = parse_policy(self.policy, version=self.policy_version)
+            self.__dict__["_rules"] = cached
         return cached
+
+
+# (pk, updated_at, policy_version) -> parsed policy; a policy object is never changed in place.
+_SAVED_RULES: dict[tuple, PolicyV1] = {}
+_SAVED_RULES_MAX = 256
+
+
+def _saved_rules(programme: Programme) -> PolicyV1:
+    key = (programme.pk, programme.updated_at, programme.policy_version)
+    rules = _SAVED_RULES.get(key)
+    if rules is None:
+        rules = parse_policy(programme.policy, version=programme.policy_version)
+        if len(_SAVED_RULES) >= _SAVED_RULES_MAX:
+            _SAVED_RULES.clear()  # a few hundred programmes a year: rarely, and cheap to refill
+        _SAVED_RULES[key] = rules
+    return rules

@@ -1,6 +1,8 @@
 """Reads of programmes and of the notices' own tables."""
 
+import copy
 import json
+import time
 from functools import cache
 from typing import Any
 
@@ -18,6 +20,33 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
     if not scope.has_any(user, "programme.view"):
         return Programme.objects.none()
     return Programme.objects.all()
+
+
+# Programmes read by busy inputs (each enrollment submission names one), kept for a few seconds
+# per process: pk -> (until, row without the notice's text and the raw policy).
+_RECENT: dict[int, tuple[float, Programme]] = {}
+RECENT_SECONDS = 5.0
+
+
+def programme_recent(pk: int) -> Programme | None:
+    """The programme as read at most RECENT_SECONDS ago by this process, or None.
+
+    For inputs that name a programme in an enrollment rush. Only configuration is stale, and
+    briefly: a save in this process is seen at once (``forget_recent``), one in another process
+    after a few seconds; the windows themselves are times in the policy, so that they open and
+    close on the second wherever the row was read. Each caller gets its own copy."""
+    now = time.monotonic()
+    hit = _RECENT.get(pk)
+    if hit is None or hit[0] < now:
+        programme = Programme.objects.defer("notice_text", "policy").filter(pk=pk).first()
+        if programme is None:
+            return None
+        hit = _RECENT[pk] = (now + RECENT_SECONDS, programme)
+    return copy.copy(hit[1])
+
+
+def forget_recent(pk: int) -> None:
+    _RECENT.pop(pk, None)
 
 
 def table_file(name: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from shipei.accounts.models import Person
 from shipei.core import scope
 from shipei.core.text import is_int
 from shipei.orgs.models import Organisation, Region
+from shipei.orgs.selectors import region_parent
 from shipei.programmes.models import Programme
 
 from .layout import table_layout
@@ -29,16 +30,18 @@ def _chain(
     """The receivers above a receiver (and the receiver itself with `include_self`), most
     specific first: the organisation and its ancestors, then its city, then its province."""
     out: list[tuple[str, Any]] = []
+    code, parent = (region.code, region.parent_id) if region is not None else (None, None)
     if org is not None:
         ids = [int(i) for i in org.path.strip("/").split("/") if i]
         if not include_self:
             ids = ids[:-1]
         out += [("org", i) for i in reversed(ids)]
-        region, include_self = org.region, True
-    if region is not None:
-        codes = [region.code] if include_self else []
-        if region.parent_id:
-            codes.append(region.parent_id)
+        code, include_self = org.region_id, True
+        parent = region_parent(code) if code else None
+    if code is not None:
+        codes = [code] if include_self else []
+        if parent:
+            codes.append(parent)
         out += [("region", c) for c in codes]
     return out
 

@@ -352,3 +352,54 @@ def test_a_form_key_never_returns_someone_elses_enrollment(programme, tree, scho
     with pytest.raises(FormExpired):
         submit(school_coordinator, programme, teacher(tree["hz_school"]), key="form-9")
     assert Enrollment.objects.count() == 1
+
+
+def test_a_resubmitted_form_gets_its_first_answer_whatever_happened_since(
+    programme, tree, school_coordinator
+):
+    give(programme, 1, org=tree["hz_school"])
+    person = teacher(tree["hz_school"])
+    first = submit(school_coordinator, programme, person, key="form-7")
+    assert not first.replayed
+    # The quota is full and the window closed meanwhile: the retry still finds the first one.
+    late = IN_WINDOW + datetime.timedelta(days=30)
+    again = submit(school_coordinator, programme, person, key="form-7", now=late)
+    assert (again.pk, again.replayed) == (first.pk, True)
+    # Without the key the same teacher is refused, and a new teacher finds no seat.
+    with pytest.raises(AlreadyEnrolled):
+        submit(school_coordinator, programme, person)
+    with pytest.raises(QuotaExhausted):
+        submit(school_coordinator, programme, teacher(tree["hz_school"]), key="form-8")
+    assert Enrollment.objects.count() == 1
+
+
+def test_nobody_decides_their_own_enrollment(programme, tree, school_coordinator):
+    from django.contrib.auth import get_user_model
+
+    from shipei.accounts.models import Role, RoleAssignment
+    from shipei.enrollment import selectors
+    from shipei.enrollment.errors import OwnEnrollment
+
+    def city_admin_teaching_at_school() -> Any:
+        person = teacher(tree["hz_school"])
+        user = get_user_model().objects.create_user(f"a{person.pk}", "Secret123", person=person)
+        RoleAssignment.objects.create(user=user, role=Role.CITY_ADMIN, org=tree["hz"])
+        return user
+
+    give(programme, 3, region=Region.objects.get(code="330100"))
+    admin, colleague = city_admin_teaching_at_school(), city_admin_teaching_at_school()
+    own = submit(school_coordinator, programme, admin.person)
+    theirs = submit(school_coordinator, programme, colleague.person)
+
+    assert not services.may_decide(admin, own) and services.may_decide(colleague, own)
+    assert list(selectors.awaiting(user=admin)) == [theirs]
+    with pytest.raises(OwnEnrollment, match="不能审核本人的报名"):
+        services.enrollment_decide(actor=admin, enrollment=own, decision="approve")
+    with pytest.raises(OwnEnrollment):
+        services.enrollment_decide_many(
+            actor=admin, enrollments=[theirs, own], decision="reject", reason="材料不全"
+        )
+    theirs.refresh_from_db()
+    assert theirs.status == S.SUBMITTED  # all or nothing
+    own = services.enrollment_decide(actor=colleague, enrollment=own, decision="approve")
+    assert own.step == 1

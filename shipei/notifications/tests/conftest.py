@@ -1,8 +1,7 @@
 """Fixtures of the notification tests: a programme with a two-step chain, teachers with
-accounts, and the enrollment hook wired the way enrollment.services wires it."""
+accounts."""
 
 import datetime
-import inspect
 from typing import Any
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from shipei.accounts.models import Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.enrollment import services as enrollment_services
-from shipei.notifications.services import notify_enrollment
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
@@ -37,21 +35,6 @@ def policy(**enrollment: Any) -> dict[str, Any]:
         },
         "quota": {"scope": "city"},
     }
-
-
-@pytest.fixture(autouse=True)
-def _hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until enrollment.services._event calls notify_enrollment itself, call it the same way
-    (inside the transaction, after the event row); once it does, this changes nothing."""
-    if "notify_enrollment" in inspect.getsource(enrollment_services):
-        return
-    original = enrollment_services._event
-
-    def _event(enrollment: Any, actor: Any, action: str, reason: str = "") -> None:
-        original(enrollment, actor, action, reason)
-        notify_enrollment(enrollment, action, actor, reason=reason)
-
-    monkeypatch.setattr(enrollment_services, "_event", _event)
 
 
 @pytest.fixture

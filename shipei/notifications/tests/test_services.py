@@ -1,16 +1,21 @@
-"""Who hears what, when: messages after commit only, their e-mail and SMS copies, reminders
-sent once, and the periodic-job schedule."""
+"""Who hears what, when: messages after commit only, their e-mail and SMS copies, enrollment
+notices delivered from the events in batches, reminders sent once, and the periodic-job
+schedule."""
 
 import datetime
-from typing import Any
+import threading
+from typing import Any, ClassVar
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connections, transaction
+from django.utils import timezone
+from django_tasks.backends.base import BaseTaskBackend
+from django_tasks_db.models import DBTaskResult
 
 from shipei.accounts.models import Role
 from shipei.enrollment import services as enrollment_services
-from shipei.enrollment.models import Enrollment
+from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.notifications import services
 from shipei.notifications.models import JobRun, Notification, SentReminder
 from shipei.programmes.models import Programme
@@ -31,6 +36,34 @@ def decide(actor: Any, enrollment: Enrollment, decision: str, reason: str = "") 
     return enrollment_services.enrollment_decide(
         actor=actor, enrollment=enrollment, decision=decision, reason=reason
     )
+
+
+def pending() -> int:
+    return EnrollmentEvent.objects.filter(notified_at__isnull=True).count()
+
+
+DELIVERY_TASK = "shipei.notifications.tasks.enrollment_notices_deliver"
+
+
+@pytest.fixture
+def deferring_tasks(settings: Any) -> Any:
+    """The tasks backend of production (a table of tasks, run by a worker, which can defer
+    them), and a process that has queued no delivery yet."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services._scheduled.until = None
+    yield
+    services._scheduled.until = None
+
+
+class RecordingBackend(BaseTaskBackend):
+    """A backend that can defer and keeps what is queued in memory (no database: threads)."""
+
+    supports_defer = True
+    queued: ClassVar[list[tuple[str, datetime.datetime | None]]] = []
+
+    def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        self.validate_task(task)
+        self.queued.append((task.name, task.run_after))
 
 
 # ---- notify and delivery ----------------------------------------------------------------------
@@ -151,6 +184,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
     assert callbacks == []
     assert Notification.objects.count() == 0
     assert sms_outbox == [] and mail.outbox == []
+    assert services.enrollment_notices_deliver() == 0  # the event went with the rollback
 
 
 def test_approval_tells_teacher_submitter_and_the_next_step(
@@ -261,49 +295,218 @@ def test_self_registration_tells_the_teacher_once_on_decisions(
     assert titles(person.user) == ["您的报名已通过设区市教育局审核"]
 
 
-def test_an_approver_who_moved_on_is_not_told_of_a_step_already_passed(
+def test_events_record_what_their_notices_will_say(
     programme, tree, school_coordinator, city_admin, zhejiang_admin
 ):
-    """A slow worker: the task of the submission runs after the city has approved."""
-    person = make_teacher(tree["hz_school"])
-    enrollment = submit(school_coordinator.user, programme, person)
-    Enrollment.objects.filter(pk=enrollment.pk).update(step=1)
+    enrollment = submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+    decide(city_admin.user, enrollment, "approve")
+    decide(zhejiang_admin.user, enrollment, "approve")
 
-    services.enrollment_notice_send(
-        enrollment_id=enrollment.pk,
-        action="submitted",
-        actor_id=school_coordinator.user.pk,
-        status="submitted",
-        step_label="设区市教育局审核",
-        arrives_at=0,
-        admitted=False,
-        reason="",
-        token="t1",
+    rows = EnrollmentEvent.objects.filter(enrollment=enrollment).order_by("pk")
+    assert list(rows.values_list("action", "status", "arrives_at", "admitted")) == [
+        ("submitted", "submitted", 0, False),
+        ("approved", "submitted", 1, False),
+        ("approved", "submitted", None, True),
+    ]
+    assert pending() == 3  # no commit in this test: nothing delivered
+
+
+def test_a_submission_on_the_waitlist_or_admitted_at_once_says_so(
+    tree, school_coordinator, django_capture_on_commit_callbacks
+):
+    from shipei.quotas.models import Quota
+
+    waitlisting = Programme.objects.create(
+        code="w", title="候补计划", year=2026, policy=policy(waitlist=True)
     )
+    Quota.objects.create(programme=waitlisting, item="k1", seats=1, org=tree["hz_school"])
+    no_chain = Programme.objects.create(
+        code="a", title="直接录取计划", year=2026, policy=policy(approval_chain=[])
+    )
+    first, second, third = (make_teacher(tree["hz_school"]) for _ in range(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(school_coordinator.user, waitlisting, first)
+        waiting = submit(school_coordinator.user, waitlisting, second)
+        admitted = submit(school_coordinator.user, no_chain, third)
 
-    assert titles(city_admin.user) == []
-    assert titles(zhejiang_admin.user) == []
+    assert (waiting.status, admitted.status) == (Enrollment.Status.WAITLISTED, "admitted")
+    assert titles(first.user) == ["您的报名已提交"]
+    assert titles(second.user) == ["您的报名已进入候补"]
+    assert titles(third.user) == ["您的报名已录取"]
 
 
-def test_the_same_event_task_run_twice_makes_its_messages_once(
+def test_an_event_is_delivered_once_however_often_delivery_runs(
     programme, tree, school_coordinator, city_admin
 ):
     person = make_teacher(tree["hz_school"])
-    enrollment = submit(school_coordinator.user, programme, person)
-    args = {
-        "enrollment_id": enrollment.pk,
-        "action": "submitted",
-        "actor_id": school_coordinator.user.pk,
-        "status": "submitted",
-        "step_label": "设区市教育局审核",
-        "arrives_at": 0,
-        "admitted": False,
-        "reason": "",
-        "token": "same",
-    }
+    submit(school_coordinator.user, programme, person)
 
-    assert services.enrollment_notice_send(**args) == 2
-    assert services.enrollment_notice_send(**args) == 0
+    assert services.enrollment_notices_deliver() == 1
+    assert services.enrollment_notices_deliver() == 0
+    # Handed out again (say its mark was lost), the event finds its messages made under its key.
+    EnrollmentEvent.objects.update(notified_at=None)
+    assert services.enrollment_notices_deliver() == 1
+
+    assert titles(person.user) == ["您的报名已提交"]
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
+
+
+def test_a_late_delivery_tells_approvers_only_where_the_enrollment_still_waits(
+    programme, tree, school_coordinator, city_admin, zhejiang_admin
+):
+    """The worker was slow: the city approved one enrollment and the teacher withdrew another
+    before the notices of their submissions went out."""
+    waiting = make_teacher(tree["hz_school"])
+    moved_on = make_teacher(tree["hz_school"])
+    withdrawn = make_teacher(tree["hz_school"])
+    submit(school_coordinator.user, programme, waiting)
+    decide(city_admin.user, submit(school_coordinator.user, programme, moved_on), "approve")
+    enrollment_services.enrollment_withdraw(
+        actor=school_coordinator.user,
+        enrollment=submit(school_coordinator.user, programme, withdrawn),
+        now=datetime.datetime(2026, 11, 21, 10, 0, tzinfo=SHANGHAI),
+    )
+
+    assert services.enrollment_notices_deliver() == 5
+
+    [to_city] = Notification.objects.filter(user=city_admin.user)
+    assert to_city.title == "有新的报名待设区市教育局审核" and waiting.name in to_city.body
+    [to_province] = Notification.objects.filter(user=zhejiang_admin.user)
+    assert to_province.title == "有新的报名待省教育厅确认" and moved_on.name in to_province.body
+    assert titles(moved_on.user) == ["您的报名已提交", "您的报名已通过设区市教育局审核"]
+    assert titles(withdrawn.user) == ["您的报名已提交", "您的报名已撤回"]
+
+
+def test_delivery_goes_through_more_events_than_fit_in_one_batch(
+    programme, tree, school_coordinator, city_admin
+):
+    people = [make_teacher(tree["hz_school"]) for _ in range(5)]
+    for person in people:
+        submit(school_coordinator.user, programme, person)
+
+    assert services.enrollment_notices_deliver(limit=2) == 5
+
+    assert pending() == 0
+    assert all(titles(person.user) == ["您的报名已提交"] for person in people)
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 5
+
+
+def test_a_batch_of_events_costs_no_more_queries_than_a_single_one(
+    programme, tree, school_coordinator, city_admin, django_assert_max_num_queries
+):
+    def deliver_queries(n: int) -> int:
+        for _ in range(n):
+            submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+        with django_assert_max_num_queries(100) as captured:
+            assert services.enrollment_notices_deliver() == n
+        return len(captured)
+
+    assert deliver_queries(12) == deliver_queries(1)
+
+
+def test_a_burst_of_commits_queues_one_deferred_delivery(
+    programme,
+    tree,
+    school_coordinator,
+    city_admin,
+    deferring_tasks,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    people = [make_teacher(tree["hz_school"]) for _ in range(5)]
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in people[:4]:
+            submit(school_coordinator.user, programme, person)
+
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == DELIVERY_TASK
+    assert before < queued.run_after <= timezone.now() + services.DELIVERY_DELAY
+    assert not DBTaskResult.objects.ready().exists()  # the worker runs it a second later
+    assert Notification.objects.count() == 0
+
+    # Past that second, a commit can no longer count on the queued run: it queues another.
+    later = timezone.now() + 2 * services.DELIVERY_DELAY
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(school_coordinator.user, programme, people[4])
+
+    monkeypatch.setattr(timezone, "now", lambda: later + 2 * services.DELIVERY_DELAY)
+    ready = DBTaskResult.objects.ready().order_by("run_after")
+    assert [result.task_path for result in ready] == [DELIVERY_TASK] * 2
+    assert [result.task.call() for result in ready] == [5, 0]  # as the worker runs them
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 5
+
+
+def test_a_rolled_back_enrollment_queues_no_delivery(
+    programme, tree, school_coordinator, deferring_tasks, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+        raise RuntimeError("later step fails")
+
+    assert DBTaskResult.objects.count() == 0
+    assert pending() == 0
+
+
+def test_threads_of_one_process_committing_at_once_queue_one_delivery(settings):
+    settings.TASKS = {"default": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    RecordingBackend.queued.clear()
+    services._scheduled.until = None
+    barrier = threading.Barrier(8)
+
+    def commits() -> None:
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(50):
+                services.enrollment_notices_due()  # outside a transaction: as after a commit
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=commits) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [name for name, _ in RecordingBackend.queued] == ["enrollment_notices_deliver"]
+    services._scheduled.until = None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_passes_over_events_another_delivery_holds(
+    programme, tree, school_coordinator, deferring_tasks
+):
+    people = [make_teacher(tree["hz_school"]) for _ in range(3)]
+    for person in people:
+        submit(school_coordinator.user, programme, person)
+    held, release = threading.Event(), threading.Event()
+
+    def other_delivery() -> None:
+        try:
+            with transaction.atomic():
+                list(EnrollmentEvent.objects.select_for_update().order_by("pk")[:1])
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_delivery)
+    thread.start()
+    try:
+        assert held.wait(timeout=10)
+        assert services.enrollment_notices_deliver() == 2  # not waiting for the held one
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert services.enrollment_notices_deliver() == 1
+
+    assert all(titles(person.user) == ["您的报名已提交"] for person in people)
 
 
 # ---- reminders -------------------------------------------------------------------------------
@@ -387,15 +590,21 @@ def test_schedule_queues_each_job_once_per_interval(django_capture_on_commit_cal
     start = at("2026-12-04")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = services.schedule_run(now=start)
-        again = services.schedule_run(now=start + datetime.timedelta(minutes=5))
+        again = services.schedule_run(now=start + datetime.timedelta(seconds=30))
+        sweep = services.schedule_run(now=start + datetime.timedelta(minutes=5))
         later = services.schedule_run(now=start + datetime.timedelta(hours=1))
         forced = services.schedule_run(now=start + datetime.timedelta(hours=1), force=True)
 
-    assert first == ["approval_deadline_reminders", "registration_closing_reminders"]
+    assert first == [
+        "approval_deadline_reminders",
+        "registration_closing_reminders",
+        "enrollment_notices",
+    ]
     assert again == []
+    assert sweep == ["enrollment_notices"]  # at every run of the schedule (every 300 s)
     assert later == first and forced == first
-    assert len(callbacks) == 6
-    assert JobRun.objects.count() == 2
+    assert len(callbacks) == 10
+    assert JobRun.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,8 +7,10 @@ from django.core.management import call_command
 
 from shipei.audit.models import AuditEntry
 from shipei.core.tests.api_helpers import api_as, error
+from shipei.programmes import selectors
+from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
-from shipei.programmes.services import programme_create
+from shipei.programmes.services import programme_create, programme_update_section
 from shipei.programmes.tests.test_editor import POLICY
 
 
@@ -204,3 +206,67 @@ def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, l
     assert response.status_code == 200
     assert presets.preset_load("moe-2024-national-base-projects") == "kept"
     assert fresh(programme).rules.classes.max_size == 40
+
+
+# --- what busy paths keep of a programme between requests, and when they see a change ---
+
+
+def deferred(programme: Programme) -> Programme:
+    return Programme.objects.defer("notice_text", "policy").get(pk=programme.pk)
+
+
+def test_a_saved_policy_is_parsed_once_and_a_new_save_is_seen(zhejiang_admin, zj_programme):
+    first, second = deferred(zj_programme), deferred(zj_programme)
+    assert first.rules is second.rules  # one parse for both requests
+    window = {"opens": "2024-03-01", "closes": "2024-03-15"}
+    enrollment = {**zj_programme.policy["enrollment"], "window": window}
+    programme_update_section(
+        actor=zhejiang_admin.user, programme=zj_programme, section="enrollment", data=enrollment
+    )
+    again = deferred(zj_programme)
+    assert again.rules is not first.rules
+    assert str(again.rules.enrollment.window.closes) == "2024-03-15"
+
+
+def test_a_programme_read_a_moment_ago_is_seen_changed_at_once_here_and_soon_elsewhere(
+    zhejiang_admin, zj_programme, monkeypatch
+):
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    assert selectors.programme_recent(zj_programme.pk).title == zj_programme.title
+    # Saved in this process: seen at once.
+    zj_programme.title = "改名后的计划"
+    zj_programme.save()
+    assert selectors.programme_recent(zj_programme.pk).title == "改名后的计划"
+    # Changed by another process (no signal here): seen once the few seconds are over.
+    Programme.objects.filter(pk=zj_programme.pk).update(title="另一台服务器改的名")
+    assert selectors.programme_recent(zj_programme.pk).title == "改名后的计划"
+    clock[0] += selectors.RECENT_SECONDS + 0.1
+    assert selectors.programme_recent(zj_programme.pk).title == "另一台服务器改的名"
+    # Each caller has its own copy: changing one changes nothing kept.
+    mine = selectors.programme_recent(zj_programme.pk)
+    mine.title = "只在这次请求里"
+    assert selectors.programme_recent(zj_programme.pk).title == "另一台服务器改的名"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (True, "请填写培训计划编号（整数）。"),
+        ("１２", "请填写培训计划编号（整数）。"),
+        ("²", "请填写培训计划编号（整数）。"),
+        (2**70, "未找到该培训计划。"),
+        (0, "未找到该培训计划。"),
+        (-3, "未找到该培训计划。"),
+    ],
+)
+def test_a_programme_number_in_an_input_is_checked(db, given, message):
+    from rest_framework.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        ProgrammeField().to_internal_value(given)
+    assert str(refused.value.detail[0]) == message
+
+
+def test_a_programme_number_as_text_is_read_too(zj_programme):
+    assert ProgrammeField().to_internal_value(str(zj_programme.pk)).pk == zj_programme.pk

@@ -1,5 +1,5 @@
-"""Queue the periodic jobs that are due (deadline reminders); a worker (`shipei db_worker`) runs
-them. Run it every few minutes: from cron or a systemd timer, or with ``--every`` as a loop
+"""Queue the periodic jobs that are due (deadline reminders, and a sweep of enrollment notices
+whose delivery was lost); a worker (`shipei db_worker`) runs them. Run it every few minutes: from cron or a systemd timer, or with ``--every`` as a loop
 beside the demo's worker. Running it more often than needed is harmless."""
 
 import time
@@ -11,7 +11,7 @@ from shipei.notifications.services import schedule_run
 
 
 class Command(BaseCommand):
-    help = "将到期的定时任务（截止提醒等）加入后台任务队列，由 db_worker 执行。"
+    help = "将到期的定时任务（截止提醒、补发报名通知等）加入后台任务队列，由 db_worker 执行。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="不论间隔，全部任务立即排队一次。")
