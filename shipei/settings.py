@@ -150,6 +150,13 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
             "timeout": 10,
         }
     _db["OPTIONS"].setdefault("options", "-c lock_timeout=5000 -c statement_timeout=30000")
+    # Parameters bound by the server, and statements a connection repeats prepared once (after
+    # 5 uses): in an enrollment rush both the app and PostgreSQL do less per submission (bench/).
+    # Behind a pooler in transaction mode (PgBouncer) prepared statements must be off:
+    # DB_PREPARE_THRESHOLD=0; migrate before the app servers restart.
+    _db["OPTIONS"]["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+    _threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
+    _db["OPTIONS"]["prepare_threshold"] = _threshold or None
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {})
     _db["OPTIONS"].update(
