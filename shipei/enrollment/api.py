@@ -26,6 +26,7 @@ from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.utils import html
 
 from shipei.accounts import services as accounts
 from shipei.accounts.api import TeacherSerializer
@@ -87,7 +88,8 @@ class BuiltOnce:
             built = super().get_fields()  # type: ignore[misc]
             cls._built_fields = built  # type: ignore[attr-defined]
         data = getattr(self, "initial_data", None)
-        if isinstance(data, Mapping):
+        # Not for form input, whose nested fields arrive as "teacher.title" and the like.
+        if isinstance(data, Mapping) and not html.is_html_input(data):
             # Input: an optional field the request leaves out validates to nothing (DRF skips
             # it), so it is not made at all, least of all a nested serializer.
             return {
@@ -587,11 +589,9 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 training_class=v.get("training_class"),
                 key=key,
             )
-        except FormExpired:  # the caller's key, used before for another person
+        except FormExpired:  # the caller's key, used before for another enrollment
             raise _key_reused() from None
-        if enrollment.replayed:  # a retry: the first request's answer, if it asked the same
-            if (enrollment.programme_id, enrollment.item) != (programme.pk, v["item"]):
-                raise _key_reused()
+        if enrollment.replayed:  # a retry: the first request's answer
             return self._detail(enrollment)
         # The new row's programme, person, org and class are the ones just used: no refetch.
         return self._detail(enrollment, status.HTTP_201_CREATED, refetch=False)

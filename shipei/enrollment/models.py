@@ -152,9 +152,10 @@ class EnrollmentEvent(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     # The event is also the outbox of its notices (notifications.services): what the messages
     # say is fixed when the event happens, and they go out in batches after the commit.
-    status = models.CharField(_("当时状态"), max_length=20, blank=True)
+    # Defaults in the database too: a server still running the code before them can write.
+    status = models.CharField(_("当时状态"), max_length=20, blank=True, db_default="")
     arrives_at = models.PositiveSmallIntegerField(_("到达环节"), null=True, blank=True)
-    admitted = models.BooleanField(_("已录取"), default=False)
+    admitted = models.BooleanField(_("已录取"), default=False, db_default=False)
     notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
 
     class Meta:

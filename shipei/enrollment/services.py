@@ -8,6 +8,7 @@ and class services, in the same transaction as the enrollment (STYLE.md §2).
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -171,8 +172,14 @@ def _own(user: Any, enrollment: Enrollment) -> bool:
 def may_decide(user: Any, enrollment: Enrollment) -> bool:
     """Whether `user` may take the enrollment's current step. Never on one's own enrollment:
     an approver who enrolls is approved by another holder of the step's role."""
+    return not _own(user, enrollment) and holds_step(user, enrollment)
+
+
+def holds_step(user: Any, enrollment: Enrollment) -> bool:
+    """Whether `user` holds the role of the enrollment's current step where it applies,
+    whoever's enrollment it is."""
     step = current_step(enrollment)
-    if step is None or enrollment.status != S.SUBMITTED or _own(user, enrollment):
+    if step is None or enrollment.status != S.SUBMITTED:
         return False
     if not scope.may_hold(user, step.role):
         return False  # a teacher's own answer, say: no need to load the step's organisation
@@ -345,20 +352,44 @@ def enrollment_submit(
             key=key,
             now=now,
         )
-    except DomainError:
+    except (DomainError, PermissionDenied):
         # Rolled back (to its savepoint, when nested): the earlier submission can be read.
-        earlier = _submitted_with(key, actor=actor, person=person) if key else None
+        asked = (actor, programme, item, person, training_class)
+        earlier = _submitted_with(key, *asked) if key else None
         if earlier is None:
             raise
         return earlier
 
 
-def _submitted_with(key: str, *, actor: Any, person: Person) -> Enrollment | None:
+def _submitted_with(
+    key: str,
+    actor: Any,
+    programme: Programme,
+    item: str,
+    person: Person,
+    training_class: TrainingClass | None,
+) -> Enrollment | None:
+    """The enrollment a first submission with `key` made, if it asked for the same; else
+    FormExpired: a key is one form of one user, never an answer for another enrollment."""
     earlier = Enrollment.objects.filter(submission_key=key).first()
     if earlier is None:
         return None
-    if earlier.person_id != person.pk or earlier.submitted_by_id != getattr(actor, "pk", None):
-        raise FormExpired()  # a key is one form of one user: never show another's enrollment
+    asked = (
+        getattr(actor, "pk", None),
+        programme.pk,
+        item,
+        person.pk,
+        training_class.pk if training_class else None,
+    )
+    made = (
+        earlier.submitted_by_id,
+        earlier.programme_id,
+        earlier.item,
+        earlier.person_id,
+        earlier.training_class_id,
+    )
+    if asked != made:
+        raise FormExpired()
     earlier.replayed = True
     return earlier
 

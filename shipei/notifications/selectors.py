@@ -59,15 +59,17 @@ def enrollment_approvers(enrollment: Enrollment, *, cache: dict | None = None) -
     org = enrollment_services.step_org(enrollment, step.role)
     key = (enrollment.programme_id, enrollment.step, step.role, org.pk if org else None)
     if cache is not None and key in cache:
-        return cache[key]
-    found = [
-        user
-        for user in _role_holders(step.role, org)
-        if enrollment_services.may_decide(user, enrollment)
-    ]
-    if cache is not None:
-        cache[key] = found
-    return found
+        found = cache[key]
+    else:
+        found = [
+            user
+            for user in _role_holders(step.role, org)
+            if enrollment_services.holds_step(user, enrollment)
+        ]
+        if cache is not None:
+            cache[key] = found
+    # Shared by the enrollments waiting at the step; nobody decides their own (may_decide).
+    return [user for user in found if user.person_id != enrollment.person_id]
 
 
 def coordinators_under(org: Organisation | None) -> list[User]:

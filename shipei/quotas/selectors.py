@@ -83,9 +83,11 @@ def _plain_candidates(programme: Programme, item: str, org_ids: list[int], codes
         if values:
             where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
             params += values
-    table = Quota._meta.db_table
+    # Columns named: a prepared "SELECT *" fails once a migration adds one.
+    columns = ", ".join(f.column for f in Quota._meta.concrete_fields)
     return Quota.objects.raw(
-        f"SELECT * FROM {table} WHERE programme_id = %s AND item = %s AND ({' OR '.join(where)})",
+        f"SELECT {columns} FROM {Quota._meta.db_table} "
+        f"WHERE programme_id = %s AND item = %s AND ({' OR '.join(where)})",
         params,
     )
 

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="enrollmentevent",
             name="admitted",
-            field=models.BooleanField(default=False, verbose_name="已录取"),
+            field=models.BooleanField(db_default=False, default=False, verbose_name="已录取"),
         ),
         migrations.AddField(
             model_name="enrollmentevent",
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="enrollmentevent",
             name="status",
-            field=models.CharField(blank=True, max_length=20, verbose_name="当时状态"),
+            field=models.CharField(blank=True, db_default="", max_length=20, verbose_name="当时状态"),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.AddIndex(

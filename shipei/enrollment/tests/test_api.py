@@ -425,3 +425,24 @@ def test_answers_are_exactly_what_the_declared_fields_give(
     shown = {e["id"]: e for e in admin.get(URL).json()["results"]}
     assert shown[rejected["id"]]["reason"] == "教龄不足" and shown[rejected["id"]]["decided_at"]
     assert shown[approved["id"]]["step_label"] == "省教育厅确认"
+
+
+def test_a_form_post_with_the_teachers_details_is_read_whole(
+    programme, quota, tree, school_coordinator
+):
+    """Form input names nested fields "teacher.title" and so on: they must not be dropped."""
+    payload = {
+        "programme": programme.pk,
+        "item": "k1",
+        "id_number": make_id_number(),
+        "name": "林晓",
+        "teacher.title": "senior",
+        "teacher.years_teaching": "10",
+        "teacher.teaching_major": "数控技术",
+    }
+
+    response = api_as(school_coordinator).post(URL, payload, format="multipart")
+
+    assert response.status_code == 201, response.content.decode()
+    profile = Person.objects.get(name="林晓").teacher_profile
+    assert (profile.title, profile.years_teaching) == ("senior", 10)

@@ -403,3 +403,31 @@ def test_nobody_decides_their_own_enrollment(programme, tree, school_coordinator
     assert theirs.status == S.SUBMITTED  # all or nothing
     own = services.enrollment_decide(actor=colleague, enrollment=own, decision="approve")
     assert own.step == 1
+
+
+def test_a_form_key_answers_only_for_what_it_first_asked(programme, tree, school_coordinator):
+    from shipei.enrollment.errors import FormExpired
+
+    person = teacher(tree["hz_school"])
+    submit(school_coordinator, programme, person, key="form-11")
+    with pytest.raises(FormExpired):  # the same key and teacher, another item
+        submit(school_coordinator, programme, person, item="k2", key="form-11")
+    assert Enrollment.objects.count() == 1
+
+
+def test_a_retry_after_the_submitter_lost_its_role_still_gets_its_first_answer(
+    programme, tree, school_coordinator
+):
+    from shipei.accounts.models import RoleAssignment
+    from shipei.core import scope
+
+    person = teacher(tree["hz_school"])
+    first = submit(school_coordinator, programme, person, key="form-12")
+    RoleAssignment.objects.filter(user=school_coordinator.user).update(is_active=False)
+    scope.forget(school_coordinator.user)
+
+    again = submit(school_coordinator, programme, person, key="form-12")
+
+    assert (again.pk, again.replayed) == (first.pk, True)
+    with pytest.raises(NotPermitted):  # anything new is refused
+        submit(school_coordinator, programme, teacher(tree["hz_school"]), key="form-13")

@@ -622,3 +622,21 @@ def test_with_real_transactions_messages_follow_the_commit_and_not_the_rollback(
     assert titles(person.user) == ["您的报名已提交"]
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
     assert len(sms_outbox) == 2
+
+
+def test_an_approver_whose_own_enrollment_comes_first_still_hears_of_the_others(
+    programme, tree, school_coordinator, django_capture_on_commit_callbacks
+):
+    admin = holder(Role.CITY_ADMIN, tree["hz"])
+    with django_capture_on_commit_callbacks(execute=True):  # one delivery for both events
+        enrollment_services.enrollment_submit(
+            actor=admin,
+            programme=programme,
+            item="k1",
+            person=admin.person,
+            channel="self_registration",
+            now=datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI),
+        )
+        submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+
+    assert titles(admin) == ["有新的报名待设区市教育局审核"]
