@@ -314,7 +314,7 @@ def start_gunicorn(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     # The task worker runs as in production: the notices of the burst are delivered during it,
     # and their cost is counted.
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/shipei"), "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        [str(ROOT / ".venv/bin/shipei"), "db_worker", "--no-startup-delay"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},  # bench.settings
         stdout=log,
