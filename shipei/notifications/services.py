@@ -312,10 +312,37 @@ def enrollment_notices_deliver(*, limit: int = 500) -> int:
     """
     delivered = 0
     while True:
-        count = _deliver_batch(limit)
+        try:
+            count = _deliver_batch(limit)
+        except DatabaseError:
+            count = _deliver_singly(limit)  # find the event the batch failed on, and pass it
         delivered += count
         if not count or count < limit:
             return delivered
+
+
+def _deliver_singly(limit: int) -> int:
+    """Deliver up to `limit` events one per transaction; an event whose notices the database
+    refuses (say a value too long) is logged and set aside, or it would hold back every later
+    event, each batch starting from the oldest."""
+    count = 0
+    while count < limit:
+        try:
+            done = _deliver_batch(1)
+        except DatabaseError:
+            log.exception("Notices of the oldest pending enrollment event not made")
+            done = _set_aside_oldest()
+        if not done:
+            break
+        count += done
+    return count
+
+
+def _set_aside_oldest() -> int:
+    oldest = EnrollmentEvent.objects.filter(notified_at__isnull=True).order_by("pk")[:1]
+    return EnrollmentEvent.objects.filter(pk__in=list(oldest.values_list("pk", flat=True))).update(
+        notified_at=timezone.now()
+    )
 
 
 @transaction.atomic

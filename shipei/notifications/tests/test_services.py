@@ -391,6 +391,32 @@ def test_delivery_goes_through_more_events_than_fit_in_one_batch(
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 5
 
 
+def test_an_event_the_database_refuses_is_set_aside_and_the_rest_go_out(
+    programme, tree, school_coordinator, city_admin, monkeypatch, caplog
+):
+    from django.db import DataError
+
+    people = [make_teacher(tree["hz_school"]) for _ in range(4)]
+    enrollments = [submit(school_coordinator.user, programme, person) for person in people]
+    broken = enrollments[1].pk
+    make = services._event_messages
+
+    def refuse_one(event: Any, *args: Any) -> Any:
+        if event.enrollment_id == broken:
+            raise DataError("value too long for type character varying(200)")
+        return make(event, *args)
+
+    monkeypatch.setattr(services, "_event_messages", refuse_one)
+
+    assert services.enrollment_notices_deliver(limit=3) == 4
+
+    assert pending() == 0
+    told = [bool(titles(person.user)) for person in people]
+    assert told == [True, False, True, True]
+    assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 3
+    assert "not made" in caplog.text
+
+
 def test_a_batch_of_events_costs_no_more_queries_than_a_single_one(
     programme, tree, school_coordinator, city_admin, django_assert_max_num_queries
 ):
