@@ -357,6 +357,9 @@ def _deliver_batch(limit: int) -> int:
             "enrollment__training_class",
             "enrollment__submitted_by",
         )
+        # Not the notice's text and raw policy with every event: the policy of each programme
+        # version is parsed once per process (Programme.rules).
+        .defer("enrollment__programme__notice_text", "enrollment__programme__policy")
         .order_by("pk")
     )
     if connection.features.has_select_for_update_skip_locked:
@@ -366,7 +369,7 @@ def _deliver_batch(limit: int) -> int:
     events = list(pending[:limit])
     if not events:
         return 0
-    # One instance per programme, so that its policy is read once for the batch.
+    # One instance per programme, so that its policy is looked up once for the batch.
     programmes: dict[int, Programme] = {}
     for event in events:
         enrollment = event.enrollment
