@@ -113,13 +113,13 @@ def active_assignments(user: Any) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_scope_assignments", None)
     if cached is None:
-        cached = list(live_assignments().filter(user=user).select_related("org").order_by("pk"))
+        cached = list(
+            RoleAssignment.objects.filter(user=user, is_active=True, org__is_active=True)
+            .select_related("org")
+            .order_by("pk")
+        )
         user._scope_assignments = cached
     return cached
-
-
-def live_assignments() -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(is_active=True, org__is_active=True)
 
 
 def forget(user: Any) -> None:

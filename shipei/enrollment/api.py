@@ -127,7 +127,7 @@ class EventOutput(BuiltOnce, serializers.ModelSerializer):
         return obj.actor.display_name if obj.actor_id else ""
 
     def to_representation(self, obj: EnrollmentEvent) -> dict[str, Any]:
-        # What the declared fields give (a test compares the two), built directly: see Direct.
+        # What the declared fields give (a test compares the two), built directly, as below.
         return {
             "action": obj.action,
             "step": obj.step,
