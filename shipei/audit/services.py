@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import models
 
+from shipei.core import rows
+
 from .models import AuditEntry
 
 
@@ -17,9 +19,24 @@ def record(
     **data: Any,
 ) -> AuditEntry:
     """Record `action`, a dotted code such as ``person.revealed``; `data` holds no personal data."""
+    entry = entry_for(actor, action, target, org=org, ip=ip, **data)
+    rows.insert(entry)
+    return entry
+
+
+def entry_for(
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    org: Any = None,
+    ip: str | None = None,
+    **data: Any,
+) -> AuditEntry:
+    """The entry `record` writes, not yet written (for a statement that writes it with others)."""
     if org is None and target is not None:
         org = _org_of(target)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",

@@ -32,6 +32,7 @@ from shipei.accounts import services as accounts
 from shipei.accounts.api import TeacherSerializer
 from shipei.accounts.errors import PersonDuplicate
 from shipei.accounts.models import ID_CONTEXT, Person, Role
+from shipei.accounts.selectors import person_submitting
 from shipei.classes.models import TrainingClass
 from shipei.core import identifiers, pii, scope
 from shipei.core.errors import NotFound, NotPermitted
@@ -51,6 +52,9 @@ MAX_ID = 2**63 - 1
 # Classes of projects that have been published and not yet closed take enrollments.
 OPEN_PROJECTS = (Project.Status.PUBLISHED, Project.Status.ENROLLING)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# What get_FOO_display() gives, without building the choices' mapping for every call.
+CHANNEL_LABELS = dict(Enrollment.Channel.choices)
+STATUS_LABELS = dict(Enrollment.Status.choices)
 
 
 def register(router: DefaultRouter) -> None:
@@ -215,9 +219,9 @@ class EnrollmentOutput(BuiltOnce, serializers.ModelSerializer):
             "org": obj.org_id,
             "org_name": obj.org.name,
             "channel": obj.channel,
-            "channel_label": obj.get_channel_display(),
+            "channel_label": str(CHANNEL_LABELS.get(obj.channel, obj.channel)),
             "status": obj.status,
-            "status_label": obj.get_status_display(),
+            "status_label": str(STATUS_LABELS.get(obj.status, obj.status)),
             "step": obj.step,
             "step_label": self.get_step_label(obj),
             "quota": obj.quota_id,
@@ -276,25 +280,6 @@ class BatchOutput(serializers.Serializer):
 # --- input ----------------------------------------------------------------------------------
 
 
-# What a submission reads of the person, the school and the teacher's profile (eligibility,
-# the quota covering the school, the masked answer): building the query for every column of
-# the three tables cost more than the rest of the input.
-SUBMITTER = (
-    "name",
-    "id_number_cipher",
-    "mobile_cipher",
-    "org__name",
-    "org__kind",
-    "org__path",
-    "org__region_id",
-    "org__school_kind",
-    "org__is_active",
-    "teacher_profile__title",
-    "teacher_profile__years_teaching",
-    "teacher_profile__teaching_major",
-)
-
-
 @extend_schema_field(OpenApiTypes.INT)
 class PersonInScopeField(serializers.PrimaryKeyRelatedField):
     """A person id: the caller's own record or someone it may see; others read as unknown."""
@@ -316,16 +301,11 @@ class PersonInScopeField(serializers.PrimaryKeyRelatedField):
         try:
             if isinstance(data, bool):
                 raise TypeError
-            person = (
-                Person.objects.select_related("org", "teacher_profile")
-                .only(*SUBMITTER)
-                .get(pk=data)
-            )
-        except Person.DoesNotExist:
-            self.fail("does_not_exist", pk_value=data)
+            pk = int(data)  # as the ORM's lookup by primary key reads it
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if not scope.allows_person(self._user(), "person.view", person):
+        person = person_submitting(pk) if 0 < pk <= MAX_ID else None
+        if person is None or not scope.allows_person(self._user(), "person.view", person):
             self.fail("does_not_exist", pk_value=data)
         return person
 

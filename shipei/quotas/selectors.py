@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from shipei.accounts.models import Person
-from shipei.core import scope
+from shipei.core import rows, scope
 from shipei.core.text import is_int
 from shipei.orgs.models import Organisation, Region
 from shipei.orgs.selectors import region_parent
@@ -75,7 +75,9 @@ def _most_specific(
     )
 
 
-def _plain_candidates(programme: Programme, item: str, org_ids: list[int], codes: list[str]) -> Any:
+def _plain_candidates(
+    programme: Programme, item: str, org_ids: list[int], codes: list[str]
+) -> list[Quota]:
     """The same rows as the filter above, without related rows, written out: every enrollment
     submission sends it, and building it through the ORM cost more than all its other reads."""
     where, params = [], [programme.pk, item]
@@ -83,10 +85,9 @@ def _plain_candidates(programme: Programme, item: str, org_ids: list[int], codes
         if values:
             where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
             params += values
-    # Columns named: a prepared "SELECT *" fails once a migration adds one.
-    columns = ", ".join(f.column for f in Quota._meta.concrete_fields)
-    return Quota.objects.raw(
-        f"SELECT {columns} FROM {Quota._meta.db_table} "
+    return rows.fetch(
+        Quota,
+        f"SELECT {rows.columns(Quota)} FROM {Quota._meta.db_table} "
         f"WHERE programme_id = %s AND item = %s AND ({' OR '.join(where)})",
         params,
     )

@@ -31,7 +31,8 @@ MAX_SEATS = 1_000_000  # no notice comes near; keeps every sum inside a database
 
 # The one statement every submission sends to a (maybe busy) quota row, written out: building
 # it through the ORM cost more than the rest of the seat's work.
-_TAKE = (
+# Also a part of the statement that writes a submission at once (enrollment.services).
+TAKE = (
     f"UPDATE {Quota._meta.db_table} SET seats_held = seats_held + 1 "
     "WHERE id = %s AND seats_held < seats - seats_split"
 )
@@ -40,7 +41,7 @@ _TAKE = (
 def seat_take(quota: Quota) -> bool:
     """Hold one seat; False when none is left. Call inside the enrollment's transaction."""
     with connection.cursor() as cursor:
-        cursor.execute(_TAKE, [quota.pk])
+        cursor.execute(TAKE, [quota.pk])
         return cursor.rowcount == 1
 
 

@@ -1,0 +1,174 @@
+"""Rows written and read on the busiest path (an enrollment rush) without building their SQL
+for each request: Django's compiler makes a model's INSERT once, and reads written out as SQL
+come back as model instances, as the ORM would make them.
+
+Building a query took more of a submission's time than PostgreSQL took to run it.
+"""
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+from django.db.models import signals
+from django.db.models.expressions import BaseExpression
+from django.db.models.sql import InsertQuery
+
+M = TypeVar("M", bound=models.Model)
+
+# (model, database alias) -> (INSERT ... RETURNING pk, the fields in its order)
+_INSERTS: dict[tuple[type, str], tuple[str, list[models.Field]]] = {}
+
+
+def insert(obj: models.Model) -> None:
+    """Save a new `obj` as ``obj.save()`` would (auto_now fields set, its primary key filled
+    in), with its SQL made once per model. A model someone listens to (pre_save, post_save)
+    is saved the ordinary way: their receivers run."""
+    model = type(obj)
+    if _heard(model):
+        obj.save(force_insert=True)
+        return
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
+    made = _INSERTS.get((model, alias))
+    if made is None:
+        made = _INSERTS[(model, alias)] = _insert_sql(model, obj, connection)
+    sql, fields = made
+    values = [field.pre_save(obj, True) for field in fields]
+    if any(isinstance(value, BaseExpression) for value in values):
+        obj.save(force_insert=True)  # a database default, say: SQL of its own
+        return
+    params = [
+        field.get_db_prep_save(v, connection) for field, v in zip(fields, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (pk,) = cursor.fetchone()
+    saved(obj, pk, alias)
+
+
+def _heard(model: type) -> bool:
+    return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+
+
+def saved(obj: models.Model, pk: Any, alias: str = "default") -> None:
+    """Mark `obj` as the stored row `pk`, as save() leaves it."""
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = alias
+
+
+def _insert_sql(model: type, obj: models.Model, connection: Any) -> tuple[str, list[models.Field]]:
+    meta = model._meta
+    if not connection.features.can_return_columns_from_insert:
+        raise NotImplementedError(f"{connection.vendor} cannot return an inserted row's key")
+    fields = _insert_fields(model)
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((sql, _params),) = compiler.as_sql()
+    return sql, fields
+
+
+def _insert_fields(model: type) -> list[models.Field]:
+    meta = model._meta
+    return [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+
+
+def selected(
+    obj: models.Model, given: dict[str, str], connection: Any
+) -> tuple[str, str, list[Any]] | None:
+    """`obj` as the parts of ``INSERT INTO table (columns) SELECT values``, for a statement
+    that writes several rows at once: the column list, the typed values, their parameters.
+    `given` names columns whose value is SQL of the statement's own (another row's new key).
+    None when `obj` cannot be written this way (a model with receivers, a database default)."""
+    model = type(obj)
+    if _heard(model):
+        return None
+    names, values, params = [], [], []
+    for field in _insert_fields(model):
+        names.append(connection.ops.quote_name(field.column))
+        if field.attname in given:
+            values.append(given[field.attname])
+            continue
+        value = field.pre_save(obj, True)
+        if isinstance(value, BaseExpression):
+            return None
+        values.append(f"CAST(%s AS {_cast_type(field, connection)})")
+        params.append(field.get_db_prep_save(value, connection))
+    return ", ".join(names), ", ".join(values), params
+
+
+def _cast_type(field: models.Field, connection: Any) -> str:
+    # Typed, since unlike VALUES a SELECT list takes no type from the column it fills; text
+    # without its length, since a cast to varchar(n) would cut what is too long instead of
+    # refusing it as writing it does.
+    if field.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField"):
+        return connection.ops.cast_char_field_without_max_length
+    return field.cast_db_type(connection)
+
+
+def fetch(model: type[M], sql: str, params: Sequence[Any], *, using: str = "default") -> list[M]:
+    """Instances of `model` from `sql`, whose columns are the model's concrete fields in order
+    (``columns(model)``): what ``Model.objects.raw`` gives, without its per-row bookkeeping."""
+    part = [(model, list(model._meta.concrete_fields))]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [made[0] for made in build(part, cursor.fetchall(), using=using)]
+
+
+def build(
+    parts: Sequence[tuple[type[models.Model], Sequence[models.Field]]],
+    rows: Sequence[Sequence[Any]],
+    *,
+    using: str = "default",
+) -> list[list[Any]]:
+    """For each row, one instance per part (a model and the fields its columns hold, in the
+    model's order, the primary key first: see ``fields``), its values converted as the ORM converts them (SQLite's dates, say); None
+    for a part whose first column is NULL (the missing side of a LEFT JOIN)."""
+    connection = connections[using]
+    plans = [_plan(model, tuple(fields), connection) for model, fields in parts]
+    out = []
+    for row in rows:
+        made, at = [], 0
+        for (model, _fields), (attnames, converters) in zip(parts, plans, strict=True):
+            values = list(row[at : at + len(attnames)])
+            at += len(attnames)
+            if values[0] is None:
+                made.append(None)
+                continue
+            for n, chain in converters:
+                for convert, expression in chain:
+                    values[n] = convert(values[n], expression, connection)
+            made.append(model.from_db(using, attnames, values))
+        out.append(made)
+    return out
+
+
+_PLANS: dict[tuple[type, tuple[models.Field, ...], str], Any] = {}
+
+
+def _plan(model: type, fields: tuple[models.Field, ...], connection: Any) -> Any:
+    key = (model, fields, connection.alias)
+    plan = _PLANS.get(key)
+    if plan is None:
+        converters = []
+        for n, field in enumerate(fields):
+            column = field.get_col(model._meta.db_table)
+            chain = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if chain:
+                converters.append((n, [(convert, column) for convert in chain]))
+        plan = _PLANS[key] = ([f.attname for f in fields], converters)
+    return plan
+
+
+def fields(model: type[models.Model], names: set[str]) -> list[models.Field]:
+    """The named fields (the primary key among them) in the model's order, the order ``build``
+    and ``Model.from_db`` take a subset of columns in."""
+    return [f for f in model._meta.concrete_fields if f.name in names]
+
+
+def columns(model: type[models.Model], table: str | None = None) -> str:
+    """The model's columns, named (a prepared ``SELECT *`` fails once a migration adds one)."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(f"{prefix}{f.column}" for f in model._meta.concrete_fields)

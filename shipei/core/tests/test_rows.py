@@ -1,0 +1,128 @@
+"""Rows written and read without the ORM's query building: the same rows as the ORM's."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import signals
+
+from shipei.accounts.models import Person
+from shipei.accounts.selectors import person_submitting
+from shipei.accounts.tests.factories import PersonFactory
+from shipei.audit.models import AuditEntry
+from shipei.core import rows
+from shipei.orgs.models import Organisation
+from shipei.programmes.models import Programme
+from shipei.quotas.models import Quota
+from shipei.quotas.services import quota_set
+
+pytestmark = pytest.mark.django_db
+
+
+def _saved_as(model, pk):
+    return model.objects.filter(pk=pk).values().get()
+
+
+def test_insert_writes_the_row_save_would_write(tree, national_admin):
+    made = AuditEntry(
+        actor=national_admin.user,
+        action="x.done",
+        target_type="orgs.organisation",
+        target_id="7",
+        org=tree["hz_school"],
+        data={"n": 1, "名": "值"},
+    )
+    rows.insert(made)
+    saved = AuditEntry(
+        actor=national_admin.user,
+        action="x.done",
+        target_type="orgs.organisation",
+        target_id="7",
+        org=tree["hz_school"],
+        data={"n": 1, "名": "值"},
+    )
+    saved.save()
+    assert made.pk and made.pk != saved.pk and not made._state.adding
+    a, b = _saved_as(AuditEntry, made.pk), _saved_as(AuditEntry, saved.pk)
+    # auto_now_add set, as save() sets it
+    assert abs(a.pop("created_at") - b.pop("created_at")) < datetime.timedelta(seconds=5)
+    a.pop("id"), b.pop("id")
+    assert a == b
+    assert made.created_at is not None
+
+
+def test_insert_refused_by_a_constraint_raises_integrity_error_and_writes_nothing(tree):
+    person = PersonFactory(org=tree["hz_school"])
+    clone = Person(org=tree["hz_school"], name="重复", id_number_hash=person.id_number_hash)
+    clone.id_number_cipher = person.id_number_cipher
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(clone)
+    assert Person.objects.filter(name="重复").count() == 0
+
+
+def test_insert_of_a_model_with_receivers_runs_them(tree):
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.action, created))
+
+    signals.post_save.connect(receiver, sender=AuditEntry)
+    try:
+        rows.insert(AuditEntry(action="heard.me"))
+    finally:
+        signals.post_save.disconnect(receiver, sender=AuditEntry)
+    assert heard == [("heard.me", True)]
+
+
+def test_fetch_gives_the_instances_the_orm_gives(tree, national_admin):
+    programme = Programme.objects.create(
+        code="t",
+        title="测试计划",
+        year=2026,
+        policy={
+            "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],
+            "enrollment": {"channels": ["nomination"]},
+            "quota": {"scope": "city"},
+        },
+    )
+    quota = quota_set(
+        actor=national_admin.user, programme=programme, item="p1", seats=3, org=tree["hz_school"]
+    )
+    (fetched,) = rows.fetch(
+        Quota, f"SELECT {rows.columns(Quota)} FROM quotas_quota WHERE id = %s", [quota.pk]
+    )
+    assert isinstance(fetched.created_at, datetime.datetime)  # converted on SQLite too
+    assert fetched.created_at.tzinfo is not None
+    orm = Quota.objects.get(pk=quota.pk)
+    names = [f.attname for f in Quota._meta.concrete_fields]
+    assert [getattr(fetched, n) for n in names] == [getattr(orm, n) for n in names]
+    assert not fetched._state.adding
+
+
+def test_person_submitting_reads_the_person_school_and_profile(tree):
+    person = PersonFactory(
+        org=tree["hz_school"],
+        teacher={"title": "senior", "years_teaching": 12, "teaching_major": "数控技术"},
+    )
+    found = person_submitting(person.pk)
+    assert (found.pk, found.name, found.org_id) == (person.pk, person.name, tree["hz_school"].pk)
+    assert found.id_number_masked == person.id_number_masked
+    profile = found.teacher_profile  # in place, as select_related puts it
+    assert (profile.title, profile.years_teaching, profile.teaching_major) == (
+        "senior",
+        12,
+        "数控技术",
+    )
+    assert profile.person is found
+    assert found.org.school_kind == tree["hz_school"].school_kind
+    assert found.org.is_active is True
+    # The columns it did not read load on first use.
+    assert found.gender == Person.objects.get(pk=person.pk).gender
+
+
+def test_person_submitting_without_a_profile_or_record(tree):
+    person = PersonFactory(org=tree["hz_school"])
+    found = person_submitting(person.pk)
+    assert getattr(found, "teacher_profile", None) is None
+    assert isinstance(found.org, Organisation)
+    assert person_submitting(person.pk + 10_000) is None
