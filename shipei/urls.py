@@ -13,13 +13,15 @@ from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
 
 router = DefaultRouter()
+# Enrollments first: in an enrollment rush each request is matched against the routes before its
+# own.
+enrollment_api.register(router)
 router.register("regions", orgs_api.RegionViewSet, basename="region")
 router.register("orgs", orgs_api.OrgViewSet, basename="org")
 router.register("people", accounts_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 quotas_api.register(router)
 projects_api.register(router)
-enrollment_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched

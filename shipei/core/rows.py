@@ -85,18 +85,36 @@ def selected(
     model = type(obj)
     if _heard(model):
         return None
-    names, values, params = [], [], []
+    key = (model, connection.alias, tuple(sorted(given.items())))
+    plan = _SELECTED.get(key)
+    if plan is None:
+        plan = _SELECTED[key] = _selected_plan(model, given, connection)
+    names, values, fields = plan
+    raw = [field.pre_save(obj, True) for field in fields]
+    if any(isinstance(value, BaseExpression) for value in raw):
+        return None
+    return (
+        names,
+        values,
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, raw, strict=True)],
+    )
+
+
+_SELECTED: dict[tuple, tuple[str, str, list[models.Field]]] = {}
+
+
+def _selected_plan(
+    model: type, given: dict[str, str], connection: Any
+) -> tuple[str, str, list[models.Field]]:
+    names, values, fields = [], [], []
     for field in _insert_fields(model):
         names.append(connection.ops.quote_name(field.column))
         if field.attname in given:
             values.append(given[field.attname])
-            continue
-        value = field.pre_save(obj, True)
-        if isinstance(value, BaseExpression):
-            return None
-        values.append(f"CAST(%s AS {_cast_type(field, connection)})")
-        params.append(field.get_db_prep_save(value, connection))
-    return ", ".join(names), ", ".join(values), params
+        else:
+            values.append(f"CAST(%s AS {_cast_type(field, connection)})")
+            fields.append(field)
+    return ", ".join(names), ", ".join(values), fields
 
 
 def _cast_type(field: models.Field, connection: Any) -> str:

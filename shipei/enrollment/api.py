@@ -264,8 +264,8 @@ class EnrollmentDetail(EnrollmentOutput):
 
     @extend_schema_field(EventOutput(many=True))
     def get_history(self, obj: Enrollment) -> list[dict[str, Any]]:
-        if "events" in getattr(obj, "_prefetched_objects_cache", {}):
-            events = obj.events.all()  # a new enrollment's, from the service: no query
+        if obj.history is not None:
+            events = obj.history  # a new enrollment's, from the service: no query
         else:
             events = obj.events.select_related("actor__person").order_by("at", "pk")
         output = EventOutput()

@@ -31,11 +31,15 @@ class Enrollment(models.Model):
         SIGNUP_TABLE = "signup_table", _("院校报送报名表")
         COORDINATOR_ENROLLMENT = "coordinator_enrollment", _("学校联系人报名")
 
+    # Indexes: each one is written with every submission, so only those reads need. The
+    # programme's is the (programme, status) index below; status alone picks out too many rows
+    # to be worth one.
     programme = models.ForeignKey(
         "programmes.Programme",
         verbose_name=_("培训计划"),
         on_delete=models.PROTECT,
         related_name="enrollments",
+        db_index=False,
     )
     item = models.CharField(_("培训项目代码"), max_length=40)
     project = models.ForeignKey(
@@ -68,7 +72,7 @@ class Enrollment(models.Model):
     )
     channel = models.CharField(_("报名方式"), max_length=30, choices=Channel.choices)
     status = models.CharField(
-        _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     step = models.PositiveSmallIntegerField(_("当前审核环节"), default=0)
     quota = models.ForeignKey(
@@ -91,9 +95,7 @@ class Enrollment(models.Model):
     )
     # The one-time key of the form or API request that made it: a second submission with the
     # same key (double click, retry) finds this enrollment instead of making another.
-    submission_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False
-    )
+    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -101,6 +103,8 @@ class Enrollment(models.Model):
     # Not stored: True on an enrollment that enrollment_submit found by its key (a resubmitted
     # form) rather than made.
     replayed = False
+    # Not stored: a new enrollment's history as the service wrote it (its answer shows it).
+    history: list["EnrollmentEvent"] | None = None
 
     class Meta:
         verbose_name = _("报名")
@@ -113,6 +117,9 @@ class Enrollment(models.Model):
                 condition=Q(live=True),
                 name="enrollment_one_live_per_item",
             ),
+            # A constraint rather than unique=True: without the second, pattern-matching index
+            # PostgreSQL gets for a unique text column, which no read uses.
+            models.UniqueConstraint(fields=["submission_key"], name="enrollment_submission_key"),
         ]
         indexes = [models.Index(fields=["programme", "status"])]
 

@@ -206,12 +206,12 @@ def _class_release(training_class_id: int) -> None:
     )
 
 
-def _covering(enrollment: Enrollment) -> Quota | None:
+def _covering(enrollment: Enrollment, *, recent: bool = False) -> Quota | None:
     """The quota the enrollment's seat comes from; None when the programme sets no quota for
-    the item at all. NoQuotaHere when it does, but none covers the teacher's organisation."""
-    quota = quota_selectors.quota_covering(
-        programme=enrollment.programme, item=enrollment.item, org=enrollment.org
-    )
+    the item at all. NoQuotaHere when it does, but none covers the teacher's organisation.
+    With `recent`, as found a few seconds ago (quota_covering_recent)."""
+    find = quota_selectors.quota_covering_recent if recent else quota_selectors.quota_covering
+    quota = find(programme=enrollment.programme, item=enrollment.item, org=enrollment.org)
     if (
         quota is None
         and Quota.objects.filter(programme=enrollment.programme, item=enrollment.item).exists()
@@ -349,8 +349,8 @@ def enrollment_submit(
     key is not looked up first: the new row carries it, and only a refusal looks for an
     earlier submission, so that a first submission (nearly all of them) costs no query for it.
 
-    The new enrollment comes back with its history (the one "submitted" event) in place:
-    ``enrollment.events.all()`` needs no query.
+    The new enrollment comes back with its history as written (``history``: the one
+    "submitted" event), for its answer to show without reading it back.
     """
     try:
         return _submit(
@@ -458,12 +458,12 @@ def _submit(
         # Written as holding its seat: the seat is taken with it, or nothing is written.
         holds_seat=True,
     )
-    quota = enrollment.quota = _covering(enrollment)
     if _in_one_statement(rules, training_class):
-        event = _write_at_once(enrollment, quota, actor)
+        event = _write_at_once(enrollment, actor)
     else:
-        event = _write(enrollment, quota, actor)
-    _known_history(enrollment, [event])
+        enrollment.quota = _covering(enrollment)
+        event = _write(enrollment, enrollment.quota, actor)
+    enrollment.history = [event]
     return enrollment
 
 
@@ -481,10 +481,30 @@ def _in_one_statement(rules: Any, training_class: TrainingClass | None) -> bool:
     )
 
 
-def _write_at_once(enrollment: Enrollment, quota: Quota | None, actor: Any) -> EnrollmentEvent:
+def _write_at_once(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     """The enrollment, its "submitted" event and audit entry, and its seat, in one statement:
     the seat's row stays locked only while it runs, and a submission costs one round trip to
-    PostgreSQL instead of six. Nothing is written unless the seat is taken."""
+    PostgreSQL instead of six. Nothing is written unless the seat is taken.
+
+    The quota covering the teacher is the one found a few seconds ago; when its seat cannot be
+    taken (full, or the row gone), the quota is looked up afresh and, if another covers the
+    teacher now, tried once more."""
+    quota = enrollment.quota = _covering(enrollment, recent=True)
+    event = _write_one_statement(enrollment, quota, actor)
+    if event is not None:
+        return event
+    fresh = enrollment.quota = _covering(enrollment)
+    if fresh is None or fresh.pk != quota.pk:
+        event = _write_one_statement(enrollment, fresh, actor)
+        if event is not None:
+            return event
+    raise QuotaExhausted(receiver=fresh.receiver_name if fresh else enrollment.org.name)
+
+
+def _write_one_statement(
+    enrollment: Enrollment, quota: Quota | None, actor: Any
+) -> EnrollmentEvent | None:
+    """_write_at_once's statement; None when the quota's seat was not taken."""
     event, entry = _event_rows(enrollment, actor, "submitted")
     parts = [
         rows.selected(enrollment, {}, connection),
@@ -516,8 +536,8 @@ def _write_at_once(enrollment: Enrollment, quota: Quota | None, actor: Any) -> E
             written = cursor.fetchone()
     except IntegrityError:  # a live enrollment for the item, or the key's, maybe just now
         raise AlreadyEnrolled(name=enrollment.person.name, what=_item_label(enrollment)) from None
-    if written is None:  # the quota's seats are all held: nothing was written
-        raise QuotaExhausted(receiver=quota.receiver_name if quota else enrollment.org.name)
+    if written is None:  # the quota's seats are all held (or it is gone): nothing was written
+        return None
     rows.saved(enrollment, written[0])
     rows.saved(event, written[1])
     rows.saved(entry, written[2])
@@ -570,15 +590,6 @@ def _restate(event: EnrollmentEvent, enrollment: Enrollment) -> None:
     for name, value in fields.items():
         setattr(event, name, value)
     event.save(update_fields=list(fields))
-
-
-def _known_history(enrollment: Enrollment, events: list[EnrollmentEvent]) -> None:
-    """Put an enrollment's complete history in its prefetch cache, as prefetch_related would:
-    a new enrollment's history is what was just written, not worth a query to read back."""
-    queryset = EnrollmentEvent.objects.filter(enrollment=enrollment)
-    queryset._result_cache = events
-    queryset._prefetch_done = True
-    enrollment._prefetched_objects_cache = {"events": queryset}
 
 
 # ---- the approval chain ----------------------------------------------------------------------------

@@ -5,3 +5,18 @@ class QuotasConfig(AppConfig):
     name = "shipei.quotas"
     label = "quotas"
     verbose_name = "名额"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import models, selectors
+
+        def forget(
+            sender: type, instance: models.Quota, created: bool = True, **kw: object
+        ) -> None:
+            if created:  # a new or removed row; a counter's change covers no one else
+                selectors.forget_covering()
+
+        # A local function: held strongly, or it would be gone when ready() returns.
+        post_save.connect(forget, sender=models.Quota, weak=False, dispatch_uid="covering")
+        post_delete.connect(forget, sender=models.Quota, weak=False, dispatch_uid="covering")

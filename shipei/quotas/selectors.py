@@ -1,5 +1,6 @@
 """Reads of quotas: which quota covers whom, and the tables admins look at."""
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,34 @@ def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quo
     return _most_specific(
         programme, item, _chain(region=None, org=org, include_self=True), related=False
     )
+
+
+# Which quota covers an organisation, as found by this process in the last few seconds:
+# (programme, item, organisation) -> (until, the quota row as then).
+_COVERING: dict[tuple[int, str, int], tuple[float, Quota]] = {}
+COVERING_SECONDS = 5.0
+
+
+def quota_covering_recent(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
+    """quota_covering as this process found it at most COVERING_SECONDS ago, for submissions
+    in a rush. Only which row covers `org` may be stale, never its seats: a seat is taken by a
+    conditional UPDATE of the row, and a caller that finds it full (or gone) asks again with
+    quota_covering. Only a quota found is kept: where none covers `org`, each call reads again,
+    so that a quota added meanwhile is never passed over. A quota added or removed in this
+    process is seen at once (``forget_covering``); in another, within the few seconds."""
+    key = (programme.pk, item, org.pk)
+    now = time.monotonic()
+    hit = _COVERING.get(key)
+    if hit is not None and hit[0] >= now:
+        return hit[1]
+    quota = quota_covering(programme=programme, item=item, org=org)
+    if quota is not None:
+        _COVERING[key] = (now + COVERING_SECONDS, quota)
+    return quota
+
+
+def forget_covering() -> None:
+    _COVERING.clear()
 
 
 def quota_above(

@@ -16,6 +16,7 @@ from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
+from shipei.quotas.selectors import quota_covering_recent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -90,7 +91,7 @@ def test_one_statement_writes_what_the_orm_path_writes(programme, quota, tree, s
     assert quota.seats_held == 2
     # What the service hands back is the stored row, its history in place.
     assert at_once.pk and not at_once._state.adding
-    assert [e.action for e in at_once.events.all()] == ["submitted"]
+    assert [e.action for e in at_once.history] == ["submitted"]
     assert Enrollment.objects.get(submission_key="form-1") == at_once
     assert services.seats_consistent(programme) == []
 
@@ -146,3 +147,24 @@ def test_a_value_too_long_is_refused_not_cut(programme, quota, tree, school_coor
     assert not Enrollment.objects.filter(person=person).exists()
     quota.refresh_from_db()
     assert quota.seats_held == 0
+
+
+def test_a_kept_quota_found_full_is_looked_up_afresh(programme, quota, tree, school_coordinator):
+    submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
+    # Another server fills the city's quota and gives the school a quota of its own: this
+    # process still keeps the city's as covering the school.
+    Quota.objects.filter(pk=quota.pk).update(seats=1)
+    (school_quota,) = Quota.objects.bulk_create(
+        [Quota(programme=programme, item="k1", seats=3, org=tree["hz_school"])]
+    )
+
+    kept = quota_covering_recent(programme=programme, item="k1", org=tree["hz_school"])
+    assert kept.pk == quota.pk
+
+    late = submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
+
+    assert late.quota_id == school_quota.pk
+    school_quota.refresh_from_db()
+    assert school_quota.seats_held == 1
+    quota.refresh_from_db()
+    assert quota.seats_held == 1
