@@ -29,8 +29,9 @@ class ProgrammeField(serializers.PrimaryKeyRelatedField):
         "incorrect_type": _("请填写培训计划编号（整数）。"),
     }
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=Programme.objects.defer("notice_text", "policy"), **kwargs)
+    def get_queryset(self) -> Any:
+        # Made when asked, not with the field: an enrollment's input makes the field each time.
+        return Programme.objects.defer("notice_text", "policy")
 
     def to_internal_value(self, data: Any) -> Programme:
         # Read through the few seconds' cache: every enrollment submission names its programme.

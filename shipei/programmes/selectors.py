@@ -1,6 +1,5 @@
 """Reads of programmes and of the notices' own tables."""
 
-import copy
 import json
 import time
 from functools import cache
@@ -42,7 +41,10 @@ def programme_recent(pk: int) -> Programme | None:
         if programme is None:
             return None
         hit = _RECENT[pk] = (now + RECENT_SECONDS, programme)
-    return copy.copy(hit[1])
+    # A copy as copy.copy makes it (Model.__getstate__), without the unpickling's lookups.
+    clone = Programme.__new__(Programme)
+    clone.__dict__.update(hit[1].__getstate__())
+    return clone
 
 
 def forget_recent(pk: int) -> None:

@@ -105,32 +105,46 @@ def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quo
     )
 
 
-# Which quota covers an organisation, as found by this process in the last few seconds:
-# (programme, item, organisation) -> (until, the quota row as then).
-_COVERING: dict[tuple[int, str, int], tuple[float, Quota]] = {}
+# The receivers that have a quota, per programme and item, as this process read them in the
+# last few seconds: (programme, item) -> (until, {("org", id) | ("region", code): quota id}).
+_RECEIVERS: dict[tuple[int, str], tuple[float, dict[tuple[str, Any], int]]] = {}
 COVERING_SECONDS = 5.0
+_ROW = ["id", "programme_id", "item", "region_id", "org_id"]
 
 
 def quota_covering_recent(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
-    """quota_covering as this process found it at most COVERING_SECONDS ago, for submissions
-    in a rush. Only which row covers `org` may be stale, never its seats: a seat is taken by a
-    conditional UPDATE of the row, and a caller that finds it full (or gone) asks again with
-    quota_covering. Only a quota found is kept: where none covers `org`, each call reads again,
-    so that a quota added meanwhile is never passed over. A quota added or removed in this
-    process is seen at once (``forget_covering``); in another, within the few seconds."""
-    key = (programme.pk, item, org.pk)
+    """quota_covering from the programme's quota receivers as this process read them at most
+    COVERING_SECONDS ago, for submissions in a rush: one read per programme and item, not one
+    per submission. The quota comes with its key and receiver only (the rest loads on use).
+
+    Only which row covers `org` may be stale, never its seats: a seat is taken by a conditional
+    UPDATE of the row, and a caller that finds it full (or gone) asks quota_covering again.
+    Where no kept receiver covers `org`, quota_covering answers, so that a quota added
+    meanwhile is never passed over. A quota added or removed in this process is seen at once
+    (``forget_covering``); in another, within the few seconds."""
+    key = (programme.pk, item)
     now = time.monotonic()
-    hit = _COVERING.get(key)
-    if hit is not None and hit[0] >= now:
-        return hit[1]
-    quota = quota_covering(programme=programme, item=item, org=org)
-    if quota is not None:
-        _COVERING[key] = (now + COVERING_SECONDS, quota)
-    return quota
+    hit = _RECEIVERS.get(key)
+    if hit is None or hit[0] < now:
+        receivers = {
+            (("org", org_id) if org_id else ("region", region_id)): pk
+            for pk, org_id, region_id in Quota.objects.filter(
+                programme_id=programme.pk, item=item
+            ).values_list("pk", "org_id", "region_id")
+        }
+        hit = _RECEIVERS[key] = (now + COVERING_SECONDS, receivers)
+    receivers = hit[1]
+    for receiver in _chain(region=None, org=org, include_self=True):
+        pk = receivers.get(receiver)
+        if pk is not None:
+            kind, value = receiver
+            org_id, region_id = (value, None) if kind == "org" else (None, value)
+            return Quota.from_db("default", _ROW, [pk, programme.pk, item, region_id, org_id])
+    return quota_covering(programme=programme, item=item, org=org)
 
 
 def forget_covering() -> None:
-    _COVERING.clear()
+    _RECEIVERS.clear()
 
 
 def quota_above(
