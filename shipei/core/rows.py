@@ -8,7 +8,7 @@ Building a query took more of a submission's time than PostgreSQL took to run it
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import signals
 from django.db.models.expressions import BaseExpression
 from django.db.models.sql import InsertQuery
@@ -16,7 +16,7 @@ from django.db.models.sql import InsertQuery
 M = TypeVar("M", bound=models.Model)
 
 # (model, database alias) -> (INSERT ... RETURNING pk, the fields in its order)
-_INSERTS: dict[tuple[type, str], tuple[str, list[models.Field]]] = {}
+_INSERTS: dict[tuple[type, str], str] = {}
 
 
 def insert(obj: models.Model) -> None:
@@ -24,29 +24,31 @@ def insert(obj: models.Model) -> None:
     in), with its SQL made once per model. A model someone listens to (pre_save, post_save)
     is saved the ordinary way: their receivers run."""
     model = type(obj)
-    if _heard(model):
+    if heard(model):
         obj.save(force_insert=True)
         return
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    made = _INSERTS.get((model, alias))
-    if made is None:
-        made = _INSERTS[(model, alias)] = _insert_sql(model, obj, connection)
-    sql, fields = made
+    fields = _insert_fields(model)
     values = [field.pre_save(obj, True) for field in fields]
     if any(isinstance(value, BaseExpression) for value in values):
-        obj.save(force_insert=True)  # a database default, say: SQL of its own
+        obj.save(force_insert=True)  # a database default, say: SQL of its own, never kept
         return
+    sql = _INSERTS.get((model, alias))
+    if sql is None:
+        sql = _INSERTS[(model, alias)] = _insert_sql(model, obj, connection)
     params = [
         field.get_db_prep_save(v, connection) for field, v in zip(fields, values, strict=True)
     ]
-    with connection.cursor() as cursor:
+    # As save() does: an error inside a transaction marks it for rollback.
+    with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
         cursor.execute(sql, params)
         (pk,) = cursor.fetchone()
     saved(obj, pk, alias)
 
 
-def _heard(model: type) -> bool:
+def heard(model: type) -> bool:
+    """Whether someone listens to the model's saves (a write here would skip them)."""
     return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
 
 
@@ -57,17 +59,16 @@ def saved(obj: models.Model, pk: Any, alias: str = "default") -> None:
     obj._state.db = alias
 
 
-def _insert_sql(model: type, obj: models.Model, connection: Any) -> tuple[str, list[models.Field]]:
+def _insert_sql(model: type, obj: models.Model, connection: Any) -> str:
     meta = model._meta
     if not connection.features.can_return_columns_from_insert:
         raise NotImplementedError(f"{connection.vendor} cannot return an inserted row's key")
-    fields = _insert_fields(model)
     query = InsertQuery(model)
-    query.insert_values(fields, [obj])
+    query.insert_values(_insert_fields(model), [obj])
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [meta.pk]
     ((sql, _params),) = compiler.as_sql()
-    return sql, fields
+    return sql
 
 
 def _insert_fields(model: type) -> list[models.Field]:
@@ -83,7 +84,7 @@ def selected(
     `given` names columns whose value is SQL of the statement's own (another row's new key).
     None when `obj` cannot be written this way (a model with receivers, a database default)."""
     model = type(obj)
-    if _heard(model):
+    if heard(model):
         return None
     key = (model, connection.alias, tuple(sorted(given.items())))
     plan = _SELECTED.get(key)
@@ -121,9 +122,10 @@ def _cast_type(field: models.Field, connection: Any) -> str:
     # Typed, since unlike VALUES a SELECT list takes no type from the column it fills; text
     # without its length, since a cast to varchar(n) would cut what is too long instead of
     # refusing it as writing it does.
-    if field.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField"):
+    cast = field.cast_db_type(connection)
+    if cast and cast.startswith(("varchar", "char")):
         return connection.ops.cast_char_field_without_max_length
-    return field.cast_db_type(connection)
+    return cast
 
 
 def fetch(model: type[M], sql: str, params: Sequence[Any], *, using: str = "default") -> list[M]:

@@ -478,6 +478,8 @@ def _in_one_statement(rules: Any, training_class: TrainingClass | None) -> bool:
         and training_class is None
         and not rules.enrollment.waitlist
         and bool(rules.enrollment.approval_chain)
+        # Nobody listening to these rows' saves: one statement sends no signals.
+        and not any(rows.heard(m) for m in (Enrollment, EnrollmentEvent, AuditEntry))
     )
 
 
@@ -486,9 +488,10 @@ def _write_at_once(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     the seat's row stays locked only while it runs, and a submission costs one round trip to
     PostgreSQL instead of six. Nothing is written unless the seat is taken.
 
-    The quota covering the teacher is the one found a few seconds ago; when its seat cannot be
-    taken (full, or the row gone), the quota is looked up afresh and, if another covers the
-    teacher now, tried once more."""
+    The quota covering the teacher is the one found a few seconds ago. The statement takes its
+    seat only if it is still the most specific quota covering the teacher; when it is not, or is
+    full, or gone, the quota is looked up afresh and, if another covers the teacher now, tried
+    once more."""
     quota = enrollment.quota = _covering(enrollment, recent=True)
     event = _write_one_statement(enrollment, quota, actor)
     if event is not None:
@@ -498,6 +501,12 @@ def _write_at_once(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
         event = _write_one_statement(enrollment, fresh, actor)
         if event is not None:
             return event
+    # Nothing written: the seat came first, so an enrollment the teacher already has is told
+    # here, as the other path's INSERT tells it.
+    if Enrollment.objects.filter(
+        programme=enrollment.programme, item=enrollment.item, person=enrollment.person, live=True
+    ).exists():
+        raise AlreadyEnrolled(name=enrollment.person.name, what=_item_label(enrollment))
     raise QuotaExhausted(receiver=fresh.receiver_name if fresh else enrollment.org.name)
 
 
@@ -511,17 +520,17 @@ def _write_one_statement(
         rows.selected(event, {"enrollment_id": "e.id"}, connection),
         rows.selected(entry, {"target_id": "CAST(e.id AS varchar)"}, connection),
     ]
-    if None in parts:  # someone listens to these rows' saves: the ordinary path
-        return _write(enrollment, quota, actor)
+    if None in parts:  # a value the database gives (a default): the ordinary path
+        enrollment.quota = _covering(enrollment)
+        return _write(enrollment, enrollment.quota, actor)
     (e_cols, e_vals, e_params), (v_cols, v_vals, v_params), (a_cols, a_vals, a_params) = parts
     table = {m: m._meta.db_table for m in (Enrollment, EnrollmentEvent, AuditEntry)}
     seat_sql, seat_params, source = "", [], ""
     if quota is not None:
-        seat_sql, seat_params, source = (
-            f"seat AS ({quotas.TAKE} RETURNING id), ",
-            [quota.pk],
-            (" FROM seat"),
+        take, seat_params = quotas.take_sql(
+            quota, quota_selectors.receivers_closer(quota, enrollment.org)
         )
+        seat_sql, source = f"seat AS ({take} RETURNING id), ", " FROM seat"
     sql = (
         f"WITH {seat_sql}"
         f"e AS (INSERT INTO {table[Enrollment]} ({e_cols}) SELECT {e_vals}{source} RETURNING id), "
@@ -536,7 +545,8 @@ def _write_one_statement(
             written = cursor.fetchone()
     except IntegrityError:  # a live enrollment for the item, or the key's, maybe just now
         raise AlreadyEnrolled(name=enrollment.person.name, what=_item_label(enrollment)) from None
-    if written is None:  # the quota's seats are all held (or it is gone): nothing was written
+    # Nothing written: the quota is full, or gone, or no longer the closest to the teacher.
+    if written is None:
         return None
     rows.saved(enrollment, written[0])
     rows.saved(event, written[1])

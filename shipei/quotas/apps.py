@@ -7,6 +7,7 @@ class QuotasConfig(AppConfig):
     verbose_name = "名额"
 
     def ready(self) -> None:
+        from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
         from . import models, selectors
@@ -15,7 +16,8 @@ class QuotasConfig(AppConfig):
             sender: type, instance: models.Quota, created: bool = True, **kw: object
         ) -> None:
             if created:  # a new or removed row; a counter's change covers no one else
-                selectors.forget_covering()
+                # After the commit, or another thread could keep what it read before it.
+                transaction.on_commit(selectors.forget_covering)
 
         # A local function: held strongly, or it would be gone when ready() returns.
         post_save.connect(forget, sender=models.Quota, weak=False, dispatch_uid="covering")

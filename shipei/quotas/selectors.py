@@ -143,6 +143,19 @@ def quota_covering_recent(*, programme: Programme, item: str, org: Organisation)
     return quota_covering(programme=programme, item=item, org=org)
 
 
+def receivers_closer(quota: Quota, org: Organisation) -> list[tuple[str, Any]]:
+    """The receivers more specific than `quota`'s for a teacher of `org` (its organisation, the
+    organisations and regions between): a quota for any of them would cover the teacher
+    instead."""
+    mine = ("org", quota.org_id) if quota.org_id else ("region", quota.region_id)
+    closer = []
+    for receiver in _chain(region=None, org=org, include_self=True):
+        if receiver == mine:
+            break
+        closer.append(receiver)
+    return closer
+
+
 def forget_covering() -> None:
     _RECEIVERS.clear()
 

@@ -99,12 +99,14 @@ def test_fetch_gives_the_instances_the_orm_gives(tree, national_admin):
     assert not fetched._state.adding
 
 
-def test_person_submitting_reads_the_person_school_and_profile(tree):
+def test_person_submitting_reads_the_person_school_and_profile(tree, django_assert_num_queries):
     person = PersonFactory(
         org=tree["hz_school"],
         teacher={"title": "senior", "years_teaching": 12, "teaching_major": "数控技术"},
     )
-    found = person_submitting(person.pk)
+    with django_assert_num_queries(1):
+        found = person_submitting(person.pk)
+        assert found.teacher_profile.title == "senior"
     assert (found.pk, found.name, found.org_id) == (person.pk, person.name, tree["hz_school"].pk)
     assert found.id_number_masked == person.id_number_masked
     profile = found.teacher_profile  # in place, as select_related puts it
@@ -120,9 +122,12 @@ def test_person_submitting_reads_the_person_school_and_profile(tree):
     assert found.gender == Person.objects.get(pk=person.pk).gender
 
 
-def test_person_submitting_without_a_profile_or_record(tree):
+def test_person_submitting_without_a_profile_or_record(tree, django_assert_num_queries):
     person = PersonFactory(org=tree["hz_school"])
-    found = person_submitting(person.pk)
-    assert getattr(found, "teacher_profile", None) is None
+    with django_assert_num_queries(1):
+        found = person_submitting(person.pk)
+        # Known to have none: no query to find out.
+        assert getattr(found, "teacher_profile", None) is None
+        assert found.org.name == tree["hz_school"].name
     assert isinstance(found.org, Organisation)
     assert person_submitting(person.pk + 10_000) is None

@@ -42,6 +42,21 @@ def quota(programme: Programme) -> Quota:
     )
 
 
+@pytest.fixture
+def orm_path(monkeypatch: pytest.MonkeyPatch) -> list[Enrollment]:
+    """The enrollments written through the ORM's path (services._write): the tests below check
+    that the one statement, not the other path, wrote theirs."""
+    calls: list[Enrollment] = []
+    write = services._write
+
+    def recorded(enrollment: Enrollment, *args: Any) -> Any:
+        calls.append(enrollment)
+        return write(enrollment, *args)
+
+    monkeypatch.setattr(services, "_write", recorded)
+    return calls
+
+
 def submit(actor: Any, programme: Programme, person: Any, **kw: Any) -> Enrollment:
     return services.enrollment_submit(
         actor=actor.user, programme=programme, item="k1", person=person, channel="nomination", **kw
@@ -70,13 +85,16 @@ def written(enrollment: Enrollment) -> tuple[dict, list[dict], list[dict]]:
     return row, events, entries
 
 
-def test_one_statement_writes_what_the_orm_path_writes(programme, quota, tree, school_coordinator):
+def test_one_statement_writes_what_the_orm_path_writes(
+    programme, quota, tree, school_coordinator, orm_path
+):
     first, second = PersonFactory(org=tree["hz_school"]), PersonFactory(org=tree["hz_school"])
 
     at_once = submit(school_coordinator, programme, first, key="form-1")
     with transaction.atomic():  # in a transaction: the ORM's path, with its savepoint
         through_orm = submit(school_coordinator, programme, second, key="form-2")
 
+    assert orm_path == [through_orm]  # and not at_once
     assert written(at_once) == written(through_orm)
     row, events, entries = written(at_once)
     assert (row["status"], row["quota_id"], row["holds_seat"], row["live"]) == (
@@ -96,7 +114,7 @@ def test_one_statement_writes_what_the_orm_path_writes(programme, quota, tree, s
     assert services.seats_consistent(programme) == []
 
 
-def test_a_full_quota_writes_nothing(programme, quota, tree, school_coordinator):
+def test_a_full_quota_writes_nothing(programme, quota, tree, school_coordinator, orm_path):
     for _ in range(2):
         submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
     late = PersonFactory(org=tree["hz_school"])
@@ -118,10 +136,11 @@ def test_a_full_quota_writes_nothing(programme, quota, tree, school_coordinator)
     quota.refresh_from_db()
     assert quota.seats_held == 2
     assert services.seats_consistent(programme) == []
+    assert orm_path == []
 
 
 def test_a_second_enrollment_writes_nothing_and_frees_no_seat(
-    programme, quota, tree, school_coordinator
+    programme, quota, tree, school_coordinator, orm_path
 ):
     person = PersonFactory(org=tree["hz_school"])
     first = submit(school_coordinator, programme, person, key="a")
@@ -136,6 +155,7 @@ def test_a_second_enrollment_writes_nothing_and_frees_no_seat(
     assert EnrollmentEvent.objects.filter(enrollment=first).count() == 1
     quota.refresh_from_db()
     assert quota.seats_held == 1
+    assert orm_path == []
 
 
 def test_a_value_too_long_is_refused_not_cut(programme, quota, tree, school_coordinator):
@@ -149,7 +169,9 @@ def test_a_value_too_long_is_refused_not_cut(programme, quota, tree, school_coor
     assert quota.seats_held == 0
 
 
-def test_a_kept_quota_found_full_is_looked_up_afresh(programme, quota, tree, school_coordinator):
+def test_a_kept_quota_found_full_is_looked_up_afresh(
+    programme, quota, tree, school_coordinator, orm_path
+):
     submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
     # Another server fills the city's quota and gives the school a quota of its own: this
     # process still keeps the city's as covering the school.
@@ -168,3 +190,38 @@ def test_a_kept_quota_found_full_is_looked_up_afresh(programme, quota, tree, sch
     assert school_quota.seats_held == 1
     quota.refresh_from_db()
     assert quota.seats_held == 1
+    assert orm_path == []
+
+
+def test_a_closer_quota_added_elsewhere_is_taken_though_the_kept_one_has_seats(
+    programme, quota, tree, school_coordinator, orm_path
+):
+    submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
+    # Another server gives the school its own quota; the city's still has a seat, and this
+    # process still keeps the city's as covering the school.
+    (school_quota,) = Quota.objects.bulk_create(
+        [Quota(programme=programme, item="k1", seats=3, org=tree["hz_school"])]
+    )
+    kept = quota_covering_recent(programme=programme, item="k1", org=tree["hz_school"])
+    assert kept.pk == quota.pk
+
+    late = submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
+
+    assert late.quota_id == school_quota.pk
+    quota.refresh_from_db()
+    school_quota.refresh_from_db()
+    assert (quota.seats_held, school_quota.seats_held) == (1, 1)
+    assert orm_path == []
+
+
+def test_an_enrolled_teacher_resubmitting_to_a_full_quota_is_told_so_on_both_paths(
+    programme, quota, tree, school_coordinator
+):
+    person = PersonFactory(org=tree["hz_school"])
+    submit(school_coordinator, programme, person, key="a")
+    submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))  # full now
+
+    with pytest.raises(AlreadyEnrolled):
+        submit(school_coordinator, programme, person, key="b")
+    with pytest.raises(AlreadyEnrolled), transaction.atomic():
+        submit(school_coordinator, programme, person, key="c")
