@@ -9,17 +9,10 @@ from shipei.core import rows
 from .models import AuditEntry
 
 
-def record(
-    actor: Any,
-    action: str,
-    target: models.Model | None = None,
-    *,
-    org: Any = None,
-    ip: str | None = None,
-    **data: Any,
-) -> AuditEntry:
-    """Record `action`, a dotted code such as ``person.revealed``; `data` holds no personal data."""
-    entry = entry_for(actor, action, target, org=org, ip=ip, **data)
+def record(actor: Any, action: str, target: models.Model | None = None, **kw: Any) -> AuditEntry:
+    """Record `action`, a dotted code such as ``person.revealed`` (``entry_for`` says what else
+    it takes); the data hold no personal data."""
+    entry = entry_for(actor, action, target, **kw)
     rows.insert(entry)
     return entry
 

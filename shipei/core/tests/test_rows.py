@@ -24,23 +24,18 @@ def _saved_as(model, pk):
 
 
 def test_insert_writes_the_row_save_would_write(tree, national_admin):
-    made = AuditEntry(
-        actor=national_admin.user,
-        action="x.done",
-        target_type="orgs.organisation",
-        target_id="7",
-        org=tree["hz_school"],
-        data={"n": 1, "名": "值"},
-    )
+    def entry() -> AuditEntry:
+        return AuditEntry(
+            actor=national_admin.user,
+            action="x.done",
+            target_type="orgs.organisation",
+            target_id="7",
+            org=tree["hz_school"],
+            data={"n": 1, "名": "值"},
+        )
+
+    made, saved = entry(), entry()
     rows.insert(made)
-    saved = AuditEntry(
-        actor=national_admin.user,
-        action="x.done",
-        target_type="orgs.organisation",
-        target_id="7",
-        org=tree["hz_school"],
-        data={"n": 1, "名": "值"},
-    )
     saved.save()
     assert made.pk and made.pk != saved.pk and not made._state.adding
     a, b = _saved_as(AuditEntry, made.pk), _saved_as(AuditEntry, saved.pk)

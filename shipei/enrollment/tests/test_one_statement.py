@@ -12,6 +12,7 @@ from shipei.audit.models import AuditEntry
 from shipei.enrollment import services
 from shipei.enrollment.errors import AlreadyEnrolled
 from shipei.enrollment.models import Enrollment, EnrollmentEvent
+from shipei.enrollment.tests.test_concurrency import POLICY  # one approval step, city quotas
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.quotas.errors import QuotaExhausted
@@ -19,15 +20,6 @@ from shipei.quotas.models import Quota
 from shipei.quotas.selectors import quota_covering_recent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-POLICY = {
-    "items": [{"code": "k1", "label": "骨干教师培训", "kind": "training_kind"}],
-    "enrollment": {
-        "channels": ["nomination"],
-        "approval_chain": [{"role": "city_admin", "label": "设区市教育局审核"}],
-    },
-    "quota": {"scope": "city"},
-}
 
 
 @pytest.fixture
