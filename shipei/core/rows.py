@@ -15,7 +15,7 @@ from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=models.Model)
 
-# (model, database alias) -> (INSERT ... RETURNING pk, the fields in its order)
+# (model, database alias) -> INSERT ... RETURNING pk, its columns in _insert_fields' order
 _INSERTS: dict[tuple[type, str], str] = {}
 
 
@@ -31,8 +31,12 @@ def insert(obj: models.Model) -> None:
     connection = connections[alias]
     fields = _insert_fields(model)
     values = [field.pre_save(obj, True) for field in fields]
-    if any(isinstance(value, BaseExpression) for value in values):
-        obj.save(force_insert=True)  # a database default, say: SQL of its own, never kept
+    # A database default (SQL of its own, never kept), or a database that cannot return the
+    # new row's key with the INSERT: the ordinary save.
+    if not connection.features.can_return_columns_from_insert or any(
+        isinstance(value, BaseExpression) for value in values
+    ):
+        obj.save(force_insert=True)
         return
     sql = _INSERTS.get((model, alias))
     if sql is None:
@@ -61,8 +65,6 @@ def saved(obj: models.Model, pk: Any, alias: str = "default") -> None:
 
 def _insert_sql(model: type, obj: models.Model, connection: Any) -> str:
     meta = model._meta
-    if not connection.features.can_return_columns_from_insert:
-        raise NotImplementedError(f"{connection.vendor} cannot return an inserted row's key")
     query = InsertQuery(model)
     query.insert_values(_insert_fields(model), [obj])
     compiler = query.get_compiler(connection=connection)
@@ -144,8 +146,9 @@ def build(
     using: str = "default",
 ) -> list[list[Any]]:
     """For each row, one instance per part (a model and the fields its columns hold, in the
-    model's order, the primary key first: see ``fields``), its values converted as the ORM converts them (SQLite's dates, say); None
-    for a part whose first column is NULL (the missing side of a LEFT JOIN)."""
+    model's order, the primary key first: see ``fields``), its values converted as the ORM
+    converts them (SQLite's dates, say); None for a part whose first column is NULL (the
+    missing side of a LEFT JOIN)."""
     connection = connections[using]
     plans = [_plan(model, tuple(fields), connection) for model, fields in parts]
     out = []

@@ -161,36 +161,15 @@ def test_a_value_too_long_is_refused_not_cut(programme, quota, tree, school_coor
     assert quota.seats_held == 0
 
 
-def test_a_kept_quota_found_full_is_looked_up_afresh(
-    programme, quota, tree, school_coordinator, orm_path
+@pytest.mark.parametrize("city_full", [True, False], ids=["city-full", "city-has-seats"])
+def test_a_school_quota_added_elsewhere_is_taken_though_the_city_one_is_kept(
+    city_full, programme, quota, tree, school_coordinator, orm_path
 ):
     submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
-    # Another server fills the city's quota and gives the school a quota of its own: this
+    # Another server gives the school a quota of its own (and may fill the city's): this
     # process still keeps the city's as covering the school.
-    Quota.objects.filter(pk=quota.pk).update(seats=1)
-    (school_quota,) = Quota.objects.bulk_create(
-        [Quota(programme=programme, item="k1", seats=3, org=tree["hz_school"])]
-    )
-
-    kept = quota_covering_recent(programme=programme, item="k1", org=tree["hz_school"])
-    assert kept.pk == quota.pk
-
-    late = submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
-
-    assert late.quota_id == school_quota.pk
-    school_quota.refresh_from_db()
-    assert school_quota.seats_held == 1
-    quota.refresh_from_db()
-    assert quota.seats_held == 1
-    assert orm_path == []
-
-
-def test_a_closer_quota_added_elsewhere_is_taken_though_the_kept_one_has_seats(
-    programme, quota, tree, school_coordinator, orm_path
-):
-    submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
-    # Another server gives the school its own quota; the city's still has a seat, and this
-    # process still keeps the city's as covering the school.
+    if city_full:
+        Quota.objects.filter(pk=quota.pk).update(seats=1)
     (school_quota,) = Quota.objects.bulk_create(
         [Quota(programme=programme, item="k1", seats=3, org=tree["hz_school"])]
     )
