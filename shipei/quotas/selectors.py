@@ -68,7 +68,7 @@ def _most_specific(
             .select_related("region", "org")
         )
     else:
-        candidates = _plain_candidates(programme, item, org_ids, codes)
+        candidates = _plain_candidates(programme, item, chain)
     return min(
         candidates,
         key=lambda q: rank[("org", q.org_id) if q.org_id else ("region", q.region_id)],
@@ -76,22 +76,29 @@ def _most_specific(
     )
 
 
-def _plain_candidates(
-    programme: Programme, item: str, org_ids: list[int], codes: list[str]
-) -> list[Quota]:
+def _plain_candidates(programme: Programme, item: str, chain: list[tuple[str, Any]]) -> list[Quota]:
     """The same rows as the filter above, without related rows, written out: every enrollment
     submission sends it, and building it through the ORM cost more than all its other reads."""
-    where, params = [], [programme.pk, item]
-    for column, values in (("org_id", org_ids), ("region_id", codes)):
-        if values:
-            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
-            params += values
+    receivers, params = receivers_sql(chain)
     return rows.fetch(
         Quota,
         f"SELECT {rows.columns(Quota)} FROM {Quota._meta.db_table} "
-        f"WHERE programme_id = %s AND item = %s AND ({' OR '.join(where)})",
-        params,
+        f"WHERE programme_id = %s AND item = %s AND {receivers}",
+        [programme.pk, item, *params],
     )
+
+
+def receivers_sql(receivers: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """A quota row's receiver among `receivers` (("org", id) or ("region", code), at least
+    one), as SQL and its parameters."""
+    org_ids = [value for kind, value in receivers if kind == "org"]
+    codes = [value for kind, value in receivers if kind == "region"]
+    where = [
+        f"{column} IN ({', '.join(['%s'] * len(values))})"
+        for column, values in (("org_id", org_ids), ("region_id", codes))
+        if values
+    ]
+    return f"({' OR '.join(where)})", [*org_ids, *codes]
 
 
 def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
@@ -109,7 +116,8 @@ def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quo
 # last few seconds: (programme, item) -> (until, {("org", id) | ("region", code): quota id}).
 _RECEIVERS: dict[tuple[int, str], tuple[float, dict[tuple[str, Any], int]]] = {}
 COVERING_SECONDS = 5.0
-_ROW = ["id", "programme_id", "item", "region_id", "org_id"]
+# The columns a kept quota comes with, in the model's order (Model.from_db takes them so).
+_ROW = [f.attname for f in rows.fields(Quota, {"id", "programme", "item", "region", "org"})]
 
 
 def quota_covering_recent(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
@@ -138,8 +146,14 @@ def quota_covering_recent(*, programme: Programme, item: str, org: Organisation)
         pk = receivers.get(receiver)
         if pk is not None:
             kind, value = receiver
-            org_id, region_id = (value, None) if kind == "org" else (None, value)
-            return Quota.from_db("default", _ROW, [pk, programme.pk, item, region_id, org_id])
+            known = {
+                "id": pk,
+                "programme_id": programme.pk,
+                "item": item,
+                "org_id": value if kind == "org" else None,
+                "region_id": value if kind == "region" else None,
+            }
+            return Quota.from_db("default", _ROW, [known[name] for name in _ROW])
     return quota_covering(programme=programme, item=item, org=org)
 
 

@@ -42,20 +42,14 @@ def take_sql(quota: Quota, closer: list[tuple[str, Any]]) -> tuple[str, list[Any
     """TAKE for `quota`, refused also when a quota exists for one of the `closer` receivers
     (``selectors.receivers_closer``): one added since the covering quota was looked up, which
     covers the teacher instead."""
-    org_ids = [value for kind, value in closer if kind == "org"]
-    codes = [value for kind, value in closer if kind == "region"]
     if not closer:
         return TAKE, [quota.pk]
-    where = [
-        f"{column} IN ({', '.join(['%s'] * len(values))})"
-        for column, values in (("org_id", org_ids), ("region_id", codes))
-        if values
-    ]
+    receivers, params = selectors.receivers_sql(closer)
     sql = (
         f"{TAKE} AND NOT EXISTS (SELECT 1 FROM {Quota._meta.db_table} "
-        f"WHERE programme_id = %s AND item = %s AND ({' OR '.join(where)}))"
+        f"WHERE programme_id = %s AND item = %s AND {receivers})"
     )
-    return sql, [quota.pk, quota.programme_id, quota.item, *org_ids, *codes]
+    return sql, [quota.pk, quota.programme_id, quota.item, *params]
 
 
 def seat_take(quota: Quota) -> bool:
