@@ -66,14 +66,14 @@ def teacher_notice(
     if action == "approved":
         if admitted:
             body = _("%(who)s已审核通过，您已被录取。") % {"who": who}
-            return _("已被录取"), " ".join(t for t in (body, because) if t)
+            return _("已被录取"), "".join(t for t in (body, because) if t)
         return _("%(who)s已审核通过") % {"who": who}, waiting
     if action == "rejected":
         body = _("%(who)s未通过您的报名。") % {"who": who}
-        return _with_reason(_("未通过审核"), reason), " ".join(t for t in (body, because) if t)
+        return _with_reason(_("未通过审核"), reason), "".join(t for t in (body, because) if t)
     if action == "returned":
         body = _("%(who)s退回了报名，修改后可重新提交。") % {"who": who}
-        return _with_reason(_("被退回修改"), reason), " ".join(t for t in (body, because) if t)
+        return _with_reason(_("被退回修改"), reason), "".join(t for t in (body, because) if t)
     if action == "resubmitted":
         return _("已重新提交报名"), waiting
     if action == "withdrawn":

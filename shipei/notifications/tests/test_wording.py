@@ -38,13 +38,13 @@ def notice(action: str, **given: object) -> tuple[str, str] | None:
             "rejected",
             {"by": "city_admin", "reason": "教龄不足"},
             "未通过审核：教龄不足",
-            "市级主管部门未通过您的报名。 理由：教龄不足",
+            "市级主管部门未通过您的报名。理由：教龄不足",
         ),
         (
             "returned",
             {"by": "provincial_admin", "reason": "请补充职称证明"},
             "被退回修改：请补充职称证明",
-            "省级主管部门退回了报名，修改后可重新提交。 理由：请补充职称证明",
+            "省级主管部门退回了报名，修改后可重新提交。理由：请补充职称证明",
         ),
         (
             "resubmitted",
