@@ -328,3 +328,18 @@ def test_the_catalogue_entry_loads_the_box_from_the_enrollment_pages(client, tea
     html = text(client.get(reverse("projects:catalogue_detail", args=[open_class.project_id])))
 
     assert f'hx-get="{reverse("enrollment:catalogue_apply", args=[open_class.project_id])}"' in html
+
+
+def test_a_full_class_has_no_button_unless_the_programme_keeps_a_waitlist(
+    client, teacher, open_class
+):
+    TrainingClass.objects.filter(pk=open_class.pk).update(seats_taken=30)
+
+    html = box(client, teacher, open_class)
+
+    assert ">已满</span>" in html and "<form" not in html
+    class_programme = open_class.project.programme
+    class_programme.policy["enrollment"]["waitlist"] = True
+    class_programme.save()
+    html = box(client, teacher, open_class)
+    assert "名额已满，可报名候补" in html and 'aria-label="报名第1期"' in html
