@@ -129,6 +129,33 @@ def test_person_list_masks_and_filters_by_full_id_number(client, school_coordina
     assert number not in client.get("/people/", {"q": number}).url
 
 
+def test_a_schools_person_list_filters_only_by_what_its_people_have(
+    client, school_coordinator, trainee
+):
+    client.force_login(school_coordinator.user)
+
+    form = client.get("/people/").context["form"]
+
+    assert "org" not in form.fields  # one school: no organisation to choose
+    assert [label for _v, label in form.fields["role"].choices] == ["全部", "学校联系人", "参训教师"]
+
+
+def test_a_province_chooses_among_its_organisations_and_the_roles_they_hold(
+    client, zhejiang_admin, city_admin, school_coordinator
+):
+    client.force_login(zhejiang_admin.user)
+
+    form = client.get("/people/").context["form"]
+
+    assert "杭州市中策职业学校" in [str(o) for o in form.fields["org"].queryset]
+    assert [v for v, _label in form.fields["role"].choices] == [
+        "",
+        "provincial_admin",
+        "city_admin",
+        "school_coordinator",
+    ]
+
+
 def test_a_name_search_keeps_its_words_in_the_url(client, school_coordinator, tree):
     PersonFactory(org=tree["hz_school"], name="查找对象")
     client.force_login(school_coordinator.user)
