@@ -39,6 +39,7 @@ def menu(client: Client, user: Any) -> list[str]:
         ("trainee", False, False),
     ],
 )
+@pytest.mark.django_db  # the actor comes by name, after the regions were loaded for db tests
 def test_api_docs_and_regions_are_in_the_menu_only_of_roles_that_use_them(
     client: Client, request: pytest.FixtureRequest, actor: str, api_docs: bool, regions: bool
 ) -> None:
