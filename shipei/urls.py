@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
 from shipei.core import views as core_views
+from shipei.core import views_site
 from shipei.enrollment import api as enrollment_api
 from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
@@ -46,7 +47,8 @@ urlpatterns = [
     path("notifications/", include("shipei.notifications.urls")),
     path("", include("shipei.accounts.urls_signup")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", views_site.ApiDocsView.as_view(), name="api_docs"),
+    path("favicon.ico", views_site.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
 

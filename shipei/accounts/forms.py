@@ -94,10 +94,23 @@ class PersonFilterForm(FilterForm):
         choices=[("", _("全部")), ("yes", _("已开通")), ("no", _("未开通"))],
     )
 
-    def __init__(self, *args: Any, orgs: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, orgs: Any = None, roles: set[str] | None = None, **kwargs: Any
+    ) -> None:
+        """`orgs`: the organisations to choose from; `roles`: the roles the listed people hold.
+        A choice of one (a school's own list) is left out."""
         super().__init__(*args, **kwargs)
         if orgs is not None:
-            self.fields["org"].queryset = orgs
+            if len(orgs[:2]) > 1:
+                self.fields["org"].queryset = orgs
+            else:
+                del self.fields["org"]
+        if roles is not None:
+            present = [(value, label) for value, label in Role.choices if value in roles]
+            if len(present) > 1:
+                self.fields["role"].choices = [("", _("全部")), *present]
+            else:
+                del self.fields["role"]
 
 
 class PersonForm(forms.Form):

@@ -44,6 +44,17 @@ def person_list(
     return qs
 
 
+def person_roles_present(*, user: Any, action: str = "person.view") -> set[str]:
+    """The roles held by the people the user sees: what the list's role filter may offer."""
+    people = Person.objects.filter(scope.people_q(user, action))
+    return set(
+        RoleAssignment.objects.filter(is_active=True, user__person__in=people)
+        .order_by()
+        .values_list("role", flat=True)
+        .distinct()
+    )
+
+
 TOKEN = re.compile(r"(id|m):[0-9a-f]{64}")
 
 

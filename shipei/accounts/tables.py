@@ -15,25 +15,24 @@ class PersonTable(tables.Table):
         verbose_name=_("手机号"), accessor="mobile_masked", orderable=False, default="--"
     )
     org = tables.Column(verbose_name=_("工作单位"), order_by=("org__name_pinyin",))
-    title = tables.Column(
-        verbose_name=_("职称"),
-        accessor="teacher_profile__get_title_display",
-        orderable=False,
-        default="--",
-    )
-    major = tables.Column(
-        verbose_name=_("任教专业"),
-        accessor="teacher_profile__teaching_major",
-        orderable=False,
-        default="--",
+    # One column for what only teachers have (officials' rows would show "--" twice).
+    teaching = tables.Column(
+        verbose_name=_("任教专业 / 职称"), empty_values=(), orderable=False, default="--"
     )
     account = tables.Column(verbose_name=_("账号"), empty_values=(), orderable=False)
 
     class Meta:
         model = Person
-        fields = ("name", "gender", "id_number", "mobile", "org", "title", "major", "account")
+        fields = ("name", "gender", "id_number", "mobile", "org", "teaching", "account")
         order_by = ("name",)
         empty_text = _("可调整查询条件，或登记人员。")
+
+    def render_teaching(self, record: Person) -> str:
+        profile = getattr(record, "teacher_profile", None)
+        if profile is None:
+            return "--"
+        parts = [profile.teaching_major, profile.get_title_display()]
+        return " · ".join(p for p in parts if p) or "--"
 
     def render_account(self, record: Person) -> str:
         if hasattr(record, "user"):

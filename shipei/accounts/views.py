@@ -209,7 +209,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
         if token:
             params["q"] = token
         return redirect(f"{reverse('accounts:person_list')}?{params.urlencode()}")
-    form = PersonFilterForm(request.GET or None, orgs=_person_orgs(user, "person.view"))
+    form = PersonFilterForm(
+        request.GET or None,
+        orgs=_person_orgs(user, "person.view"),
+        roles=selectors.person_roles_present(user=user),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     by_identifier = bool(selectors.TOKEN.fullmatch(filters.get("q", "")))
     if by_identifier:
@@ -484,7 +488,11 @@ def person_export(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(user, "person.export"):
         raise NotPermitted()
     full = request.GET.get("full") == "1"
-    form = PersonFilterForm(request.GET or None, orgs=_person_orgs(user, "person.view"))
+    form = PersonFilterForm(
+        request.GET or None,
+        orgs=_person_orgs(user, "person.view"),
+        roles=selectors.person_roles_present(user=user, action="person.export"),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.person_list(user=user, action="person.export", filters=filters)
     content = exports.person_export(actor=user, people=qs, full=full, ip=client_ip(request))

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# What people read in change histories; an unknown code shows as itself.
+# What people read in the log and in change histories, for every code the apps record (a test
+# reads the sources for them); an unknown code would show as itself.
 ACTION_LABELS = {
     "auth.login": _("登录"),
     "auth.logout": _("退出"),
@@ -27,8 +28,60 @@ ACTION_LABELS = {
     "account.password_changed": _("修改密码"),
     "account.activation_sent": _("发送激活验证码"),
     "account.activated": _("短信激活账号"),
+    "account.signup_code_sent": _("发送注册验证码"),
+    "account.signed_up": _("教师自行注册"),
     "role.assigned": _("分配角色"),
     "role.revoked": _("收回角色"),
+    "programme.created": _("新建培训计划"),
+    "programme.updated": _("修改培训计划"),
+    "programme.cloned": _("复制培训计划"),
+    "programme.preset_loaded": _("载入通知配置"),
+    "project.created": _("新建项目申报"),
+    "project.updated": _("修改项目申报"),
+    "project.submitted": _("提交项目申报"),
+    "project.attachment_added": _("上传申报附件"),
+    "project.attachment_removed": _("删除申报附件"),
+    "project.experts_assigned": _("分配评审专家"),
+    "project.approved": _("项目评审通过"),
+    "project.returned": _("项目退回修改"),
+    "project.rejected": _("项目未通过评审"),
+    "project.published": _("发布项目"),
+    "project.cancelled": _("撤销项目"),
+    "review.submitted": _("提交评审意见"),
+    "class.added": _("添加班次"),
+    "class.updated": _("修改班次"),
+    "class.removed": _("删除班次"),
+    "quota.allocated": _("分配名额"),
+    "quota.changed": _("调整名额"),
+    "quota.deleted": _("删除名额"),
+    "quota.loaded": _("载入名额表"),
+    "quota.imported": _("导入名额表"),
+    "enrollment.submitted": _("提交报名"),
+    "enrollment.resubmitted": _("重新提交报名"),
+    "enrollment.approved": _("审核通过报名"),
+    "enrollment.returned": _("退回报名修改"),
+    "enrollment.rejected": _("报名未通过审核"),
+    "enrollment.withdrawn": _("撤回报名"),
+    "enrollment.promoted": _("候补转为正式报名"),
+    "enrollment.project_cancelled": _("项目撤销，报名取消"),
+    "enrollment.imported": _("导入报名名单"),
+    "enrollment.list_submitted": _("报送参训名单"),
+    "enrollment.exported_full": _("导出完整报名信息"),
+}
+
+# The log's action filter, one group per kind of object (the codes' first part).
+ACTION_GROUPS = {
+    "auth": _("登录"),
+    "org": _("机构"),
+    "person": _("人员"),
+    "account": _("账号"),
+    "role": _("角色"),
+    "programme": _("培训计划"),
+    "project": _("培训项目"),
+    "review": _("项目评审"),
+    "class": _("班次"),
+    "quota": _("名额"),
+    "enrollment": _("报名"),
 }
 
 
@@ -70,6 +123,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    # Not stored: the target in words where a describer (audit.describe) found better ones
+    # than the text kept when the entry was written.
+    described = ""
+
+    @property
+    def target_text(self) -> str:
+        return self.described or self.target_repr
 
     @property
     def action_label(self) -> str:

@@ -9,8 +9,25 @@ from shipei.core import scope
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import per_page
 
-from .models import ACTION_LABELS
+from .describe import describe
+from .models import ACTION_GROUPS, ACTION_LABELS
 from .selectors import audit_list
+
+
+def _action_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The filter's choices: per kind of object, "all of them" (a prefix) and each action."""
+    return [
+        (
+            f"{group}.",
+            str(label),
+            [
+                (code, str(name))
+                for code, name in ACTION_LABELS.items()
+                if code.startswith(f"{group}.")
+            ],
+        )
+        for group, label in ACTION_GROUPS.items()
+    ]
 
 
 @require_GET
@@ -22,13 +39,14 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_list(user=request.user, action=action), per_page(request)).get_page(
         request.GET.get("page")
     )
+    describe(page.object_list)
     return render(
         request,
         "audit/list.html",
         {
             "page": page,
             "action": action,
-            "actions": list(ACTION_LABELS.items()),
+            "action_groups": _action_groups(),
             "breadcrumbs": [(_("审计日志"), None)],
         },
     )

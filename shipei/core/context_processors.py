@@ -10,6 +10,11 @@ from shipei.accounts.models import Role
 
 from . import scope
 
+# Who connects another system to the API: those who run programmes (the ministry's and the
+# provinces' platforms) and training bases (their own systems file projects and approve
+# enrollments). Teachers, schools and city bureaus work in the pages.
+API_ACTIONS = ("programme.manage", "project.apply")
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -35,13 +40,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("报名教师"), reverse("enrollment:nominate"), "bi-person-plus"))
     if scope.has_any(user, "org.view"):
         items.append((_("机构管理"), reverse("orgs:list"), "bi-diagram-3"))
+    if scope.has_any(user, "org.change"):  # the codes behind an organisation's region
+        items.append((_("行政区划"), reverse("orgs:regions"), "bi-geo-alt"))
     if scope.has_any(user, "person.view"):
         items.append((_("人员管理"), reverse("accounts:person_list"), "bi-people"))
     if scope.has_any(user, "audit.view"):
         items.append((_("审计日志"), reverse("audit:list"), "bi-journal-text"))
     items.append((_("消息中心"), reverse("notifications:list"), "bi-bell"))
-    items.append((_("行政区划"), reverse("orgs:regions"), "bi-geo-alt"))
-    items.append((_("接口文档"), reverse("api_docs"), "bi-code-slash"))
+    if any(scope.has_any(user, action) for action in API_ACTIONS):
+        items.append((_("接口文档"), reverse("api_docs"), "bi-code-slash"))
     current = request.path
     # The longest menu URL that the page's path starts with is the one to mark: 项目评审
     # (/projects/review/) must not also light up 我的项目 (/projects/).

@@ -7,3 +7,11 @@ class EnrollmentConfig(AppConfig):
     name = "shipei.enrollment"
     label = "enrollment"
     verbose_name = "报名"
+
+    def ready(self) -> None:
+        from shipei.audit import describe
+
+        from . import audit_describers
+
+        describe.register("enrollment.enrollment", audit_describers.describe_enrollments)
+        describe.register("quotas.quota", audit_describers.describe_quotas)

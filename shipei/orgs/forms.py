@@ -9,35 +9,48 @@ from .models import Designation, Organisation, Region
 
 
 class OrgFilterForm(FilterForm):
+    """Filters of the organisation list, offering only what `facets` (selectors.org_facets)
+    found among the user's organisations."""
+
     q = forms.CharField(
         label=_("关键词"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("名称、别名、标识码或拼音")}),
     )
-    kind = forms.ChoiceField(
-        label=_("类型"), required=False, choices=[("", _("全部")), *list(Organisation.Kind.choices)]
-    )
-    school_kind = forms.ChoiceField(
-        label=_("办学层次"),
-        required=False,
-        choices=[("", _("全部")), *list(Organisation.SchoolKind.choices)],
-    )
+    kind = forms.ChoiceField(label=_("类型"), required=False)
+    school_kind = forms.ChoiceField(label=_("办学层次"), required=False)
     region = forms.ModelChoiceField(
-        label=_("地区"),
-        required=False,
-        empty_label=_("全部"),
-        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
+        label=_("地区"), required=False, empty_label=_("全部"), queryset=Region.objects.none()
     )
-    designation = forms.ChoiceField(
-        label=_("基地类型"),
-        required=False,
-        choices=[("", _("全部")), *list(Designation.Kind.choices)],
-    )
+    designation = forms.ChoiceField(label=_("基地类型"), required=False)
     active = forms.ChoiceField(
         label=_("状态"),
         required=False,
         choices=[("", _("全部")), ("1", _("启用")), ("0", _("停用"))],
     )
+
+    def __init__(self, *args: Any, facets: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, enum, facet in (
+            ("kind", Organisation.Kind, "kinds"),
+            ("school_kind", Organisation.SchoolKind, "school_kinds"),
+            ("designation", Designation.Kind, "designations"),
+        ):
+            present = [(v, label) for v, label in enum.choices if v in facets[facet]]
+            if len(present) > 1:
+                self.fields[name].choices = [("", _("全部")), *present]
+            else:
+                del self.fields[name]
+        regions = facets["regions"]
+        if len(regions) > 1:
+            self.fields["region"].queryset = Region.objects.filter(
+                code__in=[r.code for r in regions]
+            )
+            self.fields["region"].label = (
+                _("地区") if regions[0].level == Region.Level.PROVINCE else _("所在城市")
+            )
+        else:
+            del self.fields["region"]
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -83,3 +96,7 @@ class DesignationForm(forms.ModelForm):
     class Meta:
         model = Designation
         fields = ["kind", "year_from", "year_to", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_blank_choices(self)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from shipei.core import scope
 from shipei.core.text import clean_name
 
-from .models import Organisation, OrganisationAlias, Region
+from .models import Designation, Organisation, OrganisationAlias, Region
 
 
 def org_list(
@@ -43,6 +43,33 @@ def org_list(
     if f.get("under"):
         qs = qs.filter(path__startswith=f["under"].path)
     return qs
+
+
+def org_facets(*, user: Any, action: str = "org.view") -> dict[str, Any]:
+    """What the organisation filters can usefully offer this user: the kinds, school levels and
+    base designations found among its organisations, and their regions (provinces, or the
+    cities of its one province). A filter with one choice or none is left out of the form."""
+    orgs = Organisation.objects.filter(scope.orgs_q(user, action, via=None)).order_by()
+    codes = set(orgs.exclude(region=None).values_list("region_id", flat=True).distinct())
+    if len({code[:2] for code in codes}) > 1:
+        regions = Region.objects.filter(
+            level=Region.Level.PROVINCE, code__in={f"{code[:2]}0000" for code in codes}
+        )
+    else:
+        regions = Region.objects.filter(level=Region.Level.PREFECTURE, code__in=codes)
+    return {
+        "kinds": set(orgs.values_list("kind", flat=True).distinct()),
+        "school_kinds": set(
+            orgs.exclude(school_kind="").values_list("school_kind", flat=True).distinct()
+        ),
+        "designations": set(
+            Designation.objects.filter(organisation__in=orgs)
+            .order_by()
+            .values_list("kind", flat=True)
+            .distinct()
+        ),
+        "regions": list(regions.order_by("code")),
+    }
 
 
 def org_stats(*, user: Any) -> dict[str, int]:

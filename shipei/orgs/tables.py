@@ -6,10 +6,10 @@ from .models import Organisation
 
 
 class OrgTable(tables.Table):
-    name = tables.Column(verbose_name=_("名称"), linkify=True, order_by=("name_pinyin",))
+    # A school's level and identification code sit with its type and name: in their own columns
+    # they were "--" on every row that is not a school.
+    name = tables.Column(verbose_name=_("名称"), order_by=("name_pinyin",))
     kind = tables.Column(verbose_name=_("类型"))
-    school_kind = tables.Column(verbose_name=_("办学层次"), empty_values=(), default="--")
-    school_code = tables.Column(verbose_name=_("学校标识码"), default="--")
     region = tables.Column(verbose_name=_("地区"), default="--", order_by=("region__code",))
     parent = tables.Column(verbose_name=_("上级单位"), default="--", orderable=False)
     designations = tables.Column(verbose_name=_("基地认定"), empty_values=(), orderable=False)
@@ -17,21 +17,22 @@ class OrgTable(tables.Table):
 
     class Meta:
         model = Organisation
-        fields = (
-            "name",
-            "kind",
-            "school_kind",
-            "school_code",
-            "region",
-            "parent",
-            "designations",
-            "is_active",
-        )
+        fields = ("name", "kind", "region", "parent", "designations", "is_active")
         order_by = ("path",)
         empty_text = _("可调整查询条件，或新建机构。")
 
-    def render_school_kind(self, record: Organisation) -> str:
-        return record.get_school_kind_display() or "--"
+    def render_name(self, record: Organisation, value: str) -> str:
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        if not record.school_code:
+            return link
+        return format_html(
+            '{}<div class="small text-muted">{} {}</div>', link, _("学校标识码"), record.school_code
+        )
+
+    def render_kind(self, record: Organisation) -> str:
+        if record.school_kind:
+            return f"{record.get_kind_display()}（{record.get_school_kind_display()}）"
+        return record.get_kind_display()
 
     def render_designations(self, record: Organisation) -> str:
         items = list(record.designations.all())

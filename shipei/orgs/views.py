@@ -39,7 +39,7 @@ def _org(request: HttpRequest, pk: int) -> Organisation:
 def org_list(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "org.view"):
         raise NotPermitted()
-    form = OrgFilterForm(request.GET or None)
+    form = OrgFilterForm(request.GET or None, facets=selectors.org_facets(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     table = OrgTable(selectors.org_list(user=request.user, filters=filters))
     RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
@@ -249,7 +249,8 @@ def org_designation_remove(request: HttpRequest, pk: int, designation_pk: int) -
 def org_export(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "org.export"):
         raise NotPermitted()
-    form = OrgFilterForm(request.GET or None)
+    facets = selectors.org_facets(user=request.user, action="org.export")
+    form = OrgFilterForm(request.GET or None, facets=facets)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.org_list(user=request.user, action="org.export", filters=filters).order_by(
         "path"

@@ -220,21 +220,36 @@ def _programme_choices() -> list[tuple[Any, str]]:
 
 
 class ProjectFilterForm(FilterForm):
+    """Filters of a list of projects, offering only what `facets` (selectors.project_facets)
+    found among the user's projects: no province or base to choose on a base's own list."""
+
     programme = forms.TypedChoiceField(label=_("培训计划"), required=False, coerce=int)
     status = forms.ChoiceField(label=_("状态"), required=False)
     region = forms.ModelChoiceField(
         label=_("基地所在省份"),
         required=False,
         empty_label=_("全部"),
-        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
+        queryset=Region.objects.none(),
     )
     base = forms.CharField(label=_("承训单位"), required=False, max_length=100)
     q = forms.CharField(label=_("项目名称"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, all_label: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, facets: dict[str, Any], all_label: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = _programme_choices()
+        self.fields["programme"].choices = [
+            ("", _("全部")),
+            *((p.pk, str(p)) for p in facets["programmes"]),
+        ]
         self.fields["status"].choices = [("", all_label or _("全部")), *Project.Status.choices]
+        if len(facets["provinces"]) > 1:
+            codes = [r.code for r in facets["provinces"]]
+            self.fields["region"].queryset = Region.objects.filter(code__in=codes)
+        else:
+            del self.fields["region"]
+        if not facets["several_bases"]:
+            del self.fields["base"]
 
     def clean_programme(self) -> Programme | None:
         pk = self.cleaned_data.get("programme")

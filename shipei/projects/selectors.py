@@ -12,7 +12,7 @@ from shipei.classes.models import TrainingClass
 from shipei.core import scope
 from shipei.core.errors import NotFound
 from shipei.core.text import clean_name
-from shipei.orgs.models import Designation, Organisation
+from shipei.orgs.models import Designation, Organisation, Region
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI, Item
 
@@ -181,6 +181,24 @@ def project_list(
     """Projects of the bases in the user's scope: a base admin's own, a supervisor's subtree."""
     qs = Project.objects.filter(scope.orgs_q(user, action, via="base"))
     return _filter(_with_facts(qs), filters or {}).order_by("-updated_at", "-pk")
+
+
+def project_facets(*, user: Any, action: str = "project.view") -> dict[str, Any]:
+    """What a project list's filters can usefully offer this user: the programmes its projects
+    belong to, the provinces their bases lie in, and whether they come from more than one base.
+    A base's own list (one base, one province) has nothing to choose by province or base."""
+    projects = Project.objects.filter(scope.orgs_q(user, action, via="base")).order_by()
+    codes = set(projects.values_list("base__region__code", flat=True).distinct())
+    provinces = Region.objects.filter(
+        level=Region.Level.PROVINCE, code__in={f"{c[:2]}0000" for c in codes if c}
+    ).order_by("code")
+    return {
+        "programmes": list(
+            Programme.objects.filter(pk__in=projects.values("programme")).order_by("-year", "code")
+        ),
+        "provinces": list(provinces),
+        "several_bases": len(projects.values_list("base", flat=True).distinct()[:2]) > 1,
+    }
 
 
 def review_queue(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Project]:

@@ -52,9 +52,14 @@ def _list_crumb(user: Any) -> tuple[str, str]:
 def project_list(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "project.view"):
         raise NotPermitted()
-    form = ProjectFilterForm(request.GET or None)
+    facets = selectors.project_facets(user=request.user)
+    form = ProjectFilterForm(request.GET or None, facets=facets)
     filters = form.cleaned_data if form.is_valid() else {}
-    table = ProjectTable(selectors.project_list(user=request.user, filters=filters))
+    # One base's own list: every row would name it again.
+    table = ProjectTable(
+        selectors.project_list(user=request.user, filters=filters),
+        exclude=() if facets["several_bases"] else ("base",),
+    )
     RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
     mine = scope.has_any(request.user, "project.apply")
     return render(
@@ -474,7 +479,11 @@ def attachment_remove(request: HttpRequest, pk: int, att_pk: int) -> HttpRespons
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "project.decide"):
         raise NotPermitted()
-    form = ProjectFilterForm(request.GET or None, all_label=_("全部（不含草稿）"))
+    form = ProjectFilterForm(
+        request.GET or None,
+        facets=selectors.project_facets(user=request.user),
+        all_label=_("全部（不含草稿）"),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     table = QueueTable(selectors.review_queue(user=request.user, filters=filters))
     RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)

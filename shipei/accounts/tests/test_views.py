@@ -6,7 +6,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from shipei.accounts import services
-from shipei.accounts.models import Person
+from shipei.accounts.models import Person, TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 
@@ -127,6 +127,49 @@ def test_person_list_masks_and_filters_by_full_id_number(client, school_coordina
     assert "已按完整身份证号或手机号查询" in page
     # A number typed into the address bar is swapped for its token at once.
     assert number not in client.get("/people/", {"q": number}).url
+
+
+def test_a_schools_person_list_filters_only_by_what_its_people_have(
+    client, school_coordinator, trainee
+):
+    client.force_login(school_coordinator.user)
+
+    form = client.get("/people/").context["form"]
+
+    assert "org" not in form.fields  # one school: no organisation to choose
+    assert [label for _v, label in form.fields["role"].choices] == [
+        "全部",
+        "学校联系人",
+        "参训教师",
+    ]
+
+
+def test_the_person_list_shows_teaching_details_in_one_column(client, school_coordinator, tree):
+    teacher = PersonFactory(org=tree["hz_school"], name="许老师")
+    TeacherProfile.objects.create(person=teacher, title="intermediate", teaching_major="电子商务")
+    client.force_login(school_coordinator.user)
+
+    response = client.get("/people/")
+
+    headers = [str(c.header) for c in response.context["table"].columns]
+    assert headers[-2:] == ["任教专业 / 职称", "账号"] and "职称" not in headers
+    assert "电子商务 · 中级" in response.content.decode()
+
+
+def test_a_province_chooses_among_its_organisations_and_the_roles_they_hold(
+    client, zhejiang_admin, city_admin, school_coordinator
+):
+    client.force_login(zhejiang_admin.user)
+
+    form = client.get("/people/").context["form"]
+
+    assert "杭州市中策职业学校" in [str(o) for o in form.fields["org"].queryset]
+    assert [v for v, _label in form.fields["role"].choices] == [
+        "",
+        "provincial_admin",
+        "city_admin",
+        "school_coordinator",
+    ]
 
 
 def test_a_name_search_keeps_its_words_in_the_url(client, school_coordinator, tree):

@@ -1,3 +1,5 @@
+import re
+
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.services import record
 
@@ -33,3 +35,28 @@ def test_a_full_export_by_a_city_admin_is_visible_to_its_province(
     client.force_login(zhejiang_admin.user)
     page = client.get("/audit/", {"action": "person.exported_full"}).content.decode()
     assert "导出完整个人信息" in page and "杭州市教育局" in page
+
+
+def test_the_log_shows_what_was_done_in_chinese_without_codes(client, national_admin, tree):
+    record(national_admin.user, "org.alias_added", tree["hz_school"], alias="中策职校")
+    client.force_login(national_admin.user)
+
+    html = client.get("/audit/").content.decode()
+
+    actions = re.findall(r"<tr><td[^>]*>[^<]+</td><td>[^<]+</td><td>([^<]*)</td>", html)
+    assert actions[:2] == ["登录", "添加别名"]  # the newest first; forcing a login is one too
+    assert all(not re.search(r"[a-z]", action) for action in actions)
+    assert "<code" not in html and ">org.alias_added<" not in html
+
+
+def test_the_action_filter_offers_every_kind_of_object_as_a_whole(client, national_admin, tree):
+    record(national_admin.user, "org.alias_added", tree["hz_school"], alias="中策职校")
+    record(
+        national_admin.user, "person.revealed", PersonFactory(org=tree["hz_school"], name="某某")
+    )
+    client.force_login(national_admin.user)
+
+    html = client.get("/audit/", {"action": "org."}).content.decode()
+
+    assert '<optgroup label="机构"><option value="org." selected>机构：全部操作</option>' in html
+    assert "添加别名</td>" in html and "某某" not in html

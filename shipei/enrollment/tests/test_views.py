@@ -1,6 +1,7 @@
 """Enrollment pages: each role sees its scope only, forged decisions change nothing, a double
 submit creates one enrollment, refusals say which rule and which window."""
 
+import re
 from typing import Any
 
 import pytest
@@ -364,6 +365,16 @@ def test_unknown_programme_or_item_is_404(client, nomination_programme, school_c
     assert (
         page(client, school_coordinator, url, programme=nomination_programme.pk, item="zz")
     ).status_code == 404
+
+
+def test_programmes_to_nominate_for_show_their_registration_period_as_such(
+    client, nomination_programme, school_coordinator
+):
+    body = text(page(client, school_coordinator, reverse("enrollment:nominate")))
+
+    period = re.search(r"<dt>([^<]+)</dt><dd>[^<]*～", body)
+    assert period and period.group(1) == "报名时间"  # a range, not a deadline
+    assert "报名截止" not in body
 
 
 def test_coordinator_enrolls_into_a_published_class_and_the_base_approves(

@@ -10,10 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from shipei.accounts.models import Role
+from shipei.orgs.models import Designation
 from shipei.projects import services
 from shipei.projects.models import Project, Review
 
-from .conftest import GOOD_SCORES, make_actor, make_project
+from .conftest import GOOD_SCORES, make_actor, make_programme, make_project
 from .test_services import PDF
 
 S = Project.Status
@@ -308,3 +309,55 @@ def test_service_and_page_agree_on_the_expert_list(national_admin, expert, submi
         actor=national_admin.user, project=submitted, experts=[expert.user]
     )
     assert Project.objects.get(pk=submitted.pk).status == S.IN_REVIEW
+
+
+# --- the list's filters offer what the user's projects have ---------------------------------
+
+
+def test_a_bases_own_list_filters_by_programme_and_status_but_not_by_province_or_base(
+    client, base_admin, draft, programme
+):
+    make_programme(code="p-elsewhere")  # open, but the base has no project in it
+    programme.policy["projects"]["application"] = {"closes": "2020-01-01"}
+    programme.save()  # closed for new applications: its projects are still listed and filtered
+
+    response = as_user(client, base_admin).get("/projects/")
+
+    form = response.context["form"]
+    assert list(form.fields) == ["programme", "status", "q"]
+    assert [label for _pk, label in form.fields["programme"].choices] == ["全部", str(programme)]
+    html = response.content.decode()
+    assert "基地所在省份" not in html and "承训单位" not in html  # neither filter nor column
+    assert draft.title in html
+
+
+def test_a_national_list_offers_the_provinces_and_bases_its_projects_come_from(
+    client, national_admin, base_admin, draft, programme, tree
+):
+    Designation.objects.create(
+        organisation=tree["nj_school"],
+        kind=Designation.Kind.DUAL_TEACHER_BASE,
+        year_from=2023,
+        year_to=2027,
+    )
+    nanjing = make_actor(Role.BASE_ADMIN, tree["nj_school"])
+    theirs = make_project(nanjing, programme, title="江苏的研修项目")
+    admin = as_user(client, national_admin)
+
+    form = admin.get("/projects/").context["form"]
+    filtered = admin.get("/projects/", {"region": "320000"}).content.decode()
+
+    assert [str(r) for r in form.fields["region"].queryset] == ["江苏省", "浙江省"]
+    assert "base" in form.fields
+    assert theirs.title in filtered and draft.title not in filtered
+    assert "承训单位" in filtered
+
+
+def test_the_review_queue_offers_the_programmes_with_projects(
+    client, national_admin, submitted, programme
+):
+    make_programme(code="p-empty")
+
+    form = as_user(client, national_admin).get("/projects/review/").context["form"]
+
+    assert [pk for pk, _label in form.fields["programme"].choices] == ["", programme.pk]

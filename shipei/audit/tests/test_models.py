@@ -1,0 +1,56 @@
+"""Every action the apps record has Chinese words in the log."""
+
+import ast
+from pathlib import Path
+
+from shipei.audit.models import ACTION_GROUPS, ACTION_LABELS
+
+SHIPEI = Path(__file__).resolve().parents[2]
+# Made at run time as f"project.{to}" from projects.services.DECISIONS. The enrollment.<event>
+# codes are made too, from the events passed to enrollment.services._event/_event_rows: the
+# scan finds those.
+DECIDED = {"project.approved", "project.returned", "project.rejected"}
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _strings(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):  # "quota.allocated" if before is None else "quota.changed"
+        return _strings(node.body) + _strings(node.orelse)
+    return []
+
+
+def recorded_codes() -> tuple[set[str], set[str]]:
+    """(codes written literally, prefixes of codes made by f-strings) in the apps' sources."""
+    codes: set[str] = set()
+    prefixes: set[str] = set()
+    for path in SHIPEI.rglob("*.py"):
+        if {"tests", "migrations"} & set(path.relative_to(SHIPEI).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _name(node)
+            if name in ("record", "entry_for") and len(node.args) >= 2:
+                action = node.args[1]
+                if isinstance(action, ast.JoinedStr):
+                    first = action.values[0]
+                    prefixes.add(first.value if isinstance(first, ast.Constant) else "")
+                codes.update(_strings(action))
+            elif name in ("_event", "_event_rows") and len(node.args) >= 3:
+                codes.update(f"enrollment.{event}" for event in _strings(node.args[2]))
+    return codes, prefixes
+
+
+def test_every_action_code_the_apps_record_has_a_chinese_label() -> None:
+    codes, prefixes = recorded_codes()
+
+    assert len(codes) > 50  # the scan found the calls
+    assert prefixes == {"project.", "enrollment."}  # a new kind of made-up code: list it above
+    assert (codes | DECIDED) - set(ACTION_LABELS) == set()
+    assert {code.split(".")[0] for code in ACTION_LABELS} == set(ACTION_GROUPS)

@@ -1,0 +1,167 @@
+"""The site's frame around every page: the menu each role gets, the API docs page in the site's
+layout, the icon, and the polite 您 in every message."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.utils.translation import trans_real
+
+from shipei.accounts.models import Role, RoleAssignment, User
+from shipei.accounts.tests.factories import PersonFactory
+
+SHIPEI = Path(__file__).resolve().parents[2]
+API_DOCS, REGIONS = "接口文档", "行政区划"
+
+
+def menu(client: Client, user: Any) -> list[str]:
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return [item["label"] for item in response.context["nav_items"]]
+
+
+# --- the menu per role --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "api_docs", "regions"),
+    [
+        ("national_admin", True, True),
+        ("zhejiang_admin", True, True),
+        ("city_admin", False, True),
+        ("school_coordinator", False, False),
+        ("base_admin", True, False),
+        ("trainee", False, False),
+    ],
+)
+@pytest.mark.django_db  # the actor comes by name, after the regions were loaded for db tests
+def test_api_docs_and_regions_are_in_the_menu_only_of_roles_that_use_them(
+    client: Client, request: pytest.FixtureRequest, actor: str, api_docs: bool, regions: bool
+) -> None:
+    labels = menu(client, request.getfixturevalue(actor).user)
+
+    assert (API_DOCS in labels) is api_docs
+    assert (REGIONS in labels) is regions
+
+
+def test_a_core_teacher_gets_neither_api_docs_nor_regions(client: Client, tree: Any) -> None:
+    person = PersonFactory(org=tree["hz_school"])
+    user = User.objects.create_user(f"p{person.pk}", "Secret123", person=person)
+    RoleAssignment.objects.create(user=user, role=Role.CORE_TEACHER, org=tree["hz_school"])
+
+    labels = menu(client, user)
+
+    assert API_DOCS not in labels and REGIONS not in labels
+    assert "消息中心" in labels
+
+
+def test_regions_sit_next_to_the_organisations_in_the_menu(client: Client, city_admin: Any) -> None:
+    labels = menu(client, city_admin.user)
+
+    assert labels.index(REGIONS) == labels.index("机构管理") + 1
+
+
+# --- the API docs page --------------------------------------------------------------------------
+
+
+def test_api_docs_page_has_the_sites_header_chinese_title_and_a_way_back(
+    client: Client, zhejiang_admin: Any
+) -> None:
+    client.force_login(zhejiang_admin.user)
+    html = client.get("/api/docs/").content.decode()
+
+    assert "<title>接口文档 · 师培</title>" in html
+    assert 'class="navbar navbar-expand-lg sp-topbar' in html  # the site's header
+    assert re.search(r'<li class="breadcrumb-item"><a href="/">工作台</a></li>', html)
+    assert re.search(r'aria-current="page"><i [^>]*></i> 接口文档</a>', html)  # in the menu
+    assert '<div id="swagger-ui"></div>' in html
+    assert "/api/v1/auth/token/" in html and "Idempotency-Key" in html  # the Chinese guide
+
+
+def test_api_docs_page_is_not_listed_as_an_endpoint_of_the_api(client: Client, db: Any) -> None:
+    spec = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert "/api/docs/" not in spec["paths"]
+
+
+# --- the icon -----------------------------------------------------------------------------------
+
+
+def test_favicon_ico_leads_to_the_icon_among_the_static_files(client: Client, db: Any) -> None:
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/shipei/favicon.ico"
+    assert "max-age" in response["Cache-Control"]
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+@pytest.mark.parametrize("path", ["/login/", "/", "/no-such-page/", "/api/docs/"])
+def test_pages_link_the_icon(client: Client, national_admin: Any, path: str) -> None:
+    if path != "/login/":
+        client.force_login(national_admin.user)
+    html = client.get(path).content.decode()
+
+    assert '<link rel="icon" href="/static/shipei/favicon.svg" type="image/svg+xml">' in html
+    assert '<link rel="icon" href="/static/shipei/favicon.ico" sizes="32x32">' in html
+    for name in ("favicon.svg", "favicon.ico"):
+        assert finders.find(f"shipei/{name}"), name
+
+
+def test_every_page_template_either_extends_the_base_or_links_the_icon_itself() -> None:
+    missing = []
+    for template in SHIPEI.glob("*/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        if "<html" in text and "favicon.svg" not in text:
+            missing.append(str(template.relative_to(SHIPEI)))
+
+    assert missing == []
+
+
+# --- 您, not 你 ---------------------------------------------------------------------------------
+
+
+def test_no_chinese_message_django_may_show_says_你() -> None:
+    """Django's own catalogue is informal in its password rules, the password change form and the
+    admin; the project's locale says 您 there."""
+    catalog = trans_real.translation(settings.LANGUAGE_CODE)._catalog
+
+    # A TranslationCatalog (the merged catalogues) can be walked by keys() only.
+    impolite = {key: catalog[key] for key in catalog.keys() if "你" in catalog[key]}  # noqa: SIM118
+
+    assert impolite == {}
+
+
+def test_password_rules_are_stated_with_您(client: Client, trainee: Any) -> None:
+    client.force_login(trainee.user)
+    response = client.post(
+        "/password/",
+        {"old_password": "Secret123", "new_password1": "1234567a", "new_password2": "1234567a"},
+    )
+    html = response.content.decode()
+
+    assert "您的密码不能是常见密码" in html  # the rules beside the field
+    assert "这个密码太常见了" in html  # and the refusal
+    assert "你" not in html
+
+
+def test_no_source_file_says_你() -> None:
+    """Templates, code and messages address users as 您 (tests and migrations aside)."""
+    found = []
+    for path in SHIPEI.rglob("*"):
+        if path.suffix not in {".py", ".html", ".js", ".po"}:  # not the notices' own texts
+            continue
+        if {"tests", "migrations"} & set(path.relative_to(SHIPEI).parts):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "你" in line:
+                found.append(f"{path.relative_to(SHIPEI)}:{number}")
+
+    assert found == []
