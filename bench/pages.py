@@ -82,7 +82,7 @@ def programmes(session: requests.Session, base: str) -> list[dict[str, Any]]:
 def first_item_form(session: requests.Session, base: str, items_page: str) -> str | None:
     """The URL of the first item's edit form in an items section, if the page links one."""
     html = session.get(f"{base}{items_page}").text
-    found = re.search(r'hx-get="([^"]*/items/\d+/)"', html)
+    found = re.search(r'hx-get="([^"]*/items/[^/"]+/edit/)"', html)
     return found.group(1) if found else None
 
 
@@ -157,7 +157,9 @@ def main() -> None:
     session = login(base, args.user, args.password)
     todo = [p for p in pages(session, base) if args.only in p[0]]
     print(f"{base} as {args.user}, {args.runs} timed fetches per page after one warm-up\n")
-    print(f"{pad('page', 46)} {'status':>6} {'KB':>8} {'elements':>9} {'median ms':>10} {'p90 ms':>8}")
+    print(
+        f"{pad('page', 46)} {'status':>6} {'KB':>8} {'elements':>9} {'median ms':>10} {'p90 ms':>8}"
+    )
     results = []
     for label, path, headers in todo:
         r = measure(session, f"{base}{path}", headers, args.runs)

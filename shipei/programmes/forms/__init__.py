@@ -10,19 +10,23 @@ as key/number rows.
 - ``spec``: what input a field needs, read from its type;
 - ``inputs``: the form fields, and the way between form values and the policy's shape;
 - ``sections``: the editor of one section (a form and its formsets);
+- ``items``: the form of one item, for the items section's one-at-a-time editing;
 - ``identity``: the notice's identity, create and clone forms;
 - ``display``: a section for reading on the programme's page.
 """
 
-from .display import section_display
+from .display import item_facts, section_display
 from .identity import CREATE_PLACES, CloneForm, ProgrammeCreateForm, ProgrammeForm
+from .items import ItemForm
 from .sections import SectionEditor
 
 __all__ = [
     "CREATE_PLACES",
     "CloneForm",
+    "ItemForm",
     "ProgrammeCreateForm",
     "ProgrammeForm",
     "SectionEditor",
+    "item_facts",
     "section_display",
 ]

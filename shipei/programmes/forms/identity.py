@@ -1,5 +1,6 @@
 """The notice's identity: create, edit and clone forms."""
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -113,3 +114,28 @@ class CloneForm(forms.Form):
         required=False,
         help_text=_("不填则沿用原名称，并把其中的年份改为新年度。"),
     )
+    starts_on = forms.DateField(
+        label=_("新日程的第一天"),
+        required=False,
+        widget=DateInput(),
+    )
+
+    def __init__(self, *args: Any, first_date: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first_date = first_date
+        field = self.fields["starts_on"]
+        if first_date is None:
+            del self.fields["starts_on"]  # nothing to move
+            return
+        field.help_text = _(
+            "原日程从 %(date)s 开始。填写后，全部日期（报名、培训、审核截止、申报、工作节点）"
+            "按同样的天数平移，先后顺序不变；不填则按年度差顺延。"
+        ) % {"date": first_date.isoformat()}
+
+    def clone_kwargs(self) -> dict[str, Any]:
+        """The service's arguments: the calendar moved by days when a first day is given."""
+        data = {k: self.cleaned_data[k] for k in ("year", "code", "title")}
+        starts_on = self.cleaned_data.get("starts_on")
+        if starts_on is not None and self.first_date is not None:
+            data["days"] = (starts_on - self.first_date).days
+        return data

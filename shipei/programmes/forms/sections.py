@@ -176,7 +176,7 @@ class SectionEditor:
             for rows in self.rows:
                 if rows.name == loc[0]:
                     return self._place_in_rows(rows, loc[1:], why)
-        return _place_in_form(self.form, loc, why)
+        return place_in_form(self.form, loc, why)
 
     def _place_in_rows(self, rows: Rows, loc: list[Any], why: str) -> bool:
         if not loc:
@@ -191,10 +191,10 @@ class SectionEditor:
         index = int(loc[0]) if str(loc[0]).isdigit() else -1
         if not 0 <= index < len(rows.kept):
             return False
-        return _place_in_form(rows.kept[index], loc[1:], why)
+        return place_in_form(rows.kept[index], loc[1:], why)
 
 
-def _place_in_form(form: forms.Form, loc: list[Any], why: str) -> bool:
+def place_in_form(form: forms.Form, loc: list[Any], why: str) -> bool:
     parts = [str(p) for p in loc]
     for n in range(len(parts), 0, -1):
         name = "__".join(parts[:n])
