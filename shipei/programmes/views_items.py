@@ -56,11 +56,9 @@ def _item(programme: Programme, code: str) -> Item:
     return found
 
 
-def _fresh(programme: Programme) -> Programme:
-    return Programme.objects.select_related("owner").get(pk=programme.pk)
-
-
-def _after_change(request: HttpRequest, programme: Programme, template: str, **context: Any):
+def _after_change(
+    request: HttpRequest, programme: Programme, template: str, **context: Any
+) -> HttpResponse:
     """An htmx answer: the changed part, and out of band the status line and the warnings."""
     return render(
         request,
@@ -149,7 +147,6 @@ def item_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, message)
                 return redirect(_items_url(saved, new_code))
-            saved = _fresh(saved)
             in_use = set(selectors.items_in_use(saved, {new_code}))
             row = _row(saved, _item(saved, new_code), in_use)
             return _after_change(
@@ -173,7 +170,6 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, message)
                 return redirect(_items_url(saved, new_code))
-            saved = _fresh(saved)
             row = _row(saved, _item(saved, new_code), set())
             response = _after_change(
                 request, saved, "programmes/_item_added.html", row=row, status=message
@@ -219,4 +215,4 @@ def item_remove(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if not request.htmx:
         messages.success(request, message)
         return redirect(_items_url(saved))
-    return _after_change(request, _fresh(saved), "programmes/_item_removed.html", status=message)
+    return _after_change(request, saved, "programmes/_item_removed.html", status=message)
