@@ -255,8 +255,10 @@ def programme_clone(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:
-            if "days" in kwargs:
-                moved = _("日程整体平移 %(days)d 天") % {"days": kwargs["days"]}
+            if "days" in kwargs and kwargs["days"] >= 0:
+                moved = _("日程整体推后 %(days)d 天") % {"days": kwargs["days"]}
+            elif "days" in kwargs:
+                moved = _("日程整体提前 %(days)d 天") % {"days": -kwargs["days"]}
             else:
                 moved = _("日期已顺延到 %(year)d 年度") % {"year": clone.year}
             messages.success(

@@ -114,6 +114,8 @@ def _text(model: type[BaseModel], name: str, spec: Spec, value: Any) -> str:
         return "、".join(value)
     if spec.kind in ("fixed_dict", "dict"):
         entry = DICT_TEXT.get(key, "%(key)s %(value)s")
+        if key == "Classes.milestones_days_before_start":  # in the order they fall due
+            value = dict(sorted(value.items(), key=lambda kv: -kv[1]))
         return "；".join(
             str(entry)
             % {
