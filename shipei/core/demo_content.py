@@ -1,5 +1,6 @@
-"""Demo content on top of the demo tree: quotas split down, and a 2026 programme of notice 002
-with its windows open now, so that the project cycle can be clicked through. Idempotent."""
+"""Demo content on top of the demo tree: quotas split down, and 2026 copies of notices 000, 001
+and 002 whose whole calendar is moved so that their registration (and 002's project
+applications) are open now, so that the cycles can be clicked through. Idempotent."""
 
 import datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.enrollment import services as enrollment
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, Region
+from shipei.programmes import calendar
 from shipei.programmes import services as programmes
 from shipei.programmes.models import Programme
 from shipei.programmes.presets import preset_load, preset_slugs
@@ -48,37 +50,34 @@ def demo_quotas(by_name: dict[str, Organisation]) -> None:
         )
 
 
+def _days_to_open(source: Programme, item: str) -> int:
+    """How many days to move a notice's calendar so that `item`'s registration is open now:
+    it opens today, or (a window with only a deadline) closes in 20 days."""
+    window = calendar.registration_of(source.rules, item)
+    today = timezone.localdate()
+    if window is not None and window.opens_at() is not None:
+        return (today - window.opens_at().date()).days
+    if window is not None and window.closes_at() is not None:
+        return (today + datetime.timedelta(days=20) - window.closes_at().date()).days
+    return 0
+
+
 def _open_002(national: User) -> Programme:
-    """Notice 002 cloned for 2026, its deadlines moved to the weeks ahead."""
+    """Notice 002 cloned for 2026, its whole calendar moved so that the bases' applications
+    close in three weeks; enrollment (which has only a deadline) is open from now on."""
     found = Programme.objects.filter(code=DEMO_002).first()
     if found is not None:
         return found
     source = Programme.objects.get(code="moe-2024-national-base-projects")
-    programme = programmes.programme_clone(
+    closes = source.rules.projects.application.closes_at().date()
+    return programmes.programme_clone(
         actor=national,
         programme=source,
         year=2026,
         code=DEMO_002,
         title="2026年国家级职业教育培训基地培训项目（演示）",
+        days=(timezone.localdate() + datetime.timedelta(days=21) - closes).days,
     )
-    today = timezone.localdate()
-
-    def day(n: int) -> str:
-        return (today + datetime.timedelta(days=n)).isoformat()
-
-    rules = programme.rules.model_dump(mode="json")
-    rules["projects"]["application"] = {"closes": day(21)}
-    rules["enrollment"]["window"] = {"opens": day(-1), "closes": day(45)}
-    rules["enrollment"]["approval_chain"][0]["deadline"] = day(50)
-    dates = {"apply": 21, "publish": 25, "enroll": 45, "approve": 50, "start": 56, "finish": 180}
-    for milestone in rules["milestones"]:
-        milestone["due"] = day(dates.get(milestone["code"], 60))
-    programmes.programme_update_policy(
-        actor=national,
-        programme=programme,
-        sections={k: rules[k] for k in ("projects", "enrollment", "milestones")},
-    )
-    return Programme.objects.get(pk=programme.pk)
 
 
 # (base, item, title, mode, days, hours, fee, class starts in days, where the demo leaves it)
@@ -247,30 +246,23 @@ def _copy_quotas(source: Programme, target: Programme, actor: User) -> None:
         )
 
 
-def _open_copy(source_code: str, code: str, title: str, actor: User) -> Programme:
-    """A 2026 copy of a notice with its registration open for the weeks ahead."""
+def _open_copy(source_code: str, code: str, title: str, actor: User, item: str) -> Programme:
+    """A 2026 copy of a notice with `item`'s registration open now: the whole calendar moves,
+    training dates, windows, deadlines and milestones together, so that their order is kept."""
     found = Programme.objects.filter(code=code).first()
     if found is not None:
         return found
     source = Programme.objects.get(code=source_code)
     programme = programmes.programme_clone(
-        actor=actor, programme=source, year=2026, code=code, title=title
+        actor=actor,
+        programme=source,
+        year=2026,
+        code=code,
+        title=title,
+        days=_days_to_open(source, item),
     )
-    today = timezone.localdate()
-    window = {
-        "opens": (today - datetime.timedelta(days=2)).isoformat(),
-        "closes": (today + datetime.timedelta(days=20)).isoformat(),
-    }
-    rules = programme.rules.model_dump(mode="json")
-    for item in rules["items"]:
-        if item.get("registration"):
-            item["registration"] = window
-    sections = {"items": rules["items"]}
-    if rules["enrollment"].get("window"):
-        sections["enrollment"] = {**rules["enrollment"], "window": window}
-    programmes.programme_update_policy(actor=actor, programme=programme, sections=sections)
     _copy_quotas(source, programme, actor)
-    return Programme.objects.get(pk=programme.pk)
+    return programme
 
 
 def demo_enrollments(by_name: dict[str, Organisation]) -> None:
@@ -295,6 +287,7 @@ def demo_enrollments(by_name: dict[str, Organisation]) -> None:
         "demo-2026-innovation-team-online",
         "2026年职业教育教师教学创新团队建设在线培训示范班（演示）",
         national,
+        item="p1",
     )
     once(online, "p1", trainee.person, actor=trainee, channel="self_registration")
     # 001: the school nominates, the city bureau confirms.
@@ -303,6 +296,7 @@ def demo_enrollments(by_name: dict[str, Organisation]) -> None:
         "demo-2026-zj-vocational-teacher",
         "2026年浙江省中等职业学校教师培训（演示）",
         province,
+        item="k2-2",
     )
     for name in ("王海涛", "李娜"):
         once(zj, "k2-2", teachers[name], actor=coordinator, channel="nomination")

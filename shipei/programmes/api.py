@@ -116,6 +116,13 @@ class CloneInput(serializers.Serializer):
     title = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="不填则沿用原名称并改年份"
     )
+    days = serializers.IntegerField(
+        min_value=-36500,
+        max_value=36500,
+        required=False,
+        help_text="全部日期（报名、培训、审核截止、申报、工作节点）一起平移的天数，先后顺序不变；"
+        "不填则按年度差顺延",
+    )
 
 
 @extend_schema_view(

@@ -31,3 +31,25 @@ class PolicyInvalid(ValidationError):
         self.problems = problems
         messages = [f"{'.'.join(str(p) for p in loc) or 'policy'}：{why}" for loc, why in problems]
         super().__init__({"policy": messages})
+
+
+class ItemMissing(DomainError):
+    code = "item_missing"
+    status = 409
+    template = gettext_lazy(
+        "没有代码为 %(code)s 的培训项目，可能已被他人删除或修改代码；请刷新页面后再试。"
+    )
+
+
+class ItemHasChildren(DomainError):
+    code = "item_has_children"
+    status = 409
+    template = gettext_lazy(
+        "“%(item)s”下还有 %(count)d 个下级项目，不能删除；请先删除下级项目，或修改它们的上级项目。"
+    )
+
+
+class LastItem(DomainError):
+    code = "last_item"
+    status = 409
+    template = gettext_lazy("培训计划至少要有一个培训项目，不能删除最后一个。")

@@ -6,11 +6,12 @@ Old programmes keep the version they were made with (``Programme.policy_version`
 """
 
 import datetime
+import string
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -177,10 +178,42 @@ class Content(Strict):
     video_share_min: Share | None = None
 
 
+# The parts a certificate number is made of: the year, the programme's code, a serial number.
+NUMBER_FIELDS = ("year", "programme", "serial")
+
+
+def number_format_parts(fmt: str) -> list[tuple[str, str | None, str]]:
+    """A certificate number format as (text, field, format spec) parts, the way ``str.format``
+    reads it; ValueError for unpaired braces."""
+    return [(text, name, spec or "") for text, name, spec, _c in string.Formatter().parse(fmt)]
+
+
 class Certificate(Strict):
     issuer: str = ""
     electronic: bool = True
     number_format: str = "{year}{programme}{serial:06d}"
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format(cls, value: str) -> str:
+        try:
+            names = [name for _t, name, _s in number_format_parts(value) if name is not None]
+        except ValueError:
+            raise ValueError("花括号应成对出现，如 {year}{programme}{serial:06d}") from None
+        unknown = [name or "{}" for name in names if name not in NUMBER_FIELDS]
+        if unknown:
+            raise ValueError(
+                "只能使用 {year}、{programme}、{serial}，不能使用 " + "、".join(unknown)
+            )
+        if "serial" not in names:
+            raise ValueError("须含流水号 {serial}，否则证书编号会重复")
+        try:
+            value.format(year=2026, programme="X", serial=1)
+        except (ValueError, TypeError):
+            raise ValueError(
+                "格式有误：流水号可写作 {serial} 或 {serial:06d}（6 位，不足补 0）"
+            ) from None
+        return value
 
 
 class Credit(Strict):

@@ -1,6 +1,7 @@
 """Reads of programmes and of the notices' own tables."""
 
 import json
+import re
 import time
 from functools import cache
 from typing import Any
@@ -25,6 +26,25 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
 # per process: pk -> (until, row without the notice's text and the raw policy).
 _RECENT: dict[int, tuple[float, Programme]] = {}
 RECENT_SECONDS = 5.0
+
+
+def items_in_use(programme: Programme, codes: set[str] | None = None) -> list[str]:
+    """Item codes (of `codes`, or of all the programme's items) still named by quota or project
+    rows, which store the code rather than a key: such an item may not be removed or renamed."""
+    if programme.pk is None or codes == set():
+        return []
+    from shipei.projects.models import Project  # both apps build on programmes
+    from shipei.quotas.models import Quota
+
+    if codes is None:
+        codes = {i.code for i in programme.rules.items}
+    used = set(
+        Quota.objects.filter(programme=programme, item__in=codes).values_list("item", flat=True)
+    )
+    used |= set(
+        Project.objects.filter(programme=programme, item__in=codes).values_list("item", flat=True)
+    )
+    return sorted(used)
 
 
 def programme_recent(pk: int) -> Programme | None:
@@ -62,6 +82,21 @@ def _read_json(path: str) -> dict[str, Any]:
         return json.load(f)
 
 
+# Places in a printed table as the data files of scanned notices spell them, in Chinese.
+_PLACES = (
+    (re.compile(r"^(\S+) (\S+) row, column (.+)$"), r"\1 \2行，\3列"),
+    (re.compile(r"^(\S+) (\S+) row, (\S+) \(grand total\)$"), r"\1 \2行，\3"),
+    (re.compile(r"^(\S+) row (\d+) (.+): (\S+)$"), r"\1 第 \2 行“\3”：\4"),
+)
+
+
+def _where_text(where: str) -> str:
+    for pattern, chinese in _PLACES:
+        if pattern.match(where):
+            return pattern.sub(chinese, where)
+    return where
+
+
 def notice_table(programme: Programme) -> dict[str, Any] | None:
     """The notice's quota table as printed, in one shape whichever way the notice laid it out:
     title, columns, rows (label, cells, printed row total), printed column totals, and the
@@ -91,7 +126,9 @@ def notice_table(programme: Programme) -> dict[str, Any] | None:
         "rows": rows,
         "column_totals": [totals.get(c) for c in columns],
         "grand_total": table.get("printed_grand_total") or data.get("printed_grand_total"),
-        "contradictions": data.get("contradictions", []),
+        "contradictions": [
+            {**c, "where": _where_text(c["where"])} for c in data.get("contradictions", [])
+        ],
         "reconstructed": len(data.get("reconstructed", [])),
     }
 

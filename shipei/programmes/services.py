@@ -19,7 +19,9 @@ from shipei.audit.services import record
 from shipei.core import scope
 from shipei.orgs.models import Organisation
 
-from .errors import ItemInUse, PolicyInvalid, UnknownSection
+from . import selectors
+from .calendar import shift_days, shift_years
+from .errors import ItemHasChildren, ItemInUse, ItemMissing, LastItem, PolicyInvalid, UnknownSection
 from .models import OWNER_KINDS, Programme
 from .policy import CURRENT_VERSION, PolicyV1, parse_policy, policy_errors
 
@@ -96,22 +98,6 @@ def _check_identity(programme: Programme) -> None:
 def _audit_org(actor: Any, programme: Programme) -> Organisation | None:
     """Whom an entry concerns: the owner, or for a ministry programme the actor's top org."""
     return programme.owner or scope.top_org(actor, "programme.manage")
-
-
-def _items_in_use(programme: Programme, removed: set[str]) -> list[str]:
-    """Item codes still named by quota or project rows (both store the code, not a key)."""
-    if not removed or programme.pk is None:
-        return []
-    from shipei.projects.models import Project  # both apps build on programmes
-    from shipei.quotas.models import Quota
-
-    used = set(
-        Quota.objects.filter(programme=programme, item__in=removed).values_list("item", flat=True)
-    )
-    used |= set(
-        Project.objects.filter(programme=programme, item__in=removed).values_list("item", flat=True)
-    )
-    return sorted(used)
 
 
 @transaction.atomic
@@ -222,7 +208,7 @@ def programme_update_policy(
     new_policy = validate_policy({**old_policy, **sections})
     old_codes = {i["code"] for i in old_policy.get("items", [])}
     new_codes = {i["code"] for i in new_policy["items"]}
-    in_use = _items_in_use(programme, old_codes - new_codes)
+    in_use = selectors.items_in_use(programme, old_codes - new_codes)
     if in_use:
         raise ItemInUse(codes="、".join(in_use))
     changed = [s for s in SECTIONS if new_policy.get(s) != _canonical(old_policy, before, s)]
@@ -270,30 +256,24 @@ def programme_patch(
     return programme
 
 
-def shift_years(value: Any, years: int) -> Any:
-    """Every date and time in `value` moved by `years`; 29 February becomes the 28th."""
-    if isinstance(value, datetime.date):  # datetime is a date too
-        try:
-            return value.replace(year=value.year + years)
-        except ValueError:
-            return value.replace(year=value.year + years, day=28)
-    if isinstance(value, dict):
-        return {k: shift_years(v, years) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [shift_years(v, years) for v in value]
-    return value
-
-
 @transaction.atomic
 def programme_clone(
-    *, actor: Any, programme: Programme, year: int, code: str, title: str | None = None
+    *,
+    actor: Any,
+    programme: Programme,
+    year: int,
+    code: str,
+    title: str | None = None,
+    days: int | None = None,
 ) -> Programme:
-    """Copy a programme for another year: identity and policy, every date moved by the year
-    difference. The new notice has no number or date yet, no preset and no printed quota
-    table; quotas and projects belong to the old year and are not copied."""
+    """Copy a programme for another year: identity and policy, the whole calendar moved by one
+    offset, so that its events keep their order: by the year difference, or by `days` when
+    given (the new notice's dates are known: its registration opens on another weekday, say).
+    The new notice has no number or date yet, no preset and no printed quota table; quotas and
+    projects belong to the old year and are not copied."""
     scope.require_programme(actor, "programme.manage", programme)
     from_year = programme.year or (programme.issued_on.year if programme.issued_on else None)
-    if from_year is None:
+    if from_year is None and days is None:
         raise ValidationError(
             {"year": _("原培训计划没有年度，无法推算日期；请先在基本信息中填写年度。")}
         )
@@ -301,18 +281,21 @@ def programme_clone(
         raise ValidationError(
             {"year": _("年度应在 %(min)d～%(max)d 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}}
         )
-    years = year - from_year
     rules = programme.rules.model_dump(mode="python")
     rules["quota"]["table"] = None  # the old notice's printed table
-    policy = shift_years(rules, years)
-    if title is None or not title.strip():
-        title = programme.title.replace(str(from_year), str(year))
-        if title == programme.title:
-            title = f"{programme.title}（{year}年度）"
     try:
+        policy = (
+            shift_days(rules, days) if days is not None else shift_years(rules, year - from_year)
+        )
         policy_json = PolicyV1.model_validate(policy).model_dump(mode="json")
-    except PolicyValidationError as exc:  # a shifted date out of range (year 10000)
+    except PolicyValidationError as exc:
         raise PolicyInvalid([((), m) for m in policy_errors(exc)]) from None
+    except (OverflowError, ValueError):  # a date moved past the year 9999
+        raise PolicyInvalid([((), _("平移后的日期超出范围，请检查年度或平移天数。"))]) from None
+    if title is None or not title.strip():
+        title = programme.title.replace(str(from_year), str(year)) if from_year else ""
+        if title in ("", programme.title):
+            title = f"{programme.title}（{year}年度）"
     clone = Programme(
         owner=programme.owner,
         code=(code or "").strip(),
@@ -325,12 +308,69 @@ def programme_clone(
     )
     _check_identity(clone)
     clone.save()
+    moved = {"days": days} if days is not None else {"years": year - from_year}
     record(
         actor,
         "programme.cloned",
         clone,
         org=_audit_org(actor, clone),
         source=programme.pk,
-        years=years,
+        **moved,
     )
     return clone
+
+
+def _item_index(items: list[dict[str, Any]], code: str) -> int:
+    index = next((n for n, item in enumerate(items) if item.get("code") == code), None)
+    if index is None:  # removed or renamed by someone else meanwhile
+        raise ItemMissing(code=code)
+    return index
+
+
+@transaction.atomic
+def programme_item_save(
+    *, actor: Any, programme: Programme, code: str | None, item: dict[str, Any]
+) -> Programme:
+    """Change one item of the policy (`code`: its code before the change), or add one at the end
+    (`code` None). The other items stay as they are stored now, whoever changed them, except
+    that the items under a renamed item follow it; the whole policy is validated and audited as
+    a section edit. The item's own problems come back under
+    ``item`` ("item.registration：..."), so that a form for the one item can place them."""
+    scope.require_programme(actor, "programme.manage", programme)
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    items = list(locked.rules.model_dump(mode="json")["items"])
+    if code is None:
+        index = len(items)
+        items.append(item)
+    else:
+        index = _item_index(items, code)
+        items[index] = item
+        renamed = item.get("code")
+        if renamed != code:  # the items under it follow it
+            items = [{**i, "parent": renamed} if i.get("parent") == code else i for i in items]
+    try:
+        return programme_update_policy(actor=actor, programme=programme, sections={"items": items})
+    except PolicyInvalid as exc:
+        own = ("items", str(index))
+        raise PolicyInvalid(
+            [
+                (("item", *loc[2:]) if tuple(loc[:2]) == own else loc, why)
+                for loc, why in exc.problems
+            ]
+        ) from None
+
+
+@transaction.atomic
+def programme_item_remove(*, actor: Any, programme: Programme, code: str) -> Programme:
+    """Remove one item; refused while quota or project rows name it, or items sit under it."""
+    scope.require_programme(actor, "programme.manage", programme)
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    items = list(locked.rules.model_dump(mode="json")["items"])
+    index = _item_index(items, code)
+    children = [i["label"] for i in items if i.get("parent") == code]
+    if children:
+        raise ItemHasChildren(item=items[index]["label"], count=len(children))
+    if len(items) == 1:
+        raise LastItem()
+    del items[index]
+    return programme_update_policy(actor=actor, programme=programme, sections={"items": items})

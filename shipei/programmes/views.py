@@ -19,6 +19,7 @@ from shipei.core.views_util import apply_errors
 from shipei.orgs.models import Organisation
 
 from . import selectors, services
+from .calendar import calendar_warnings, first_date
 from .errors import PolicyInvalid, UnknownSection
 from .forms import (
     CREATE_PLACES,
@@ -26,6 +27,7 @@ from .forms import (
     ProgrammeCreateForm,
     ProgrammeForm,
     SectionEditor,
+    item_facts,
     section_display,
 )
 from .models import Programme
@@ -76,17 +78,30 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     rules = programme.rules
+    can_manage = scope.allows_programme(request.user, "programme.manage", programme)
+    sections = [
+        {
+            "name": name,
+            "label": label,
+            **section_display(rules, name, year=programme.year, code=programme.code),
+        }
+        for name, label in services.SECTIONS.items()
+    ]
     return render(
         request,
         "programmes/detail.html",
         {
             "programme": programme,
             "rules": rules,
-            "sections": [
-                {"name": name, "label": label, **section_display(rules, name)}
-                for name, label in services.SECTIONS.items()
+            "items": [
+                {"label": i.label, "child": bool(i.parent), "facts": item_facts(rules, i)}
+                for i in rules.items
             ],
-            "can_manage": scope.allows_programme(request.user, "programme.manage", programme),
+            "warnings": calendar_warnings(rules) if can_manage else [],
+            "sections": sections,
+            # Sections the notice sets nothing in: one line of links instead of empty cards.
+            "unset_sections": [s for s in sections if s["unset"] and s["name"] != "items"],
+            "can_manage": can_manage,
             "can_see_lists": scope.has_any(request.user, "enrollment.view"),
             "can_see_quotas": scope.has_any(request.user, "quota.view")
             and (programme.rules.quota.scope != "none" or programme.quota_set.exists()),
@@ -212,6 +227,8 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
         {
             "editor": editor,
             "programme": programme,
+            # The programme's window is the registration of items without one of their own.
+            "warnings": calendar_warnings(programme.rules) if section == "enrollment" else [],
             "title": label,
             "breadcrumbs": _crumbs(programme, label),
         },
@@ -228,21 +245,26 @@ def programme_clone(request: HttpRequest, pk: int) -> HttpResponse:
         initial["code"] = programme.code.replace(str(programme.year), str(next_year))
         if initial["code"] == programme.code:
             initial["code"] = f"{programme.code}-{next_year}"
-    form = CloneForm(request.POST or None, initial=initial)
+    form = CloneForm(request.POST or None, initial=initial, first_date=first_date(programme.rules))
     if request.method == "POST" and form.is_valid():
+        kwargs = form.clone_kwargs()
         try:
-            clone = services.programme_clone(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
+            clone = services.programme_clone(actor=request.user, programme=programme, **kwargs)
         except PolicyInvalid as exc:
             form.add_error(None, exc.messages)
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:
+            if "days" in kwargs and kwargs["days"] >= 0:
+                moved = _("日程整体推后 %(days)d 天") % {"days": kwargs["days"]}
+            elif "days" in kwargs:
+                moved = _("日程整体提前 %(days)d 天") % {"days": -kwargs["days"]}
+            else:
+                moved = _("日期已顺延到 %(year)d 年度") % {"year": clone.year}
             messages.success(
                 request,
-                _("已复制为“%(title)s”，配置中的日期已顺延到 %(year)d 年度；名额和申报项目未复制。")
-                % {"title": clone.title, "year": clone.year},
+                _("已复制为“%(title)s”，%(moved)s；名额和申报项目未复制。")
+                % {"title": clone.title, "moved": moved},
             )
             return redirect(clone)
     return render(
@@ -253,7 +275,7 @@ def programme_clone(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("复制为新年度"),
             "programme": programme,
             "intro": _(
-                "复制通知信息和全部政策配置，配置中的日期按年度差顺延；"
+                "复制通知信息和全部政策配置，日程中的全部日期一起平移，先后顺序不变；"
                 "文号、发文日期、通知附表不复制，名额和申报项目也不复制。"
             ),
             "cancel_url": programme.get_absolute_url(),

@@ -17,6 +17,7 @@ from shipei.core.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.services import seats_consistent
 from shipei.orgs.models import Organisation, Region
+from shipei.programmes import calendar
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project, Review
 from shipei.quotas.models import Quota, QuotaChange
@@ -72,6 +73,20 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         "demo-2026-national-base-projects": "submitted",  # the last one: still at the base
     }
     assert Enrollment.objects.filter(status="admitted").count() == 1
+    # The copies move their whole calendar: registration is open now, training comes after it.
+    for code, item in (
+        ("demo-2026-innovation-team-online", "p1"),
+        ("demo-2026-zj-vocational-teacher", "k2-2"),
+        ("demo-2026-national-base-projects", "dual_teacher_base"),
+    ):
+        rules = Programme.objects.get(code=code).rules
+        assert calendar.registration_of(rules, item).contains(timezone.now()), code
+        assert calendar.calendar_warnings(rules) == [], code
+    online = Programme.objects.get(code="demo-2026-innovation-team-online").rules
+    p1 = online.item("p1")
+    assert p1.registration.closes_at() < p1.training.opens_at()
+    summary = next(m for m in online.milestones if m.code == "province_summary")
+    assert summary.due < min(i.registration.opens for i in online.items if i.registration)
     for programme in Programme.objects.filter(code__startswith="demo-"):
         assert seats_consistent(programme) == []
     demo = User.objects.get(person__name="陈晓燕")

@@ -194,6 +194,18 @@ def test_clone_moves_dates_to_the_new_year(zhejiang_admin, zj_programme):
     assert body["policy"]["items"][0]["registration"]["opens"] == "2025-02-28"
 
 
+def test_clone_can_move_the_whole_calendar_by_days(zhejiang_admin, zj_programme):
+    response = api_as(zhejiang_admin).post(
+        f"/api/v1/programmes/{zj_programme.pk}/clone/",
+        {"year": 2026, "code": "zj-2026-demo", "days": 1008},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    policy = response.json()["policy"]
+    assert policy["items"][0]["registration"]["opens"] == "2026-12-03"  # was 2024-02-29
+    assert policy["enrollment"]["window"] == {"opens": "2026-12-04", "closes": "2026-12-23"}
+
+
 def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, loaded):
     from shipei.programmes import presets
 

@@ -15,16 +15,24 @@ from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
 from shipei.orgs.models import Region
 from shipei.programmes import presets
-from shipei.programmes.errors import ItemInUse, PolicyInvalid, UnknownSection
-from shipei.programmes.forms import SectionEditor
+from shipei.programmes.errors import (
+    ItemHasChildren,
+    ItemInUse,
+    ItemMissing,
+    LastItem,
+    PolicyInvalid,
+    UnknownSection,
+)
+from shipei.programmes.forms import ItemForm, SectionEditor
 from shipei.programmes.models import Programme
 from shipei.programmes.services import (
     SECTIONS,
     programme_clone,
     programme_create,
+    programme_item_remove,
+    programme_item_save,
     programme_update,
     programme_update_section,
-    shift_years,
 )
 from shipei.quotas.models import Quota
 
@@ -71,29 +79,19 @@ def zj_programme(zhejiang_admin: Any) -> Programme:
     )
 
 
+def editor_post_form(form: forms.BaseForm) -> dict[str, Any]:
+    """What a browser sends back for a form left as it was shown."""
+    data: dict[str, Any] = {}
+    _put(form, data)
+    return data
+
+
 def editor_post(editor: SectionEditor) -> dict[str, Any]:
     """What a browser sends back for an editor left as it was shown."""
     data: dict[str, Any] = {}
 
     def put(form: forms.BaseForm) -> None:
-        for bf in form:
-            value = bf.value()
-            widget = bf.field.widget
-            if isinstance(widget, forms.MultiWidget):
-                parts = widget.decompress(value) if not isinstance(value, list) else value
-                for i, part in enumerate(parts):
-                    data[f"{bf.html_name}_{i}"] = (
-                        "" if part is None else part.isoformat()[: 10 if i == 0 else 5]
-                    )
-            elif isinstance(bf.field, forms.BooleanField):
-                if value:
-                    data[bf.html_name] = "on"
-            elif isinstance(bf.field, forms.MultipleChoiceField):
-                data[bf.html_name] = list(value or [])
-            elif isinstance(value, datetime.date):
-                data[bf.html_name] = value.isoformat()
-            else:
-                data[bf.html_name] = "" if value is None else str(value)
+        _put(form, data)
 
     if editor.form is not None:
         put(editor.form)
@@ -102,6 +100,27 @@ def editor_post(editor: SectionEditor) -> dict[str, Any]:
         for form in rows.formset.forms:
             put(form)
     return data
+
+
+def _put(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    for bf in form:
+        value = bf.value()
+        widget = bf.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            parts = widget.decompress(value) if not isinstance(value, list) else value
+            for i, part in enumerate(parts):
+                data[f"{bf.html_name}_{i}"] = (
+                    "" if part is None else part.isoformat()[: 10 if i == 0 else 5]
+                )
+        elif isinstance(bf.field, forms.BooleanField):
+            if value:
+                data[bf.html_name] = "on"
+        elif isinstance(bf.field, forms.MultipleChoiceField):
+            data[bf.html_name] = list(value or [])
+        elif isinstance(value, datetime.date):
+            data[bf.html_name] = value.isoformat()
+        else:
+            data[bf.html_name] = "" if value is None else str(value)
 
 
 def as_querydict(data: dict[str, Any]) -> QueryDict:
@@ -319,11 +338,152 @@ def test_clone_of_a_preset_copies_no_quotas_and_no_printed_table(loaded, nationa
     assert clone.rules.quota.scope == source.rules.quota.scope
 
 
-def test_shift_years_keeps_time_and_turns_29_february_into_28():
-    assert shift_years(datetime.date(2024, 2, 29), 1) == datetime.date(2025, 2, 28)
-    assert shift_years(datetime.date(2024, 2, 29), 4) == datetime.date(2028, 2, 29)  # a leap year
-    moment = datetime.datetime(2023, 5, 6, 9, 0)
-    assert shift_years({"a": [moment]}, -1) == {"a": [datetime.datetime(2022, 5, 6, 9, 0)]}
+def test_clone_by_days_moves_the_whole_calendar_and_keeps_its_order(zj_programme, zhejiang_admin):
+    """Registration opens on 2024-02-29 in the source; the copy's opens on 2026-12-03."""
+    days = (datetime.date(2026, 12, 3) - datetime.date(2024, 2, 29)).days
+    clone = programme_clone(
+        actor=zhejiang_admin.user, programme=zj_programme, year=2026, code="zj-2026", days=days
+    )
+    rules = clone.rules
+    assert rules.item("p1").registration.opens == datetime.date(2026, 12, 3)
+    assert rules.item("p1").registration.closes == datetime.datetime(2026, 12, 8, 17, 30)
+    assert rules.enrollment.window.closes == datetime.date(2026, 12, 23)
+    assert rules.enrollment.approval_chain[0].deadline == datetime.date(2026, 12, 13)
+    assert rules.milestones[0].due == datetime.date(2027, 1, 4)  # 32 days after, as before
+    assert AuditEntry.objects.get(action="programme.cloned").data == {
+        "source": zj_programme.pk,
+        "days": days,
+    }
+
+
+def test_clone_by_days_needs_no_year_of_the_source(loaded, national_admin):
+    source = Programme.objects.get(code="mohrss-integrated-teacher-training")  # notice 004
+    assert source.year is None
+    clone = programme_clone(
+        actor=national_admin.user, programme=source, year=2026, code="mohrss-2026", days=30
+    )
+    assert clone.title.endswith("（2026年度）")
+
+
+def test_clone_refuses_dates_moved_past_the_year_9999(zj_programme, zhejiang_admin):
+    with pytest.raises(PolicyInvalid, match="超出范围"):
+        programme_clone(
+            actor=zhejiang_admin.user,
+            programme=zj_programme,
+            year=2026,
+            code="zj-far",
+            days=3_000_000,
+        )
+    assert not Programme.objects.filter(code="zj-far").exists()
+
+
+# One item at a time (the items section of the editor)
+
+
+def _item(programme: Programme, code: str) -> dict[str, Any]:
+    return next(i for i in programme.rules.model_dump(mode="json")["items"] if i["code"] == code)
+
+
+def test_saving_one_item_changes_only_that_item_and_audits_the_items_section(
+    zj_programme, zhejiang_admin
+):
+    item = {**_item(zj_programme, "p2"), "label": "第2期（线上）", "hours": "20"}
+    programme_item_save(actor=zhejiang_admin.user, programme=zj_programme, code="p2", item=item)
+    saved = Programme.objects.get(pk=zj_programme.pk)
+    assert [i.label for i in saved.rules.items] == ["第1期", "第2期（线上）"]
+    assert saved.rules.item("p2").hours == 20
+    assert saved.rules.item("p1") == zj_programme.rules.item("p1")
+    assert AuditEntry.objects.get(action="programme.updated").data == {"section": "items"}
+
+
+def test_a_new_item_goes_at_the_end(zj_programme, zhejiang_admin):
+    programme_item_save(
+        actor=zhejiang_admin.user,
+        programme=zj_programme,
+        code=None,
+        item={"code": "p3", "label": "第3期", "kind": "phase", "parent": "p1"},
+    )
+    saved = Programme.objects.get(pk=zj_programme.pk)
+    assert [(i.code, i.parent) for i in saved.rules.items][-1] == ("p3", "p1")
+
+
+def test_an_item_saved_with_bad_data_is_refused_with_its_own_places(zj_programme, zhejiang_admin):
+    bad = {
+        **_item(zj_programme, "p2"),
+        "registration": {"opens": "2024-05-01", "closes": "2024-04-01"},
+    }
+    with pytest.raises(PolicyInvalid) as exc:
+        programme_item_save(actor=zhejiang_admin.user, programme=zj_programme, code="p2", item=bad)
+    assert exc.value.problems == [(("item", "registration"), "结束时间早于开始时间")]
+    duplicate = {**_item(zj_programme, "p2"), "code": "p1"}
+    with pytest.raises(PolicyInvalid, match="培训项目代码重复：p1"):
+        programme_item_save(
+            actor=zhejiang_admin.user, programme=zj_programme, code="p2", item=duplicate
+        )
+    assert Programme.objects.get(pk=zj_programme.pk).policy == zj_programme.policy
+
+
+def test_renaming_an_item_takes_the_items_under_it_along(zj_programme, zhejiang_admin):
+    programme_item_save(
+        actor=zhejiang_admin.user,
+        programme=zj_programme,
+        code=None,
+        item={"code": "p2-f1", "label": "专业领域一", "kind": "field", "parent": "p2"},
+    )
+    zj_programme = Programme.objects.get(pk=zj_programme.pk)
+    renamed = {**_item(zj_programme, "p2"), "code": "phase2"}
+    programme_item_save(actor=zhejiang_admin.user, programme=zj_programme, code="p2", item=renamed)
+    saved = Programme.objects.get(pk=zj_programme.pk)
+    assert saved.rules.item("p2-f1").parent == "phase2"
+
+
+def test_an_item_removed_meanwhile_is_not_found_again(zj_programme, zhejiang_admin):
+    with pytest.raises(ItemMissing, match="p9"):
+        programme_item_save(
+            actor=zhejiang_admin.user,
+            programme=zj_programme,
+            code="p9",
+            item={"code": "p9", "label": "第9期", "kind": "phase"},
+        )
+    with pytest.raises(ItemMissing):
+        programme_item_remove(actor=zhejiang_admin.user, programme=zj_programme, code="p9")
+
+
+def test_removing_an_item_is_refused_while_used_parented_or_the_last(zj_programme, zhejiang_admin):
+    actor = zhejiang_admin.user
+    Quota.objects.create(
+        programme=zj_programme, item="p2", region=Region.objects.get(code="330100"), seats=5
+    )
+    with pytest.raises(ItemInUse, match="p2"):
+        programme_item_remove(actor=actor, programme=zj_programme, code="p2")
+    programme_item_save(
+        actor=actor,
+        programme=zj_programme,
+        code=None,
+        item={"code": "p1-a", "label": "第1期甲班", "kind": "course", "parent": "p1"},
+    )
+    with pytest.raises(ItemHasChildren, match="“第1期”下还有 1 个下级项目"):
+        programme_item_remove(actor=actor, programme=zj_programme, code="p1")
+    programme_item_remove(actor=actor, programme=zj_programme, code="p1-a")
+    programme_item_remove(actor=actor, programme=zj_programme, code="p1")
+    saved = Programme.objects.get(pk=zj_programme.pk)
+    assert [i.code for i in saved.rules.items] == ["p2"]
+    Quota.objects.all().delete()
+    with pytest.raises(LastItem):
+        programme_item_remove(actor=actor, programme=saved, code="p2")
+
+
+def test_other_provinces_may_not_change_items(zj_programme, jiangsu_admin):
+    with pytest.raises(NotPermitted):
+        programme_item_remove(actor=jiangsu_admin.user, programme=zj_programme, code="p2")
+    with pytest.raises(NotPermitted):
+        programme_item_save(
+            actor=jiangsu_admin.user,
+            programme=zj_programme,
+            code="p2",
+            item=_item(zj_programme, "p2"),
+        )
+    assert Programme.objects.get(pk=zj_programme.pk).policy == zj_programme.policy
 
 
 def test_a_preset_reload_after_an_admins_edit_keeps_the_edit(loaded, national_admin):
@@ -339,7 +499,7 @@ def test_a_preset_reload_after_an_admins_edit_keeps_the_edit(loaded, national_ad
     assert programme.rules.credit.counts_as_continuing_education is False
 
 
-@pytest.mark.parametrize("section", list(SECTIONS))
+@pytest.mark.parametrize("section", [s for s in SECTIONS if s != "items"])
 def test_every_section_of_every_preset_round_trips_through_its_editor(
     loaded, national_admin, section
 ):
@@ -351,6 +511,24 @@ def test_every_section_of_every_preset_round_trips_through_its_editor(
         programme_update_section(
             actor=national_admin.user, programme=programme, section=section, data=posted.data()
         )
+    assert not AuditEntry.objects.filter(action="programme.updated").exists()
+    for slug in presets.preset_slugs():
+        assert presets.preset_load(slug) == "unchanged"
+
+
+def test_every_item_of_every_preset_round_trips_through_its_form(loaded, national_admin):
+    """Shown and saved unchanged, an item stays exactly as the preset loaded it."""
+    for programme in Programme.objects.all():
+        for item in programme.rules.items:
+            shown = ItemForm(rules=programme.rules, item=item)
+            form = ItemForm(as_querydict(editor_post_form(shown)), rules=programme.rules, item=item)
+            assert form.is_valid(), (programme.code, item.code, form.errors)
+            programme_item_save(
+                actor=national_admin.user,
+                programme=programme,
+                code=item.code,
+                item=form.item_data(),
+            )
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
     for slug in presets.preset_slugs():
         assert presets.preset_load(slug) == "unchanged"

@@ -60,3 +60,26 @@ def test_shares_are_fractions():
         str(parse_policy({**BASE, "content": {"video_share_min": "0.3"}}).content.video_share_min)
         == "0.3"
     )
+
+
+@pytest.mark.parametrize(
+    ("number_format", "reason"),
+    [
+        ("{year}{programme", "花括号应成对出现"),
+        ("{year}{name}{serial}", "只能使用 {year}、{programme}、{serial}，不能使用 name"),
+        ("{year}{programme}", "须含流水号 {serial}，否则证书编号会重复"),
+        ("{year}{serial:x6}", "流水号可写作 {serial} 或 {serial:06d}"),
+    ],
+)
+def test_a_certificate_number_format_that_cannot_make_numbers_is_refused(number_format, reason):
+    with pytest.raises(ValidationError) as exc:
+        parse_policy({**BASE, "certificate": {"number_format": number_format}})
+    (message,) = policy_errors(exc.value)
+    assert message.startswith("certificate.number_format：") and reason in message
+
+
+def test_a_certificate_number_format_may_add_fixed_text_and_pad_the_serial():
+    rules = parse_policy({**BASE, "certificate": {"number_format": "ZJ-{year}-{serial:05d}"}})
+    assert rules.certificate.number_format.format(year=2026, programme="x", serial=7) == (
+        "ZJ-2026-00007"
+    )

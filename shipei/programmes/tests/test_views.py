@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -269,16 +270,6 @@ def test_dictionary_sections_are_key_and_number_rows(client, zhejiang_admin):
             {"s-window__opens_0": "2024-03-20", "s-window__closes_0": "2024-03-01"},
             "结束时间早于开始时间",
         ),
-        (
-            "items",
-            {
-                "items-1-registration__opens_0": "2024-05-01",
-                "items-1-registration__closes_0": "2024-04-01",
-            },
-            "结束时间早于开始时间",
-        ),
-        ("items", {"items-1-code": "第二期"}, "只能包含字母、数字、下划线、点和连字符"),
-        ("items", {"items-1-code": "p1"}, "培训项目代码重复：p1"),
         ("content", {"s-practice_share_min": "50"}, "确保该值小于或等于1"),
         (
             "classes",
@@ -373,3 +364,91 @@ def test_every_section_page_of_every_preset_opens(client, national_admin, loaded
             response = client.get(f"/programmes/{programme.pk}/edit/{section}/")
             assert response.status_code == 200, (programme.code, section)
             assert f"编辑：{label}" in response.content.decode()
+
+
+# What the programme's page says, in words rather than codes
+
+
+def test_the_page_shows_meanings_not_codes_and_no_rows_of_dashes(client, national_admin, loaded):
+    programme = Programme.objects.get(code="zj-2020-vocational-teacher")
+    client.force_login(national_admin.user)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "zj-2020-vocational-teacher</code>" not in page  # the slug: only in the edit form
+    assert "<code>" not in page and "1x-01" not in page  # nor the items' codes
+    assert "{year}{programme}{serial:06d}" not in page
+    assert "年份 + 计划代码 + 6 位流水号，例：2020zj-2020-vocational-teacher000001" in page
+    assert "001_quota.json" not in page and "按通知附表（见本页下方）" in page
+    assert "80 学时 · 10 天 · 收费不超过 3,200 元 · 5天线下、5天线上 · 浙江工业大学" in page
+    assert ">--<" not in page
+    assert page.count("按需报名，原表未分到各列") == 2  # two rows of the printed table
+    assert "本通知未规定的部分" in page
+    assert f'href="/programmes/{programme.pk}/edit/assessment/"' in page
+
+
+def test_dictionary_settings_read_in_words(client, national_admin, loaded):
+    programme = Programme.objects.get(code="mohrss-integrated-teacher-training")
+    client.force_login(national_admin.user)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    # In the order they fall due, whatever order the database keeps the keys in.
+    assert "开班申请：开班前 40 天；推荐骨干教师：开班前 35 天；培训方案备案：开班前 30 天" in page
+    for staff in ("授课骨干教师 2 人", "考核骨干教师 3 人", "班务管理教师 1 人"):
+        assert staff in page  # in the order the database keeps the keys
+    assert "class_application" not in page and ">final<" not in page
+
+
+def test_the_scanned_tables_contradictions_are_placed_in_chinese(client, national_admin, loaded):
+    programme = Programme.objects.get(code="moe-2024-guopei-demonstration")
+    client.force_login(national_admin.user)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "附件2 小计行，云南省列：印合计 22，明细之和 20" in page
+    assert "附件2 小计行，总计：印合计 800，明细之和 799" in page
+    assert "row" not in re.sub(r"<[^>]+>", "", page.split("通知原表有", 1)[1].split("</ul>")[0])
+
+
+def test_a_certificate_number_format_that_cannot_work_is_refused_beside_its_field(
+    client, zhejiang_admin
+):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    data = {**_section_post(programme, "certificate"), "s-number_format": "{year}{name}"}
+    page = client.post(f"/programmes/{programme.pk}/edit/certificate/", data).content.decode()
+    assert "只能使用 {year}、{programme}、{serial}，不能使用 name" in page
+    assert 'value="{year}{name}"' in page
+    assert Programme.objects.get(pk=programme.pk).policy == programme.policy
+
+
+def test_managers_are_warned_of_training_that_ends_before_registration_closes(
+    client, zhejiang_admin, jiangsu_admin
+):
+    from shipei.programmes.services import programme_update_section
+
+    programme = _zj_programme(zhejiang_admin)
+    items = programme.rules.model_dump(mode="json")["items"]
+    items[0]["training"] = {"opens": "2024-03-01", "closes": "2024-03-02"}
+    programme_update_section(
+        actor=zhejiang_admin.user, programme=programme, section="items", data=items
+    )
+    warning = "“第1期”的培训在 2024-03-02 结束，早于报名截止时间 2024-03-05 17:30。"
+    client.force_login(zhejiang_admin.user)
+    assert warning in client.get(programme.get_absolute_url()).content.decode()
+    page = client.get(f"/programmes/{programme.pk}/edit/enrollment/").content.decode()
+    assert warning in page  # the programme's window is the registration of items without one
+    client.force_login(jiangsu_admin.user)
+    assert warning not in client.get(programme.get_absolute_url()).content.decode()
+
+
+def test_a_clone_can_start_its_calendar_on_a_given_day(client, zhejiang_admin):
+    programme = _zj_programme(zhejiang_admin)
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/clone/").content.decode()
+    assert "原日程从 2024-02-29 开始" in page
+    response = client.post(
+        f"/programmes/{programme.pk}/clone/",
+        {"year": "2026", "code": "zj-2026-demo", "starts_on": "2026-12-03"},
+    )
+    clone = Programme.objects.get(code="zj-2026-demo")
+    assert response.status_code == 302
+    assert str(clone.rules.item("p1").registration.opens) == "2026-12-03"
+    assert str(clone.rules.enrollment.window.closes) == "2026-12-23"  # 20 days after, as before
+    page = client.get(response.url).content.decode()
+    assert "日程整体推后 1008 天" in page

@@ -1,0 +1,149 @@
+"""Chinese labels of the policy's fields and values, shared by the editors and the display."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel
+
+from shipei.accounts.models import Role
+from shipei.orgs.models import Designation, Organisation
+
+# Labels of the policy's fields: "Model.field" first, then the field name alone.
+LABELS: dict[str, Any] = {
+    "code": _("代码"),
+    "label": _("名称"),
+    "Item.kind": _("类型"),
+    "Item.parent": _("上级项目代码"),
+    "Item.hours": _("学时"),
+    "Item.days": _("天数"),
+    "Item.fee_cap_yuan": _("收费上限（元）"),
+    "Item.mode": _("培训形式"),
+    "Item.host": _("承办单位"),
+    "Item.training": _("培训时间"),
+    "Item.registration": _("报名时间"),
+    "Item.planned_seats": _("计划名额（人）"),
+    "Item.eligibility": _("参训条件"),
+    "Eligibility.min_years_teaching": _("最低教龄（年）"),
+    "Eligibility.titles": _("职称要求"),
+    "Eligibility.school_kinds": _("学校类型"),
+    "Eligibility.major_must_match": _("专业须对口"),
+    "Eligibility.audiences": _("培训对象（每行一项）"),
+    "Eligibility.other": _("其他条件（每行一项，人工核对）"),
+    "ApprovalStep.role": _("审核角色"),
+    "ApprovalStep.label": _("环节名称"),
+    "ApprovalStep.deadline": _("截止日期"),
+    "Enrollment.channels": _("报名方式"),
+    "Enrollment.approval_chain": _("审核流程"),
+    "Enrollment.window": _("报名时间"),
+    "Enrollment.seat_released_by": _("以下情形释放名额"),
+    "Enrollment.substitutions_allowed": _("允许替换学员"),
+    "Enrollment.one_active_per": _("同一学员同时可报名"),
+    "Enrollment.participant_list_to": _("学员名单报送单位"),
+    "Enrollment.waitlist": _("名额已满时允许候补"),
+    "Quota.scope": _("名额分配方式"),
+    "Quota.table": _("名额表数据文件"),
+    "Quota.held_from": _("占用名额的时点"),
+    "Projects.application": _("项目申报时间"),
+    "Projects.review_criteria": _("评审指标"),
+    "Projects.experts_per_project": _("每个项目的评审专家数"),
+    "Criterion.label": _("指标名称"),
+    "Criterion.max_score": _("满分"),
+    "BaseCaps.per_kind": _("各类基地项目数上限"),
+    "BaseCaps.each_class_counts_as_project": _("每个班次计为一个项目"),
+    "BaseCaps.adjusted_by_performance": _("按绩效调整上限"),
+    "Classes.max_size": _("班级人数上限"),
+    "Classes.staff": _("每班工作人员"),
+    "Classes.milestones_days_before_start": _("开班前工作节点"),
+    "Classes.length_days": _("培训天数（按层级或类别）"),
+    "Component.label": _("考核项目"),
+    "Component.scorers": _("评分人数"),
+    "Component.scorer_role": _("评分人"),
+    "Component.weight": _("权重（0～1）"),
+    "Assessment.components": _("考核构成"),
+    "Assessment.pass_mark": _("合格分数"),
+    "Assessment.retries": _("补考次数"),
+    "Assessment.absence_limit_hours": _("缺勤上限（学时）"),
+    "Assessment.essay_min_chars": _("论文最少字数"),
+    "Assessment.process_pass_before_final": _("过程考核合格方可参加结业考核"),
+    "Content.practice_share_min": _("实践课程最低占比（0～1）"),
+    "Content.video_share_min": _("视频课程最低占比（0～1）"),
+    "Certificate.issuer": _("发证单位"),
+    "Certificate.electronic": _("电子证书"),
+    "Certificate.number_format": _("证书编号格式"),
+    "Credit.counts_as_continuing_education": _("计入继续教育学时"),
+    "EvaluationForm.label": _("问卷名称"),
+    "EvaluationForm.respondent": _("填写人"),
+    "EvaluationForm.anonymous": _("匿名填写"),
+    "Milestone.label": _("节点名称"),
+    "Milestone.due": _("截止日期"),
+}
+HELP: dict[str, Any] = {
+    "code": _("字母、数字、下划线、点或连字符。"),
+    "Item.parent": _("填写上级项目的代码；没有上级项目则不填。"),
+    "Certificate.number_format": _(
+        "{year} 为年度，{programme} 为计划代码，{serial:06d} 为六位流水号。"
+    ),
+    "Content.practice_share_min": _("如 0.5 表示不少于 50%。"),
+    "Content.video_share_min": _("如 0.3 表示不少于 30%。"),
+}
+# Key and value labels of the dictionaries edited as rows.
+DICT_LABELS: dict[str, tuple[Any, Any]] = {
+    "Classes.staff": (_("角色"), _("人数")),
+    "Classes.milestones_days_before_start": (_("工作节点"), _("开班前天数")),
+    "Classes.length_days": (_("层级或类别"), _("天数")),
+}
+# Choice labels: per field where the same value means different things, else by value.
+FIELD_CHOICES: dict[str, dict[str, Any]] = {
+    "Eligibility.titles": {
+        "senior_full": _("正高级"),
+        "senior": _("副高级"),
+        "intermediate": _("中级"),
+        "junior": _("初级"),
+        "none": _("无职称"),
+    },
+    "Enrollment.one_active_per": {
+        "programme": _("本计划内只报一项"),
+        "item": _("每个培训项目报一项"),
+        "none": _("不限"),
+    },
+    "Quota.scope": {
+        "province": _("按省分配"),
+        "city": _("按市分配"),
+        "school": _("按校分配"),
+        "base": _("按基地分配"),
+        "none": _("不分配名额"),
+    },
+    "Quota.held_from": {"submission": _("提交报名时"), "approval": _("审核通过时")},
+}
+CHOICES: dict[str, Any] = {
+    **dict(Role.choices),
+    **dict(Designation.Kind.choices),
+    **dict(Organisation.SchoolKind.choices),
+    "institution": _("承训机构"),
+    "self_registration": _("个人报名、管理员审核"),
+    "nomination": _("学校推荐"),
+    "signup_table": _("院校报送报名表"),
+    "coordinator_enrollment": _("学校联系人报名、基地核准"),
+    "rejection": _("审核未通过"),
+    "withdrawal": _("学员退出"),
+    "no_show": _("未报到"),
+    "phase": _("阶段"),
+    "field": _("专业领域"),
+    "course": _("课程"),
+    "training_kind": _("培训类别"),
+    "project": _("项目"),
+    "level_category": _("层级类别"),
+}
+
+
+def field_key(model: type[BaseModel], name: str) -> str:
+    return f"{model.__name__}.{name}"
+
+
+def label_of(model: type[BaseModel], name: str) -> Any:
+    return LABELS.get(field_key(model, name)) or LABELS.get(name) or name
+
+
+def choice_label(model: type[BaseModel], name: str, value: Any) -> str:
+    labels = FIELD_CHOICES.get(field_key(model, name), CHOICES)
+    return str(labels.get(value, CHOICES.get(value, value)))

@@ -1,0 +1,94 @@
+"""The items section of the programme editor in headless Chromium: notice 001's 45 items as
+compact rows, one item edited in its row, an item added and removed, at desktop and phone
+widths, passing axe."""
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
+    PHONE,
+    browser_context_args,
+    has_sideways_scroll,
+    login,
+    serious_axe_violations,
+    shot,
+    tiny_text,
+)
+from shipei.programmes.models import Programme
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def problems(page: Page) -> list[str]:
+    found = serious_axe_violations(page) + tiny_text(page)
+    phone = page.viewport_size and page.viewport_size["width"] <= PHONE["width"]
+    if phone and has_sideways_scroll(page):
+        found.append("scrolls sideways")
+    return found
+
+
+def test_one_item_is_edited_in_its_row_and_items_are_added_and_removed(
+    live_server: Any, page: Page, zhejiang_admin: Any
+) -> None:
+    call_command("load_preset", "zj-2020-vocational-teacher", stdout=StringIO())
+    programme = Programme.objects.get(code="zj-2020-vocational-teacher")
+    url = live_server.url
+    found: dict[str, list[str]] = {}
+    page.on("dialog", lambda dialog: dialog.accept())  # 确定删除…？
+
+    login(page, url, zhejiang_admin.person._mobile())
+    page.goto(f"{url}/programmes/{programme.pk}/")
+    page.get_by_role("link", name="编辑培训项目").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("编辑：培训项目")
+    expect(page.locator("#item-list > li")).to_have_count(45)
+    found["items"] = problems(page)
+    shot(page, "items-editor-1280")
+
+    row = page.locator("#item-list > li").nth(1)
+    row.get_by_role("link", name="编辑").click()
+    expect(row.get_by_role("heading")).to_have_text(
+        "编辑培训项目：建筑信息模型（BIM）职业技能等级证书"
+    )
+    expect(row.get_by_label("代码")).to_be_focused()
+    expect(page.locator("#item-list > li")).to_have_count(45)  # the others stay rows
+    found["item-form"] = problems(page)
+    row.get_by_label("学时").fill("-8")
+    row.get_by_role("button", name="保存此项").click()
+    expect(row.get_by_text("确保该值大于或等于0")).to_be_visible()
+    expect(row.get_by_label("学时")).to_have_value("-8")
+    row.get_by_label("学时").fill("96")
+    row.get_by_label("天数").fill("12")
+    row.get_by_role("button", name="保存此项").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "已保存“建筑信息模型（BIM）职业技能等级证书”。"
+    )
+    expect(page.locator("#item-list > li").nth(1)).to_contain_text("96 学时 · 12 天")
+    saved = Programme.objects.get(pk=programme.pk).rules.item("1x-01")
+    assert (saved.hours, saved.days) == (96, 12)
+
+    page.set_viewport_size(PHONE)
+    page.get_by_role("link", name="添加培训项目").click()
+    new = page.locator("#item-new")
+    new.get_by_label("代码").fill("1x-16")
+    new.get_by_label("名称").fill("无人机驾驶职业技能等级证书")
+    new.get_by_label("类型").select_option(label="课程")
+    new.get_by_label("上级项目").select_option(label="1+X证书制度试点师资培训")
+    found["new-390"] = problems(page)
+    shot(page, "items-editor-new-390")
+    new.get_by_role("button", name="添加").click()
+    expect(page.locator("#item-list > li")).to_have_count(46)
+    expect(page.locator("#item-list > li").last).to_contain_text("无人机驾驶职业技能等级证书")
+    expect(page.get_by_role("link", name="添加培训项目")).to_be_visible()  # the form closed
+
+    page.locator("#item-list > li").last.get_by_role("button", name="删除").click()
+    expect(page.locator("#item-list > li")).to_have_count(45)
+    expect(page.get_by_role("status")).to_contain_text("已删除“无人机驾驶职业技能等级证书”。")
+    found["items-390"] = problems(page)
+    shot(page, "items-editor-390")
+    codes = [i.code for i in Programme.objects.get(pk=programme.pk).rules.items]
+    assert len(codes) == 45 and "1x-16" not in codes
+    assert {k: v for k, v in found.items() if v} == {}
