@@ -2,18 +2,26 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core.tables import card
+
 from .models import Organisation
 
 
 class OrgTable(tables.Table):
-    name = tables.Column(verbose_name=_("名称"), linkify=True, order_by=("name_pinyin",))
+    name = tables.Column(
+        verbose_name=_("名称"), linkify=True, order_by=("name_pinyin",), attrs=card("title")
+    )
     kind = tables.Column(verbose_name=_("类型"))
     school_kind = tables.Column(verbose_name=_("办学层次"), empty_values=(), default="--")
     school_code = tables.Column(verbose_name=_("学校标识码"), default="--")
     region = tables.Column(verbose_name=_("地区"), default="--", order_by=("region__code",))
     parent = tables.Column(verbose_name=_("上级单位"), default="--", orderable=False)
     designations = tables.Column(verbose_name=_("基地认定"), empty_values=(), orderable=False)
-    is_active = tables.Column(verbose_name=_("状态"))
+    is_active = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
+    # After an import the list is sorted by this, newest first: the rows just written on top.
+    updated_at = tables.DateTimeColumn(
+        verbose_name=_("更新时间"), format="Y-m-d H:i", attrs=card("minor")
+    )
 
     class Meta:
         model = Organisation
@@ -26,6 +34,7 @@ class OrgTable(tables.Table):
             "parent",
             "designations",
             "is_active",
+            "updated_at",
         )
         order_by = ("path",)
         empty_text = _("可调整查询条件，或新建机构。")
