@@ -34,12 +34,14 @@ class PersonTable(tables.Table):
         accessor="teacher_profile__get_title_display",
         orderable=False,
         default="--",
+        attrs=card(hide_when_empty()),
     )
     major = tables.Column(
         verbose_name=_("任教专业"),
         accessor="teacher_profile__teaching_major",
         orderable=False,
         default="--",
+        attrs=card(hide_when_empty()),
     )
     account = tables.Column(
         verbose_name=_("账号"), empty_values=(), orderable=False, attrs=card("badge")

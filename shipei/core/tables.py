@@ -7,7 +7,7 @@ header as a label, and a column's ``data-card`` role says where the cell goes on
 - ``title``: the row's name, the card's heading;
 - ``badge``: the state, top right;
 - ``minor``: small grey text under the heading, without its label (ID number, time);
-- ``action``: the row's buttons, at the bottom;
+- ``action``: the row's buttons, on the heading line after the state;
 - ``hide``: left out of the card (an empty "--" cell);
 - ``field`` or none: a "label  value" line.
 
@@ -76,10 +76,10 @@ class SelectColumn(tables.CheckBoxColumn):
 
 
 def action_link(url: str, word: str, name: str, *, primary: bool = False) -> str:
-    """A row's action as a button-sized link; the row's name is read out with it."""
+    """A row's action as a button-sized link; the row's name is read out with it ("审核 王海涛")."""
     return format_html(
         '<a class="btn btn-sm {} sp-row-action" href="{}">{}<span class="visually-hidden">'
-        "：{}</span></a>",
+        "{}</span></a>",
         "btn-primary" if primary else "btn-outline-primary",
         url,
         word,

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core.tables import card
+from shipei.core.tables import card, hide_when_empty
 
 from .models import Organisation
 
@@ -12,11 +12,28 @@ class OrgTable(tables.Table):
         verbose_name=_("名称"), linkify=True, order_by=("name_pinyin",), attrs=card("title")
     )
     kind = tables.Column(verbose_name=_("类型"))
-    school_kind = tables.Column(verbose_name=_("办学层次"), empty_values=(), default="--")
-    school_code = tables.Column(verbose_name=_("学校标识码"), default="--")
-    region = tables.Column(verbose_name=_("地区"), default="--", order_by=("region__code",))
+    school_kind = tables.Column(
+        verbose_name=_("办学层次"),
+        empty_values=(),
+        default="--",
+        attrs=card(hide_when_empty()),
+    )
+    school_code = tables.Column(
+        verbose_name=_("学校标识码"), default="--", attrs=card(hide_when_empty())
+    )
+    region = tables.Column(
+        verbose_name=_("地区"),
+        default="--",
+        order_by=("region__code",),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     parent = tables.Column(verbose_name=_("上级单位"), default="--", orderable=False)
-    designations = tables.Column(verbose_name=_("基地认定"), empty_values=(), orderable=False)
+    designations = tables.Column(
+        verbose_name=_("基地认定"),
+        empty_values=(),
+        orderable=False,
+        attrs=card(hide_when_empty()),
+    )
     is_active = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
     # After an import the list is sorted by this, newest first: the rows just written on top.
     updated_at = tables.DateTimeColumn(
