@@ -7,6 +7,7 @@ already registered gets the neutral answer of activation, and only after the cod
 the page cannot be used to test ID numbers.
 """
 
+import re
 import secrets
 from typing import Any
 
@@ -355,8 +356,32 @@ class SignupForm(forms.Form):
 # --- views ---------------------------------------------------------------------------------
 
 
-def _send_code(request: HttpRequest, mobile: Any) -> dict[str, str]:
-    """Send a code and keep it in the session; the status line shown under the button."""
+def id_number_feedback(value: Any, *, final: bool = True) -> dict[str, str]:
+    """What the page says under the ID number as it is typed: nothing for an empty field; while
+    only digits have been typed, how many there are (no error half-way); once 18 characters are
+    there, a character cannot belong, or the field is left (`final`), what the form's own check
+    (identifiers.id_number_clean) says. Never whether the number is registered."""
+    number = identifiers.normalise(value or "")
+    if not number:
+        return {}
+    if not final and re.fullmatch(r"\d{1,17}", number):
+        return {"id_hint": _("已输入 %(n)d 位，共 18 位。") % {"n": len(number)}}
+    try:
+        identifiers.id_number_clean(value)
+    except ValidationError as exc:
+        return {"id_error": exc.messages[0]}
+    return {"id_ok": _("身份证号格式正确。")}
+
+
+def _send_code(request: HttpRequest, mobile: Any, id_number: Any) -> dict[str, str]:
+    """Send a code and keep it in the session; the status line shown under the button. No code
+    goes out before the ID number is right: a typing mistake there costs no SMS."""
+    checked = id_number_feedback(id_number)
+    if "id_ok" not in checked:
+        return {
+            "id_error": checked.get("id_error") or _("请填写身份证号。"),
+            "code_error": _("请先填写正确的身份证号，再获取验证码。"),
+        }
     try:
         pending = signup_code_send(mobile=mobile, ip=client_ip(request))
     except ValidationError as exc:
@@ -407,7 +432,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     step = request.POST.get("step")
     if step in ("search", "send"):  # keep what was typed, but no errors for unfinished fields
         kept = SignupForm(initial={k: v for k, v in request.POST.items() if "password" not in k})
-        status = _send_code(request, request.POST.get("mobile", "")) if step == "send" else {}
+        status = (
+            _send_code(request, request.POST.get("mobile", ""), request.POST.get("id_number"))
+            if step == "send"
+            else {}
+        )
         return _page(request, kept, request.POST, **status)
     form = SignupForm(request.POST)
     if form.is_valid():
@@ -459,7 +488,17 @@ def signup_schools(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @require_POST
 def signup_code(request: HttpRequest) -> HttpResponse:
-    """htmx: send the code without reloading the page (typed passwords stay)."""
-    return render(
-        request, "accounts/signup_code_status.html", _send_code(request, request.POST.get("mobile"))
-    )
+    """htmx: send the code without reloading the page (typed passwords stay); a wrong ID number
+    is said beside its field too."""
+    status = _send_code(request, request.POST.get("mobile"), request.POST.get("id_number"))
+    return render(request, "accounts/signup_code_answer.html", status)
+
+
+@sensitive_post_parameters()
+@require_POST
+def signup_id_check(request: HttpRequest) -> HttpResponse:
+    """htmx: the ID number checked as it is typed (length, birth date, check digit), with the
+    form's own rules; posted, so that the number stays out of access logs."""
+    final = request.POST.get("final") == "1"
+    feedback = id_number_feedback(request.POST.get("id_number"), final=final)
+    return render(request, "accounts/signup_id_status.html", feedback)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("signup/", signup.signup, name="signup"),
     path("signup/schools/", signup.signup_schools, name="signup_schools"),
     path("signup/code/", signup.signup_code, name="signup_code"),
+    path("signup/id-number/", signup.signup_id_check, name="signup_id_check"),
 ]

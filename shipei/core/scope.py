@@ -278,6 +278,33 @@ def region_digits(region: Any) -> int:
     return 2 if region.code.endswith("0000") else 4
 
 
+def area_prefix(org: Organisation) -> str | None:
+    """The region codes an administrative department governs, as their leading digits ("" the
+    whole country for a ministry, "33" for Zhejiang's department); None for other kinds."""
+    digits = _REGION_DIGITS.get(org.kind)
+    if digits is None:
+        return None
+    if digits == 0:
+        return ""
+    return org.region_id[:digits] if org.region_id else None
+
+
+def in_area(owner: Organisation | None, *, region: Any = None, org: Any = None) -> bool:
+    """Whether a region or an organisation lies in the area of a programme's owner: the owner's
+    subtree, and for a department also whatever is located in the regions it governs. A
+    programme without an owner is national: everything lies in it."""
+    if owner is None:
+        return True
+    prefix = area_prefix(owner)
+    if org is not None:
+        if org.path.startswith(owner.path):
+            return True
+        return prefix is not None and bool(
+            prefix == "" or (org.region_id and org.region_id.startswith(prefix))
+        )
+    return region is not None and prefix is not None and region.code.startswith(prefix)
+
+
 def region_prefixes(user: Any, action: str) -> list[str]:
     """Region code prefixes where `user` may do `action`; "" reaches every region."""
     out = set()
@@ -362,9 +389,12 @@ def may_hold(user: Any, role: str) -> bool:
 
 def enrollments_q(user: Any) -> Q:
     """Enrollments a user reaches: of teachers under its organisations, of classes at its base,
-    and its own."""
-    q = orgs_q(user, "enrollment.view", via="org") | orgs_q(
-        user, "enrollment.view_base", via="project__base"
+    of programmes its organisations own, and its own."""
+    q = (
+        orgs_q(user, "enrollment.view", via="org")
+        | orgs_q(user, "enrollment.view_base", via="project__base")
+        # A programme's owner sees every enrollment in it, wherever the teacher comes from.
+        | orgs_q(user, "enrollment.view", via="programme__owner")
     )
     person_id = getattr(user, "person_id", None)
     if person_id:

@@ -38,9 +38,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["people_stats"] = people.person_stats(user=user)
     context["todo"] = _todo(user)
     if context["is_teacher"]:
-        context["my_enrollments"] = enrollment_selectors.my_enrollments(user=user).filter(
-            live=True
-        )[:5]
+        # Named by item: two items of one programme must not read as the same line twice.
+        context["my_enrollments"] = [
+            {"enrollment": e, "item": enrollment_selectors.enrollment_title(e)}
+            for e in enrollment_selectors.my_enrollments(user=user).filter(live=True)[:5]
+        ]
     return render(request, "core/dashboard.html", context)
 
 

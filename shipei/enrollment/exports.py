@@ -242,6 +242,17 @@ def participant_list(
 
 
 @transaction.atomic
+def may_submit_list(actor: Any, programme: Programme, province: Region | None) -> bool:
+    """Whether `actor` submits `province`'s list: where the programme has lists submitted
+    (notice 003), for a province in the programme's area, by that province's department."""
+    return bool(
+        province is not None
+        and programme.rules.enrollment.participant_list_to
+        and scope.in_area(programme.owner, region=province)
+        and scope.allows_receiver(actor, "enrollment.nominate", region=province)
+    )
+
+
 def participant_list_submit(
     *,
     actor: Any,
@@ -253,8 +264,8 @@ def participant_list_submit(
 ) -> bytes:
     """The province confirms and submits its list (notice 003: to the project office): the
     export, with an audit entry saying who submitted how many, when."""
-    if not scope.allows_receiver(actor, "enrollment.nominate", region=province):
-        raise NotPermitted(_("参训人员名单由省级教育行政部门报送。"))
+    if not may_submit_list(actor, programme, province):
+        raise NotPermitted(_("参训人员名单由本计划所辖省份的省级教育行政部门报送。"))
     content = participant_list(
         actor=actor, programme=programme, province=province, item=item, full=full, ip=ip
     )

@@ -118,6 +118,8 @@ class ApplyForm(forms.Form):
 
     programme = forms.IntegerField(widget=forms.HiddenInput)
     item = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    # A class of the item's project, where the application comes from a catalogue entry.
+    training_class = forms.IntegerField(required=False, widget=forms.HiddenInput)
     key = forms.CharField(max_length=40, widget=forms.HiddenInput)
 
 

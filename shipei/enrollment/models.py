@@ -133,6 +133,11 @@ class Enrollment(models.Model):
     def is_open(self) -> bool:
         return self.status in (self.Status.SUBMITTED, self.Status.RETURNED)
 
+    @property
+    def status_css(self) -> str:
+        """The badge class of the status, the same on every page (STATUS_BADGES)."""
+        return STATUS_BADGES[self.status]
+
 
 LIVE = (
     Enrollment.Status.SUBMITTED,
@@ -143,6 +148,22 @@ LIVE = (
     Enrollment.Status.PASSED,
     Enrollment.Status.FAILED,
 )
+
+# One colour per status wherever an enrollment's status is shown, always with its word (colour
+# is never the only cue, UX.md): amber while someone still has to act, green once admitted,
+# grey when it ended without the training. Pages show it through the `status_badge` filter.
+STATUS_BADGES = {
+    Enrollment.Status.SUBMITTED: "sp-badge-warn",
+    Enrollment.Status.RETURNED: "sp-badge-warn",
+    Enrollment.Status.WAITLISTED: "sp-badge-warn",
+    Enrollment.Status.ADMITTED: "sp-badge-ok",
+    Enrollment.Status.ATTENDING: "sp-badge-ok",
+    Enrollment.Status.PASSED: "sp-badge-ok",
+    Enrollment.Status.REJECTED: "sp-badge-off",
+    Enrollment.Status.WITHDRAWN: "sp-badge-off",
+    Enrollment.Status.NO_SHOW: "sp-badge-off",
+    Enrollment.Status.FAILED: "sp-badge-off",
+}
 
 
 class EnrollmentEvent(models.Model):

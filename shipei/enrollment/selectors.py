@@ -28,7 +28,7 @@ def my_enrollments(*, user: Any) -> QuerySet[Enrollment]:
     """A teacher's own enrollments."""
     person_id = getattr(user, "person_id", None)
     return Enrollment.objects.filter(person_id=person_id or -1).select_related(
-        "programme", "project__base", "training_class"
+        "programme", "project__base", "training_class__project"
     )
 
 
@@ -81,3 +81,26 @@ def next_step(enrollment: Enrollment) -> dict[str, str] | None:
     if step is None:
         return None
     return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}
+
+
+def item_title(programme: Programme, code: str) -> str:
+    """An item as a teacher reads it: with its parent ("第2期 · 5G移动网络运维"), unless its own
+    label names the parent already ("三级·机械类", not "三级 · 三级·机械类")."""
+    labels = {i.code: i for i in programme.rules.items}
+    item = labels.get(code)
+    if item is None:
+        return code
+    parent = labels[item.parent].label if item.parent in labels else ""
+    if not parent or parent in item.label:
+        return item.label
+    return f"{parent} · {item.label}"
+
+
+def enrollment_title(enrollment: Enrollment) -> str:
+    """What a teacher calls an enrollment: its class ("数字化教学能力提升研修 第1期") or project
+    where it names one, else its item (item_title)."""
+    if enrollment.training_class_id:
+        return str(enrollment.training_class)
+    if enrollment.project_id:
+        return enrollment.project.title
+    return item_title(enrollment.programme, enrollment.item)

@@ -22,6 +22,7 @@ from shipei.core import rows, scope
 from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
 from shipei.notifications import services as notifications
 from shipei.orgs.models import Organisation
+from shipei.orgs.selectors import org_recent
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI, Eligibility, Item, Window
 from shipei.projects.models import Project
@@ -91,6 +92,12 @@ def window_text(window: Window) -> str:
 def eligibility_problems(programme: Programme, code: str, person: Person) -> list[str]:
     """Every rule of the item (and its parents) the person does not meet, in Chinese."""
     problems: list[str] = []
+    owner = org_recent(programme.owner_id) if programme.owner_id else None
+    if not scope.in_area(owner, org=person.org):
+        problems.append(
+            _("本计划由%(owner)s组织，只接受其所辖地区的教师（%(org)s不在其中）")
+            % {"owner": owner.name, "org": person.org.name}
+        )
     profile = getattr(person, "teacher_profile", None)
     for item in _lineage(programme, code):
         rules: Eligibility = item.eligibility

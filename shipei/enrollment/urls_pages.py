@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_teacher
 
 urlpatterns = [
     path("", views.enrollment_list, name="list"),
     path("mine/", views.my_enrollments, name="mine"),
-    path("apply/", views.apply, name="apply"),
+    path("apply/", views_teacher.apply, name="apply"),
+    path("catalogue/<int:pk>/apply/", views_teacher.catalogue_apply, name="catalogue_apply"),
     path("nominate/", views.nominate, name="nominate"),
     path("awaiting/", views.awaiting, name="awaiting"),
     path("awaiting/decide/", views.decide_batch, name="decide_batch"),

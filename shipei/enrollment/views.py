@@ -1,7 +1,6 @@
 """Enrollment pages for the three channels and the approval chain.
 
-- Teachers (self-registration, 000/004): 我的报名 and 报名 (the items open now, with their windows,
-  the time left and eligibility problems shown before applying).
+- Teachers (self-registration, 000/004): 我的报名 (报名 itself is in views_teacher.py).
 - School coordinators (nomination 001/003, coordinator enrollment into a class 002): pick the
   programme and item or class, tick teachers of the school, submit; the school's list.
 - Approvers (city, province, base, ministry as the policy's chain says): 待我审核 with batch
@@ -35,7 +34,6 @@ from shipei.projects.models import LISTED
 
 from . import navigation, selectors, services
 from .forms import (
-    ApplyForm,
     BatchDecideForm,
     DecideForm,
     EnrollmentFilterForm,
@@ -140,7 +138,7 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "enrollment": e,
-            "item": item_label(e),
+            "item": selectors.enrollment_title(e),
             "next": selectors.next_step(e),
             "deadline": step_deadline(e),
             "can_withdraw": e.status in WITHDRAWABLE,
@@ -158,88 +156,6 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [(_("我的报名"), None)],
         },
     )
-
-
-def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) -> list[dict]:
-    """The items a teacher may apply for now, grouped by programme."""
-    live = {
-        (e.programme_id, e.item): e
-        for e in Enrollment.objects.filter(person=person, live=True).select_related("programme")
-    }
-    groups = []
-    for programme in _programmes_with({C.SELF_REGISTRATION}):
-        labels = {i.code: i.label for i in programme.rules.items}
-        items = []
-        for item in _leaf_items(programme):
-            window = window_info(programme, item.code)
-            if not window["open"]:
-                continue
-            items.append(
-                {
-                    "item": item,
-                    "parent": labels.get(item.parent or "", ""),
-                    "window": window,
-                    "problems": services.eligibility_problems(programme, item.code, person),
-                    "enrolled": live.get((programme.pk, item.code)),
-                    "form": ApplyForm(
-                        initial={"programme": programme.pk, "item": item.code, "key": new_key()}
-                    ),
-                    "error": (errors or {}).get((programme.pk, item.code), ""),
-                }
-            )
-        if items:
-            groups.append({"programme": programme, "items": items})
-    return groups
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def apply(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
-    errors: dict[tuple[int, str], str] = {}
-    if request.method == "POST":
-        form = ApplyForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("报名信息不完整，请刷新页面后重试。"))
-            return redirect("enrollment:apply")
-        data = form.cleaned_data
-        programme = Programme.objects.filter(pk=data["programme"]).first()
-        if programme is None:
-            raise NotFound()
-        try:
-            enrollment = services.enrollment_submit(
-                actor=request.user,
-                programme=programme,
-                item=data["item"],
-                person=person,
-                channel=C.SELF_REGISTRATION,
-                key=data["key"],
-            )
-        except DomainError as exc:
-            errors[(programme.pk, data["item"])] = exc.message
-        if not errors:
-            messages.success(request, _submitted_message(enrollment))
-            return redirect(enrollment)
-        for message in errors.values():
-            messages.error(request, message)
-    return render(
-        request,
-        "enrollment/apply.html",
-        {
-            "groups": _offers(person, errors),
-            "person": person,
-            "breadcrumbs": [(_("我的报名"), reverse("enrollment:mine")), (_("报名"), None)],
-        },
-    )
-
-
-def _submitted_message(enrollment: Enrollment) -> str:
-    if enrollment.status == S.WAITLISTED:
-        return _("名额已满，已进入候补。有名额空出时按提交先后递补。")
-    step = selectors.next_step(enrollment)
-    if step is None:
-        return _("报名成功。")
-    return _("已提交报名，等待%(label)s（%(role)s）。") % step
 
 
 # --- the school coordinator: nominate teachers, or enroll them in a class -----------------------

@@ -246,9 +246,7 @@ def exports_page(request: HttpRequest, programme_pk: int) -> HttpResponse:
         item = ""
     provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
     provinces = [r for r in provinces if scope.allows_receiver(user, "enrollment.view", region=r)]
-    may_submit = province is not None and scope.allows_receiver(
-        user, "enrollment.nominate", region=province
-    )
+    may_submit = exports.may_submit_list(user, programme, province)
     context = {
         "programme": programme,
         "province": province,

@@ -27,7 +27,7 @@ from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
-from . import selectors
+from . import selectors, wording
 from .models import JobRun, Notification, SentReminder
 
 log = logging.getLogger(__name__)
@@ -412,34 +412,8 @@ def _what(enrollment: Enrollment) -> str:
     return f"{enrollment.programme} · {label}"
 
 
-def _teacher_notice(
-    action: str, *, step_label: str, admitted: bool, status: str, reason: str
-) -> tuple[str, str] | None:
-    """Title and body of the teacher's message about its own enrollment."""
-    because = _("理由：%(reason)s") % {"reason": reason} if reason else ""
-    if action == "submitted":
-        if status == S.WAITLISTED:
-            return _("您的报名已进入候补"), _("名额已满，有名额空出时将按报名先后依次递补。")
-        if admitted:
-            return _("您的报名已录取"), ""
-        return _("您的报名已提交"), _("等待%(step)s。") % {"step": step_label}
-    if action == "approved":
-        if admitted:
-            return _("您的报名已通过%(step)s，已录取") % {"step": step_label}, because
-        return _("您的报名已通过%(step)s") % {"step": step_label}, because
-    if action == "rejected":
-        return _("您的报名未通过%(step)s") % {"step": step_label}, because
-    if action == "returned":
-        return _("您的报名在%(step)s环节被退回修改") % {"step": step_label}, because
-    if action == "resubmitted":
-        return _("您的报名已重新提交"), _("等待%(step)s。") % {"step": step_label}
-    if action == "withdrawn":
-        return _("您的报名已撤回"), because
-    if action == "project_cancelled":
-        return _("您报名的培训项目已撤销"), _("%(why)s。名额已释放，可另行报名。") % {"why": reason}
-    if action == "promoted":
-        return _("您的候补报名已转为正式报名"), _("等待%(step)s。") % {"step": step_label}
-    return None
+def _role_at(chain: list[Any], step: int | None) -> str | None:
+    return chain[step].role if step is not None and step < len(chain) else None
 
 
 def _submitter_notice(
@@ -489,11 +463,13 @@ def _event_messages(
     messages: list[_Message] = []
     told: set[int] = {event.actor_id} if event.actor_id else set()
 
-    notice = _teacher_notice(
+    chain = enrollment.programme.rules.enrollment.approval_chain
+    notice = wording.teacher_notice(
         action,
-        step_label=event.step_label,
+        by=_role_at(chain, event.step),
+        next_by=_role_at(chain, event.arrives_at),
         admitted=event.admitted,
-        status=event.status,
+        waitlisted=event.status == S.WAITLISTED,
         reason=reason,
     )
     if teacher is not None and teacher.pk not in told and notice is not None:

@@ -1,5 +1,6 @@
 """Reads of organisations and regions, always starting from the scope filter."""
 
+import time
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -95,3 +96,21 @@ def region_parent(code: str) -> str | None:
     if code not in _PARENTS:
         _PARENTS.update(Region.objects.values_list("code", "parent_id"))
     return _PARENTS.get(code)
+
+
+# Organisations read by busy paths (a programme's owner, on each enrollment submission), kept
+# for a few seconds per process: pk -> (until, row).
+_RECENT: dict[int, tuple[float, Organisation]] = {}
+RECENT_SECONDS = 5.0
+
+
+def org_recent(pk: int) -> Organisation | None:
+    """The organisation as this process read it at most RECENT_SECONDS ago (read only)."""
+    now = time.monotonic()
+    hit = _RECENT.get(pk)
+    if hit is None or hit[0] < now:
+        org = Organisation.objects.filter(pk=pk).first()
+        if org is None:
+            return None
+        hit = _RECENT[pk] = (now + RECENT_SECONDS, org)
+    return hit[1]

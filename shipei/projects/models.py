@@ -124,6 +124,11 @@ class Project(models.Model):
     def item_label(self) -> str:
         return next((i.label for i in self.programme.rules.items if i.code == self.item), self.item)
 
+    @property
+    def status_css(self) -> str:
+        """The badge class of the status, the same on every page (STATUS_BADGES)."""
+        return STATUS_BADGES[self.status]
+
 
 def attachment_path(instance: "ProjectAttachment", filename: str) -> str:
     """A random stored name: the uploader's file name is kept in ``name`` only, so it can
@@ -163,6 +168,23 @@ LIVE = frozenset(
 )
 # What teachers see in the catalogue: published projects and what becomes of them.
 LISTED = frozenset({S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED, S.RUNNING, S.COMPLETED})
+# One colour per status wherever a project's status is shown, always with its word (UX.md):
+# amber between stages (in review, returned, enrollment closed before the training runs), green
+# once approved, grey for drafts and dead ends. Pages show it through the `status_badge` filter.
+STATUS_BADGES = {
+    S.DRAFT: "sp-badge-off",
+    S.SUBMITTED: "sp-badge-warn",
+    S.IN_REVIEW: "sp-badge-warn",
+    S.RETURNED: "sp-badge-warn",
+    S.APPROVED: "sp-badge-ok",
+    S.REJECTED: "sp-badge-off",
+    S.PUBLISHED: "sp-badge-ok",
+    S.ENROLLING: "sp-badge-ok",
+    S.ENROLLMENT_CLOSED: "sp-badge-warn",
+    S.RUNNING: "sp-badge-ok",
+    S.COMPLETED: "sp-badge-ok",
+    S.CANCELLED: "sp-badge-off",
+}
 
 
 class ProjectAttachment(models.Model):

@@ -10,20 +10,13 @@ from shipei.core.tables import SelectColumn, card, select_box
 from .models import Project, Review
 
 S = Project.Status
-_OK = {S.APPROVED, S.PUBLISHED, S.ENROLLING, S.RUNNING, S.COMPLETED}
-_WAIT = {S.SUBMITTED, S.IN_REVIEW, S.RETURNED, S.ENROLLMENT_CLOSED}
 
 
 def status_badge(project: Project) -> str:
-    """The status as a word on a coloured badge: colour is never the only cue (UX.md)."""
-    css = (
-        "sp-badge-ok"
-        if project.status in _OK
-        else "sp-badge-warn"
-        if project.status in _WAIT
-        else "sp-badge-off"
+    """The status as a word on a badge, in the one colour of that status (STATUS_BADGES)."""
+    return format_html(
+        '<span class="badge {}">{}</span>', project.status_css, project.get_status_display()
     )
-    return format_html('<span class="badge {}">{}</span>', css, project.get_status_display())
 
 
 def _dates(record: Project) -> str:

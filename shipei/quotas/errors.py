@@ -31,6 +31,11 @@ class QuotaBadReceiver(DomainError):
     template = _("名额只能分配给省、市（地区）或具体单位：%(receiver)s不可作为名额接收方。")
 
 
+class QuotaOutsideArea(DomainError):
+    code = "quota_outside_area"
+    template = _("%(receiver)s不在%(owner)s的管辖范围内，不能分配本计划的名额。")
+
+
 class QuotaInUse(DomainError):
     code = "quota_in_use"
     status = 409

@@ -57,15 +57,17 @@ class MatrixForm(forms.Form):
 
 
 class AddReceiverForm(forms.Form):
-    receiver = forms.ChoiceField(
-        label=_("新增接收地区或单位"), widget=forms.Select(attrs={"class": "form-select"})
+    """Columns to add to the matrix: several at once, regions and organisations apart."""
+
+    receiver = forms.MultipleChoiceField(
+        label=_("新增接收地区或单位"), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, receivers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].choices = [("", _("请选择"))] + [
-            (r.key, r.label) for r in receivers
-        ]
+        self.regions = [(r.key, r.label) for r in receivers if r.region is not None]
+        self.orgs = [(r.key, r.label) for r in receivers if r.region is None]
+        self.fields["receiver"].choices = self.regions + self.orgs
 
 
 class ApportionForm(forms.Form):

@@ -20,6 +20,7 @@ from .errors import (
     QuotaExhausted,
     QuotaInUse,
     QuotaNegative,
+    QuotaOutsideArea,
     QuotaTooLarge,
     QuotaUnknownItem,
 )
@@ -74,13 +75,16 @@ def seat_hold(*, programme: Programme, item: str, org: Organisation) -> Quota | 
     return quota
 
 
-def _check_receiver(region: Region | None, org: Organisation | None) -> None:
+def _check_receiver(programme: Programme, region: Region | None, org: Organisation | None) -> None:
     if (region is None) == (org is None):
         raise QuotaBadReceiver(receiver="（未指定）")
     if region is not None and region.level not in (Region.Level.PROVINCE, Region.Level.PREFECTURE):
         raise QuotaBadReceiver(receiver=region.name)
     if org is not None and not org.is_active:
         raise QuotaBadReceiver(receiver=org.name)
+    # A province's own programme gives its seats within the province only.
+    if not scope.in_area(programme.owner, region=region, org=org):
+        raise QuotaOutsideArea(receiver=(region or org).name, owner=programme.owner.name)
 
 
 def _may_set(actor: Any, quota_parent: Quota | None, programme: Programme, **receiver: Any) -> bool:
@@ -119,7 +123,7 @@ def quota_set(
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not any(i.code == item for i in programme.rules.items):
         raise QuotaUnknownItem(item=item)
-    _check_receiver(region, org)
+    _check_receiver(programme, region, org)
     quota = (
         Quota.objects.select_for_update()
         .filter(programme=programme, item=item, region=region, org=org)

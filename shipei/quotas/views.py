@@ -50,14 +50,19 @@ def _at(request: HttpRequest, programme: Programme) -> Receiver | None:
     return at
 
 
-def _may_edit(user: Any, programme: Programme, at: Receiver | None) -> bool:
+def _may_edit(user: Any, programme: Programme, at: Receiver | None, matrix: Matrix) -> bool:
     if at is None:
         return scope.allows_programme(user, "quota.allocate", programme)
-    return scope.allows_receiver(user, "quota.allocate", region=at.region, org=at.org)
+    # A level splits only the seats it was given: with none, there is nothing to edit.
+    return bool(matrix.parents) and scope.allows_receiver(
+        user, "quota.allocate", region=at.region, org=at.org
+    )
 
 
 def _grid(matrix: Matrix, form: MatrixForm | None, receivers: list[Receiver]) -> dict[str, Any]:
-    """Rows and columns in the table's orientation, each cell with its value and its input."""
+    """Rows and columns in the table's orientation, each cell with its value and its input,
+    and the totals a reader expects: each row's, each column's, and at a level the split of
+    the level's own seats (allocated below, kept, of those held, free)."""
 
     def cell(code: str, key: str) -> dict[str, Any]:
         name = f"c:{code}:{key}"
@@ -72,19 +77,27 @@ def _grid(matrix: Matrix, form: MatrixForm | None, receivers: list[Receiver]) ->
         {"key": r.key, "label": r.label, "total": matrix.receiver_total(r.key)} for r in receivers
     ]
     if matrix.items_across:
-        heads, cols = recv, items
-        rows = [{**r, "cells": [cell(i["key"], r["key"]) for i in items]} for r in recv]
-    else:
-        heads, cols = items, recv
-        rows = [
-            {
-                **i,
-                "cells": [cell(i["key"], r["key"]) for r in recv],
-                "parent": matrix.parents.get(i["key"]),
+        return {
+            "columns": items,
+            "rows": [{**r, "cells": [cell(i["key"], r["key"]) for i in items]} for r in recv],
+            "total": matrix.total,
+        }
+    rows = []
+    for i in items:
+        parent = matrix.parents.get(i["key"])
+        own = None
+        if parent is not None:
+            own = {
+                "seats": parent.seats,
+                "split": parent.seats_split,
+                "kept": parent.seats - parent.seats_split,
+                "held": parent.seats_held,
+                "free": parent.seats_free,
             }
-            for i in items
-        ]
-    return {"columns": cols, "rows": rows, "heads": heads, "total": matrix.total}
+        rows.append({**i, "cells": [cell(i["key"], r["key"]) for r in recv], "own": own})
+    owns = [r["own"] for r in rows if r["own"]]
+    own_total = {k: sum(o[k] for o in owns) for k in ("seats", "split", "kept", "held", "free")}
+    return {"columns": recv, "rows": rows, "total": matrix.total, "own_total": own_total}
 
 
 def _trail(programme: Programme, at: Receiver | None) -> list[tuple[str, str | None]]:
@@ -105,70 +118,86 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = _programme(request, programme_pk)
     at = _at(request, programme)
     matrix = selectors.quota_matrix(user=request.user, programme=programme, at=at)
-    may_edit = _may_edit(request.user, programme, at)
-    editing = may_edit and (request.GET.get("edit") == "1" or request.method == "POST")
-    choices = selectors.child_receivers(user=request.user, at=at) if may_edit else []
+    may_edit = _may_edit(request.user, programme, at, matrix)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and not may_edit:
+        raise NotPermitted()
+    # Only a save binds the cells: after any other post (a preview) they show the saved seats,
+    # so that a save below a preview never writes blanks.
+    editing = may_edit and (request.GET.get("edit") == "1" or action == "save")
+    choices = (
+        selectors.child_receivers(user=request.user, programme=programme, at=at) if may_edit else []
+    )
     shown = {r.key for r in matrix.receivers}
-    # Columns added so far ("add") and the one just chosen in the 新增 form ("receiver").
-    wanted = request.GET.getlist("add") + request.GET.getlist("receiver")
-    wanted += request.POST.getlist("add")
+    # Columns added so far ("add"), those just chosen in the add form ("receiver"), or every
+    # region below ("all").
+    wanted = {*request.GET.getlist("add"), *request.GET.getlist("receiver")}
+    wanted |= set(request.POST.getlist("add"))
+    if request.GET.get("all") == "regions":
+        wanted |= {r.key for r in choices if r.region is not None}
     extra = [r for r in choices if r.key in wanted and r.key not in shown]
     receivers = [*matrix.receivers, *extra]
     form = (
-        MatrixForm(request.POST or None, matrix=matrix, extra_receivers=extra) if editing else None
+        MatrixForm(request.POST if action == "save" else None, matrix=matrix, extra_receivers=extra)
+        if editing
+        else None
     )
     preview = None
     apportion_form = None
     if may_edit and matrix.items:
         apportion_form = ApportionForm(
-            request.POST if request.POST.get("action") in ("preview", "apportion") else None,
+            request.POST if action in ("preview", "apportion") else None,
             items=matrix.items,
             receivers=[r for r in choices if at is not None or r.region is not None] or receivers,
             prefix="ap",
         )
-    if request.method == "POST":
-        if not may_edit:
-            raise NotPermitted()
-        action = request.POST.get("action")
-        if action == "save" and form is not None and form.is_valid():
-            by_key = {r.key: r for r in receivers}
-            changes = []
-            for code, key, seats in form.changes():
-                r = by_key[key]
-                changes.append((code, r.region, r.org, seats, f"c:{code}:{key}"))
-            if _apply(request, programme, changes, form.cleaned_data["reason"], form):
+    if action == "save" and form is not None and form.is_valid():
+        by_key = {r.key: r for r in receivers}
+        changes = []
+        for code, key, seats in form.changes():
+            r = by_key[key]
+            changes.append((code, r.region, r.org, seats, f"c:{code}:{key}"))
+        if _apply(request, programme, changes, form.cleaned_data["reason"], form):
+            return redirect(_here(programme, at))
+    elif action in ("preview", "apportion") and apportion_form.is_valid():
+        preview = _preview(apportion_form, choices or receivers, matrix)
+        if isinstance(preview, str):
+            apportion_form.add_error(None, preview)
+            preview = None
+        elif action == "apportion":
+            item = apportion_form.cleaned_data["item"]
+            changes = [
+                (item, r.region, r.org, row["after"], f"c:{item}:{r.key}")
+                for row in preview["rows"]
+                for r in [row["receiver"]]
+            ]
+            reason = _("按%(method)s分配 %(n)s 个名额") % {
+                "method": METHODS[apportion_form.cleaned_data["method"]],
+                "n": apportion_form.cleaned_data["seats"],
+            }
+            if _apply(request, programme, changes, reason, apportion_form):
                 return redirect(_here(programme, at))
-        elif action in ("preview", "apportion") and apportion_form.is_valid():
-            preview = _preview(apportion_form, choices or receivers)
-            if isinstance(preview, str):
-                apportion_form.add_error(None, preview)
-                preview = None
-            elif action == "apportion":
-                item = apportion_form.cleaned_data["item"]
-                changes = [
-                    (item, r.region, r.org, n, f"c:{item}:{r.key}") for r, n, _w in preview["rows"]
-                ]
-                reason = _("按%(method)s分配 %(n)s 个名额") % {
-                    "method": METHODS[apportion_form.cleaned_data["method"]],
-                    "n": apportion_form.cleaned_data["seats"],
-                }
-                if _apply(request, programme, changes, reason, apportion_form):
-                    return redirect(_here(programme, at))
     table = notice_table(programme) if at is None else None
+    regions = [r for r in choices if r.region is not None and r.key not in shown]
     return render(
         request,
         "quotas/matrix.html",
         {
             "programme": programme,
             "at": at,
+            "outside": at is not None
+            and not scope.in_area(programme.owner, region=at.region, org=at.org),
             "matrix": matrix,
             "grid": _grid(matrix, form, receivers),
             "form": form,
             "may_edit": may_edit,
             "can_import": scope.allows_programme(request.user, "quota.allocate", programme),
-            "add_form": AddReceiverForm(receivers=[r for r in choices if r.key not in shown])
+            "add_form": AddReceiverForm(
+                receivers=[r for r in choices if r.key not in wanted | shown]
+            )
             if editing
             else None,
+            "add_all_regions": len([r for r in regions if r.key not in wanted]),
             "added": [r.key for r in extra],
             "apportion_form": apportion_form,
             "preview": preview,
@@ -208,18 +237,42 @@ def _apply(request: HttpRequest, programme: Programme, changes: list, reason: st
     return True
 
 
-def _preview(form: ApportionForm, receivers: list[Receiver]) -> dict[str, Any] | str:
+def _preview(
+    form: ApportionForm, receivers: list[Receiver], matrix: Matrix
+) -> dict[str, Any] | str:
+    """The split of the seats asked for, receiver by receiver with the seats it has now, and
+    whether the level has enough seats left for it (`short`: why not)."""
     by_key = {r.key: r for r in receivers}
     chosen = [by_key[k] for k in form.cleaned_data["receivers"] if k in by_key]
+    item = form.cleaned_data["item"]
     weights = selectors.teacher_weights(chosen)
     try:
         seats = apportion(form.cleaned_data["seats"], weights, form.cleaned_data["method"])
     except ValueError as exc:
         return _("无法按比例分配：%(why)s（按各地区/单位已登记的教师人数计算权重）") % {"why": exc}
+    rows = [
+        {"receiver": r, "weight": w, "before": matrix.seats(item, r.key) or 0, "after": n}
+        for r, n, w in zip(chosen, seats, weights, strict=True)
+    ]
+    wanted = sum(row["after"] - row["before"] for row in rows)
+    parent = matrix.parents.get(item)
+    short = ""
+    if parent is not None and wanted > parent.seats_free:
+        short = _(
+            "%(level)s本项目尚可分配 %(free)s 个名额，本次预览需再分出 %(wanted)s 个，"
+            "多出 %(over)s 个：请减少分配总数，或先调低其他单位的名额。"
+        ) % {
+            "level": parent.receiver_name,
+            "free": parent.seats_free,
+            "wanted": wanted,
+            "over": wanted - parent.seats_free,
+        }
     return {
-        "rows": list(zip(chosen, seats, weights, strict=True)),
+        "rows": rows,
         "total": sum(seats),
+        "before_total": sum(row["before"] for row in rows),
         "weight_total": sum(weights),
+        "short": short,
     }
 
 

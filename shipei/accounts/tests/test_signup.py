@@ -62,8 +62,9 @@ def form_data(at: Organisation, **overrides: Any) -> dict[str, Any]:
 
 
 def send_code(client: Client, mobile: str, capture: Any) -> Any:
+    data = {"mobile": mobile, "id_number": make_id_number()}
     with capture(execute=True):
-        return client.post("/signup/code/", {"mobile": mobile}, HTTP_HX_REQUEST="true")
+        return client.post("/signup/code/", data, HTTP_HX_REQUEST="true")
 
 
 def sign_up_args(school: Organisation, pending: Any, code: str, **overrides: Any) -> dict:
@@ -394,7 +395,8 @@ def test_the_page_works_without_scripts(
         "/signup/", {**form_data(tree["hz_school"]), "step": "search", "school_q": "莫愁"}
     )
     html = searched.content.decode()
-    assert "南京市莫愁中等专业学校" in html and "is-invalid" not in html
+    assert "南京市莫愁中等专业学校" in html
+    assert not re.search(r'class="[^"]*\bis-invalid\b', html)  # no field marked wrong yet
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post("/signup/", {**form_data(tree["nj_school"]), "step": "send"})
     assert "验证码已发送至 138****0001" in sent.content.decode()
@@ -493,7 +495,8 @@ def test_a_wrong_code_is_said_beside_the_code_field(
 
 
 def test_the_code_endpoint_says_what_is_wrong_with_the_mobile(client, db, sms_outbox):
-    response = client.post("/signup/code/", {"mobile": "1234"}, HTTP_HX_REQUEST="true")
+    data = {"mobile": "1234", "id_number": make_id_number()}
+    response = client.post("/signup/code/", data, HTTP_HX_REQUEST="true")
     assert "手机号应为以13-19开头的11位数字" in response.content.decode()
     assert sms_outbox == []
 
@@ -536,3 +539,84 @@ def test_two_sign_ups_with_one_id_number_at_once_make_one_account(tree, sms_outb
         t.join()
     assert sorted(outcomes) == ["answered", "created"]
     assert User.objects.filter(person__isnull=False, person__name="王老师").count() == 1
+
+
+# --- the ID number, checked as it is typed -------------------------------------------------
+
+
+def check_id(client: Client, value: str, *, final: bool = False) -> str:
+    data = {"id_number": value, "final": "1" if final else "0"}
+    response = client.post("/signup/id-number/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_while_digits_are_typed_the_page_counts_them_without_an_error(client, db):
+    assert "已输入 6 位，共 18 位。" in check_id(client, "330106")
+    assert "已输入 6 位" in check_id(client, "３３０ １０６")  # full-width and spaces
+    assert check_id(client, "").strip() == ""
+
+
+def test_a_wrong_check_digit_is_said_as_soon_as_the_eighteenth_character_is_typed(client, db):
+    number = make_id_number()
+    wrong_last = "0" if number[-1] != "0" else "1"
+
+    html = check_id(client, number[:17] + wrong_last)
+
+    assert "身份证号校验位不正确" in html and 'data-id-state="error"' in html
+
+
+def test_a_right_number_is_confirmed_in_any_spelling(client, db):
+    number = make_id_number()
+    spelled = f"{number[:6]} {full_width(number[6:14])} {number[14:].lower()}"
+
+    html = check_id(client, spelled)
+
+    assert "身份证号格式正确" in html and 'data-id-state="ok"' in html
+
+
+def test_a_short_number_is_refused_when_the_field_is_left(client, db):
+    html = check_id(client, "33010619850315", final=True)
+
+    assert "身份证号应为18位" in html and "现为14位" in html
+
+
+def test_a_character_that_cannot_belong_is_refused_at_once(client, db):
+    assert "身份证号应为18位：前17位是数字" in check_id(client, "3301A6")
+    assert "出生日期 19851332 不存在" in check_id(client, "330106198513320011")
+
+
+def test_the_id_check_takes_posts_only(client, db):
+    assert client.get("/signup/id-number/", {"id_number": "330106"}).status_code == 405
+
+
+def test_no_code_is_sent_before_the_id_number_is_right(
+    client, db, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/signup/code/",
+            {"mobile": "13812340001", "id_number": "330106198503150010"},
+            HTTP_HX_REQUEST="true",
+        )
+
+    html = response.content.decode()
+    assert "请先填写正确的身份证号，再获取验证码" in html
+    # Said beside the ID field too (out of band), where the teacher corrects it.
+    assert 'id="id-number-status" hx-swap-oob="true"' in html and "校验位不正确" in html
+    assert sms_outbox == []
+    assert "signup_code" not in client.session
+
+
+def test_without_scripts_a_wrong_id_number_stops_the_code_and_is_marked_on_its_field(
+    client, tree, sms_outbox, django_capture_on_commit_callbacks
+):
+    data = {**form_data(tree["hz_school"]), "id_number": "33010619850315", "step": "send"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/signup/", data)
+
+    html = response.content.decode()
+    assert "身份证号应为18位" in html and "请先填写正确的身份证号" in html
+    assert re.search(r'<input[^>]*id="id_id_number"[^>]*aria-invalid="true"', html, re.S)
+    assert 'value="王老师"' in html  # what was typed stays
+    assert sms_outbox == []

@@ -108,3 +108,41 @@ def test_errors_show_beside_the_fields_on_a_phone(
     assert not has_sideways_scroll(page)
     assert serious_axe_violations(page) == []
     assert not User.objects.filter(person__name="林老师").exists()
+
+
+def test_the_id_number_is_checked_as_it_is_typed_and_no_code_goes_out_before_it_is_right(
+    live_server: Any, page: Page, tree: dict[str, Organisation], sms_outbox: Any
+) -> None:
+    number = make_id_number()
+    mistyped = number[:17] + ("0" if number[-1] != "0" else "1")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/signup/")
+    field = page.locator("#id_id_number")
+    status = page.locator("#id-number-status")
+
+    field.press_sequentially(mistyped[:10])
+    expect(status).to_have_text("已输入 10 位，共 18 位。")  # no error half-way
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    field.press_sequentially(mistyped[10:])
+    expect(status).to_contain_text("身份证号校验位不正确")  # at once, before anything else
+    expect(field).to_have_attribute("aria-invalid", "true")
+    shot(page, "signup-id-check-390")
+    assert serious_axe_violations(page) == []
+
+    page.locator("#id_mobile").fill("13812340001")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_text("请先填写正确的身份证号，再获取验证码。")).to_be_visible()
+    assert sms_outbox == []
+
+    field.fill(number[:14])
+    page.locator("#id_mobile").focus()  # leaving the field: a short number is an error now
+    expect(status).to_contain_text("身份证号应为18位")
+    expect(status).to_contain_text("现为14位")
+
+    field.fill(number)
+    expect(status).to_have_text("身份证号格式正确。")
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_text("验证码已发送至 138****0001，10分钟内有效。")).to_be_visible()
+    assert len(sms_outbox) == 1
+    assert not has_sideways_scroll(page)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -44,3 +47,12 @@ def quota_scope_label(code: str) -> str:
 def get_item(mapping: dict, key: object) -> object:
     """A dictionary lookup in a template: {{ labels|get_item:code }}; the key when missing."""
     return mapping.get(key, key)
+
+
+@register.filter
+def status_badge(record: Any) -> str:
+    """An enrollment's or project's status as its word on a badge, in the one colour its model
+    gives that status (``status_css``), so that a status looks the same on every page."""
+    return format_html(
+        '<span class="badge {}">{}</span>', record.status_css, record.get_status_display()
+    )

@@ -63,7 +63,7 @@ def test_a_teacher_applies_and_the_ministry_admits(
     check_page(page, found, "apply-390")
     shot(page, "enrollment-apply-390")
     page.get_by_role("button", name="报名“第1期”").click()
-    expect(page.get_by_text("已提交报名，等待培训管理员审核（部级管理员）。")).to_be_visible()
+    expect(page.get_by_text("已提交报名。下一步：等待项目主管部门审核。")).to_be_visible()
     enrollment = Enrollment.objects.get()
     page.goto(f"{url}/enrollment/mine/")
     card = page.locator(".sp-enrollment").first

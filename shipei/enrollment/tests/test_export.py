@@ -216,6 +216,28 @@ def test_the_exports_page_shows_the_count_and_the_submit_action(client, zhejiang
     assert "确定报送浙江省的 2 条参训人员名单？" in page
 
 
+def test_submitting_a_list_is_offered_only_where_the_programme_asks_for_it(
+    client, zhejiang_admin, jiangsu_admin, tree, p003
+):
+    """003 has lists submitted to its project office; a province's own programme (001) has
+    none, and another province is not asked for one: no 报送 button, and a forged post is
+    refused with nothing recorded."""
+    zj_programme = from_preset("zj-2020-vocational-teacher", "zj")
+    zj_programme.owner = tree["zj"]
+    zj_programme.save()
+    page = reverse("enrollment:io_exports", args=[zj_programme.pk])
+    for actor, province in ((zhejiang_admin, "330000"), (jiangsu_admin, "320000")):
+        client.force_login(actor.user)
+        assert "确认并报送名单" not in client.get(page).content.decode()
+        assert client.post(list_url(zj_programme), {"province": province}).status_code == 403
+    client.force_login(jiangsu_admin.user)  # 003 is national: 江苏 submits its own list
+    assert (
+        "确认并报送名单"
+        in client.get(reverse("enrollment:io_exports", args=[p003.pk])).content.decode()
+    )
+    assert not AuditEntry.objects.filter(action="enrollment.list_submitted").exists()
+
+
 # ---- notice 000 附件2 --------------------------------------------------------------------------
 
 

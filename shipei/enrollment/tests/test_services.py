@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from shipei.accounts.models import TeacherProfile
+from shipei.accounts.models import Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import InvalidTransition, NotPermitted
@@ -20,7 +20,9 @@ from shipei.enrollment.errors import (
     ReasonRequired,
 )
 from shipei.enrollment.models import Enrollment
+from shipei.enrollment.selectors import enrollment_list
 from shipei.orgs.models import Region
+from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 from shipei.quotas.errors import QuotaExhausted
@@ -431,3 +433,32 @@ def test_a_retry_after_the_submitter_lost_its_role_still_gets_its_first_answer(
     assert (again.pk, again.replayed) == (first.pk, True)
     with pytest.raises(NotPermitted):  # anything new is refused
         submit(school_coordinator, programme, teacher(tree["hz_school"]), key="form-13")
+
+
+def test_a_provincial_programme_takes_teachers_of_its_own_province_only(tree, jiangsu_admin):
+    """江苏's admin cannot nominate a 江苏 teacher into 浙江's own training: the programme's
+    owner governs 浙江 only, and there is no seat, no approver and no view for it elsewhere."""
+    zj_programme = Programme.objects.create(
+        code="zj", title="浙江省计划", year=2026, policy=policy(), owner=tree["zj"]
+    )
+    with pytest.raises(NotEligible, match="本计划由浙江省教育厅组织，只接受其所辖地区的教师"):
+        submit(jiangsu_admin, zj_programme, teacher(tree["nj_school"]), item="k2")
+    assert not Enrollment.objects.exists()
+
+
+def test_a_programme_owner_sees_every_enrollment_in_it(tree, zhejiang_admin):
+    """A ministry-affiliated university in 杭州 lies outside 浙江省教育厅's tree but inside its
+    area: its teachers may enroll, and the province that owns the programme sees them."""
+    university = SchoolFactory(parent=tree["moe"], region=Region.objects.get(code="330100"))
+    zj_programme = Programme.objects.create(
+        code="zj", title="浙江省计划", year=2026, policy=policy(), owner=tree["zj"]
+    )
+    person = teacher(university)
+    coordinator = User.objects.create_user(
+        "coordinator", "Secret123", person=PersonFactory(org=university)
+    )
+    RoleAssignment.objects.create(user=coordinator, role=Role.SCHOOL_COORDINATOR, org=university)
+    enrollment = services.enrollment_submit(
+        actor=coordinator, programme=zj_programme, item="k2", person=person, channel="nomination"
+    )
+    assert list(enrollment_list(user=zhejiang_admin.user)) == [enrollment]

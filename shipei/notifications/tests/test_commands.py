@@ -72,7 +72,7 @@ def test_the_schedule_delivers_enrollment_notices_whose_delivery_was_lost(
         output = run()
 
     assert "enrollment_notices" in output
-    assert Notification.objects.get(user=person.user).title == "您的报名已提交"
+    assert Notification.objects.get(user=person.user).title == "已提交报名"
     assert Notification.objects.get(user=city_admin.user).title == "有新的报名待设区市教育局审核"
     assert not EnrollmentEvent.objects.filter(notified_at__isnull=True).exists()
 
@@ -84,4 +84,4 @@ def test_deliver_notices_delivers_what_is_pending_now(programme, tree, school_co
 
     assert "已发送 3 条" in run("--limit", "2", command="deliver_notices")
     assert "已发送 0 条" in run(command="deliver_notices")
-    assert Notification.objects.filter(title="您的报名已提交").count() == 3
+    assert Notification.objects.filter(title="已提交报名").count() == 3

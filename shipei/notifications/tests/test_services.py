@@ -18,6 +18,7 @@ from shipei.enrollment import services as enrollment_services
 from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.notifications import services
 from shipei.notifications.models import JobRun, Notification, SentReminder
+from shipei.notifications.wording import REASON_IN_TITLE
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
@@ -152,9 +153,9 @@ def test_submission_tells_the_teacher_and_the_city_approvers_only_after_commit(
     for callback in callbacks:
         callback()
 
-    assert titles(person.user) == ["您的报名已提交"]
+    assert titles(person.user) == ["已提交报名"]
     body = Notification.objects.get(user=person.user).body
-    assert "2026 测试计划 · 骨干教师培训" in body and "等待设区市教育局审核" in body
+    assert "2026 测试计划 · 骨干教师培训" in body and "下一步：等待市级主管部门审核" in body
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
     assert person.name in Notification.objects.get(user=city_admin.user).body
     assert Notification.objects.get(user=city_admin.user).url == f"/enrollment/{enrollment.pk}/"
@@ -205,12 +206,12 @@ def test_approval_tells_teacher_submitter_and_the_next_step(
     with django_capture_on_commit_callbacks(execute=True):
         decide(city_admin.user, enrollment, "approve")
 
-    assert titles(person.user)[-1] == "您的报名已通过设区市教育局审核"
+    assert titles(person.user)[-1] == "市级主管部门已审核通过"
     assert titles(school_coordinator.user) == [f"{person.name}的报名已通过设区市教育局审核"]
     assert titles(zhejiang_admin.user) == ["有新的报名待省教育厅确认"]
     assert titles(jiangsu_admin.user) == []
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]  # nothing new
-    assert (person._mobile(), "【师培】您的报名已通过设区市教育局审核。详情请登录平台查看。") in (
+    assert (person._mobile(), "【师培】市级主管部门已审核通过。详情请登录平台查看。") in (
         sms_outbox
     )
 
@@ -230,7 +231,7 @@ def test_last_approval_says_admitted_and_tells_no_approver(
         decide(city_admin.user, enrollment, "approve")
         decide(zhejiang_admin.user, enrollment, "approve")
 
-    assert titles(person.user)[-1] == "您的报名已通过省教育厅确认，已录取"
+    assert titles(person.user)[-1] == "已被录取"
     assert titles(school_coordinator.user)[-1] == f"{person.name}的报名已通过省教育厅确认，已录取"
     assert titles(national_admin.user) == []
 
@@ -245,7 +246,7 @@ def test_return_and_rejection_carry_the_reason(
         decide(city_admin.user, enrollment, "return", "教龄证明不清晰")
 
     last = Notification.objects.filter(user=person.user).latest("pk")
-    assert last.title == "您的报名在设区市教育局审核环节被退回修改"
+    assert last.title == "被退回修改：教龄证明不清晰"
     assert "理由：教龄证明不清晰" in last.body
     assert "理由：教龄证明不清晰" in (
         Notification.objects.filter(user=school_coordinator.user).latest("pk").body
@@ -258,7 +259,7 @@ def test_return_and_rejection_carry_the_reason(
     with django_capture_on_commit_callbacks(execute=True):
         decide(city_admin.user, enrollment, "reject", "不符合条件")
 
-    assert titles(person.user)[-2:] == ["您的报名已重新提交", "您的报名未通过设区市教育局审核"]
+    assert titles(person.user)[-2:] == ["已重新提交报名", "未通过审核：不符合条件"]
     assert "理由：不符合条件" in Notification.objects.filter(user=person.user).latest("pk").body
     # Back at the first step after resubmission: the city hears of it again.
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 2
@@ -292,7 +293,7 @@ def test_self_registration_tells_the_teacher_once_on_decisions(
         decide(city_admin.user, enrollment, "approve")
 
     # Submitting was the teacher's own act; the decision reaches them once, not twice.
-    assert titles(person.user) == ["您的报名已通过设区市教育局审核"]
+    assert titles(person.user) == ["市级主管部门已审核通过"]
 
 
 def test_events_record_what_their_notices_will_say(
@@ -330,9 +331,9 @@ def test_a_submission_on_the_waitlist_or_admitted_at_once_says_so(
         admitted = submit(school_coordinator.user, no_chain, third)
 
     assert (waiting.status, admitted.status) == (Enrollment.Status.WAITLISTED, "admitted")
-    assert titles(first.user) == ["您的报名已提交"]
-    assert titles(second.user) == ["您的报名已进入候补"]
-    assert titles(third.user) == ["您的报名已录取"]
+    assert titles(first.user) == ["已提交报名"]
+    assert titles(second.user) == ["已进入候补"]
+    assert titles(third.user) == ["已被录取"]
 
 
 def test_an_event_is_delivered_once_however_often_delivery_runs(
@@ -347,7 +348,7 @@ def test_an_event_is_delivered_once_however_often_delivery_runs(
     EnrollmentEvent.objects.update(notified_at=None)
     assert services.enrollment_notices_deliver() == 1
 
-    assert titles(person.user) == ["您的报名已提交"]
+    assert titles(person.user) == ["已提交报名"]
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
 
 
@@ -373,8 +374,8 @@ def test_a_late_delivery_tells_approvers_only_where_the_enrollment_still_waits(
     assert to_city.title == "有新的报名待设区市教育局审核" and waiting.name in to_city.body
     [to_province] = Notification.objects.filter(user=zhejiang_admin.user)
     assert to_province.title == "有新的报名待省教育厅确认" and moved_on.name in to_province.body
-    assert titles(moved_on.user) == ["您的报名已提交", "您的报名已通过设区市教育局审核"]
-    assert titles(withdrawn.user) == ["您的报名已提交", "您的报名已撤回"]
+    assert titles(moved_on.user) == ["已提交报名", "市级主管部门已审核通过"]
+    assert titles(withdrawn.user) == ["已提交报名", "已撤回报名"]
 
 
 def test_delivery_goes_through_more_events_than_fit_in_one_batch(
@@ -387,7 +388,7 @@ def test_delivery_goes_through_more_events_than_fit_in_one_batch(
     assert services.enrollment_notices_deliver(limit=2) == 5
 
     assert pending() == 0
-    assert all(titles(person.user) == ["您的报名已提交"] for person in people)
+    assert all(titles(person.user) == ["已提交报名"] for person in people)
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"] * 5
 
 
@@ -533,7 +534,7 @@ def test_a_delivery_passes_over_events_another_delivery_holds(
         thread.join(timeout=30)
     assert services.enrollment_notices_deliver() == 1
 
-    assert all(titles(person.user) == ["您的报名已提交"] for person in people)
+    assert all(titles(person.user) == ["已提交报名"] for person in people)
 
 
 # ---- reminders -------------------------------------------------------------------------------
@@ -646,7 +647,7 @@ def test_with_real_transactions_messages_follow_the_commit_and_not_the_rollback(
 
     submit(school_coordinator.user, programme, person)
 
-    assert titles(person.user) == ["您的报名已提交"]
+    assert titles(person.user) == ["已提交报名"]
     assert titles(city_admin.user) == ["有新的报名待设区市教育局审核"]
     assert len(sms_outbox) == 2
 
@@ -667,3 +668,46 @@ def test_an_approver_whose_own_enrollment_comes_first_still_hears_of_the_others(
         submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
 
     assert titles(admin) == ["有新的报名待设区市教育局审核"]
+
+
+def test_the_teacher_hears_who_decided_in_plain_words_never_the_step_labels(
+    tree, school_coordinator, city_admin, django_capture_on_commit_callbacks
+):
+    """Issue 12: "学校已审核通过", not "已通过工作单位推荐（附件1“工作单位意见”签字盖章）"."""
+    labels = ["工作单位推荐（附件1“工作单位意见”签字盖章）", "基地核准（结果反馈学员及所在学校）"]
+    programme = Programme.objects.create(
+        code="s",
+        title="工学一体化测试计划",
+        year=2026,
+        policy=policy(
+            approval_chain=[
+                {"role": "school_coordinator", "label": labels[0]},
+                {"role": "city_admin", "label": labels[1]},
+            ]
+        ),
+    )
+    person = make_teacher(tree["hz_school"])
+    reason = (
+        "所报专业大类与任教专业不一致，请核对后改报相近专业大类的班次，或补充相关教学经历证明材料"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = enrollment_services.enrollment_submit(
+            actor=person.user,
+            programme=programme,
+            item="k1",
+            person=person,
+            channel="self_registration",
+            now=datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI),
+        )
+        decide(school_coordinator.user, enrollment, "approve")
+        decide(city_admin.user, enrollment, "reject", reason)
+
+    told = Notification.objects.filter(user=person.user).order_by("pk")
+    assert [n.title for n in told] == [
+        "学校已审核通过",
+        "未通过审核：" + reason[: REASON_IN_TITLE - 1] + "…",  # the SMS carries the title
+    ]
+    assert "下一步：等待市级主管部门审核。" in told[0].body
+    assert "市级主管部门未通过您的报名。" in told[1].body and f"理由：{reason}" in told[1].body
+    for notice in told:
+        assert not any(label in notice.title + notice.body for label in labels)

@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from shipei.accounts.models import TeacherProfile
+from shipei.accounts.tests.factories import PersonFactory
 from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
     PHONE,
     browser_context_args,
@@ -19,7 +21,9 @@ from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets 
     shot,
     tiny_text,
 )
+from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
+from shipei.quotas import services
 from shipei.quotas.models import Quota
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,8 +76,8 @@ def test_quota_matrix_edit_in_place_and_split(
     page.goto(f"{url}/programmes/{online.pk}/quotas/")
     expect(page.get_by_role("heading", level=1)).to_have_text("名额分配：浙江省")
     page.get_by_role("link", name="调整名额").click()
-    page.get_by_label("新增接收地区或单位").select_option(label="杭州市")
-    page.get_by_role("button", name="添加一列").click()
+    page.get_by_role("group", name="下级地区").get_by_label("杭州市", exact=True).check()
+    page.get_by_role("button", name="添加所选").click()
     page.get_by_label("第1期 / 杭州市").fill("２００")  # full-width digits are fine
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("已保存 1 处名额调整。")).to_be_visible()
@@ -82,6 +86,63 @@ def test_quota_matrix_edit_in_place_and_split(
     hangzhou = Quota.objects.get(programme=online, item="p1", region_id="330100")
     assert (hangzhou.seats, hangzhou.parent.region_id) == (200, "330000")
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_a_preview_never_changes_what_a_save_writes(
+    live_server: Any, page: Page, zhejiang_admin: Any, tree: Any
+) -> None:
+    """浙江 has split 000's first and third phases to 杭州 and 宁波 (150/100, 120/80); it previews
+    an apportionment, then presses the matrix's 保存: nothing changes (it used to write 0s)."""
+    call_command("load_preset", "--all", stdout=StringIO())
+    online = Programme.objects.get(code="moe-2020-innovation-team-online")
+    cells = {("p1", "330100"): 150, ("p1", "330200"): 100, ("p3", "330100"): 120}
+    cells[("p3", "330200")] = 80
+    for (item, code), seats in cells.items():
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=online,
+            item=item,
+            seats=seats,
+            region=Region.objects.get(code=code),
+        )
+    TeacherProfile.objects.create(person=PersonFactory(org=tree["hz_school"]))
+    url = live_server.url
+    login(page, url, zhejiang_admin.person._mobile())
+    page.goto(f"{url}/programmes/{online.pk}/quotas/")
+    page.get_by_role("link", name="调整名额").click()
+    page.get_by_label("分配名额总数").fill("10")
+    page.get_by_role("group", name="接收地区或单位").get_by_label("杭州市", exact=True).check()
+    page.get_by_role("button", name="预览", exact=True).click()
+    expect(page.get_by_role("button", name="按预览保存")).to_be_visible()
+    expect(page.get_by_label("第1期 / 杭州市")).to_have_value("150")
+    expect(page.get_by_label("第3期 / 宁波市")).to_have_value("80")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("名额没有变化。")).to_be_visible()
+    saved = {
+        (q.item, q.region_id): q.seats
+        for q in Quota.objects.filter(programme=online, parent__isnull=False)
+    }
+    assert saved == cells
+
+
+def test_a_provincial_programme_splits_to_its_own_cities_only(
+    live_server: Any, page: Page, zhejiang_admin: Any, jiangsu_admin: Any
+) -> None:
+    call_command("load_preset", "--all", stdout=StringIO())
+    zj = Programme.objects.get(code="zj-2020-vocational-teacher")
+    url = live_server.url
+    login(page, url, zhejiang_admin.person._mobile())
+    page.goto(f"{url}/programmes/{zj.pk}/quotas/")
+    panel = page.locator("section", has=page.get_by_role("heading", name="按比例分配"))
+    expect(panel.get_by_role("checkbox", name="湖州市")).to_be_visible()
+    expect(panel.get_by_role("checkbox", name="江苏省")).to_have_count(0)
+    shot(page, "quota-zj-1280")
+    page.get_by_role("button", name="退出").click()
+    login(page, url, jiangsu_admin.person._mobile())
+    page.goto(f"{url}/programmes/{zj.pk}/quotas/")
+    expect(page.get_by_text("本计划由浙江省教育厅组织，不向本地区/单位分配名额。")).to_be_visible()
+    expect(page.get_by_role("link", name="调整名额")).to_have_count(0)
+    expect(page.get_by_role("heading", name="按比例分配")).to_have_count(0)
 
 
 def test_programme_section_editor_passes_axe(live_server: Any, page: Page, national_admin: Any):

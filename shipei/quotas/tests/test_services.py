@@ -17,6 +17,7 @@ from shipei.quotas.errors import (
     QuotaExceedsParent,
     QuotaExhausted,
     QuotaInUse,
+    QuotaOutsideArea,
     QuotaUnknownItem,
 )
 from shipei.quotas.models import Quota
@@ -343,3 +344,45 @@ def test_an_absurd_number_of_seats_is_refused_not_a_database_error(programme, na
             region=region("330000"),
         )
     assert not Quota.objects.exists()
+
+
+def test_a_provincial_programme_gives_seats_only_inside_its_province(tree, zhejiang_admin):
+    """浙江's own programme: its cities and schools may get seats, 江苏 and its schools may not,
+    whoever asks (the service refuses, not only the page)."""
+    zj_programme = Programme.objects.create(
+        code="zj", title="浙江省计划", year=2026, policy=POLICY, owner=tree["zj"]
+    )
+    hz = services.quota_set(
+        actor=zhejiang_admin.user,
+        programme=zj_programme,
+        item="p1",
+        seats=20,
+        region=region("330100"),
+    )
+    assert hz.parent is None
+    for receiver in ({"region": region("320000")}, {"org": tree["nj_school"]}):
+        with pytest.raises(QuotaOutsideArea, match="不在浙江省教育厅的管辖范围内"):
+            services.quota_set(
+                actor=zhejiang_admin.user, programme=zj_programme, item="p1", seats=5, **receiver
+            )
+    assert list(Quota.objects.filter(programme=zj_programme).values_list("region_id", "seats")) == [
+        ("330100", 20)
+    ]
+    assert not AuditEntry.objects.filter(action="quota.allocated", data__receiver="江苏省").exists()
+
+
+def test_receivers_offered_start_from_the_programme_owner(tree, zhejiang_admin, national_admin):
+    zj_programme = Programme.objects.create(
+        code="zj", title="浙江省计划", year=2026, policy=POLICY, owner=tree["zj"]
+    )
+    offered = selectors.child_receivers(user=zhejiang_admin.user, programme=zj_programme, at=None)
+    labels = [r.label for r in offered]
+    assert "杭州市" in labels and "宁波市" in labels
+    assert (
+        "江苏省" not in labels and "浙江省" not in labels and "南京市莫愁中等专业学校" not in labels
+    )
+    national = Programme.objects.create(
+        code="n", title="国家计划", year=2026, policy=POLICY, owner=tree["moe"]
+    )
+    provinces = selectors.child_receivers(user=national_admin.user, programme=national, at=None)
+    assert {"浙江省", "江苏省"} <= {r.label for r in provinces}

@@ -1,5 +1,6 @@
 """The matrix page: totals, edit in place, apportionment, history, scope."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from shipei.audit.models import AuditEntry
 from shipei.orgs.models import Region
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
+from shipei.quotas import services
 from shipei.quotas.models import Quota
 
 
@@ -135,3 +137,132 @@ def test_a_province_owns_the_table_of_its_own_notice(client, zhejiang_admin, jia
     assert "调整名额" in page  # the owner edits the cities' seats
     client.force_login(jiangsu_admin.user)
     assert client.get(f"{target}?at=").status_code == 404
+
+
+def cell_inputs(page: str) -> dict[str, str]:
+    """The matrix's cell inputs as the browser would post them back."""
+    return dict(re.findall(r'<input type="text" name="(c:[^"]+)" value="([^"]*)"', page))
+
+
+@pytest.fixture
+def split(zhejiang_admin, loaded):
+    """浙江 has given 000's first and third phases to 杭州 and 宁波: 150/100 and 120/80."""
+    programme = Programme.objects.get(code="moe-2020-innovation-team-online")
+    for item, code, seats in (
+        ("p1", "330100", 150),
+        ("p1", "330200", 100),
+        ("p3", "330100", 120),
+        ("p3", "330200", 80),
+    ):
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=programme,
+            item=item,
+            seats=seats,
+            region=Region.objects.get(code=code),
+        )
+    return programme
+
+
+def seats_of(programme):
+    return {
+        (q.item, q.region_id): q.seats
+        for q in Quota.objects.filter(programme=programme, parent__isnull=False)
+    }
+
+
+def test_a_preview_shows_the_saved_seats_and_a_save_after_it_changes_nothing(
+    client, zhejiang_admin, tree, split
+):
+    TeacherProfile.objects.create(person=PersonFactory(org=tree["hz_school"]))
+    before = seats_of(split)
+    client.force_login(zhejiang_admin.user)
+    target = f"{url('moe-2020-innovation-team-online')}?at=r330000&edit=1"
+    preview = client.post(
+        target,
+        {
+            "ap-item": "p1",
+            "ap-seats": "10",
+            "ap-method": "hamilton",
+            "ap-receivers": ["r330100"],
+            "action": "preview",
+        },
+    ).content.decode()
+    assert "按预览保存" in preview
+    cells = cell_inputs(preview)
+    assert cells["c:p1:r330100"] == "150" and cells["c:p3:r330200"] == "80"
+    # The 保存 below the preview posts the cells as shown: nothing changes.
+    response = client.post(target, {**cells, "reason": "", "action": "save"}, follow=True)
+    assert "名额没有变化" in response.content.decode()
+    assert seats_of(split) == before
+
+
+def test_a_preview_beyond_the_free_seats_says_so_and_offers_no_save(
+    client, zhejiang_admin, tree, split
+):
+    TeacherProfile.objects.create(person=PersonFactory(org=tree["hz_school"]))
+    zj = Quota.objects.get(programme=split, item="p1", region_id="330000")
+    client.force_login(zhejiang_admin.user)
+    page = client.post(
+        f"{url('moe-2020-innovation-team-online')}?at=r330000",
+        {
+            "ap-item": "p1",
+            "ap-seats": str(150 + zj.seats_free + 7),
+            "ap-method": "hamilton",
+            "ap-receivers": ["r330100"],
+            "action": "preview",
+        },
+    ).content.decode()
+    assert f"浙江省本项目尚可分配 {zj.seats_free} 个名额" in page
+    assert "多出 7 个" in page
+    assert "按预览保存" not in page
+
+
+def test_a_level_shows_its_own_seats_split_kept_and_totals(client, zhejiang_admin, split):
+    own = sum(
+        Quota.objects.filter(programme=split, region_id="330000").values_list("seats", flat=True)
+    )
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"{url('moe-2020-innovation-team-online')}?at=r330000").content.decode()
+    foot = page[page.index("<tfoot>") : page.index("</tfoot>")]
+    numbers = re.findall(r'<td class="num[^"]*">([\d,]+)</td>', foot)
+    # 本级名额, 杭州, 宁波, 已分配, 未分配, 其中已占用, 可分配
+    expected = [own, 270, 180, 450, own - 450, 0, own - 450]
+    assert numbers == [f"{n:,}" for n in expected]
+
+
+def test_several_receivers_are_added_at_once(client, zhejiang_admin, tree, loaded):
+    client.force_login(zhejiang_admin.user)
+    target = f"{url('moe-2020-innovation-team-online')}?at=r330000&edit=1"
+    page = client.get(target).content.decode()
+    assert "添加全部 11 个下级地区" in page
+    page = client.get(f"{target}&all=regions").content.decode()
+    for code in ("330100", "330200", "331100"):
+        assert f'name="c:p1:r{code}"' in page
+    assert "添加全部" not in page
+    # Or a few chosen ones, a city and a school, in one round trip.
+    school = tree["hz_school"].pk
+    page = client.get(f"{target}&receiver=r330300&receiver=o{school}").content.decode()
+    assert 'name="c:p1:r330300"' in page and f'name="c:p1:o{school}"' in page
+    assert 'name="c:p1:r330400"' not in page
+
+
+def test_a_provincial_programme_offers_its_cities_not_the_provinces(
+    client, zhejiang_admin, jiangsu_admin, loaded
+):
+    client.force_login(zhejiang_admin.user)
+    target = url("zj-2020-vocational-teacher")
+    page = client.get(f"{target}?edit=1").content.decode()
+    apportion = page[page.index("按比例分配") :]
+    assert "湖州市" in apportion and "江苏省" not in page and "北京市" not in apportion
+    # A forged column for 江苏 is no column: nothing is saved for it.
+    programme = Programme.objects.get(code="zj-2020-vocational-teacher")
+    item = programme.rules.items[0].code
+    client.post(f"{target}?at=", {"add": "r320000", f"c:{item}:r320000": "5", "action": "save"})
+    assert not Quota.objects.filter(programme=programme, region_id="320000").exists()
+    # 江苏's admin is offered nothing to do on 浙江's programme.
+    client.force_login(jiangsu_admin.user)
+    page = client.get(target).content.decode()
+    assert "调整名额" not in page and "按比例分配" not in page
+    assert "本计划由浙江省教育厅组织" in page
+    assert client.post(f"{target}?at=r320000", {"action": "save"}).status_code == 403
