@@ -85,9 +85,21 @@ class PersonRow:
     id_hash: str = field(default="", repr=False)
 
 
-def people_template() -> bytes:
+def people_template(user: Any) -> bytes:
+    """The blank teacher list, with drop-downs for 性别, 职称 (the model's choices) and 工作单位
+    (the organisations `user` may import people into; aliases are also accepted, so Excel
+    only warns there)."""
+    orgs = Organisation.objects.filter(
+        scope.orgs_q(user, "person.import", via=None), is_active=True
+    ).order_by("name_pinyin")
     return template_workbook(
         PEOPLE_COLUMNS,
+        choices={
+            "gender": [str(g.label) for g in Person.Gender],
+            "title": [str(t.label) for t in TeacherProfile.Title],
+            "org": list(orgs.values_list("name", flat=True)),
+        },
+        warn_only={"org"},
         title=_("教师名单"),
         notes=[
             _("带 * 的列必填。第一行是表头，请勿修改；从第二行起每行一人。"),
@@ -95,8 +107,12 @@ def people_template() -> bytes:
                 "身份证号：18位，请把该列设为“文本”格式；若Excel把它显示成 3.30106E+17 这样的数字，末尾几位已经丢失，须重新录入。"
             ),
             _("全角数字、空格和小写 x 会自动转换。"),
-            _("工作单位：平台中已登记的单位名称或别名；也可只填学校标识码。须在您的管理范围内。"),
-            _("职称：正高级、副高级、中级、初级、未定级；教龄填整数年。"),
+            _(
+                "工作单位：平台中已登记的单位名称（可从下拉列表中选择）或别名；也可只填学校标识码。"
+                "须在您的管理范围内。"
+            ),
+            _("职称：从下拉列表中选择（%(titles)s）；教龄填整数年。")
+            % {"titles": "、".join(str(t.label) for t in TeacherProfile.Title)},
             _("同一文件可重复导入：已登记且内容相同的人员不会重复创建；内容变化的会被更新。"),
             _("导入的教师暂不开通账号，本人首次登录时用身份证号和短信验证码激活。"),
         ],

@@ -503,7 +503,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def person_import_template(request: HttpRequest) -> HttpResponse:
-    return excel.xlsx_response(imports.people_template(), "教师名单导入模板.xlsx")
+    return excel.xlsx_response(imports.people_template(request.user), "教师名单导入模板.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -517,7 +517,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
         done_message=_(
             "导入完成：新增 %(created)d 人，更新 %(updated)d 人，未变化 %(unchanged)d 人。"
         ),
-        success_url=reverse("accounts:person_list"),
+        success_url=reverse("accounts:person_list") + "?sort=-updated_at",
         page={
             "title": _("导入教师"),
             "template_url": reverse("accounts:person_import_template"),

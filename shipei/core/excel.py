@@ -7,6 +7,7 @@ An import is checked in full before anything is written: every problem is collec
 import datetime
 import io
 import uuid
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,12 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from .text import fold
 
 MAX_ROWS = 20000
+# Excel keeps a drop-down written inline ("a,b,c") only up to 255 characters; longer lists (and
+# values holding a comma or a quote) go to a hidden sheet that the validation refers to.
+INLINE_LIST_MAX = 255
+CHOICES_SHEET = "选项"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 REPORT_LIFETIME = datetime.timedelta(days=1)
 
@@ -169,8 +176,18 @@ def error_copy(sheet: Sheet, problems: list[Problem]) -> bytes:
     return out.getvalue()
 
 
-def template_workbook(columns: list[Column], *, title: str, notes: list[str]) -> bytes:
-    """A blank template: header row, text-formatted code columns, notes on a second sheet."""
+def template_workbook(
+    columns: list[Column],
+    *,
+    title: str,
+    notes: list[str],
+    choices: Mapping[str, Sequence[str]] | None = None,
+    warn_only: Collection[str] = (),
+) -> bytes:
+    """A blank template: header row, text-formatted code columns, notes on a second sheet, and a
+    drop-down (data validation) on each column of ``choices`` (column key -> the values that
+    the importer takes as they are: project names, bases, titles...). Columns in ``warn_only``
+    (names whose registered aliases the importer also takes) only warn on another value."""
     book = Workbook()
     ws = book.active
     ws.title = title[:31]
@@ -189,9 +206,69 @@ def template_workbook(columns: list[Column], *, title: str, notes: list[str]) ->
     help_sheet.column_dimensions["A"].width = 100
     for line in notes:
         help_sheet.append([line])
+    add_choices(book, ws, columns, choices or {}, warn_only=warn_only)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def add_choices(
+    book: Workbook,
+    ws: Any,
+    columns: list[Column],
+    choices: Mapping[str, Sequence[str]],
+    *,
+    warn_only: Collection[str] = (),
+) -> None:
+    """Data validation lists on the data rows (2 to MAX_ROWS + 1) of the columns in `choices`.
+
+    A value typed outside the list is refused by Excel with the column's name in the message; the
+    importer still checks every cell (a pasted value passes Excel's check).
+    """
+    hidden, used = None, 0
+    for pos, column in enumerate(columns, start=1):
+        values = list(dict.fromkeys(v for v in choices.get(column.key, ()) if v))
+        if not values:
+            continue
+        inline = ",".join(values)
+        if len(inline) <= INLINE_LIST_MAX and not any("," in v or '"' in v for v in values):
+            formula = f'"{inline}"'
+        else:
+            if hidden is None:
+                hidden = book.create_sheet(CHOICES_SHEET)
+                hidden.sheet_state = "hidden"
+            used += 1
+            col, letter = used, get_column_letter(used)
+            hidden.cell(row=1, column=col, value=column.label)
+            for r, value in enumerate(values, start=2):
+                hidden.cell(row=r, column=col, value=value).number_format = "@"
+            name = f"choices_{column.key}"
+            ref = f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+            book.defined_names[name] = DefinedName(name, attr_text=ref)
+            formula = name
+        rule = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showDropDown=False,  # openpyxl's name for "hide the arrow": False shows it
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorStyle="warning" if column.key in warn_only else "stop",
+            errorTitle=str(_("请从下拉列表中选择"))[:32],
+            error=(
+                str(
+                    _("“%(column)s”须与下拉列表中的某一项一致（平台登记的别名也可）。")
+                    if column.key in warn_only
+                    else _("“%(column)s”须与下拉列表中的某一项完全一致。")
+                )
+                % {"column": column.label}
+            )[:255],
+            promptTitle=column.label[:32],
+            prompt=str(_("请从下拉列表中选择。"))[:255],
+        )
+        letter = get_column_letter(pos)
+        rule.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        ws.add_data_validation(rule)
 
 
 def save_report(user_id: int, content: bytes) -> str:

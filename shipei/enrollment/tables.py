@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from shipei.accounts.models import Person
+from shipei.core.tables import SelectColumn, action_link, card, hide_when_empty, select_box
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
@@ -100,19 +101,38 @@ def next_text(enrollment: Enrollment) -> str:
 
 
 class EnrollmentTable(tables.Table):
+    """The scoped list; on a phone each row is a card: the name with the status beside it, the
+    item and the current step below, and the row's action (core/tables.py)."""
+
     person = tables.Column(
         verbose_name=_("姓名"),
         linkify=lambda record: record.get_absolute_url(),
         order_by=("person__name_pinyin",),
+        attrs=card("title", nowrap=True),
     )
-    id_number = tables.Column(verbose_name=_("身份证号"), empty_values=(), orderable=False)
-    org = tables.Column(verbose_name=_("所在单位"), order_by=("org__name_pinyin",))
-    programme = tables.Column(verbose_name=_("培训计划"), order_by=("programme__code",))
+    id_number = tables.Column(
+        verbose_name=_("身份证号"), empty_values=(), orderable=False, attrs=card("minor")
+    )
+    org = tables.Column(
+        verbose_name=_("所在单位"), order_by=("org__name_pinyin",), attrs=card("minor")
+    )
     item = tables.Column(verbose_name=_("培训项目"), orderable=False)
-    training_class = tables.Column(verbose_name=_("班次"), default="--", orderable=False)
-    status = tables.Column(verbose_name=_("状态"))
-    next = tables.Column(verbose_name=_("当前环节（办理人）"), empty_values=(), orderable=False)
-    submitted_at = tables.DateTimeColumn(verbose_name=_("提交时间"), format="Y-m-d H:i")
+    training_class = tables.Column(
+        verbose_name=_("班次"), default="--", orderable=False, attrs=card(hide_when_empty())
+    )
+    status = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
+    next = tables.Column(
+        verbose_name=_("当前环节（办理人）"),
+        empty_values=(),
+        orderable=False,
+        attrs=card(hide_when_empty()),
+    )
+    submitted_at = tables.DateTimeColumn(
+        verbose_name=_("提交时间"), format="Y-m-d H:i", attrs=card("minor")
+    )
+    actions = tables.Column(
+        verbose_name=_("操作"), empty_values=(), orderable=False, attrs=card("action")
+    )
 
     class Meta:
         model = Enrollment
@@ -120,12 +140,12 @@ class EnrollmentTable(tables.Table):
             "person",
             "id_number",
             "org",
-            "programme",
             "item",
             "training_class",
             "status",
             "next",
             "submitted_at",
+            "actions",
         )
         order_by = ("-submitted_at",)
         empty_text = _("可调整查询条件，或到“报名教师”为本校教师报名。")
@@ -137,7 +157,10 @@ class EnrollmentTable(tables.Table):
         return record.person.id_number_masked
 
     def render_item(self, record: Enrollment) -> str:
-        return item_label(record)
+        """The item, with its programme under it (one column fewer on a wide screen)."""
+        return format_html(
+            '{}<br><span class="small text-muted">{}</span>', item_label(record), record.programme
+        )
 
     def render_status(self, record: Enrollment) -> str:
         return status_badge(record)
@@ -145,16 +168,36 @@ class EnrollmentTable(tables.Table):
     def render_next(self, record: Enrollment) -> str:
         return next_text(record)
 
+    def render_actions(self, record: Enrollment) -> str:
+        return action_link(record.get_absolute_url(), _("查看"), record.person.name)
+
 
 class AwaitingTable(EnrollmentTable):
-    """The approver's to-do: a checkbox a row for the batch decision."""
+    """The approver's to-do: a checkbox a row for the batch decision, and 审核 on each row. The
+    rows' links carry ``from=awaiting`` so that the enrollment's page leads back here."""
 
-    selected = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={"th__input": {"data-select-all": "input[name=selected]", "aria-label": _("全选")}},
+    selected = SelectColumn()
+    # Every row here waits at a step: the card shows it, the wide table needs no column for it.
+    status = tables.Column(
+        verbose_name=_("状态"),
         orderable=False,
+        attrs={
+            "td": {"data-card": "badge", "class": "sp-phone-only"},
+            "th": {"class": "sp-phone-only"},
+        },
     )
-    deadline = tables.Column(verbose_name=_("办理时限"), empty_values=(), orderable=False)
+    person = tables.Column(
+        verbose_name=_("姓名"),
+        linkify=lambda record: f"{record.get_absolute_url()}?from=awaiting",
+        order_by=("person__name_pinyin",),
+        attrs=card("title", nowrap=True),
+    )
+    deadline = tables.Column(
+        verbose_name=_("办理时限"),
+        empty_values=(),
+        orderable=False,
+        attrs=card(hide_when_empty()),
+    )
 
     class Meta(EnrollmentTable.Meta):
         fields = (
@@ -162,14 +205,14 @@ class AwaitingTable(EnrollmentTable):
             "person",
             "id_number",
             "org",
-            "programme",
             "item",
             "training_class",
+            "status",
             "next",
             "deadline",
             "submitted_at",
+            "actions",
         )
-        exclude = ("status",)
         order_by = ("submitted_at",)
         empty_text = _("当前没有等待您审核的报名。")
 
@@ -178,13 +221,7 @@ class AwaitingTable(EnrollmentTable):
         self.checked = checked or set()
 
     def render_selected(self, record: Enrollment) -> str:
-        return format_html(
-            '<input type="checkbox" class="form-check-input" name="selected" value="{}" '
-            'aria-label="{}"{}>',
-            record.pk,
-            _("选择“%(name)s”") % {"name": record.person.name},
-            " checked" if record.pk in self.checked else "",
-        )
+        return select_box(record.pk, record.person.name, checked=record.pk in self.checked)
 
     def render_deadline(self, record: Enrollment) -> str:
         deadline = step_deadline(record)
@@ -194,14 +231,29 @@ class AwaitingTable(EnrollmentTable):
             '{}<br><span class="small">{}</span>', deadline["date"], deadline["left"]
         )
 
+    def render_actions(self, record: Enrollment) -> str:
+        url = f"{record.get_absolute_url()}?from=awaiting"
+        return action_link(url, _("审核"), record.person.name, primary=True)
+
 
 class TeacherPickTable(tables.Table):
     """The school's teachers for one item: who may be enrolled, and why not where not."""
 
-    selected = tables.Column(verbose_name=_("选择"), accessor="pk", orderable=False)
-    name = tables.Column(verbose_name=_("姓名"), order_by=("name_pinyin",))
-    id_number = tables.Column(verbose_name=_("身份证号"), empty_values=(), orderable=False)
-    org = tables.Column(verbose_name=_("所在单位"), order_by=("org__name_pinyin",))
+    selected = tables.Column(
+        verbose_name=_("选择"),
+        accessor="pk",
+        orderable=False,
+        attrs=card(hide_when_empty("check")),
+    )
+    name = tables.Column(
+        verbose_name=_("姓名"), order_by=("name_pinyin",), attrs=card("title", nowrap=True)
+    )
+    id_number = tables.Column(
+        verbose_name=_("身份证号"), empty_values=(), orderable=False, attrs=card("minor")
+    )
+    org = tables.Column(
+        verbose_name=_("所在单位"), order_by=("org__name_pinyin",), attrs=card("minor")
+    )
     title = tables.Column(
         verbose_name=_("职称"), accessor="teacher_profile__get_title_display", orderable=False
     )
@@ -248,12 +300,7 @@ class TeacherPickTable(tables.Table):
     def render_selected(self, record: Person) -> str:
         if record.pk in self.enrolled or self.problems(record):
             return "--"
-        return format_html(
-            '<input type="checkbox" class="form-check-input" name="selected" value="{}" '
-            'aria-label="{}">',
-            record.pk,
-            _("选择“%(name)s”") % {"name": record.name},
-        )
+        return select_box(record.pk, record.name)
 
     def render_id_number(self, record: Person) -> str:
         return record.id_number_masked

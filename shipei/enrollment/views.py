@@ -32,7 +32,7 @@ from shipei.core.views_util import apply_errors, per_page
 from shipei.programmes.models import Programme
 from shipei.projects.models import LISTED
 
-from . import selectors, services
+from . import navigation, selectors, services
 from .forms import (
     BatchDecideForm,
     DecideForm,
@@ -126,17 +126,6 @@ def _filtered(qs: QuerySet[Enrollment], data: dict[str, Any]) -> QuerySet[Enroll
 
 def _programmes_of(qs: QuerySet[Enrollment]) -> list[Programme]:
     return list(Programme.objects.filter(pk__in=qs.values("programme")).order_by("-year", "-pk"))
-
-
-def _list_crumb(request: HttpRequest, enrollment: Enrollment | None = None) -> tuple[str, str]:
-    user = request.user
-    if enrollment is not None and enrollment.person_id == getattr(user, "person_id", None):
-        return (_("我的报名"), reverse("enrollment:mine"))
-    if enrollment is not None and services.may_decide(user, enrollment):
-        return (_("待我审核"), reverse("enrollment:awaiting"))
-    if _may_view_lists(user):
-        return (_("报名管理"), reverse("enrollment:list"))
-    return (_("我的报名"), reverse("enrollment:mine"))
 
 
 # --- the teacher: 我的报名 and 报名 ----------------------------------------------------------------
@@ -421,7 +410,7 @@ def _awaiting_page(
             "batch_form": batch_form or BatchDecideForm(approve_label=approve),
             "query": query.urlencode(),
             "approve_label": approve,
-            "breadcrumbs": [(_("待我审核"), None)],
+            "breadcrumbs": navigation.awaiting_trail(here=True),
         },
     )
 
@@ -533,7 +522,8 @@ def _detail(
         "can_withdraw": may_act and enrollment.status in WITHDRAWABLE,
         "can_resubmit": may_act and enrollment.status == S.RETURNED,
         "withdraw_form": WithdrawForm(),
-        "breadcrumbs": [_list_crumb(request, enrollment), (enrollment.person.name, None)],
+        "from_awaiting": navigation.from_awaiting(request),
+        "breadcrumbs": navigation.detail_trail(request, enrollment),
     }
     return render(request, "enrollment/detail.html", context, status=status)
 
@@ -569,7 +559,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
     done = {"approve": _("已%(act)s。") % {"act": approve}, "return": _("已退回修改。")}
     messages.success(request, done.get(decision, _("已驳回。")))
-    return redirect(enrollment)
+    return redirect(navigation.detail_url(request, enrollment))
 
 
 @require_POST

@@ -23,13 +23,20 @@ from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.programmes.selectors import programme_list
 
-from . import exports, imports, selectors
+from . import exports, import_templates, imports, selectors
 from .tasks import enrollment_import_job
 
 DONE_MESSAGE = _(
     "导入完成：新报名 %(enrolled)d 人，已报名未变化 %(unchanged)d 人；"
     "新登记教师 %(people_created)d 人，补充信息 %(people_updated)d 人。"
 )
+
+
+def imported_url(programme: Programme | None) -> str:
+    """Where an import lands: 报名管理 filtered to the programme, newest first, so the rows
+    just imported are the first ones on the page."""
+    url = reverse("enrollment:list")
+    return f"{url}?programme={programme.pk}&sort=-submitted_at" if programme else url
 
 
 def _programme(user: Any, pk: int) -> Programme:
@@ -136,7 +143,7 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
         form.add_error("file", _("导入未完成，未保存任何数据：%(reason)s") % {"reason": reason})
         return render(request, "enrollment/io_import.html", context)
     messages.success(request, DONE_MESSAGE % counts)
-    return redirect(programme.get_absolute_url())
+    return redirect(imported_url(programme))
 
 
 @require_GET
@@ -160,6 +167,7 @@ def import_progress(request: HttpRequest, token: str) -> HttpResponse:
         "percent": percent,
         "programme": programme,
         "message": DONE_MESSAGE % state["counts"] if state["status"] == "done" else "",
+        "imported_url": imported_url(programme),
         "title": _("导入进度"),
         "breadcrumbs": [(_("导入进度"), None)],
     }
@@ -172,7 +180,8 @@ def import_progress(request: HttpRequest, token: str) -> HttpResponse:
 def import_template(request: HttpRequest, programme_pk: int, layout: str) -> HttpResponse:
     programme = _programme(request.user, programme_pk)
     chosen = _layout(programme, layout)
-    return excel.xlsx_response(imports.import_template(programme, chosen), chosen.template_name)
+    content = import_templates.import_template(programme, chosen, request.user)
+    return excel.xlsx_response(content, chosen.template_name)
 
 
 # ---- exports ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shipei.core import identifiers
@@ -48,29 +49,46 @@ class SchoolRow:
     existing: Organisation | None = None
 
 
-def school_template() -> bytes:
+def school_template(user: Any) -> bytes:
+    """The blank school list, with drop-downs for 办学层次 (the model's choices) and 主管单位
+    (the supervisors in `user`'s reach; aliases are also accepted, so Excel only warns)."""
+    parents = _school_parents(user).order_by("name_pinyin")
     return template_workbook(
         SCHOOL_COLUMNS,
+        choices={
+            "school_kind": [str(k.label) for k in Organisation.SchoolKind],
+            "parent": list(parents.values_list("name", flat=True)),
+        },
+        warn_only={"parent"},
         title=_("学校导入"),
         notes=[
             _("带 * 的列必填。第一行是表头，请勿修改；从第二行起每行一所学校。"),
             _("学校标识码：10位数字，教育部门所属学校必填；技工院校没有学校标识码，可不填。"),
-            _("办学层次：中职、高职、职业本科、应用型本科、技工院校 之一。"),
+            _("办学层次：从下拉列表中选择（%(kinds)s）。")
+            % {"kinds": "、".join(str(k.label) for k in Organisation.SchoolKind)},
             _("所在地区：地市名称（如 杭州市 或 杭州），直属省的学校可填省名。"),
-            _("主管单位：平台中已有的单位名称（如 杭州市教育局），须在您的管理范围内。"),
+            _(
+                "主管单位：平台中已有的单位名称（如 杭州市教育局，可从下拉列表中选择），"
+                "须在您的管理范围内。"
+            ),
             _("曾用名或别名：多个用顿号“、”分隔，导入名单时可按别名匹配学校。"),
             _("同一文件可重复导入：已存在且内容相同的学校不会重复创建。"),
         ],
     )
 
 
-def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], list[Problem]]:
-    sheet = read_sheet(upload, SCHOOL_COLUMNS)
-    regions = selectors.region_index()
-    parents = selectors.org_parent_choices(user=user).filter(
+def _school_parents(user: Any) -> QuerySet[Organisation]:
+    """The organisations in `user`'s import reach that may supervise a school."""
+    return selectors.org_parent_choices(user=user).filter(
         path__in=selectors.org_list(user=user, action="org.import").values("path"),
         kind__in=PARENT_KINDS[Organisation.Kind.SCHOOL],
     )
+
+
+def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], list[Problem]]:
+    sheet = read_sheet(upload, SCHOOL_COLUMNS)
+    regions = selectors.region_index()
+    parents = _school_parents(user)
     scope_paths = tuple(o.path for o in selectors.org_list(user=user, action="org.import"))
     seen_aliases: dict[str, int] = {}
     parent_cache: dict[str, Organisation | None] = {}

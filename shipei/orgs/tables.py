@@ -2,22 +2,38 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core.tables import card, hide_when_empty
+
 from .models import Organisation
 
 
 class OrgTable(tables.Table):
     # A school's level and identification code sit with its type and name: in their own columns
     # they were "--" on every row that is not a school.
-    name = tables.Column(verbose_name=_("名称"), order_by=("name_pinyin",))
+    name = tables.Column(verbose_name=_("名称"), order_by=("name_pinyin",), attrs=card("title"))
     kind = tables.Column(verbose_name=_("类型"))
-    region = tables.Column(verbose_name=_("地区"), default="--", order_by=("region__code",))
+    region = tables.Column(
+        verbose_name=_("地区"),
+        default="--",
+        order_by=("region__code",),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     parent = tables.Column(verbose_name=_("上级单位"), default="--", orderable=False)
-    designations = tables.Column(verbose_name=_("基地认定"), empty_values=(), orderable=False)
-    is_active = tables.Column(verbose_name=_("状态"))
+    designations = tables.Column(
+        verbose_name=_("基地认定"),
+        empty_values=(),
+        orderable=False,
+        attrs=card(hide_when_empty()),
+    )
+    is_active = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
+    # After an import the list is sorted by this, newest first: the rows just written on top.
+    updated_at = tables.DateTimeColumn(
+        verbose_name=_("更新时间"), format="Y-m-d H:i", attrs=card("minor")
+    )
 
     class Meta:
         model = Organisation
-        fields = ("name", "kind", "region", "parent", "designations", "is_active")
+        fields = ("name", "kind", "region", "parent", "designations", "is_active", "updated_at")
         order_by = ("path",)
         empty_text = _("可调整查询条件，或新建机构。")
 

@@ -289,7 +289,7 @@ def org_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def org_import_template(request: HttpRequest) -> HttpResponse:
-    return excel.xlsx_response(imports.school_template(), "学校导入模板.xlsx")
+    return excel.xlsx_response(imports.school_template(request.user), "学校导入模板.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -303,7 +303,7 @@ def org_import(request: HttpRequest) -> HttpResponse:
         done_message=_(
             "导入完成：新增 %(created)d 所，更新 %(updated)d 所，未变化 %(unchanged)d 所。"
         ),
-        success_url=reverse("orgs:list"),
+        success_url=reverse("orgs:list") + "?sort=-updated_at",
         page={
             "title": _("导入学校"),
             "template_url": reverse("orgs:import_template"),

@@ -5,6 +5,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core.tables import SelectColumn, card, select_box
+
 from .models import Project, Review
 
 S = Project.Status
@@ -29,13 +31,13 @@ class NumColumn(tables.Column):
 
 
 class ProjectTable(tables.Table):
-    title = tables.Column(verbose_name=_("项目名称"), linkify=True)
+    title = tables.Column(verbose_name=_("项目名称"), linkify=True, attrs=card("title"))
     programme = tables.Column(verbose_name=_("培训计划"), order_by=("programme__code",))
     item = tables.Column(verbose_name=_("项目类别"), accessor="item_label", orderable=False)
     base = tables.Column(verbose_name=_("承训单位"), order_by=("base__name_pinyin",))
     n_classes = NumColumn(verbose_name=_("班次（个）"))
     first_start = tables.Column(verbose_name=_("首期开班"), empty_values=())
-    status = tables.Column(verbose_name=_("状态"))
+    status = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
     updated_at = tables.DateTimeColumn(verbose_name=_("更新时间"), format="Y-m-d H:i")
 
     class Meta:
@@ -52,17 +54,8 @@ class ProjectTable(tables.Table):
 
 
 class QueueTable(tables.Table):
-    selected = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={
-            "th__input": {
-                "data-select-all": "input[name=selected]",
-                "aria-label": _("全选"),
-            },
-        },
-        orderable=False,
-    )
-    title = tables.Column(verbose_name=_("项目名称"), linkify=True)
+    selected = SelectColumn()
+    title = tables.Column(verbose_name=_("项目名称"), linkify=True, attrs=card("title"))
     base = tables.Column(verbose_name=_("承训单位"), order_by=("base__name_pinyin",))
     region = tables.Column(
         verbose_name=_("所在地区"), accessor="base__region", order_by=("base__region__code",)
@@ -70,8 +63,10 @@ class QueueTable(tables.Table):
     item = tables.Column(verbose_name=_("项目类别"), accessor="item_label", orderable=False)
     n_classes = NumColumn(verbose_name=_("班次（个）"))
     n_reviews = NumColumn(verbose_name=_("已评审（位）"))
-    submitted_at = tables.DateTimeColumn(verbose_name=_("提交时间"), format="Y-m-d H:i")
-    status = tables.Column(verbose_name=_("状态"))
+    submitted_at = tables.DateTimeColumn(
+        verbose_name=_("提交时间"), format="Y-m-d H:i", attrs=card("minor")
+    )
+    status = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
 
     class Meta:
         model = Project
@@ -92,11 +87,7 @@ class QueueTable(tables.Table):
     def render_selected(self, record: Project) -> str:
         if record.status != S.APPROVED:
             return ""
-        return format_html(
-            '<input type="checkbox" name="selected" value="{}" aria-label="{}">',
-            record.pk,
-            _("选择“%(title)s”") % {"title": record.title},
-        )
+        return select_box(record.pk, record.title)
 
     def render_status(self, record: Project) -> str:
         return status_badge(record)
@@ -110,12 +101,16 @@ class QueueTable(tables.Table):
 
 class ReviewListTable(tables.Table):
     project = tables.Column(
-        verbose_name=_("项目名称"), linkify=lambda record: record.get_absolute_url()
+        verbose_name=_("项目名称"),
+        linkify=lambda record: record.get_absolute_url(),
+        attrs=card("title"),
     )
     base = tables.Column(verbose_name=_("承训单位"), accessor="project__base")
     programme = tables.Column(verbose_name=_("培训计划"), accessor="project__programme")
     assigned_at = tables.DateTimeColumn(verbose_name=_("分配时间"), format="Y-m-d H:i")
-    state = tables.Column(verbose_name=_("评审状态"), empty_values=(), orderable=False)
+    state = tables.Column(
+        verbose_name=_("评审状态"), empty_values=(), orderable=False, attrs=card("badge")
+    )
     total = NumColumn(verbose_name=_("总分（分）"), default="--")
 
     class Meta:

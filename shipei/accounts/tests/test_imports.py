@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from shipei.accounts import imports, services
-from shipei.accounts.models import Person, User
+from shipei.accounts.models import Person, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
+from shipei.core.tests.excel_helpers import drop_downs
 
 HEADER = [
     "序号",
@@ -180,3 +181,59 @@ def test_person_list_offers_the_import_to_roles_that_may_import(client, city_adm
     assert "/people/import/" in client.get("/people/").content.decode()
     client.force_login(base_admin.user)
     assert "/people/import/" not in client.get("/people/").content.decode()
+
+
+# ---- the template's drop-downs, and where an import lands -----------------------------------
+
+
+def test_template_offers_titles_genders_and_the_users_organisations_as_drop_downs(
+    client, city_admin, tree
+):
+    client.force_login(city_admin.user)
+    found = drop_downs(client.get("/people/import/template/").content)
+    assert found["职称"].values == [str(label) for label in TeacherProfile.Title.labels]
+    assert found["职称"].values[:2] == ["正高级", "副高级"]
+    assert found["性别"].values == ["男", "女"]
+    assert found["职称"].style == found["性别"].style == "stop"
+    orgs = found["工作单位"]
+    assert {"杭州市中策职业学校", "杭州职业技术学院"} <= set(orgs.values)
+    assert tree["nj_school"].name not in orgs.values
+    assert orgs.style == "warning"  # a registered alias is accepted too
+
+
+def test_the_template_filled_from_its_drop_downs_imports(client, city_admin, tree, ids):
+    client.force_login(city_admin.user)
+    content = client.get("/people/import/template/").content
+    found = drop_downs(content)
+    book = load_workbook(io.BytesIO(content))
+    ws = book.worksheets[0]
+    headers = [str(c.value).rstrip("*") for c in ws[1]]
+    typed = {
+        "姓名": "张一",
+        "身份证号": ids[0],
+        "工作单位": "杭州市中策职业学校",
+        "职称": found["职称"].values[0],
+        "性别": "",
+    }
+    for label, value in typed.items():
+        ws.cell(row=2, column=headers.index(label) + 1, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(
+        "/people/import/", {"file": SimpleUploadedFile("t.xlsx", out.getvalue())}
+    )
+    assert response.status_code == 302
+    assert Person.objects.get(name="张一").teacher_profile.title == "senior_full"
+
+
+def test_after_an_import_the_people_list_shows_the_written_rows_first(
+    client, city_admin, tree, ids
+):
+    PersonFactory(org=tree["hz_school"], name="安早已登记")  # sorts first by name
+    client.force_login(city_admin.user)
+    response = client.post("/people/import/", {"file": xlsx(good_rows(ids)[:1])})
+    assert response.url == "/people/?sort=-updated_at"
+    page = client.get(response.url)
+    assert "导入完成：新增 1 人" in page.content.decode()
+    names = [p.name for p in page.context["table"].paginated_rows.data]
+    assert names[0] == "张一"

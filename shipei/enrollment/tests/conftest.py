@@ -11,14 +11,18 @@ from django.utils import timezone
 from shipei.accounts.models import Person, Role, TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.classes.models import TrainingClass
-from shipei.orgs.models import Designation, Organisation
+from shipei.orgs.models import Designation, Organisation, Region
+from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
 from shipei.programmes.presets import preset_data
 from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
+from shipei.quotas.models import Quota
 
 SELF_REGISTRATION = "moe-2020-innovation-team-online"  # 000: teachers apply, ministry admits
 NOMINATION = "zj-2020-vocational-teacher"  # 001: schools nominate, the city confirms
+P003 = "moe-2024-guopei-demonstration"  # 003: provinces send participant lists
+P001 = NOMINATION
 
 
 def days_from_now(days: int) -> str:
@@ -43,6 +47,42 @@ def preset_programme(slug: str, code: str, **enrollment: Any) -> Programme:
     policy["enrollment"] = {**policy["enrollment"], **enrollment}
     return Programme.objects.create(
         code=code, title=data["title"], year=data.get("year"), issuer=data["issuer"], policy=policy
+    )
+
+
+def from_preset(slug: str, code: str, **enrollment: Any) -> Programme:
+    """A programme from the notice's preset policy, open for registration now (imports)."""
+    data = copy.deepcopy(preset_data(slug))
+    policy = data["policy"]
+    policy["enrollment"] = {**policy["enrollment"], "window": open_window(5), **enrollment}
+    return Programme.objects.create(
+        code=code, title=data["title"], year=data["year"], issuer=data["issuer"], policy=policy
+    )
+
+
+@pytest.fixture
+def p003(tree) -> Programme:
+    """Notice 003, open now; 浙江 has 3 seats of x01 and 1 of x02."""
+    programme = from_preset(P003, "i003")
+    zhejiang = Region.objects.get(code="330000")
+    Quota.objects.create(programme=programme, item="x01", region=zhejiang, seats=3)
+    Quota.objects.create(programme=programme, item="x02", region=zhejiang, seats=1)
+    return programme
+
+
+@pytest.fixture
+def p001(tree) -> Programme:
+    return from_preset(P001, "i001")
+
+
+@pytest.fixture
+def college(tree) -> Organisation:
+    """A second 高职 in 杭州 (003 takes teachers of 高职 and 职业本科 only)."""
+    return SchoolFactory(
+        parent=tree["hz"],
+        name="浙江机电职业技术学院",
+        school_kind=Organisation.SchoolKind.HIGHER,
+        region=Region.objects.get(code="330100"),
     )
 
 

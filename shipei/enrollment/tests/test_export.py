@@ -20,7 +20,8 @@ from shipei.programmes.models import Programme
 from shipei.programmes.presets import preset_data
 from shipei.quotas.models import Quota
 
-from .test_import import HEADER_003, P003, X02, from_preset, open_window, row_003, workbook
+from .conftest import P003, from_preset, open_window
+from .test_import import HEADER_003, X02, row_003, workbook
 
 MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
 

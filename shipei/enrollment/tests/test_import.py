@@ -1,7 +1,5 @@
 """Participant lists from Excel: notice 003 附件3 and notice 001 附件3, all or nothing."""
 
-import copy
-import datetime
 import io
 from pathlib import Path
 from typing import Any
@@ -9,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shipei.accounts.models import Person, TeacherProfile, User
@@ -20,13 +17,11 @@ from shipei.enrollment import imports, services
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, OrganisationAlias, Region
 from shipei.orgs.tests.factories import SchoolFactory
-from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_data
 from shipei.quotas.models import Quota
 
+from .conftest import P003, from_preset
+
 DATA = Path(__file__).resolve().parent / "data"
-P003 = "moe-2024-guopei-demonstration"
-P001 = "zj-2020-vocational-teacher"
 HEADER_003 = [
     "序号",
     "项目名称",
@@ -51,50 +46,6 @@ HEADER_001 = [
 ]
 X01 = ("集成电路领域领军教师示范培训项目", "山东理工大学")
 X02 = ("集成电路领域领军教师示范培训项目", "上海电子信息职业技术学院")
-
-
-def open_window() -> dict[str, str]:
-    today = timezone.localdate()
-    return {
-        "opens": (today - datetime.timedelta(days=1)).isoformat(),
-        "closes": (today + datetime.timedelta(days=5)).isoformat(),
-    }
-
-
-def from_preset(slug: str, code: str, **enrollment: Any) -> Programme:
-    """A programme from the notice's preset policy, open for registration now."""
-    data = copy.deepcopy(preset_data(slug))
-    policy = data["policy"]
-    policy["enrollment"] = {**policy["enrollment"], "window": open_window(), **enrollment}
-    return Programme.objects.create(
-        code=code, title=data["title"], year=data["year"], issuer=data["issuer"], policy=policy
-    )
-
-
-@pytest.fixture
-def p003(tree) -> Programme:
-    """Notice 003, open now; 浙江 has 3 seats of x01 and 1 of x02."""
-    programme = from_preset(P003, "i003")
-    zhejiang = Region.objects.get(code="330000")
-    Quota.objects.create(programme=programme, item="x01", region=zhejiang, seats=3)
-    Quota.objects.create(programme=programme, item="x02", region=zhejiang, seats=1)
-    return programme
-
-
-@pytest.fixture
-def p001(tree) -> Programme:
-    return from_preset(P001, "i001")
-
-
-@pytest.fixture
-def college(tree) -> Organisation:
-    """A second 高职 in 杭州 (003 takes teachers of 高职 and 职业本科 only)."""
-    return SchoolFactory(
-        parent=tree["hz"],
-        name="浙江机电职业技术学院",
-        school_kind=Organisation.SchoolKind.HIGHER,
-        region=Region.objects.get(code="330100"),
-    )
 
 
 def workbook(header: list[str], rows: list[list[Any]], *, above: list[list[Any]] = ()) -> bytes:

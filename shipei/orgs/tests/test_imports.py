@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from shipei.core.excel import ExcelFormatError
+from shipei.core.tests.excel_helpers import drop_downs
 from shipei.orgs import imports, services
 from shipei.orgs.models import Organisation
 
@@ -233,3 +234,43 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(client, zhejiang_a
     big = SimpleUploadedFile("big.xlsx", b"0" * (excel.MAX_UPLOAD_BYTES + 1))
     response = client.post("/orgs/import/", {"file": big})
     assert "请分批导入" in response.content.decode()
+
+
+def test_template_offers_the_school_kinds_and_the_supervisors_in_reach(
+    client, zhejiang_admin, tree
+):
+    client.force_login(zhejiang_admin.user)
+    found = drop_downs(client.get("/orgs/import/template/").content)
+    assert found["办学层次"].values == [str(k.label) for k in Organisation.SchoolKind]
+    assert found["办学层次"].style == "stop"
+    assert "杭州市教育局" in found["主管单位"].values
+    assert "南京市教育局" not in found["主管单位"].values  # another province
+    assert "杭州市中策职业学校" not in found["主管单位"].values  # a school supervises no school
+    assert found["主管单位"].style == "warning"
+
+
+def test_the_template_filled_from_its_drop_downs_imports_and_lands_on_the_list(
+    client, zhejiang_admin, tree
+):
+    client.force_login(zhejiang_admin.user)
+    content = client.get("/orgs/import/template/").content
+    found = drop_downs(content)
+    book = load_workbook(io.BytesIO(content))
+    book.worksheets[0].append(
+        [
+            "杭州市第三职业学校",
+            "3133010003",
+            found["办学层次"].values[0],
+            "杭州",
+            "杭州市教育局",
+            "",
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post("/orgs/import/", {"file": SimpleUploadedFile("s.xlsx", out.getvalue())})
+    assert response.url == "/orgs/?sort=-updated_at"
+    page = client.get(response.url)
+    assert "导入完成：新增 1 所" in page.content.decode()
+    assert page.context["table"].paginated_rows.data[0].name == "杭州市第三职业学校"
+    assert Organisation.objects.get(name="杭州市第三职业学校").school_kind == "secondary"

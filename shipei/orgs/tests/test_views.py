@@ -26,7 +26,7 @@ def test_the_list_shows_a_schools_level_with_its_type_and_its_code_under_its_nam
     assert "学校（中职）" in html
     assert re.search(r"杭州市中策职业学校</a><div[^>]*>学校标识码 3133010901</div>", html)
     headers = [str(column.header) for column in response.context["table"].columns]
-    assert headers == ["名称", "类型", "地区", "上级单位", "基地认定", "状态"]
+    assert headers == ["名称", "类型", "地区", "上级单位", "基地认定", "状态", "更新时间"]
 
 
 def test_the_region_filter_offers_the_provinces_of_a_national_admins_organisations(

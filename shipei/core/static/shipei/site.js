@@ -40,3 +40,22 @@ function markScrollableTables() {
 markScrollableTables();
 window.addEventListener("resize", markScrollableTables);
 document.addEventListener("htmx:afterSettle", markScrollableTables);
+/* approvers */
+// A batch form (its confirmation names "%(count)s") keeps its submit button disabled until a row
+// is ticked, so "确定通过选中的 0 条报名？" never appears; [data-batch-count] says how many are
+// ticked. Without JavaScript the button works and the server asks to tick rows first.
+function syncBatchForms() {
+  document.querySelectorAll("form[data-confirm*='%(count)s']").forEach((form) => {
+    const count = form.querySelectorAll("input[name=selected]:checked").length;
+    form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = count === 0; });
+    form.querySelectorAll("[data-batch-count]").forEach((note) => {
+      note.textContent = (count ? note.dataset.batchCount : note.dataset.batchNone).replace("%(count)s", count);
+    });
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[type=checkbox]")) syncBatchForms();
+});
+window.addEventListener("pageshow", syncBatchForms);
+document.addEventListener("htmx:afterSettle", syncBatchForms);
+syncBatchForms();
