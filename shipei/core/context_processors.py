@@ -56,6 +56,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url for _l, url, _i in items if current == url or (url != "/" and current.startswith(url))
     ]
     active = max(matches, key=len, default=None)
+    # An enrollment opened from 待我审核 keeps its trail there (?from=awaiting), and its menu.
+    awaiting = reverse("enrollment:awaiting")
+    if request.GET.get("from") == "awaiting" and any(url == awaiting for _l, url, _i in items):
+        active = awaiting
     nav = [
         {"label": label, "url": url, "icon": icon, "active": url == active}
         for label, url, icon in items

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shipei.accounts.models import Person
 from shipei.core.tables import SelectColumn, action_link, card, hide_when_empty, select_box
+from shipei.core.templatetags.shipei import status_badge
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
@@ -18,8 +19,6 @@ from . import selectors, services
 from .models import Enrollment
 
 S = Enrollment.Status
-_OK = {S.ADMITTED, S.ATTENDING, S.PASSED}
-_WAIT = {S.SUBMITTED, S.RETURNED, S.WAITLISTED}
 
 
 def format_moment(moment: datetime.datetime | None) -> str:
@@ -69,18 +68,6 @@ def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
         return None
     end = datetime.datetime.combine(step.deadline, datetime.time(23, 59, 59), SHANGHAI)
     return {"date": step.deadline.isoformat(), "left": time_left(end)}
-
-
-def status_badge(enrollment: Enrollment) -> str:
-    """The status as a word on a badge: colour is never the only cue (UX.md)."""
-    css = (
-        "sp-badge-ok"
-        if enrollment.status in _OK
-        else "sp-badge-warn"
-        if enrollment.status in _WAIT
-        else "sp-badge-off"
-    )
-    return format_html('<span class="badge {}">{}</span>', css, enrollment.get_status_display())
 
 
 def item_label(enrollment: Enrollment) -> str:

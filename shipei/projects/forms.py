@@ -215,10 +215,6 @@ class AttachmentForm(forms.Form):
         return upload
 
 
-def _programme_choices() -> list[tuple[Any, str]]:
-    return [("", _("全部"))] + [(p.pk, str(p)) for p in selectors.programmes_open_for_projects()]
-
-
 class ProjectFilterForm(FilterForm):
     """Filters of a list of projects, offering only what `facets` (selectors.project_facets)
     found among the user's projects: no province or base to choose on a base's own list."""
@@ -275,7 +271,9 @@ class CatalogueFilterForm(FilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = _programme_choices()
+        self.fields["programme"].choices = [("", _("全部"))] + [
+            (p.pk, str(p)) for p in selectors.catalogue_programmes()
+        ]
         self.fields["item"].choices = [("", _("全部")), *selectors.catalogue_items()]
         self.fields["q"].widget.attrs["placeholder"] = _("项目名称或培训对象")
 

@@ -363,6 +363,14 @@ def catalogue_get(*, user: Any, pk: Any) -> Project:
         raise NotFound() from None
 
 
+def catalogue_programmes() -> QuerySet[Programme]:
+    """The programmes of listed projects, for the catalogue's filter: also those whose
+    applications have closed (the projects the catalogue lists mostly belong to them)."""
+    return Programme.objects.filter(
+        pk__in=Project.objects.filter(status__in=LISTED).values("programme")
+    ).order_by("-year", "pk")
+
+
 def catalogue_items() -> list[tuple[str, str]]:
     """(code, label) of the items that listed projects use, for the catalogue's filter."""
     used = Project.objects.filter(status__in=LISTED).values_list("programme", "item").distinct()

@@ -6,17 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from shipei.core.tables import SelectColumn, card, select_box
+from shipei.core.templatetags.shipei import status_badge
 
 from .models import Project, Review
 
 S = Project.Status
-
-
-def status_badge(project: Project) -> str:
-    """The status as a word on a badge, in the one colour of that status (STATUS_BADGES)."""
-    return format_html(
-        '<span class="badge {}">{}</span>', project.status_css, project.get_status_display()
-    )
 
 
 def _dates(record: Project) -> str:

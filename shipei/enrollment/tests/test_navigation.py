@@ -36,6 +36,9 @@ def test_rows_of_awaiting_open_the_enrollment_in_the_awaiting_trail(
         ("待我审核", AWAITING),
         (enrollment.person.name, None),
     ]
+    assert [i["label"] for i in response.context["nav_items"] if i["active"]] == ["待我审核"]
+    plain = client.get(enrollment.get_absolute_url())
+    assert [i["label"] for i in plain.context["nav_items"] if i["active"]] == ["报名管理"]
 
 
 def test_the_trail_back_to_awaiting_stays_after_the_decision(

@@ -57,7 +57,9 @@ def test_an_enrollment_status_has_its_colour_on_every_page(
 
     places = {
         "_status.html": render_to_string("enrollment/_status.html", {"enrollment": enrollment}),
-        "list tables": enrollment_tables.status_badge(enrollment),
+        "list tables": str(
+            enrollment_tables.EnrollmentTable([enrollment]).rows[0].get_cell("status")
+        ),
         "dashboard": client.get(reverse("dashboard")).content.decode(),
         "我的报名": client.get(reverse("enrollment:mine")).content.decode(),
         "报名详情": client.get(enrollment.get_absolute_url()).content.decode(),
@@ -80,7 +82,7 @@ def test_a_project_status_has_its_colour_on_every_page(
 
     places = {
         "_status.html": render_to_string("projects/_status.html", {"project": project}),
-        "tables": project_tables.status_badge(project),
+        "tables": str(project_tables.ProjectTable([project]).rows[0].get_cell("status")),
     }
     client.force_login(teacher.user)
     catalogue = client.get(reverse("projects:catalogue_detail", args=[project.pk]))

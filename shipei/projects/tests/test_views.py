@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shipei.accounts.models import Role
 from shipei.orgs.models import Designation
+from shipei.programmes.models import Programme
 from shipei.projects import services
 from shipei.projects.models import Project, Review
 
@@ -361,3 +362,23 @@ def test_the_review_queue_offers_the_programmes_with_projects(
     form = as_user(client, national_admin).get("/projects/review/").context["form"]
 
     assert [pk for pk, _label in form.fields["programme"].choices] == ["", programme.pk]
+
+
+def test_catalogue_filters_by_the_programmes_of_its_projects_also_after_applications_close(
+    client, trainee, published
+):
+    """Applications for projects close long before teachers look for training: the catalogue's
+    programme filter lists the programmes of the projects it shows, not those still taking
+    applications (the projects' own programme was missing there)."""
+    programme = published.programme
+    rules = programme.rules.model_dump(mode="json")
+    rules["projects"]["application"] = {"closes": "2020-01-01"}
+    Programme.objects.filter(pk=programme.pk).update(policy=rules)
+    Programme.objects.create(code="other", title="尚无项目的计划", year=2026, policy=rules)
+    client = as_user(client, trainee)
+
+    form = client.get("/catalogue/").context["form"]
+
+    assert [label for _pk, label in form.fields["programme"].choices] == ["全部", str(programme)]
+    listed = client.get("/catalogue/", {"programme": programme.pk}).content.decode()
+    assert published.title in listed
