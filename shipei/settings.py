@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "shipei.classes",
     "shipei.enrollment",
     "shipei.notifications",
+    "shipei.dashboard",
+    "shipei.demo",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.
     "crispy_forms",
     "crispy_bootstrap5",
@@ -129,7 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shipei.core.context_processors.navigation",
+                "shipei.dashboard.context_processors.navigation",
                 "shipei.notifications.context_processors.unread_count",
             ],
         },

@@ -7,6 +7,7 @@ from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
 from shipei.core import views as core_views
 from shipei.core import views_site
+from shipei.dashboard import views as dashboard_views
 from shipei.enrollment import api as enrollment_api
 from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
@@ -30,7 +31,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
-    path("", core_views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("imports/report/<str:token>/", core_views.import_report, name="import_report"),
     path("login/", accounts_views.login_view, name="login"),

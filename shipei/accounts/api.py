@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import client_ip
 from shipei.orgs.api import OrgInScopeField

@@ -9,7 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from shipei.core import access
+
+        from . import models, scope
+
+        access.install(scope)
 
         # Ciphertexts change on every save (fresh nonce) and say nothing readable: leave them out.
         auditlog.register(

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from shipei.accounts import scope
 from shipei.audit.services import record
-from shipei.core import excel, scope
+from shipei.core import excel
 
 from .models import Person
 

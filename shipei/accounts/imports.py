@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from shipei.core import identifiers, pii, scope
+from shipei.accounts import scope
+from shipei.core import identifiers, pii
 from shipei.core.excel import Column, Problem, Sheet, cell_text, read_sheet, template_workbook
 from shipei.core.text import clean_name
 from shipei.orgs.models import Organisation, OrganisationAlias

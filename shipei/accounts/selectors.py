@@ -6,7 +6,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from shipei.core import identifiers, pii, rows, scope
+from shipei.accounts import scope
+from shipei.core import identifiers, pii, rows
 from shipei.core.text import clean_name
 from shipei.orgs.models import Organisation
 

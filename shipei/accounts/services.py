@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from shipei.accounts import scope
 from shipei.audit.services import record
-from shipei.core import identifiers, pii, scope
+from shipei.core import identifiers, pii
 from shipei.core.errors import NotPermitted
 from shipei.core.sms import send_sms
 from shipei.core.text import clean_name, pinyin_key

@@ -18,8 +18,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from shipei.accounts import scope
 from shipei.audit.models import AuditEntry
-from shipei.core import excel, scope
+from shipei.core import excel
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, client_ip, import_page, per_page

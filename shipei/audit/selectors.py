@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from shipei.core import scope
+from shipei.core.access import scope
 
 from .models import AuditEntry
 

@@ -42,9 +42,8 @@ def entry_for(
 
 
 def _org_of(target: models.Model) -> Any:
-    from shipei.orgs.models import Organisation
-
-    if isinstance(target, Organisation):
+    # The organisation model as the entry's own field knows it: audit may not import orgs.
+    if isinstance(target, AuditEntry._meta.get_field("org").related_model):
         return target
     for attr in ("org", "organisation"):
         if hasattr(target, f"{attr}_id"):

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shipei.core import scope
+from shipei.core.access import scope
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import per_page
 

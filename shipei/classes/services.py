@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from shipei.accounts import scope
 from shipei.audit.services import record
-from shipei.core import scope
 
+from .errors import ProjectLocked
 from .models import TrainingClass
 
 FIELDS = ("starts_on", "ends_on", "capacity", "place", "online_platform")
@@ -51,8 +52,6 @@ def _check(training_class: TrainingClass) -> None:
 
 
 def _require_editable(actor: Any, project: Any) -> None:
-    from shipei.projects.errors import ProjectLocked  # projects build on classes
-
     scope.require(actor, "project.apply", project.base)
     if not project.is_editable:
         raise ProjectLocked(current=project.get_status_display())

@@ -1,72 +1,11 @@
-"""Dashboard per role and the shared error pages."""
-
-from typing import Any
+"""The shared pages of every app: an import's error copy, health and the error pages."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shipei.accounts import selectors as people
-from shipei.accounts.models import Role, TeacherProfile
-from shipei.enrollment import selectors as enrollment_selectors
-from shipei.orgs import selectors as orgs
-from shipei.projects import selectors as project_selectors
-from shipei.projects.models import Review
-
-from . import excel, scope
-
-
-@require_GET
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "roles": sorted({a.get_role_display() for a in scope.active_assignments(user)}),
-        "can_orgs": scope.has_any(user, "org.view"),
-        "can_people": scope.has_any(user, "person.view"),
-        "person": user.person,
-        # Officials have no training of their own to show; teachers do.
-        "is_teacher": user.person_id is not None
-        and TeacherProfile.objects.filter(person_id=user.person_id).exists(),
-    }
-    if context["can_orgs"]:
-        context["org_stats"] = orgs.org_stats(user=user)
-    if context["can_people"]:
-        context["people_stats"] = people.person_stats(user=user)
-    context["todo"] = _todo(user)
-    if context["is_teacher"]:
-        # Named by item: two items of one programme must not read as the same line twice.
-        context["my_enrollments"] = [
-            {"enrollment": e, "item": enrollment_selectors.enrollment_title(e)}
-            for e in enrollment_selectors.my_enrollments(user=user).filter(live=True)[:5]
-        ]
-    return render(request, "core/dashboard.html", context)
-
-
-def _todo(user: Any) -> list[tuple[str, int, str]]:
-    """What waits for this user now: (label, count, link), only the non-zero ones."""
-    items: list[tuple[str, int, str]] = []
-    if scope.has_any(user, "project.decide") or scope.has_any(user, "project.apply"):
-        stats = project_selectors.project_stats(user=user)
-        if scope.has_any(user, "project.decide"):
-            queue = reverse("projects:queue")
-            items += [
-                (_("待分配评审专家的项目"), stats["waiting"], f"{queue}?status=submitted"),
-                (_("评审中的项目"), stats["in_review"], f"{queue}?status=in_review"),
-                (_("评审通过待发布的项目"), stats["approved"], f"{queue}?status=approved"),
-            ]
-        if scope.has_any(user, "project.apply"):
-            items.append((_("待完善或提交的项目"), stats["editable"], reverse("projects:list")))
-    if Role.EXPERT_REVIEWER in scope.roles(user):
-        pending = Review.objects.filter(scope.expert_reviews_q(user), submitted_at__isnull=True)
-        items.append((_("待评审的项目"), pending.count(), reverse("projects:reviews")))
-    if scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base"):
-        waiting = enrollment_selectors.awaiting(user=user).count()
-        items.append((_("待我审核的报名"), waiting, reverse("enrollment:awaiting")))
-    return [(label, n, url) for label, n, url in items if n]
+from . import excel
 
 
 @require_GET

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import excel, scope
+from . import excel
+from .access import scope
 from .errors import DomainError, NotPermitted
 from .forms import ImportForm
 from .text import is_int

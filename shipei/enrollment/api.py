@@ -28,13 +28,14 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.utils import html
 
+from shipei.accounts import scope
 from shipei.accounts import services as accounts
 from shipei.accounts.api import TeacherSerializer
 from shipei.accounts.errors import PersonDuplicate
 from shipei.accounts.models import ID_CONTEXT, Person, Role
 from shipei.accounts.selectors import person_submitting
 from shipei.classes.models import TrainingClass
-from shipei.core import identifiers, pii, scope
+from shipei.core import identifiers, pii
 from shipei.core.errors import NotFound, NotPermitted
 from shipei.core.text import clean_name
 from shipei.orgs.api import OrgInScopeField

@@ -10,8 +10,17 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from shipei.audit import describe
+        from shipei.projects.signals import project_cancelled
 
-        from . import audit_describers
+        from . import audit_describers, services
+
+        def end_enrollments(
+            sender: type, actor: object, project: object, reason: str, **kw: object
+        ):
+            services.enrollments_end_for_project(actor=actor, project=project, reason=reason)
+
+        # Held strongly: a local function would be gone when ready() returns.
+        project_cancelled.connect(end_enrollments, weak=False, dispatch_uid="enrollment.end")
 
         describe.register("enrollment.enrollment", audit_describers.describe_enrollments)
         describe.register("quotas.quota", audit_describers.describe_quotas)

@@ -25,10 +25,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from shipei.accounts import scope
 from shipei.accounts.models import Person, Role, RoleAssignment
 from shipei.audit.services import record
 from shipei.classes.models import TrainingClass
-from shipei.core import scope
 from shipei.core.errors import NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shipei.accounts import scope
 from shipei.accounts.models import Person
-from shipei.core import scope
 from shipei.core.excel import Column, template_workbook
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme

@@ -32,10 +32,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from shipei.accounts import scope
 from shipei.accounts.errors import PersonDuplicate
 from shipei.accounts.models import ID_CONTEXT, MOBILE_CONTEXT, Person, TeacherProfile
 from shipei.audit.services import record
-from shipei.core import identifiers, pii, scope
+from shipei.core import identifiers, pii
 from shipei.core.excel import (
     Column,
     ExcelFormatError,

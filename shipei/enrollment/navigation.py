@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shipei.core import scope
+from shipei.accounts import scope
 
 from . import services
 from .models import Enrollment

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from shipei.accounts import scope
 from shipei.accounts.models import Role
-from shipei.core import scope
 from shipei.programmes.models import Programme
 
 from . import services

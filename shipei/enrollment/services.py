@@ -14,11 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shipei.accounts import scope
 from shipei.accounts.models import Person, Role
 from shipei.audit.models import AuditEntry
 from shipei.audit.services import entry_for
 from shipei.classes.models import TrainingClass
-from shipei.core import rows, scope
+from shipei.core import rows
 from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
 from shipei.notifications import services as notifications
 from shipei.orgs.models import Organisation

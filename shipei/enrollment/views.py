@@ -6,7 +6,7 @@
 - Approvers (city, province, base, ministry as the policy's chain says): 待我审核 with batch
   decisions, and each enrollment's page with its history and the decision forms.
 
-Thin views over ``selectors`` and ``services``; every page is scoped by shipei.core.scope.
+Thin views over ``selectors`` and ``services``; every page is scoped by shipei.accounts.scope.
 """
 
 from typing import Any
@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from shipei.accounts import scope
 from shipei.accounts import selectors as people
 from shipei.accounts.models import Person, Role
 from shipei.classes.models import TrainingClass
-from shipei.core import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.text import clean_name, is_int
 from shipei.core.views_util import apply_errors, per_page

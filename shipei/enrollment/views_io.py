@@ -14,8 +14,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shipei.accounts import scope
 from shipei.classes.models import TrainingClass
-from shipei.core import excel, scope
+from shipei.core import excel
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.forms import ImportForm
 from shipei.core.views_util import client_ip

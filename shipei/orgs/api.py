@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from shipei.core import scope
+from shipei.core.access import scope
 from shipei.core.errors import NotPermitted
 
 from . import selectors, services

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from shipei.core import scope
+from shipei.core.access import scope
 from shipei.core.text import clean_name
 
 from .models import Designation, Organisation, OrganisationAlias, Region

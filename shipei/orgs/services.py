@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from shipei.audit.services import record
-from shipei.core import scope
+from shipei.core.access import scope
 from shipei.core.errors import NotPermitted
 from shipei.core.text import clean_name, pinyin_key
 

@@ -1,4 +1,4 @@
-"""Organisation pages: thin views over selectors and services, scoped by shipei.core.scope."""
+"""Organisation pages: thin views over selectors and services, scoped by shipei.accounts.scope."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from shipei.audit.models import AuditEntry
-from shipei.core import excel, scope
+from shipei.core import excel
+from shipei.core.access import scope
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, import_page, per_page

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.core.errors import NotFound, NotPermitted
 from shipei.core.text import is_int
 from shipei.orgs.api import OrgInScopeField

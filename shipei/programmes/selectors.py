@@ -3,12 +3,13 @@
 import json
 import re
 import time
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.orgs.models import Organisation
 
 from . import presets
@@ -28,22 +29,21 @@ _RECENT: dict[int, tuple[float, Programme]] = {}
 RECENT_SECONDS = 5.0
 
 
+# Where rows of the apps built on programmes name an item by its code (quotas, projects): each
+# registers how to find the codes it uses (AppConfig.ready), for programmes may not import it.
+ITEM_USERS: list[Callable[[Programme, set[str]], Iterable[str]]] = []
+
+
 def items_in_use(programme: Programme, codes: set[str] | None = None) -> list[str]:
     """Item codes (of `codes`, or of all the programme's items) still named by quota or project
     rows, which store the code rather than a key: such an item may not be removed or renamed."""
     if programme.pk is None or codes == set():
         return []
-    from shipei.projects.models import Project  # both apps build on programmes
-    from shipei.quotas.models import Quota
-
     if codes is None:
         codes = {i.code for i in programme.rules.items}
-    used = set(
-        Quota.objects.filter(programme=programme, item__in=codes).values_list("item", flat=True)
-    )
-    used |= set(
-        Project.objects.filter(programme=programme, item__in=codes).values_list("item", flat=True)
-    )
+    used: set[str] = set()
+    for find in ITEM_USERS:
+        used |= set(find(programme, codes))
     return sorted(used)
 
 

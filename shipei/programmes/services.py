@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import ValidationError as PolicyValidationError
 
+from shipei.accounts import scope
 from shipei.audit.services import record
-from shipei.core import scope
 from shipei.orgs.models import Organisation
 
 from . import selectors

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.views_util import apply_errors
 from shipei.orgs.models import Organisation

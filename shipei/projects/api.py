@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from shipei.accounts import scope
 from shipei.accounts.models import Role, User
 from shipei.classes.models import TrainingClass
-from shipei.core import scope
 from shipei.core.errors import NotPermitted
 from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme

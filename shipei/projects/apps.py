@@ -9,6 +9,9 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from shipei.programmes.selectors import ITEM_USERS
+
+        from . import models, selectors
 
         auditlog.register(models.Project, exclude_fields=["updated_at"])
+        ITEM_USERS.append(selectors.items_with_projects)

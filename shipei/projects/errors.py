@@ -38,12 +38,6 @@ class BaseCapReached(DomainError):
     )
 
 
-class ProjectLocked(DomainError):
-    code = "project_locked"
-    status = 409
-    template = _("项目当前状态为“%(current)s”，只有草稿或退回修改的项目可以修改。")
-
-
 class ExpertNotEligible(DomainError):
     code = "expert_not_eligible"
     status = 400

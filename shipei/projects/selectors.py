@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from shipei.accounts import scope
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.classes.models import TrainingClass
-from shipei.core import scope
 from shipei.core.errors import NotFound
 from shipei.core.text import clean_name
 from shipei.orgs.models import Designation, Organisation, Region
@@ -27,6 +27,13 @@ def accepts_projects(programme: Programme) -> bool:
     rules = programme.rules
     return bool(
         rules.projects.application or rules.base_caps.per_kind or rules.projects.review_criteria
+    )
+
+
+def items_with_projects(programme: Programme, codes: set[str]) -> QuerySet[Any]:
+    """Which of the item `codes` have projects: such an item keeps its code (programmes asks)."""
+    return Project.objects.filter(programme=programme, item__in=codes).values_list(
+        "item", flat=True
     )
 
 

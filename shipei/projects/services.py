@@ -15,17 +15,18 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shipei.accounts import scope
 from shipei.accounts.models import User
 from shipei.audit.services import record
 from shipei.classes import services as classes
+from shipei.classes.errors import ProjectLocked
 from shipei.classes.models import TrainingClass
-from shipei.core import scope
 from shipei.core.errors import InvalidTransition, NotPermitted, SystemBusy
 from shipei.core.text import is_int
 from shipei.orgs.models import Designation, Organisation
 from shipei.programmes.models import Programme
 
-from . import selectors
+from . import selectors, signals
 from .errors import (
     ApplicationClosed,
     ApplicationNotOpen,
@@ -36,7 +37,6 @@ from .errors import (
     NoExperts,
     NotApplicable,
     NotEnoughReviews,
-    ProjectLocked,
     ReasonRequired,
     ReviewAlreadySubmitted,
     ReviewClosed,
@@ -585,10 +585,7 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
     project.status_reason = reason[:500]
     _move(project, S.CANCELLED, fields=["status_reason"])
     record(actor, "project.cancelled", project, org=project.base, reason=reason[:200])
-    # Its teachers are let go at once, with their seats, so they can enroll elsewhere.
-    from shipei.enrollment.services import (
-        enrollments_end_for_project,
-    )  # enrollment builds on projects
-
-    enrollments_end_for_project(actor=actor, project=project, reason=reason)
+    # Its teachers are let go at once, with their seats, so they can enroll elsewhere
+    # (enrollment, which builds on projects, listens).
+    signals.project_cancelled.send(sender=Project, actor=actor, project=project, reason=reason)
     return project

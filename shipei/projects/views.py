@@ -1,5 +1,5 @@
 """Project pages: the base's applications, the ministry's review, experts' scoring and the
-catalogue. Thin views over selectors and services, scoped by shipei.core.scope."""
+catalogue. Thin views over selectors and services, scoped by shipei.accounts.scope."""
 
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, per_page

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.selectors import programme_list
 

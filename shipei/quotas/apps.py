@@ -10,7 +10,11 @@ class QuotasConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
+        from shipei.programmes.selectors import ITEM_USERS
+
         from . import models, selectors
+
+        ITEM_USERS.append(selectors.items_with_quotas)
 
         def forget(
             sender: type, instance: models.Quota, created: bool = True, **kw: object

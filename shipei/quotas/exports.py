@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.programmes.models import Programme
 
 from . import selectors

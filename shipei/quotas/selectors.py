@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from shipei.accounts import scope
 from shipei.accounts.models import Person
-from shipei.core import rows, scope
+from shipei.core import rows
 from shipei.core.text import is_int
 from shipei.orgs.models import Organisation, Region
 from shipei.orgs.selectors import region_parent
@@ -15,6 +16,11 @@ from shipei.programmes.models import Programme
 
 from .layout import table_layout
 from .models import Quota
+
+
+def items_with_quotas(programme: Programme, codes: set[str]) -> QuerySet[Any]:
+    """Which of the item `codes` have quotas: such an item keeps its code (programmes asks)."""
+    return Quota.objects.filter(programme=programme, item__in=codes).values_list("item", flat=True)
 
 
 def quota_list(*, user: Any, programme: Programme) -> QuerySet[Quota]:

@@ -5,8 +5,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
+from shipei.accounts import scope
 from shipei.audit.services import record
-from shipei.core import scope
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme

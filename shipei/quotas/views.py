@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shipei.core import scope
+from shipei.accounts import scope
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.programmes.models import Programme
 from shipei.programmes.selectors import notice_table, programme_list

@@ -10,7 +10,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shipei.core import excel, scope
+from shipei.accounts import scope
+from shipei.core import excel
 from shipei.core.errors import NotFound
 from shipei.core.views_util import import_page
 from shipei.programmes.models import Programme

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shipei.classes import services as class_services
+from shipei.classes.errors import ProjectLocked
 from shipei.classes.models import TrainingClass
-from shipei.projects.errors import ProjectLocked
 from shipei.projects.tests.conftest import a_class, make_programme, make_project
 
 

@@ -1,5 +1,5 @@
-"""The site's frame around every page: the menu each role gets, the API docs page in the site's
-layout, the icon, and the polite 您 in every message."""
+"""The site's frame around every page: the API docs page in the site's layout, the icon, and the
+polite 您 in every message (the menu each role gets: dashboard/tests/test_navigation.py)."""
 
 import re
 from pathlib import Path
@@ -11,59 +11,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils.translation import trans_real
 
-from shipei.accounts.models import Role, RoleAssignment, User
-from shipei.accounts.tests.factories import PersonFactory
-
 SHIPEI = Path(__file__).resolve().parents[2]
-API_DOCS, REGIONS = "接口文档", "行政区划"
-
-
-def menu(client: Client, user: Any) -> list[str]:
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return [item["label"] for item in response.context["nav_items"]]
-
-
-# --- the menu per role --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("actor", "api_docs", "regions"),
-    [
-        ("national_admin", True, True),
-        ("zhejiang_admin", True, True),
-        ("city_admin", False, True),
-        ("school_coordinator", False, False),
-        ("base_admin", True, False),
-        ("trainee", False, False),
-    ],
-)
-@pytest.mark.django_db  # the actor comes by name, after the regions were loaded for db tests
-def test_api_docs_and_regions_are_in_the_menu_only_of_roles_that_use_them(
-    client: Client, request: pytest.FixtureRequest, actor: str, api_docs: bool, regions: bool
-) -> None:
-    labels = menu(client, request.getfixturevalue(actor).user)
-
-    assert (API_DOCS in labels) is api_docs
-    assert (REGIONS in labels) is regions
-
-
-def test_a_core_teacher_gets_neither_api_docs_nor_regions(client: Client, tree: Any) -> None:
-    person = PersonFactory(org=tree["hz_school"])
-    user = User.objects.create_user(f"p{person.pk}", "Secret123", person=person)
-    RoleAssignment.objects.create(user=user, role=Role.CORE_TEACHER, org=tree["hz_school"])
-
-    labels = menu(client, user)
-
-    assert API_DOCS not in labels and REGIONS not in labels
-    assert "消息中心" in labels
-
-
-def test_regions_sit_next_to_the_organisations_in_the_menu(client: Client, city_admin: Any) -> None:
-    labels = menu(client, city_admin.user)
-
-    assert labels.index(REGIONS) == labels.index("机构管理") + 1
 
 
 # --- the API docs page --------------------------------------------------------------------------

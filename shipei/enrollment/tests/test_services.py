@@ -420,8 +420,8 @@ def test_a_form_key_answers_only_for_what_it_first_asked(programme, tree, school
 def test_a_retry_after_the_submitter_lost_its_role_still_gets_its_first_answer(
     programme, tree, school_coordinator
 ):
+    from shipei.accounts import scope
     from shipei.accounts.models import RoleAssignment
-    from shipei.core import scope
 
     person = teacher(tree["hz_school"])
     first = submit(school_coordinator, programme, person, key="form-12")

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shipei.accounts.models import Role, RoleAssignment
 from shipei.audit.models import AuditEntry
 from shipei.classes import services as class_services
+from shipei.classes.errors import ProjectLocked
 from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.orgs.models import Designation
 from shipei.projects import services
@@ -20,7 +21,6 @@ from shipei.projects.errors import (
     ExpertNotEligible,
     NoDesignation,
     NotEnoughReviews,
-    ProjectLocked,
     ReasonRequired,
     ReviewAlreadySubmitted,
 )

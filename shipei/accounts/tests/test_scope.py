@@ -1,5 +1,5 @@
+from shipei.accounts import scope
 from shipei.accounts.models import Person, Role
-from shipei.core import scope
 from shipei.orgs.models import Organisation
 
 

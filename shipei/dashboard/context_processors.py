@@ -6,9 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shipei.accounts import scope
 from shipei.accounts.models import Role
-
-from . import scope
 
 # Who connects another system to the API: those who run programmes (the ministry's and the
 # provinces' platforms) and training bases (their own systems file projects and approve

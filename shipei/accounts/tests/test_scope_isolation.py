@@ -1,5 +1,5 @@
 """A provincial admin of one province can read or change nothing of another (issue 3, part 5):
-pages, actions, the API and exports all go through shipei.core.scope."""
+pages, actions, the API and exports all go through shipei.accounts.scope."""
 
 import io
 

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from shipei.accounts.models import Person, Role, RoleAssignment
+from shipei.core.errors import NotFound, NotPermitted
 from shipei.orgs.models import Organisation
 
-from .errors import NotFound, NotPermitted
+from .models import Person, Role, RoleAssignment
 
 M = TypeVar("M", bound=Model)
 

@@ -12,7 +12,8 @@ from stdnum.cn import uscc
 
 from shipei.accounts import services as people
 from shipei.accounts.models import ID_CONTEXT, Person, Role, RoleAssignment, User
-from shipei.core import demo_content, identifiers, pii
+from shipei.core import identifiers, pii
+from shipei.demo import content as demo_content
 from shipei.orgs import services as orgs
 from shipei.orgs.models import Designation, Organisation, OrganisationAlias, Region
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from shipei.accounts import scope
 from shipei.accounts import services as people
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
-from shipei.core import scope
 from shipei.core.errors import NotPermitted
 from shipei.orgs import services as orgs
 from shipei.orgs.models import Organisation
