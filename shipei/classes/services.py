@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
@@ -108,3 +108,21 @@ def class_remove(*, actor: Any, training_class: TrainingClass) -> None:
     for later in project.classes.filter(seq__gt=seq).order_by("seq"):
         later.seq -= 1
         later.save(update_fields=["seq", "updated_at"])
+
+
+# ---- seats: taken and freed with an enrollment, after its quota's (enrollment.seats) ----
+
+
+def class_seat_take(training_class: TrainingClass) -> bool:
+    """Take one of the class's places; False when it is full (one conditional UPDATE)."""
+    return bool(
+        TrainingClass.objects.filter(pk=training_class.pk, seats_taken__lt=F("capacity")).update(
+            seats_taken=F("seats_taken") + 1
+        )
+    )
+
+
+def class_seat_release(training_class_id: int) -> None:
+    TrainingClass.objects.filter(pk=training_class_id, seats_taken__gt=0).update(
+        seats_taken=F("seats_taken") - 1
+    )

@@ -44,7 +44,7 @@ from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
-from . import selectors, services
+from . import approvals, selectors, services
 from .errors import FormExpired
 from .models import Enrollment, EnrollmentEvent
 
@@ -261,7 +261,7 @@ class EnrollmentDetail(EnrollmentOutput):
         return selectors.next_step(obj)
 
     def get_may_decide(self, obj: Enrollment) -> bool:
-        return services.may_decide(getattr(self.context.get("request"), "user", None), obj)
+        return approvals.may_decide(getattr(self.context.get("request"), "user", None), obj)
 
     @extend_schema_field(EventOutput(many=True))
     def get_history(self, obj: Enrollment) -> list[dict[str, Any]]:

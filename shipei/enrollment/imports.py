@@ -52,7 +52,7 @@ from shipei.programmes.policy import Item
 from shipei.quotas import selectors as quota_selectors
 from shipei.quotas.models import Quota
 
-from . import services
+from . import services, terms
 from .models import Enrollment
 
 # Up to this many rows an import runs inside the request; larger files go to a background task.
@@ -533,7 +533,7 @@ def _check_against_database(
                 )
                 continue
         if row.item not in windows:
-            windows[row.item] = services.registration_window(programme, row.item)
+            windows[row.item] = terms.registration_window(programme, row.item)
         window = windows[row.item]
         if window is not None and not window.contains(now):
             problems.append(
@@ -541,11 +541,11 @@ def _check_against_database(
                     row.row,
                     item_col,
                     _("“%(what)s”的报名时间为 %(window)s，当前不在报名时间内。")
-                    % {"what": rules.item(row.item).label, "window": services.window_text(window)},
+                    % {"what": rules.item(row.item).label, "window": terms.window_text(window)},
                 )
             )
             continue
-        why = services.eligibility_problems(programme, row.item, _as_it_will_be(row))
+        why = terms.eligibility_problems(programme, row.item, _as_it_will_be(row))
         if why:
             fail(row, "id_number", _("不符合报名条件：%(why)s") % {"why": "；".join(why)})
             continue

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 
-from . import services
+from . import approvals
 from .models import Enrollment
 
 AWAITING = "awaiting"
@@ -39,7 +39,7 @@ def detail_trail(request: HttpRequest, enrollment: Enrollment) -> Trail:
     user = request.user
     if enrollment.person_id == getattr(user, "person_id", None):
         trail: Trail = [(_("我的报名"), reverse("enrollment:mine"))]
-    elif from_awaiting(request) or services.may_decide(user, enrollment):
+    elif from_awaiting(request) or approvals.may_decide(user, enrollment):
         trail = awaiting_trail()
     elif _may_view_lists(user):
         trail = [(_("报名管理"), reverse("enrollment:list"))]

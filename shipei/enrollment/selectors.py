@@ -8,7 +8,7 @@ from shipei.accounts import scope
 from shipei.accounts.models import Role
 from shipei.programmes.models import Programme
 
-from . import services
+from . import approvals
 from .models import Enrollment
 
 ROLE_LABELS = dict(Role.choices)
@@ -46,7 +46,7 @@ def awaiting(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrol
     waiting = enrollment_list(user=user, programme=programme).filter(
         status=Enrollment.Status.SUBMITTED
     )
-    if getattr(user, "person_id", None):  # never one's own (services.may_decide)
+    if getattr(user, "person_id", None):  # never one's own (approvals.may_decide)
         waiting = waiting.exclude(person_id=user.person_id)
     reach: dict[str, list[str]] = {}
     for a in assignments:
@@ -58,7 +58,7 @@ def awaiting(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrol
             if not paths:
                 continue
             if rule.role == Role.NATIONAL_ADMIN:
-                if not services.may_act_for_programme(user, p):
+                if not approvals.may_act_for_programme(user, p):
                     continue
                 q |= Q(programme=p, step=step)
                 continue
@@ -77,7 +77,7 @@ def next_step(enrollment: Enrollment) -> dict[str, str] | None:
         return None
     if enrollment.status == Enrollment.Status.RETURNED:
         return {"label": "退回修改", "role": "报名人"}
-    step = services.current_step(enrollment)
+    step = approvals.current_step(enrollment)
     if step is None:
         return None
     return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}

@@ -15,7 +15,7 @@ from shipei.core.templatetags.shipei import status_badge
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
-from . import selectors, services
+from . import approvals, selectors, terms
 from .models import Enrollment
 
 S = Enrollment.Status
@@ -44,7 +44,7 @@ def window_info(
     """An item's registration window as shown: "2026-03-01 00:00 ～ 2026-03-10 23:59", whether it
     is open now, and the time left until it closes (Asia/Shanghai)."""
     now = now or timezone.now()
-    window = services.registration_window(programme, code)
+    window = terms.registration_window(programme, code)
     if window is None:
         return {"text": str(_("不限")), "open": True, "left": "", "upcoming": False}
     opens, closes = window.opens_at(), window.closes_at()
@@ -63,7 +63,7 @@ def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
     """The current approval step's deadline (a date: the end of that day in Shanghai)."""
     if enrollment.status != S.SUBMITTED:
         return None
-    step = services.current_step(enrollment)
+    step = approvals.current_step(enrollment)
     if step is None or step.deadline is None:
         return None
     end = datetime.datetime.combine(step.deadline, datetime.time(23, 59, 59), SHANGHAI)
@@ -279,7 +279,7 @@ class TeacherPickTable(tables.Table):
 
     def problems(self, person: Person) -> list[str]:
         if person.pk not in self._problems:
-            self._problems[person.pk] = services.eligibility_problems(
+            self._problems[person.pk] = terms.eligibility_problems(
                 self.programme, self.item, person
             )
         return self._problems[person.pk]

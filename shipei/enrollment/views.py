@@ -32,7 +32,7 @@ from shipei.core.views_util import apply_errors, per_page
 from shipei.programmes.models import Programme
 from shipei.projects.models import LISTED
 
-from . import navigation, selectors, services
+from . import approvals, navigation, selectors, services
 from .forms import (
     BatchDecideForm,
     DecideForm,
@@ -505,8 +505,8 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     events = EnrollmentEvent.objects.filter(enrollment=enrollment).select_related("actor__person")
-    may_decide = services.may_decide(user, enrollment)
-    step = services.current_step(enrollment)
+    may_decide = approvals.may_decide(user, enrollment)
+    step = approvals.current_step(enrollment)
     approve = _("核准") if step is not None and step.role == Role.BASE_ADMIN else _("通过")
     may_act = _may_act_for(user, enrollment)
     context = {
@@ -538,7 +538,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment(request, pk)
-    step = services.current_step(enrollment)
+    step = approvals.current_step(enrollment)
     approve = _("核准") if step is not None and step.role == Role.BASE_ADMIN else _("通过")
     form = DecideForm(request.POST, approve_label=approve)
     if not form.is_valid():

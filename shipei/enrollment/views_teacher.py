@@ -26,7 +26,7 @@ from shipei.programmes.models import Programme
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Project
 
-from . import selectors, services
+from . import approvals, selectors, services, terms
 from .forms import ApplyForm, new_key
 from .models import Enrollment
 from .tables import window_info
@@ -66,9 +66,7 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
             if not window["open"]:
                 continue
             enrolled = live.get((programme.pk, item.code))
-            problems = (
-                [] if enrolled else services.eligibility_problems(programme, item.code, person)
-            )
+            problems = [] if enrolled else terms.eligibility_problems(programme, item.code, person)
             offer = {
                 "item": item,
                 "title": selectors.item_title(programme, item.code),
@@ -163,7 +161,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 def _submitted_message(enrollment: Enrollment) -> str:
     if enrollment.status == S.WAITLISTED:
         return _("名额已满，已进入候补。有名额空出时按提交先后递补。")
-    step = services.current_step(enrollment)
+    step = approvals.current_step(enrollment)
     if enrollment.status != S.SUBMITTED or step is None:
         return _("报名成功。")
     return _("已提交报名。%(next)s") % {"next": next_step_text(step.role)}
@@ -208,7 +206,7 @@ def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
             "why": _("报名%(when)s（报名时间 %(window)s）。")
             % {"when": when, "window": window["text"]}
         }
-    problems = services.eligibility_problems(programme, project.item, person)
+    problems = terms.eligibility_problems(programme, project.item, person)
     if problems:
         return {"why": _("暂不符合报名条件：%(why)s") % {"why": "；".join(problems)}}
     waitlist = programme.rules.enrollment.waitlist

@@ -51,12 +51,12 @@ def enrollment_approvers(enrollment: Enrollment, *, cache: dict | None = None) -
     `cache` shares the answer between enrollments of one programme waiting at the same step
     for the same organisation (the reminder jobs ask for many).
     """
-    from shipei.enrollment import services as enrollment_services  # it calls us: import late
+    from shipei.enrollment import approvals as enrollment_approvals  # it calls us: import late
 
-    step = enrollment_services.current_step(enrollment)
+    step = enrollment_approvals.current_step(enrollment)
     if step is None or enrollment.status != Enrollment.Status.SUBMITTED:
         return []
-    org = enrollment_services.step_org(enrollment, step.role)
+    org = enrollment_approvals.step_org(enrollment, step.role)
     key = (enrollment.programme_id, enrollment.step, step.role, org.pk if org else None)
     if cache is not None and key in cache:
         found = cache[key]
@@ -64,7 +64,7 @@ def enrollment_approvers(enrollment: Enrollment, *, cache: dict | None = None) -
         found = [
             user
             for user in _role_holders(step.role, org)
-            if enrollment_services.holds_step(user, enrollment)
+            if enrollment_approvals.holds_step(user, enrollment)
         ]
         if cache is not None:
             cache[key] = found

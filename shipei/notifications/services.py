@@ -217,7 +217,7 @@ def notification_mark_all_read(*, user: Any) -> int:
 
 # ---- enrollment notices ----------------------------------------------------------------------
 #
-# The enrollment event is the outbox of its notices: ``enrollment.services._event`` writes what
+# The enrollment event is the outbox of its notices: ``enrollment.events.record_event`` writes what
 # they must say into the event row (``enrollment_notice_fields``) and asks for a delivery after
 # commit (``enrollment_notices_due``); ``enrollment_notices_deliver`` makes the messages of the
 # pending events in batches. A submission in an enrollment rush then costs no task row of its own.
@@ -236,12 +236,12 @@ def enrollment_notice_fields(enrollment: Enrollment, action: str) -> dict[str, A
     event row: the status, the step where the enrollment arrives (whose approvers then hear of
     it) and whether it is admitted.
 
-    Called where ``enrollment.services._event`` is, an approval has not yet moved the enrollment
+    Called where ``enrollment.events.record_event`` is, an approval has not yet moved the enrollment
     on: the step now current is the one decided, and the next one (if any) is where it arrives.
     """
-    from shipei.enrollment import services as enrollment_services  # it calls us: import late
+    from shipei.enrollment import approvals as enrollment_approvals  # it calls us: import late
 
-    step = enrollment_services.current_step(enrollment)
+    step = enrollment_approvals.current_step(enrollment)
     chain_length = len(enrollment.programme.rules.enrollment.approval_chain)
     arrives_at: int | None = None
     admitted = enrollment.status == S.ADMITTED
@@ -269,7 +269,7 @@ _scheduled = _Scheduled()
 
 
 def enrollment_notices_due() -> None:
-    """Hook for ``enrollment.services._event``, inside the enrollment's transaction, after the
+    """Hook for ``enrollment.events.record_event``, inside the enrollment's transaction, after the
     event row: once it commits, a delivery runs soon. On rollback the event row goes, and with
     it every notice of it."""
     # Robust: the enrollment has committed by then, so a delivery that cannot be queued must not
@@ -450,7 +450,7 @@ def _event_messages(
     (decisions) and the approvers of the step where it arrived, if it still waits there (if it
     has moved on meanwhile, a later event tells the approvers of the later step). Whoever acted
     hears nothing about their own act."""
-    from shipei.enrollment import services as enrollment_services  # it calls us: import late
+    from shipei.enrollment import approvals as enrollment_approvals  # it calls us: import late
 
     enrollment = event.enrollment
     action = event.action
@@ -503,7 +503,7 @@ def _event_messages(
         and enrollment.status == S.SUBMITTED
         and enrollment.step == event.arrives_at
     ):
-        step = enrollment_services.current_step(enrollment)
+        step = enrollment_approvals.current_step(enrollment)
         approvers = [
             u
             for u in selectors.enrollment_approvers(enrollment, cache=approvers_cache)
@@ -590,6 +590,7 @@ def remind_registration_closing(
     window closes, where the programme lets schools enroll their teachers. One reminder per
     coordinator and closing time. Returns how many were sent."""
     from shipei.enrollment import services as enrollment_services
+    from shipei.enrollment import terms as enrollment_terms
 
     now = now or timezone.now()
     ahead = ahead or datetime.timedelta(days=1)
@@ -600,7 +601,7 @@ def remind_registration_closing(
             continue
         closing: dict[datetime.datetime, list[str]] = {}
         for item in rules.items:
-            window = enrollment_services.registration_window(programme, item.code)
+            window = enrollment_terms.registration_window(programme, item.code)
             closes = window.closes_at() if window else None
             opens = window.opens_at() if window else None
             if closes and now < closes <= now + ahead and (opens is None or opens <= now):

@@ -7,7 +7,7 @@ from shipei.audit.models import ACTION_GROUPS, ACTION_LABELS
 
 SHIPEI = Path(__file__).resolve().parents[2]
 # Made at run time as f"project.{to}" from projects.services.DECISIONS. The enrollment.<event>
-# codes are made too, from the events passed to enrollment.services._event/_event_rows: the
+# codes are made too, from the events passed to enrollment.events.record_event/event_rows: the
 # scan finds those.
 DECIDED = {"project.approved", "project.returned", "project.rejected"}
 
@@ -42,7 +42,7 @@ def recorded_codes() -> tuple[set[str], set[str]]:
                     first = action.values[0]
                     prefixes.add(first.value if isinstance(first, ast.Constant) else "")
                 codes.update(_strings(action))
-            elif name in ("_event", "_event_rows") and len(node.args) >= 3:
+            elif name in ("record_event", "event_rows") and len(node.args) >= 3:
                 codes.update(f"enrollment.{event}" for event in _strings(node.args[2]))
     return codes, prefixes
 

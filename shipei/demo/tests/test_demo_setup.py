@@ -11,7 +11,7 @@ from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.audit.models import AuditEntry
 from shipei.demo.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.enrollment.models import Enrollment
-from shipei.enrollment.services import seats_consistent
+from shipei.enrollment.seats import seats_consistent
 from shipei.orgs.models import Organisation
 from shipei.programmes import calendar
 from shipei.programmes.models import Programme

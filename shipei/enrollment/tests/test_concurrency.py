@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from shipei.accounts.models import Person
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.classes.models import TrainingClass
-from shipei.enrollment import services
+from shipei.enrollment import seats, services
 from shipei.enrollment.errors import AlreadyEnrolled, ClassFull
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Region
@@ -104,7 +104,7 @@ def people(org: Any, n: int) -> list[Person]:
 
 
 def assert_counters_exact(programme: Programme, klass: TrainingClass | None = None) -> None:
-    assert services.seats_consistent(programme) == []
+    assert seats.seats_consistent(programme) == []
     for quota in Quota.objects.filter(programme=programme):
         assert quota.seats_held <= quota.seats
     if klass is not None:

@@ -13,7 +13,7 @@ from shipei.accounts.models import Person, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core import excel
-from shipei.enrollment import imports, services
+from shipei.enrollment import imports, seats, services
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, OrganisationAlias, Region
 from shipei.orgs.tests.factories import SchoolFactory
@@ -112,7 +112,7 @@ def test_clean_list_enrolls_everyone_by_nomination_and_creates_people_without_ac
     assert Enrollment.objects.get(person=known).item == "x01"  # the registered person, reused
     assert Person.objects.filter(name="王三").count() == 1
     assert AuditEntry.objects.get(action="enrollment.imported").data["enrolled"] == 3
-    assert services.seats_consistent(p003) == []
+    assert seats.seats_consistent(p003) == []
 
 
 def test_reimporting_the_same_file_changes_nothing(zhejiang_admin, p003, tree):

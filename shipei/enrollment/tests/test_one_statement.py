@@ -1,5 +1,5 @@
 """On PostgreSQL a submission outside a transaction writes its enrollment, event, audit entry and
-seat in one statement (services._write_at_once): the same rows as the ORM's path, and nothing
+seat in one statement (seats.write_at_once): the same rows as the ORM's path, and nothing
 at all when the seat or the enrollment is refused."""
 
 from typing import Any
@@ -9,7 +9,7 @@ from django.db import DataError, transaction
 
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
-from shipei.enrollment import services
+from shipei.enrollment import seats, services
 from shipei.enrollment.errors import AlreadyEnrolled
 from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.enrollment.tests.test_concurrency import POLICY  # one approval step, city quotas
@@ -36,16 +36,17 @@ def quota(programme: Programme) -> Quota:
 
 @pytest.fixture
 def orm_path(monkeypatch: pytest.MonkeyPatch) -> list[Enrollment]:
-    """The enrollments written through the ORM's path (services._write): the tests below check
+    """The enrollments written through the ORM's path (seats.write): the tests below check
     that the one statement, not the other path, wrote theirs."""
     calls: list[Enrollment] = []
-    write = services._write
+    write = seats.write
 
     def recorded(enrollment: Enrollment, *args: Any) -> Any:
         calls.append(enrollment)
         return write(enrollment, *args)
 
-    monkeypatch.setattr(services, "_write", recorded)
+    monkeypatch.setattr(seats, "write", recorded)  # its fallback
+    monkeypatch.setattr(services, "write", recorded)
     return calls
 
 
@@ -103,7 +104,7 @@ def test_one_statement_writes_what_the_orm_path_writes(
     assert at_once.pk and not at_once._state.adding
     assert [e.action for e in at_once.history] == ["submitted"]
     assert Enrollment.objects.get(submission_key="form-1") == at_once
-    assert services.seats_consistent(programme) == []
+    assert seats.seats_consistent(programme) == []
 
 
 def test_a_full_quota_writes_nothing(programme, quota, tree, school_coordinator, orm_path):
@@ -127,7 +128,7 @@ def test_a_full_quota_writes_nothing(programme, quota, tree, school_coordinator,
     )
     quota.refresh_from_db()
     assert quota.seats_held == 2
-    assert services.seats_consistent(programme) == []
+    assert seats.seats_consistent(programme) == []
     assert orm_path == []
 
 

@@ -9,7 +9,7 @@ from shipei.accounts.models import Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import InvalidTransition, NotPermitted
-from shipei.enrollment import services
+from shipei.enrollment import approvals, seats, services
 from shipei.enrollment.errors import (
     AlreadyEnrolled,
     ChannelNotOpen,
@@ -198,7 +198,7 @@ def test_withdrawal_frees_the_seat_unless_substitutions_are_forbidden(tree, scho
     )
     quota.refresh_from_db()
     assert quota.seats_held == 1 and late.holds_seat  # withdrawn after sign-up: not refilled
-    assert services.seats_consistent(strict) == []
+    assert seats.seats_consistent(strict) == []
 
 
 def test_waitlist_fills_a_freed_seat_in_order(tree, school_coordinator, city_admin):
@@ -214,7 +214,7 @@ def test_waitlist_fills_a_freed_seat_in_order(tree, school_coordinator, city_adm
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, second.holds_seat, third.status) == (S.SUBMITTED, True, S.WAITLISTED)
-    assert services.seats_consistent(waiting) == []
+    assert seats.seats_consistent(waiting) == []
 
 
 def test_returned_enrollment_is_fixed_and_resubmitted(
@@ -344,7 +344,7 @@ def test_cancelling_a_published_project_lets_its_teachers_go_with_their_seats(
     published_class.refresh_from_db()
     assert (e.status, e.live, e.holds_seat) == (S.WITHDRAWN, False, False)
     assert "承训条件变化" in e.reason and published_class.seats_taken == 0
-    assert services.seats_consistent(project.programme) == []
+    assert seats.seats_consistent(project.programme) == []
 
 
 def test_a_form_key_never_returns_someone_elses_enrollment(programme, tree, school_coordinator):
@@ -393,7 +393,7 @@ def test_nobody_decides_their_own_enrollment(programme, tree, school_coordinator
     own = submit(school_coordinator, programme, admin.person)
     theirs = submit(school_coordinator, programme, colleague.person)
 
-    assert not services.may_decide(admin, own) and services.may_decide(colleague, own)
+    assert not approvals.may_decide(admin, own) and approvals.may_decide(colleague, own)
     assert list(selectors.awaiting(user=admin)) == [theirs]
     with pytest.raises(OwnEnrollment, match="不能审核本人的报名"):
         services.enrollment_decide(actor=admin, enrollment=own, decision="approve")
