@@ -16,6 +16,7 @@ from shipei.core import identifiers, pii
 from shipei.core.excel import Column, Problem, Sheet, cell_text, read_sheet, template_workbook
 from shipei.core.text import clean_name
 from shipei.orgs.models import Organisation, OrganisationAlias
+from shipei.orgs.selectors import org_names
 
 from .models import ID_CONTEXT, MOBILE_CONTEXT, Person, TeacherProfile
 
@@ -90,15 +91,12 @@ def people_template(user: Any) -> bytes:
     """The blank teacher list, with drop-downs for 性别, 职称 (the model's choices) and 工作单位
     (the organisations `user` may import people into; aliases are also accepted, so Excel
     only warns there)."""
-    orgs = Organisation.objects.filter(
-        scope.orgs_q(user, "person.import", via=None), is_active=True
-    ).order_by("name_pinyin")
     return template_workbook(
         PEOPLE_COLUMNS,
         choices={
             "gender": [str(g.label) for g in Person.Gender],
             "title": [str(t.label) for t in TeacherProfile.Title],
-            "org": list(orgs.values_list("name", flat=True)),
+            "org": org_names(user=user, action="person.import"),
         },
         warn_only={"org"},
         title=_("教师名单"),

@@ -290,19 +290,27 @@ def area_prefix(org: Organisation) -> str | None:
 
 
 def in_area(owner: Organisation | None, *, region: Any = None, org: Any = None) -> bool:
-    """Whether a region or an organisation lies in the area of a programme's owner: the owner's
-    subtree, and for a department also whatever is located in the regions it governs. A
-    programme without an owner is national: everything lies in it."""
+    """Whether a region or an organisation lies in the area of a programme's owner: for a
+    department, the regions it governs and the organisations under it (whose approvers it
+    reaches); a ministry's programme, or one without an owner, is national: everything."""
     if owner is None:
         return True
     prefix = area_prefix(owner)
+    if prefix == "":
+        return True
     if org is not None:
-        if org.path.startswith(owner.path):
-            return True
-        return prefix is not None and bool(
-            prefix == "" or (org.region_id and org.region_id.startswith(prefix))
-        )
+        return org.path.startswith(owner.path)
     return region is not None and prefix is not None and region.code.startswith(prefix)
+
+
+def reaches_area(user: Any, action: str, owner: Organisation | None) -> bool:
+    """Whether `user` may do `action` somewhere in the area of a programme's owner (or above
+    it): what a page offers the user on that programme."""
+    if owner is None or area_prefix(owner) == "":
+        return has_any(user, action)
+    return any(
+        p.startswith(owner.path) or owner.path.startswith(p) for p in action_paths(user, action)
+    )
 
 
 def region_prefixes(user: Any, action: str) -> list[str]:

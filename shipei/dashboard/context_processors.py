@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role
+from shipei.enrollment import selectors as enrollment_selectors
 
 # Who connects another system to the API: those who run programmes (the ministry's and the
 # provinces' platforms) and training bases (their own systems file projects and approve
@@ -32,7 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
     if user.person_id is not None and hasattr(user.person, "teacher_profile"):
         items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))
-    if scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base"):
+    if enrollment_selectors.may_view_enrollments(user):
         items.append((_("报名管理"), reverse("enrollment:list"), "bi-card-checklist"))
         items.append((_("待我审核"), reverse("enrollment:awaiting"), "bi-hourglass-split"))
     if scope.has_any(user, "enrollment.nominate"):

@@ -62,7 +62,7 @@ def _todo(user: Any) -> list[tuple[str, int, str]]:
     if Role.EXPERT_REVIEWER in scope.roles(user):
         pending = Review.objects.filter(scope.expert_reviews_q(user), submitted_at__isnull=True)
         items.append((_("待评审的项目"), pending.count(), reverse("projects:reviews")))
-    if scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base"):
+    if enrollment_selectors.may_view_enrollments(user):
         waiting = enrollment_selectors.awaiting(user=user).count()
         items.append((_("待我审核的报名"), waiting, reverse("enrollment:awaiting")))
     return [(label, n, url) for label, n, url in items if n]

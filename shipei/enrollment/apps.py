@@ -10,9 +10,12 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from shipei.audit import describe
+        from shipei.programmes.selectors import ITEM_USERS
         from shipei.projects.signals import project_cancelled
 
-        from . import audit_describers, services
+        from . import audit_describers, selectors, services
+
+        ITEM_USERS.append(selectors.items_with_enrollments)
 
         def end_enrollments(
             sender: type, actor: object, project: object, reason: str, **kw: object
@@ -23,4 +26,3 @@ class EnrollmentConfig(AppConfig):
         project_cancelled.connect(end_enrollments, weak=False, dispatch_uid="enrollment.end")
 
         describe.register("enrollment.enrollment", audit_describers.describe_enrollments)
-        describe.register("quotas.quota", audit_describers.describe_quotas)

@@ -241,7 +241,6 @@ def participant_list(
     return _save(book)
 
 
-@transaction.atomic
 def may_submit_list(actor: Any, programme: Programme, province: Region | None) -> bool:
     """Whether `actor` submits `province`'s list: where the programme has lists submitted
     (notice 003), for a province in the programme's area, by that province's department."""
@@ -253,6 +252,7 @@ def may_submit_list(actor: Any, programme: Programme, province: Region | None) -
     )
 
 
+@transaction.atomic
 def participant_list_submit(
     *,
     actor: Any,

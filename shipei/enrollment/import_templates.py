@@ -10,27 +10,21 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from shipei.accounts import scope
 from shipei.accounts.models import Person
 from shipei.core.excel import Column, template_workbook
-from shipei.orgs.models import Organisation
+from shipei.orgs.selectors import org_names
 from shipei.programmes.models import Programme
 
 from .imports import Layout, leaf_items, project_name
 
 
-def org_names(user: Any) -> list[str]:
-    """The organisations whose teachers `user` may nominate, as registered, by pinyin."""
-    orgs = Organisation.objects.filter(
-        scope.orgs_q(user, "enrollment.nominate", via=None), is_active=True
-    ).order_by("name_pinyin")
-    return list(orgs.values_list("name", flat=True))
-
-
 def template_choices(programme: Programme, layout: Layout, user: Any) -> dict[str, list[str]]:
     """Column key -> the values of its drop-down."""
     items = leaf_items(programme)
-    choices = {"org": org_names(user), "gender": [str(g.label) for g in Person.Gender]}
+    choices = {
+        "org": org_names(user=user, action="enrollment.nominate"),
+        "gender": [str(g.label) for g in Person.Gender],
+    }
     if layout.key == "participants":
         choices["project"] = [project_name(i) for i in items]
         choices["host"] = [i.host for i in items if i.host]

@@ -5,15 +5,11 @@ from it (its links carry ``from=awaiting``) keeps that trail, also after the dec
 so the approver finds the way back to the rest of the to-do list.
 """
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shipei.accounts import scope
-
-from . import approvals
+from . import approvals, selectors
 from .models import Enrollment
 
 AWAITING = "awaiting"
@@ -31,17 +27,13 @@ def awaiting_trail(*, here: bool = False) -> Trail:
     ]
 
 
-def _may_view_lists(user: Any) -> bool:
-    return scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base")
-
-
 def detail_trail(request: HttpRequest, enrollment: Enrollment) -> Trail:
     user = request.user
     if enrollment.person_id == getattr(user, "person_id", None):
         trail: Trail = [(_("我的报名"), reverse("enrollment:mine"))]
     elif from_awaiting(request) or approvals.may_decide(user, enrollment):
         trail = awaiting_trail()
-    elif _may_view_lists(user):
+    elif selectors.may_view_enrollments(user):
         trail = [(_("报名管理"), reverse("enrollment:list"))]
     else:
         trail = [(_("我的报名"), reverse("enrollment:mine"))]

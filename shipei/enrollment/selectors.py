@@ -8,10 +8,24 @@ from shipei.accounts import scope
 from shipei.accounts.models import Role
 from shipei.programmes.models import Programme
 
-from . import approvals
+from . import approvals, terms
 from .models import Enrollment
 
 ROLE_LABELS = dict(Role.choices)
+
+
+def items_with_enrollments(programme: Programme, codes: set[str]) -> QuerySet[Any]:
+    """Which of the item `codes` teachers enrolled for (any status: the history names it): such
+    an item keeps its code (programmes asks before an item is renamed or removed)."""
+    return Enrollment.objects.filter(programme=programme, item__in=codes).values_list(
+        "item", flat=True
+    )
+
+
+def may_view_enrollments(user: Any) -> bool:
+    """Whether the user has enrollment lists to see: of teachers under it, or of its base's
+    classes (the menu, the dashboard and the list pages ask the same)."""
+    return scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base")
 
 
 def enrollment_list(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrollment]:
@@ -83,24 +97,11 @@ def next_step(enrollment: Enrollment) -> dict[str, str] | None:
     return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}
 
 
-def item_title(programme: Programme, code: str) -> str:
-    """An item as a teacher reads it: with its parent ("第2期 · 5G移动网络运维"), unless its own
-    label names the parent already ("三级·机械类", not "三级 · 三级·机械类")."""
-    labels = {i.code: i for i in programme.rules.items}
-    item = labels.get(code)
-    if item is None:
-        return code
-    parent = labels[item.parent].label if item.parent in labels else ""
-    if not parent or parent in item.label:
-        return item.label
-    return f"{parent} · {item.label}"
-
-
 def enrollment_title(enrollment: Enrollment) -> str:
     """What a teacher calls an enrollment: its class ("数字化教学能力提升研修 第1期") or project
-    where it names one, else its item (item_title)."""
+    where it names one, else its item (terms.item_title)."""
     if enrollment.training_class_id:
         return str(enrollment.training_class)
     if enrollment.project_id:
         return enrollment.project.title
-    return item_title(enrollment.programme, enrollment.item)
+    return terms.item_title(enrollment.programme, enrollment.item)

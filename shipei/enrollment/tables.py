@@ -70,13 +70,6 @@ def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
     return {"date": step.deadline.isoformat(), "left": time_left(end)}
 
 
-def item_label(enrollment: Enrollment) -> str:
-    try:
-        return enrollment.programme.rules.item(enrollment.item).label
-    except StopIteration:
-        return enrollment.item
-
-
 def next_text(enrollment: Enrollment) -> str:
     """ "设区市教育局审核（市级管理员）", or "--" once decided."""
     step = selectors.next_step(enrollment)
@@ -146,7 +139,9 @@ class EnrollmentTable(tables.Table):
     def render_item(self, record: Enrollment) -> str:
         """The item, with its programme under it (one column fewer on a wide screen)."""
         return format_html(
-            '{}<br><span class="small text-muted">{}</span>', item_label(record), record.programme
+            '{}<br><span class="small text-muted">{}</span>',
+            terms.item_label(record),
+            record.programme,
         )
 
     def render_status(self, record: Enrollment) -> str:

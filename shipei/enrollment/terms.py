@@ -103,5 +103,19 @@ def _school_kind(code: str | None) -> str:
     return str(dict(Organisation.SchoolKind.choices).get(code, code or ""))
 
 
+def item_title(programme: Programme, code: str) -> str:
+    """An item as a teacher reads it: with its parent ("第2期 · 5G移动网络运维"), unless its own
+    label names the parent already ("三级·机械类", not "三级 · 三级·机械类")."""
+    labels = {i.code: i for i in programme.rules.items}
+    item = labels.get(code)
+    if item is None:
+        return code
+    parent = labels[item.parent].label if item.parent in labels else ""
+    if not parent or parent in item.label:
+        return item.label
+    return f"{parent} · {item.label}"
+
+
 def item_label(enrollment: Enrollment) -> str:
-    return enrollment.programme.rules.item(enrollment.item).label
+    """The enrollment's item as every page and message names it (item_title)."""
+    return item_title(enrollment.programme, enrollment.item)

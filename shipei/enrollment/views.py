@@ -29,10 +29,11 @@ from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.text import clean_name, is_int
 from shipei.core.views_util import apply_errors, per_page
+from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.projects.models import LISTED
 
-from . import approvals, navigation, selectors, services
+from . import approvals, navigation, selectors, services, terms
 from .forms import (
     BatchDecideForm,
     DecideForm,
@@ -46,7 +47,6 @@ from .tables import (
     AwaitingTable,
     EnrollmentTable,
     TeacherPickTable,
-    item_label,
     step_deadline,
     window_info,
 )
@@ -77,10 +77,6 @@ def _person(request: HttpRequest) -> Person:
     return person
 
 
-def _may_view_lists(user: Any) -> bool:
-    return scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base")
-
-
 def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
     """Fetch and authorise in one step: out of scope looks like missing (404)."""
     try:
@@ -89,12 +85,20 @@ def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
         raise NotFound() from None
 
 
-def _programmes_with(channels: set[str]) -> list[Programme]:
-    """Programmes that enroll through one of `channels`, newest first."""
+def _programmes_with(channels: set[str], *, reaching: Any) -> list[Programme]:
+    """Programmes that enroll through one of `channels`, newest first, whose owner's area
+    `reaching` (a teacher's organisation, or a user who nominates) lies in: a province's own
+    programme is not offered to another province."""
+
+    def covers(programme: Programme) -> bool:
+        if isinstance(reaching, Organisation):
+            return scope.in_area(programme.owner, org=reaching)
+        return scope.reaches_area(reaching, "enrollment.nominate", programme.owner)
+
     return [
         p
-        for p in Programme.objects.order_by("-year", "-pk")
-        if set(p.rules.enrollment.channels) & channels
+        for p in Programme.objects.select_related("owner").order_by("-year", "-pk")
+        if set(p.rules.enrollment.channels) & channels and covers(p)
     ]
 
 
@@ -152,7 +156,7 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "person": person,
-            "can_apply": bool(_programmes_with({C.SELF_REGISTRATION})),
+            "can_apply": bool(_programmes_with({C.SELF_REGISTRATION}, reaching=person.org)),
             "breadcrumbs": [(_("我的报名"), None)],
         },
     )
@@ -211,7 +215,9 @@ def _pick(request: HttpRequest, programmes: list[Programme]) -> dict[str, Any]:
 def nominate(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "enrollment.nominate"):
         raise NotPermitted()
-    programmes = _programmes_with({C.NOMINATION, C.SIGNUP_TABLE, C.COORDINATOR_ENROLLMENT})
+    programmes = _programmes_with(
+        {C.NOMINATION, C.SIGNUP_TABLE, C.COORDINATOR_ENROLLMENT}, reaching=request.user
+    )
     chosen = _pick(request, programmes)
     programme = chosen["programme"]
     crumbs: list[tuple[str, str | None]] = [(_("报名管理"), reverse("enrollment:list"))]
@@ -292,7 +298,7 @@ def _teachers_page(request: HttpRequest, chosen: dict[str, Any], crumbs: list) -
     }
     table = TeacherPickTable(teachers, programme=programme, item=item, enrolled=enrolled)
     RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
-    label = next((i.label for i in programme.rules.items if i.code == item), item)
+    label = terms.item_title(programme, item)
     back = reverse("enrollment:nominate") + f"?programme={programme.pk}"
     return render(
         request,
@@ -366,7 +372,7 @@ def _submit_nominations(
 @require_GET
 @login_required
 def enrollment_list(request: HttpRequest) -> HttpResponse:
-    if not _may_view_lists(request.user):
+    if not selectors.may_view_enrollments(request.user):
         raise NotPermitted()
     qs = selectors.enrollment_list(user=request.user)
     form = EnrollmentFilterForm(request.GET or None, programmes=_programmes_of(qs))
@@ -418,7 +424,7 @@ def _awaiting_page(
 @require_GET
 @login_required
 def awaiting(request: HttpRequest) -> HttpResponse:
-    if not _may_view_lists(request.user):
+    if not selectors.may_view_enrollments(request.user):
         raise NotPermitted()
     return _awaiting_page(request, request.GET)
 
@@ -426,7 +432,7 @@ def awaiting(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def decide_batch(request: HttpRequest) -> HttpResponse:
-    if not _may_view_lists(request.user):
+    if not selectors.may_view_enrollments(request.user):
         raise NotPermitted()
     query = QueryDict(request.POST.get("query", ""))
     back = reverse("enrollment:awaiting") + (f"?{query.urlencode()}" if query else "")
@@ -512,7 +518,7 @@ def _detail(
     context = {
         "enrollment": enrollment,
         "person": enrollment.person,
-        "item_label": item_label(enrollment),
+        "item_label": terms.item_label(enrollment),
         "chain": _chain(enrollment),
         "next": selectors.next_step(enrollment),
         "deadline": step_deadline(enrollment),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shipei.accounts import scope
 from shipei.accounts.models import Person
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotFound
@@ -26,7 +27,7 @@ from shipei.programmes.models import Programme
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Project
 
-from . import approvals, selectors, services, terms
+from . import approvals, services, terms
 from .forms import ApplyForm, new_key
 from .models import Enrollment
 from .tables import window_info
@@ -59,7 +60,7 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
     Programmes with something to apply for come first."""
     live = _live(person)
     groups = []
-    for programme in _programmes_with({C.SELF_REGISTRATION}):
+    for programme in _programmes_with({C.SELF_REGISTRATION}, reaching=person.org):
         offers, folded = [], []
         for item in _leaf_items(programme):
             window = window_info(programme, item.code)
@@ -69,7 +70,7 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
             problems = [] if enrolled else terms.eligibility_problems(programme, item.code, person)
             offer = {
                 "item": item,
-                "title": selectors.item_title(programme, item.code),
+                "title": terms.item_title(programme, item.code),
                 "window": window,
                 "problems": problems,
                 "enrolled": enrolled,
@@ -188,6 +189,9 @@ def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
     programme = project.programme
     channels = programme.rules.enrollment.channels
     if C.SELF_REGISTRATION not in channels:
+        # The school's contact is told where to enroll its teachers, not to ask itself.
+        if scope.reaches_area(request.user, "enrollment.nominate", programme.owner):
+            return {"nominate": reverse("enrollment:nominate") + f"?programme={programme.pk}"}
         return {"why": str(OTHER_CHANNELS.get(channels[0], _("请联系本校的学校联系人。")))}
     person = getattr(request.user, "person", None)
     if person is None or getattr(person, "teacher_profile", None) is None:

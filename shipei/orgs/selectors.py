@@ -1,11 +1,11 @@
 """Reads of organisations and regions, always starting from the scope filter."""
 
-import time
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from shipei.core.access import scope
+from shipei.core.recent import Recent
 from shipei.core.text import clean_name
 
 from .models import Designation, Organisation, OrganisationAlias, Region
@@ -72,6 +72,13 @@ def org_facets(*, user: Any, action: str = "org.view") -> dict[str, Any]:
     }
 
 
+def org_names(*, user: Any, action: str) -> list[str]:
+    """The names of the active organisations where `user` may do `action`, by pinyin: the
+    drop-down of an import template's organisation column."""
+    orgs = Organisation.objects.filter(scope.orgs_q(user, action, via=None), is_active=True)
+    return list(orgs.order_by("name_pinyin").values_list("name", flat=True))
+
+
 def org_stats(*, user: Any) -> dict[str, int]:
     qs = Organisation.objects.filter(scope.orgs_q(user, "org.view", via=None), is_active=True)
     return qs.aggregate(
@@ -126,18 +133,10 @@ def region_parent(code: str) -> str | None:
 
 
 # Organisations read by busy paths (a programme's owner, on each enrollment submission), kept
-# for a few seconds per process: pk -> (until, row).
-_RECENT: dict[int, tuple[float, Organisation]] = {}
-RECENT_SECONDS = 5.0
+# for a few seconds per process.
+_RECENT: Recent[Organisation] = Recent(lambda pk: Organisation.objects.filter(pk=pk).first())
 
 
 def org_recent(pk: int) -> Organisation | None:
-    """The organisation as this process read it at most RECENT_SECONDS ago (read only)."""
-    now = time.monotonic()
-    hit = _RECENT.get(pk)
-    if hit is None or hit[0] < now:
-        org = Organisation.objects.filter(pk=pk).first()
-        if org is None:
-            return None
-        hit = _RECENT[pk] = (now + RECENT_SECONDS, org)
-    return hit[1]
+    """The organisation as this process read it at most a few seconds ago (read only)."""
+    return _RECENT.get(pk)

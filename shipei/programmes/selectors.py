@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from shipei.accounts import scope
+from shipei.core.recent import Recent
 from shipei.orgs.models import Organisation
 
 from . import presets
@@ -24,9 +24,10 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
 
 
 # Programmes read by busy inputs (each enrollment submission names one), kept for a few seconds
-# per process: pk -> (until, row without the notice's text and the raw policy).
-_RECENT: dict[int, tuple[float, Programme]] = {}
-RECENT_SECONDS = 5.0
+# per process, without the notice's text and the raw policy.
+_RECENT: Recent[Programme] = Recent(
+    lambda pk: Programme.objects.defer("notice_text", "policy").filter(pk=pk).first()
+)
 
 
 # Where rows of the apps built on programmes name an item by its code (quotas, projects): each
@@ -48,27 +49,23 @@ def items_in_use(programme: Programme, codes: set[str] | None = None) -> list[st
 
 
 def programme_recent(pk: int) -> Programme | None:
-    """The programme as read at most RECENT_SECONDS ago by this process, or None.
+    """The programme as read at most a few seconds ago by this process, or None.
 
     For inputs that name a programme in an enrollment rush. Only configuration is stale, and
     briefly: a save in this process is seen at once (``forget_recent``), one in another process
     after a few seconds; the windows themselves are times in the policy, so that they open and
     close on the second wherever the row was read. Each caller gets its own copy."""
-    now = time.monotonic()
-    hit = _RECENT.get(pk)
-    if hit is None or hit[0] < now:
-        programme = Programme.objects.defer("notice_text", "policy").filter(pk=pk).first()
-        if programme is None:
-            return None
-        hit = _RECENT[pk] = (now + RECENT_SECONDS, programme)
+    programme = _RECENT.get(pk)
+    if programme is None:
+        return None
     # A copy as copy.copy makes it (Model.__getstate__), without the unpickling's lookups.
     clone = Programme.__new__(Programme)
-    clone.__dict__.update(hit[1].__getstate__())
+    clone.__dict__.update(programme.__getstate__())
     return clone
 
 
 def forget_recent(pk: int) -> None:
-    _RECENT.pop(pk, None)
+    _RECENT.forget(pk)
 
 
 def table_file(name: str) -> dict[str, Any]:

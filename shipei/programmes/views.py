@@ -102,8 +102,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Sections the notice sets nothing in: one line of links instead of empty cards.
             "unset_sections": [s for s in sections if s["unset"] and s["name"] != "items"],
             "can_manage": can_manage,
-            "can_see_lists": scope.has_any(request.user, "enrollment.view"),
-            "can_see_quotas": scope.has_any(request.user, "quota.view")
+            # Only what the user may do on this programme: another province's own programme
+            # offers it neither its quotas nor its lists.
+            "can_see_lists": scope.reaches_area(request.user, "enrollment.view", programme.owner),
+            "can_see_quotas": scope.reaches_area(request.user, "quota.view", programme.owner)
             and (programme.rules.quota.scope != "none" or programme.quota_set.exists()),
             "table": selectors.notice_table(programme),
             "breadcrumbs": [

@@ -10,11 +10,13 @@ class QuotasConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
+        from shipei.audit import describe
         from shipei.programmes.selectors import ITEM_USERS
 
-        from . import models, selectors
+        from . import audit_describers, models, selectors
 
         ITEM_USERS.append(selectors.items_with_quotas)
+        describe.register("quotas.quota", audit_describers.describe_quotas)
 
         def forget(
             sender: type, instance: models.Quota, created: bool = True, **kw: object

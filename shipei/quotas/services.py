@@ -75,16 +75,13 @@ def seat_hold(*, programme: Programme, item: str, org: Organisation) -> Quota | 
     return quota
 
 
-def _check_receiver(programme: Programme, region: Region | None, org: Organisation | None) -> None:
+def _check_receiver(region: Region | None, org: Organisation | None) -> None:
     if (region is None) == (org is None):
         raise QuotaBadReceiver(receiver="（未指定）")
     if region is not None and region.level not in (Region.Level.PROVINCE, Region.Level.PREFECTURE):
         raise QuotaBadReceiver(receiver=region.name)
     if org is not None and not org.is_active:
         raise QuotaBadReceiver(receiver=org.name)
-    # A province's own programme gives its seats within the province only.
-    if not scope.in_area(programme.owner, region=region, org=org):
-        raise QuotaOutsideArea(receiver=(region or org).name, owner=programme.owner.name)
 
 
 def _may_set(actor: Any, quota_parent: Quota | None, programme: Programme, **receiver: Any) -> bool:
@@ -123,7 +120,7 @@ def quota_set(
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not any(i.code == item for i in programme.rules.items):
         raise QuotaUnknownItem(item=item)
-    _check_receiver(programme, region, org)
+    _check_receiver(region, org)
     quota = (
         Quota.objects.select_for_update()
         .filter(programme=programme, item=item, region=region, org=org)
@@ -137,6 +134,12 @@ def quota_set(
     if not _may_set(actor, parent, programme):
         raise NotPermitted()
     before = quota.seats if quota is not None else None
+    # A province's own programme gives its seats within the province only; seats given outside
+    # before this rule may still be taken back.
+    if (before is None or seats > before) and not scope.in_area(
+        programme.owner, region=region, org=org
+    ):
+        raise QuotaOutsideArea(receiver=(region or org).name, owner=programme.owner.name)
     if quota is not None and before == seats and quota.on_demand == on_demand:
         return quota  # nothing to change, nothing to record
     if quota is None:

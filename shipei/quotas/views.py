@@ -263,9 +263,9 @@ def _preview(
             "多出 %(over)s 个：请减少分配总数，或先调低其他单位的名额。"
         ) % {
             "level": parent.receiver_name,
-            "free": parent.seats_free,
-            "wanted": wanted,
-            "over": wanted - parent.seats_free,
+            "free": f"{parent.seats_free:,}",
+            "wanted": f"{wanted:,}",
+            "over": f"{wanted - parent.seats_free:,}",
         }
     return {
         "rows": rows,

@@ -88,6 +88,16 @@ def tiny_text(page: Page) -> list[str]:
     return page.evaluate(TINY_TEXT_JS)
 
 
+def page_problems(page: Page) -> list[str]:
+    """What a user would trip over on the page as shown: serious accessibility faults, text
+    under 12 px, and at phone width a page that scrolls sideways."""
+    found = serious_axe_violations(page) + tiny_text(page)
+    phone = page.viewport_size and page.viewport_size["width"] <= PHONE["width"]
+    if phone and has_sideways_scroll(page):
+        found.append("scrolls sideways")
+    return found
+
+
 def id_number_ending_in_x() -> str:
     for seq in range(1000):
         first17 = f"33010619850315{seq:03d}"

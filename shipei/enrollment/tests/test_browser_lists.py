@@ -82,6 +82,8 @@ def test_on_a_phone_awaiting_and_the_list_are_cards_with_everything_in_view(
     for name in NAMES:
         box = card_of(page, name).locator("label.sp-check").bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44
+        name_link = page.get_by_role("link", name=name, exact=True).bounding_box()
+        assert name_link["height"] >= 44, name_link  # as tall a target as the 审核 beside it
     check_page(page, found, "awaiting-390")
     shot(page, "approvers-awaiting-390")
     page.set_viewport_size(SMALL_PHONE)

@@ -1,7 +1,7 @@
 """The approver's to-do: exactly the enrollments at a step the user may take; items named as
 teachers read them."""
 
-from shipei.enrollment import selectors, services
+from shipei.enrollment import selectors, services, terms
 from shipei.enrollment.tests.conftest import preset_programme
 from shipei.enrollment.tests.test_services import programme, submit, teacher  # noqa: F401
 
@@ -30,10 +30,10 @@ def test_an_item_is_named_with_its_parent_unless_its_label_names_it_already(db):
     moe = preset_programme("moe-2020-innovation-team-online", "t000")
     mohrss = preset_programme("mohrss-integrated-teacher-training", "t004")
 
-    assert selectors.item_title(moe, "p1") == "第1期"
-    assert selectors.item_title(moe, "p2-f1") == "第2期 · 5G移动网络运维"
-    assert selectors.item_title(mohrss, "l3-c1") == "三级·机械类"
-    assert selectors.item_title(mohrss, "gone") == "gone"  # an item the policy no longer has
+    assert terms.item_title(moe, "p1") == "第1期"
+    assert terms.item_title(moe, "p2-f1") == "第2期 · 5G移动网络运维"
+    assert terms.item_title(mohrss, "l3-c1") == "三级·机械类"
+    assert terms.item_title(mohrss, "gone") == "gone"  # an item the policy no longer has
 
 
 def test_an_enrollment_is_named_by_its_class_where_it_has_one(

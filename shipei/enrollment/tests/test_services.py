@@ -21,7 +21,8 @@ from shipei.enrollment.errors import (
 )
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.selectors import enrollment_list
-from shipei.orgs.models import Region
+from shipei.orgs.models import Organisation, Region
+from shipei.orgs.services import org_bootstrap
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
@@ -446,19 +447,71 @@ def test_a_provincial_programme_takes_teachers_of_its_own_province_only(tree, ji
     assert not Enrollment.objects.exists()
 
 
-def test_a_programme_owner_sees_every_enrollment_in_it(tree, zhejiang_admin):
-    """A ministry-affiliated university in 杭州 lies outside 浙江省教育厅's tree but inside its
-    area: its teachers may enroll, and the province that owns the programme sees them."""
+def coordinator_of(school):
+    user = User.objects.create_user(f"c{school.pk}", "Secret123", person=PersonFactory(org=school))
+    RoleAssignment.objects.create(user=user, role=Role.SCHOOL_COORDINATOR, org=school)
+    return user
+
+
+def test_a_university_outside_the_province_tree_cannot_enter_its_programme(tree, zhejiang_admin):
+    """A ministry-affiliated university in 杭州 sits under the ministry, not under 浙江省教育厅:
+    no city or province approver of 浙江 reaches it, so 浙江's own programme does not take it
+    (it would wait for ever at the city's step)."""
     university = SchoolFactory(parent=tree["moe"], region=Region.objects.get(code="330100"))
     zj_programme = Programme.objects.create(
         code="zj", title="浙江省计划", year=2026, policy=policy(), owner=tree["zj"]
     )
-    person = teacher(university)
-    coordinator = User.objects.create_user(
-        "coordinator", "Secret123", person=PersonFactory(org=university)
+    with pytest.raises(NotEligible, match="本计划由浙江省教育厅组织"):
+        services.enrollment_submit(
+            actor=coordinator_of(university),
+            programme=zj_programme,
+            item="k2",
+            person=teacher(university),
+            channel="nomination",
+        )
+
+
+def test_a_programme_owner_sees_and_decides_every_enrollment_in_it(tree, national_admin):
+    """The ministry's programme takes a technical school of the human-resources line, outside
+    the ministry's own tree: the ministry, which owns the programme, sees the enrollment and
+    takes its step."""
+    hr = org_bootstrap(parent=None, name="人力资源和社会保障部", kind=Organisation.Kind.MINISTRY)
+    school = SchoolFactory(parent=hr, region=Region.objects.get(code="330100"))
+    chain = [{"role": "national_admin", "label": "培训管理员审核"}]
+    national = Programme.objects.create(
+        code="n",
+        title="国家计划",
+        year=2026,
+        policy=policy(approval_chain=chain),
+        owner=tree["moe"],
     )
-    RoleAssignment.objects.create(user=coordinator, role=Role.SCHOOL_COORDINATOR, org=university)
     enrollment = services.enrollment_submit(
-        actor=coordinator, programme=zj_programme, item="k2", person=person, channel="nomination"
+        actor=coordinator_of(school),
+        programme=national,
+        item="k2",
+        person=teacher(school),
+        channel="nomination",
     )
-    assert list(enrollment_list(user=zhejiang_admin.user)) == [enrollment]
+    assert list(enrollment_list(user=national_admin.user)) == [enrollment]
+    assert approvals.may_decide(national_admin.user, enrollment)
+
+
+def test_an_item_teachers_enrolled_for_keeps_its_code(programme, tree, school_coordinator):
+    """Enrollments name their item by its code: renaming or removing it would orphan them."""
+    from shipei.programmes import services as programmes
+    from shipei.programmes.errors import ItemInUse
+
+    programme.owner = tree["zj"]
+    programme.save()
+    admin = User.objects.create_user("zj-admin", "Secret123", person=PersonFactory(org=tree["zj"]))
+    RoleAssignment.objects.create(user=admin, role=Role.PROVINCIAL_ADMIN, org=tree["zj"])
+    submit(school_coordinator, programme, teacher(tree["hz_school"]), item="k2")
+    item = programme.rules.item("k2").model_dump(mode="json")
+    with pytest.raises(ItemInUse):
+        programmes.programme_item_save(
+            actor=admin, programme=programme, code="k2", item={**item, "code": "k2-new"}
+        )
+    with pytest.raises(ItemInUse):
+        programmes.programme_item_remove(actor=admin, programme=programme, code="k2")
+    programme.refresh_from_db()
+    assert programme.rules.item("k2").label == "青年教师研修"

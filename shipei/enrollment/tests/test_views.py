@@ -404,3 +404,19 @@ def test_coordinator_enrolls_into_a_published_class_and_the_base_approves(
     assert enrollment.status == S.ADMITTED
     client.force_login(school_coordinator.user)
     assert "已录取" in text(client.get(reverse("enrollment:list")))
+
+
+def test_a_provinces_own_programme_is_offered_only_inside_the_province(
+    client, tree, nomination_programme, zhejiang_admin, jiangsu_admin
+):
+    """浙江's own programme (001) is not offered to 江苏's admin: not among the programmes to
+    nominate for, and its page offers neither quotas nor lists (江苏 has nothing to do there)."""
+    nomination_programme.owner = tree["zj"]
+    nomination_programme.save()
+    title = nomination_programme.title
+    assert title in text(page(client, zhejiang_admin, reverse("enrollment:nominate")))
+    assert title not in text(page(client, jiangsu_admin, reverse("enrollment:nominate")))
+    detail = text(page(client, jiangsu_admin, nomination_programme.get_absolute_url()))
+    assert "名单导入导出" not in detail and "quotas/" not in detail
+    detail = text(page(client, zhejiang_admin, nomination_programme.get_absolute_url()))
+    assert "名单导入导出" in detail

@@ -162,6 +162,18 @@ def test_a_catalogue_entry_of_a_programme_without_self_registration_says_whom_to
     assert "<form" not in html
 
 
+def test_the_school_contact_is_sent_to_enroll_its_teachers_not_told_to_ask_itself(
+    client, school_coordinator, open_class, class_programme
+):
+    class_programme.policy["enrollment"]["channels"] = ["coordinator_enrollment"]
+    class_programme.save()
+
+    html = box(client, school_coordinator, open_class)
+
+    assert "请联系本校的学校联系人" not in html
+    assert f'href="{reverse("enrollment:nominate")}?programme={class_programme.pk}"' in html
+
+
 def test_an_eligible_teacher_gets_a_button_per_class_that_posts_to_the_apply_page(
     client, teacher, open_class
 ):
@@ -343,3 +355,16 @@ def test_a_full_class_has_no_button_unless_the_programme_keeps_a_waitlist(
     class_programme.save()
     html = box(client, teacher, open_class)
     assert "名额已满，可报名候补" in html and 'aria-label="报名第1期"' in html
+
+
+def test_another_provinces_own_programme_is_not_offered_at_all(
+    client, teacher, tree, self_programme
+):
+    """A 江苏 programme is not 杭州's teacher's to apply for: left out, not folded with a reason."""
+    self_programme.owner = tree["js"]
+    self_programme.save()
+    client.force_login(teacher.user)
+
+    html = text(client.get(reverse("enrollment:apply")))
+
+    assert str(self_programme) not in html

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from shipei.audit.models import AuditEntry
+from shipei.core import recent
 from shipei.core.tests.api_helpers import api_as, error
 from shipei.programmes import selectors
 from shipei.programmes.api import ProgrammeField
@@ -244,7 +245,7 @@ def test_a_programme_read_a_moment_ago_is_seen_changed_at_once_here_and_soon_els
     zhejiang_admin, zj_programme, monkeypatch
 ):
     clock = [1000.0]
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(recent.time, "monotonic", lambda: clock[0])
     assert selectors.programme_recent(zj_programme.pk).title == zj_programme.title
     # Saved in this process: seen at once.
     zj_programme.title = "改名后的计划"
@@ -253,7 +254,7 @@ def test_a_programme_read_a_moment_ago_is_seen_changed_at_once_here_and_soon_els
     # Changed by another process (no signal here): seen once the few seconds are over.
     Programme.objects.filter(pk=zj_programme.pk).update(title="另一台服务器改的名")
     assert selectors.programme_recent(zj_programme.pk).title == "改名后的计划"
-    clock[0] += selectors.RECENT_SECONDS + 0.1
+    clock[0] += selectors._RECENT.seconds + 0.1
     assert selectors.programme_recent(zj_programme.pk).title == "另一台服务器改的名"
     # Each caller has its own copy: changing one changes nothing kept.
     mine = selectors.programme_recent(zj_programme.pk)

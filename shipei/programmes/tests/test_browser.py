@@ -9,26 +9,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
+from shipei.core.tests.test_browser import (
     PHONE,
-    browser_context_args,
-    has_sideways_scroll,
     login,
-    serious_axe_violations,
+    page_problems,
     shot,
-    tiny_text,
 )
 from shipei.programmes.models import Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def problems(page: Page) -> list[str]:
-    found = serious_axe_violations(page) + tiny_text(page)
-    phone = page.viewport_size and page.viewport_size["width"] <= PHONE["width"]
-    if phone and has_sideways_scroll(page):
-        found.append("scrolls sideways")
-    return found
 
 
 def test_one_item_is_edited_in_its_row_and_items_are_added_and_removed(
@@ -45,7 +34,7 @@ def test_one_item_is_edited_in_its_row_and_items_are_added_and_removed(
     page.get_by_role("link", name="编辑培训项目").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("编辑：培训项目")
     expect(page.locator("#item-list > li")).to_have_count(45)
-    found["items"] = problems(page)
+    found["items"] = page_problems(page)
     shot(page, "items-editor-1280")
 
     row = page.locator("#item-list > li").nth(1)
@@ -55,7 +44,7 @@ def test_one_item_is_edited_in_its_row_and_items_are_added_and_removed(
     )
     expect(row.get_by_label("代码")).to_be_focused()
     expect(page.locator("#item-list > li")).to_have_count(45)  # the others stay rows
-    found["item-form"] = problems(page)
+    found["item-form"] = page_problems(page)
     row.get_by_label("学时").fill("-8")
     row.get_by_role("button", name="保存此项").click()
     expect(row.get_by_text("确保该值大于或等于0")).to_be_visible()
@@ -77,7 +66,7 @@ def test_one_item_is_edited_in_its_row_and_items_are_added_and_removed(
     new.get_by_label("名称").fill("无人机驾驶职业技能等级证书")
     new.get_by_label("类型").select_option(label="课程")
     new.get_by_label("上级项目").select_option(label="1+X证书制度试点师资培训")
-    found["new-390"] = problems(page)
+    found["new-390"] = page_problems(page)
     shot(page, "items-editor-new-390")
     new.get_by_role("button", name="添加").click()
     expect(page.locator("#item-list > li")).to_have_count(46)
@@ -87,7 +76,7 @@ def test_one_item_is_edited_in_its_row_and_items_are_added_and_removed(
     page.locator("#item-list > li").last.get_by_role("button", name="删除").click()
     expect(page.locator("#item-list > li")).to_have_count(45)
     expect(page.get_by_role("status")).to_contain_text("已删除“无人机驾驶职业技能等级证书”。")
-    found["items-390"] = problems(page)
+    found["items-390"] = page_problems(page)
     shot(page, "items-editor-390")
     codes = [i.code for i in Programme.objects.get(pk=programme.pk).rules.items]
     assert len(codes) == 45 and "1x-16" not in codes

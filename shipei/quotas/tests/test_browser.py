@@ -12,32 +12,18 @@ from playwright.sync_api import Page, expect
 
 from shipei.accounts.models import TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory
-from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
+from shipei.core.tests.test_browser import (
     PHONE,
-    browser_context_args,
-    has_sideways_scroll,
     login,
-    serious_axe_violations,
+    page_problems,
     shot,
-    tiny_text,
 )
-from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
-from shipei.quotas import services
 from shipei.quotas.models import Quota
 
+from .conftest import SPLIT, split_zhejiang
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def problems(page: Page) -> list[str]:
-    found = serious_axe_violations(page) + tiny_text(page)
-    if (
-        page.viewport_size
-        and page.viewport_size["width"] <= PHONE["width"]
-        and has_sideways_scroll(page)
-    ):
-        found.append("scrolls sideways")
-    return found
 
 
 def test_quota_matrix_edit_in_place_and_split(
@@ -53,7 +39,7 @@ def test_quota_matrix_edit_in_place_and_split(
     page.get_by_role("link", name="名额分配", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("名额分配")
     expect(page.get_by_text("未解决")).to_have_count(18)
-    found["matrix"] = problems(page)
+    found["matrix"] = page_problems(page)
     page.get_by_role("link", name="调整名额").click()
     beijing = page.get_by_label(
         re.compile(r"^集成电路领域领军教师示范培训项目（山东理工大学） / 北京市$")
@@ -64,7 +50,7 @@ def test_quota_matrix_edit_in_place_and_split(
     expect(page.get_by_text("已保存 1 处名额调整。")).to_be_visible()
     expect(page.get_by_text("已调整一致")).to_have_count(1)
     expect(page.get_by_text("按总计 50 核减")).to_be_visible()  # the change history
-    found["matrix-edit"] = problems(page)
+    found["matrix-edit"] = page_problems(page)
     item = guopei.rules.items[0].code
     assert Quota.objects.get(programme=guopei, item=item, region_id="110000").seats == 0
 
@@ -81,8 +67,19 @@ def test_quota_matrix_edit_in_place_and_split(
     page.get_by_label("第1期 / 杭州市").fill("２００")  # full-width digits are fine
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("已保存 1 处名额调整。")).to_be_visible()
-    found["split-390"] = problems(page)
+    found["split-390"] = page_problems(page)
     shot(page, "quota-split-390")
+    # The change log is a card per change on a phone: what changed, from and to, in view.
+    change = (
+        page.locator("tr", has_text="杭州市")
+        .filter(has_text="２００")
+        .or_(page.locator("tbody tr", has_text="杭州市").filter(has_text="200"))
+        .last
+    )
+    after = change.locator('td[data-label="调整后"]').bounding_box()
+    assert after["x"] + after["width"] <= PHONE["width"], after
+    card = change.bounding_box()
+    assert card["width"] <= PHONE["width"] and card["height"] < 260, card
     hangzhou = Quota.objects.get(programme=online, item="p1", region_id="330100")
     assert (hangzhou.seats, hangzhou.parent.region_id) == (200, "330000")
     assert {k: v for k, v in found.items() if v} == {}
@@ -94,17 +91,7 @@ def test_a_preview_never_changes_what_a_save_writes(
     """浙江 has split 000's first and third phases to 杭州 and 宁波 (150/100, 120/80); it previews
     an apportionment, then presses the matrix's 保存: nothing changes (it used to write 0s)."""
     call_command("load_preset", "--all", stdout=StringIO())
-    online = Programme.objects.get(code="moe-2020-innovation-team-online")
-    cells = {("p1", "330100"): 150, ("p1", "330200"): 100, ("p3", "330100"): 120}
-    cells[("p3", "330200")] = 80
-    for (item, code), seats in cells.items():
-        services.quota_set(
-            actor=zhejiang_admin.user,
-            programme=online,
-            item=item,
-            seats=seats,
-            region=Region.objects.get(code=code),
-        )
+    online = split_zhejiang(zhejiang_admin.user)
     TeacherProfile.objects.create(person=PersonFactory(org=tree["hz_school"]))
     url = live_server.url
     login(page, url, zhejiang_admin.person._mobile())
@@ -122,7 +109,7 @@ def test_a_preview_never_changes_what_a_save_writes(
         (q.item, q.region_id): q.seats
         for q in Quota.objects.filter(programme=online, parent__isnull=False)
     }
-    assert saved == cells
+    assert saved == SPLIT
 
 
 def test_a_provincial_programme_splits_to_its_own_cities_only(
@@ -151,10 +138,10 @@ def test_programme_section_editor_passes_axe(live_server: Any, page: Page, natio
     url = live_server.url
     login(page, url, national_admin.person._mobile())
     page.goto(f"{url}/programmes/{programme.pk}/")
-    found = {"detail": problems(page)}
+    found = {"detail": page_problems(page)}
     page.goto(f"{url}/programmes/{programme.pk}/edit/projects/")
     page.get_by_label("每个项目的评审专家数").fill("2")
-    found["editor"] = problems(page)
+    found["editor"] = page_problems(page)
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("每个项目的评审专家数")).to_be_visible()
     programme.refresh_from_db()

@@ -386,3 +386,28 @@ def test_receivers_offered_start_from_the_programme_owner(tree, zhejiang_admin, 
     )
     provinces = selectors.child_receivers(user=national_admin.user, programme=national, at=None)
     assert {"浙江省", "江苏省"} <= {r.label for r in provinces}
+
+
+def test_seats_given_outside_the_area_before_the_rule_can_be_taken_back(tree, zhejiang_admin):
+    zj_programme = Programme.objects.create(
+        code="zj", title="浙江省计划", year=2026, policy=POLICY, owner=tree["zj"]
+    )
+    stray = Quota.objects.create(
+        programme=zj_programme, item="p1", seats=5, region=region("320000")
+    )
+    with pytest.raises(QuotaOutsideArea):
+        services.quota_set(
+            actor=zhejiang_admin.user,
+            programme=zj_programme,
+            item="p1",
+            seats=6,
+            region=region("320000"),
+        )
+    services.quota_set(
+        actor=zhejiang_admin.user,
+        programme=zj_programme,
+        item="p1",
+        seats=0,
+        region=region("320000"),
+    )
+    assert counters(stray) == (0, 0, 0)

@@ -12,8 +12,9 @@ from shipei.audit.models import AuditEntry
 from shipei.orgs.models import Region
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
-from shipei.quotas import services
 from shipei.quotas.models import Quota
+
+from .conftest import split_zhejiang
 
 
 @pytest.fixture
@@ -147,21 +148,7 @@ def cell_inputs(page: str) -> dict[str, str]:
 @pytest.fixture
 def split(zhejiang_admin, loaded):
     """浙江 has given 000's first and third phases to 杭州 and 宁波: 150/100 and 120/80."""
-    programme = Programme.objects.get(code="moe-2020-innovation-team-online")
-    for item, code, seats in (
-        ("p1", "330100", 150),
-        ("p1", "330200", 100),
-        ("p3", "330100", 120),
-        ("p3", "330200", 80),
-    ):
-        services.quota_set(
-            actor=zhejiang_admin.user,
-            programme=programme,
-            item=item,
-            seats=seats,
-            region=Region.objects.get(code=code),
-        )
-    return programme
+    return split_zhejiang(zhejiang_admin.user)
 
 
 def seats_of(programme):
@@ -213,7 +200,7 @@ def test_a_preview_beyond_the_free_seats_says_so_and_offers_no_save(
             "action": "preview",
         },
     ).content.decode()
-    assert f"浙江省本项目尚可分配 {zj.seats_free} 个名额" in page
+    assert f"浙江省本项目尚可分配 {zj.seats_free:,} 个名额" in page
     assert "多出 7 个" in page
     assert "按预览保存" not in page
 

@@ -1,0 +1,35 @@
+"""Rows that busy paths read on every request (the programme an enrollment names, its owner),
+kept per process for a few seconds instead of read each time.
+
+Only configuration is kept, and briefly: a save in the same process is seen at once (the
+owning app calls ``forget`` from a post_save signal), one in another process after at most
+``seconds``.
+"""
+
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Recent(Generic[T]):
+    def __init__(self, load: Callable[[int], T | None], *, seconds: float = 5.0) -> None:
+        self.load = load
+        self.seconds = seconds
+        self._rows: dict[int, tuple[float, T]] = {}
+
+    def get(self, pk: int) -> T | None:
+        """The row as this process read it at most `seconds` ago, or None when it is gone.
+        Shared by every caller of the process: read it, never change it."""
+        now = time.monotonic()
+        hit = self._rows.get(pk)
+        if hit is None or hit[0] < now:
+            row = self.load(pk)
+            if row is None:
+                return None
+            hit = self._rows[pk] = (now + self.seconds, row)
+        return hit[1]
+
+    def forget(self, pk: int) -> None:
+        self._rows.pop(pk, None)
