@@ -10,8 +10,8 @@ from shipei.orgs.models import Designation, Organisation, Region
 from shipei.programmes.models import Programme
 
 from . import selectors
+from .attachments import attachment_problem
 from .models import Project
-from .services import attachment_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

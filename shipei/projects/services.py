@@ -1,13 +1,12 @@
 """Writes of the project workflow: application, expert review, decision, publication (DOMAIN.md §5).
 
-Every state change goes through ``_move`` and the one table ``MOVES`` (models.py); every
+Every state change goes through ``LIFECYCLE`` (the table ``MOVES`` in models.py); every
 function checks the actor, the rule, writes and records the audit entry in one transaction.
+Attachments: attachments.py.
 """
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import User
+from shipei.audit.lifecycle import Lifecycle
 from shipei.audit.services import record
 from shipei.classes import services as classes
 from shipei.classes.errors import ProjectLocked
@@ -41,7 +41,7 @@ from .errors import (
     ReviewAlreadySubmitted,
     ReviewClosed,
 )
-from .models import MOVES, Project, ProjectAttachment, Review
+from .models import MOVES, Project, Review
 
 S = Project.Status
 EDITABLE_FIELDS = (
@@ -59,40 +59,17 @@ EDITABLE_FIELDS = (
 )
 # Filled in before an application can be submitted.
 REQUIRED_FIELDS = ("title", "mode", "days", "hours", "audience", "outline")
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
-# What each allowed extension's file starts with: a renamed executable is refused.
-ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF",),
-    ".doc": (_OLE,),
-    ".xls": (_OLE,),
-    ".ppt": (_OLE,),
-    ".docx": (_ZIP,),
-    ".xlsx": (_ZIP,),
-    ".pptx": (_ZIP,),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
 DECISIONS = {"approve": S.APPROVED, "return": S.RETURNED, "reject": S.REJECTED}
 
 
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _check_move(project: Project, to: str) -> None:
-    if to not in MOVES.get(project.status, ()):
-        raise InvalidTransition(current=project.get_status_display())
+# Every state change of a project goes through this one table (models.MOVES), audited.
+LIFECYCLE = Lifecycle(MOVES)
 
 
-def _move(project: Project, to: str, *, fields: Iterable[str] = ()) -> None:
-    _check_move(project, to)
-    project.status = to
-    project.save(update_fields=["status", "updated_at", *fields])
-
-
-def _lock(project: Project) -> None:
+def lock(project: Project) -> None:
     """Lock the project's row and read its state afresh: a second click, or another admin at
     the same moment, sees the first one's result."""
     try:
@@ -217,7 +194,7 @@ def project_update(
 ) -> Project:
     """Change a draft or a returned application, and its classes."""
     scope.require(actor, "project.apply", project.base)
-    _lock(project)
+    lock(project)
     if project.status not in (S.DRAFT, S.RETURNED):
         raise ProjectLocked(current=project.get_status_display())
     before = {k: getattr(project, k) for k in EDITABLE_FIELDS}
@@ -335,8 +312,8 @@ def project_submit(*, actor: Any, project: Project) -> Project:
         Organisation.objects.select_for_update().filter(pk=project.base_id).exists()
     except OperationalError:
         raise SystemBusy() from None
-    _lock(project)
-    _check_move(project, S.SUBMITTED)
+    lock(project)
+    LIFECYCLE.check(project, S.SUBMITTED)
     _check_window(project.programme)
     problems = submit_problems(project)
     if problems:
@@ -344,79 +321,17 @@ def project_submit(*, actor: Any, project: Project) -> Project:
     _check_cap(project)
     resubmitted = project.status == S.RETURNED
     project.submitted_at = timezone.now()
-    _move(project, S.SUBMITTED, fields=["submitted_at"])
-    record(
-        actor,
-        "project.submitted",
+    LIFECYCLE.move(
         project,
+        S.SUBMITTED,
+        actor=actor,
+        action="project.submitted",
         org=project.base,
+        fields=["submitted_at"],
         classes=project.classes.count(),
         resubmitted=resubmitted,
     )
     return project
-
-
-# --- attachments ----------------------------------------------------------------------------
-
-
-def attachment_problem(upload: Any) -> str:
-    """Why an upload cannot be attached ("" if it can): size, type and content."""
-    name = PurePath(getattr(upload, "name", "") or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        return _("只能上传 PDF、Word、Excel、PowerPoint、JPG 或 PNG 文件。")
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        return _("文件不能超过 20 MB。")
-    if upload.size == 0:
-        return _("文件是空的，请重新选择。")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ATTACHMENT_TYPES[suffix]):
-        return _("文件内容与扩展名“%(ext)s”不符，请上传原始文件。") % {"ext": suffix}
-    return ""
-
-
-def _clean_filename(name: str) -> str:
-    name = re.sub(r"[\x00-\x1f\x7f/\\]", "", PurePath(name).name).strip()
-    stem, suffix = PurePath(name).stem, PurePath(name).suffix.lower()
-    return f"{stem[: 200 - len(suffix)]}{suffix}"
-
-
-@transaction.atomic
-def attachment_add(*, actor: Any, project: Project, upload: Any) -> ProjectAttachment:
-    """Attach a file (the training plan, say) to an application being prepared."""
-    scope.require(actor, "project.apply", project.base)
-    _lock(project)
-    if not project.is_editable:
-        raise ProjectLocked(current=project.get_status_display())
-    problem = attachment_problem(upload)
-    if problem:
-        raise ValidationError({"file": problem})
-    attachment = ProjectAttachment(
-        project=project, name=_clean_filename(upload.name), size=upload.size, uploaded_by=actor
-    )
-    attachment.file.save(attachment.name, upload, save=False)
-    try:
-        attachment.save()
-        record(actor, "project.attachment_added", project, org=project.base, name=attachment.name)
-    except Exception:
-        attachment.file.storage.delete(attachment.file.name)  # no row, no file
-        raise
-    return attachment
-
-
-@transaction.atomic
-def attachment_remove(*, actor: Any, attachment: ProjectAttachment) -> None:
-    project = attachment.project
-    scope.require(actor, "project.apply", project.base)
-    _lock(project)
-    if not project.is_editable:
-        raise ProjectLocked(current=project.get_status_display())
-    storage, stored = attachment.file.storage, attachment.file.name
-    record(actor, "project.attachment_removed", project, org=project.base, name=attachment.name)
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
 
 
 # --- review ---------------------------------------------------------------------------------
@@ -437,9 +352,9 @@ def project_assign_experts(
     """Assign experts to a submitted application (it goes into review), or add experts to
     one in review. Experts from the applying organisation or under it are refused."""
     _require_decide(actor, project)
-    _lock(project)
+    lock(project)
     if project.status == S.SUBMITTED:
-        _check_move(project, S.IN_REVIEW)
+        LIFECYCLE.check(project, S.IN_REVIEW)
     elif project.status != S.IN_REVIEW:
         raise InvalidTransition(current=project.get_status_display())
     if not experts:
@@ -450,7 +365,8 @@ def project_assign_experts(
             raise ExpertNotEligible(name=expert.display_name, reason=reason)
     if project.status == S.SUBMITTED:
         project.review_round += 1
-        _move(project, S.IN_REVIEW, fields=["review_round"])
+        # Recorded below with the experts assigned ("project.experts_assigned").
+        LIFECYCLE.move(project, S.IN_REVIEW, actor=actor, action=None, fields=["review_round"])
     assigned = set(
         project.reviews.filter(round=project.review_round).values_list("expert_id", flat=True)
     )
@@ -529,9 +445,9 @@ def project_decide(*, actor: Any, project: Project, decision: str, reason: str =
     _require_decide(actor, project)
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("请选择通过、退回修改或不予通过。")})
-    _lock(project)
+    lock(project)
     to = DECISIONS[decision]
-    _check_move(project, to)
+    LIFECYCLE.check(project, to)
     reason = (reason or "").strip()
     if to != S.APPROVED and not reason:
         raise ReasonRequired(what=_("退回修改") if to == S.RETURNED else _("不予通过"))
@@ -543,8 +459,15 @@ def project_decide(*, actor: Any, project: Project, decision: str, reason: str =
         if done < needed:
             raise NotEnoughReviews(needed=needed, done=done)
     project.status_reason = reason[:500]
-    _move(project, to, fields=["status_reason"])
-    record(actor, f"project.{to}", project, org=project.base, reason=reason[:200])
+    LIFECYCLE.move(
+        project,
+        to,
+        actor=actor,
+        action=f"project.{to}",
+        org=project.base,
+        fields=["status_reason"],
+        reason=reason[:200],
+    )
     return project
 
 
@@ -552,11 +475,17 @@ def project_decide(*, actor: Any, project: Project, decision: str, reason: str =
 def project_publish(*, actor: Any, project: Project) -> Project:
     """Publish an approved project: it appears in the catalogue for teachers."""
     _require_decide(actor, project)
-    _lock(project)
-    _check_move(project, S.PUBLISHED)
+    lock(project)
+    LIFECYCLE.check(project, S.PUBLISHED)
     project.published_at = timezone.now()
-    _move(project, S.PUBLISHED, fields=["published_at"])
-    record(actor, "project.published", project, org=project.base)
+    LIFECYCLE.move(
+        project,
+        S.PUBLISHED,
+        actor=actor,
+        action="project.published",
+        org=project.base,
+        fields=["published_at"],
+    )
     return project
 
 
@@ -575,16 +504,23 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
     may_decide = scope.allows_programme(actor, "project.decide", project.programme)
     if not (may_decide or scope.allows(actor, "project.apply", project.base)):
         raise NotPermitted()
-    _lock(project)
-    _check_move(project, S.CANCELLED)
+    lock(project)
+    LIFECYCLE.check(project, S.CANCELLED)
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(what=_("撤销"))
     if project.status in (S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED) and not may_decide:
         raise CancelNeedsNationalAdmin()
     project.status_reason = reason[:500]
-    _move(project, S.CANCELLED, fields=["status_reason"])
-    record(actor, "project.cancelled", project, org=project.base, reason=reason[:200])
+    LIFECYCLE.move(
+        project,
+        S.CANCELLED,
+        actor=actor,
+        action="project.cancelled",
+        org=project.base,
+        fields=["status_reason"],
+        reason=reason[:200],
+    )
     # Its teachers are let go at once, with their seats, so they can enroll elsewhere
     # (enrollment, which builds on projects, listens).
     signals.project_cancelled.send(sender=Project, actor=actor, project=project, reason=reason)

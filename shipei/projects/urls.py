@@ -1,15 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_review
 
 app_name = "projects"
 urlpatterns = [
     path("projects/", views.project_list, name="list"),
     path("projects/new/", views.project_create, name="create"),
-    path("projects/review/", views.review_queue, name="queue"),
-    path("projects/review/publish/", views.publish_batch, name="publish_batch"),
-    path("projects/reviews/", views.review_list, name="reviews"),
-    path("projects/reviews/<int:pk>/", views.review_detail, name="review"),
+    path("projects/review/", views_review.review_queue, name="queue"),
+    path("projects/review/publish/", views_review.publish_batch, name="publish_batch"),
+    path("projects/reviews/", views_review.review_list, name="reviews"),
+    path("projects/reviews/<int:pk>/", views_review.review_detail, name="review"),
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/submit/", views.project_submit, name="submit"),

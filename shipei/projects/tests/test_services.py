@@ -13,7 +13,7 @@ from shipei.classes import services as class_services
 from shipei.classes.errors import ProjectLocked
 from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.orgs.models import Designation
-from shipei.projects import services
+from shipei.projects import attachments, services
 from shipei.projects.errors import (
     ApplicationClosed,
     BaseCapReached,
@@ -522,7 +522,7 @@ def test_a_pdf_is_attached_under_a_random_name(base_admin, draft, settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("培训方案.pdf", PDF, content_type="application/pdf")
 
-    attachment = services.attachment_add(actor=base_admin.user, project=draft, upload=upload)
+    attachment = attachments.attachment_add(actor=base_admin.user, project=draft, upload=upload)
 
     assert attachment.name == "培训方案.pdf"
     assert attachment.size == len(PDF)
@@ -530,7 +530,7 @@ def test_a_pdf_is_attached_under_a_random_name(base_admin, draft, settings, tmp_
     assert "培训方案" not in attachment.file.name
     assert (tmp_path / attachment.file.name).read_bytes() == PDF
 
-    services.attachment_remove(actor=base_admin.user, attachment=attachment)
+    attachments.attachment_remove(actor=base_admin.user, attachment=attachment)
     assert not draft.attachments.exists()
 
 
@@ -545,7 +545,7 @@ def test_a_pdf_is_attached_under_a_random_name(base_admin, draft, settings, tmp_
 def test_a_bad_attachment_is_refused(base_admin, draft, settings, tmp_path, name, content, message):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(ValidationError, match=message):
-        services.attachment_add(
+        attachments.attachment_add(
             actor=base_admin.user, project=draft, upload=SimpleUploadedFile(name, content)
         )
     assert not draft.attachments.exists()
@@ -556,13 +556,13 @@ def test_an_attachment_over_20_mb_is_refused(base_admin, draft, settings, tmp_pa
     big = SimpleUploadedFile("大.pdf", PDF)
     big.size = 20 * 1024 * 1024 + 1
     with pytest.raises(ValidationError, match="文件不能超过 20 MB"):
-        services.attachment_add(actor=base_admin.user, project=draft, upload=big)
+        attachments.attachment_add(actor=base_admin.user, project=draft, upload=big)
 
 
 def test_attachments_are_frozen_once_submitted(base_admin, submitted, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(ProjectLocked):
-        services.attachment_add(
+        attachments.attachment_add(
             actor=base_admin.user,
             project=submitted,
             upload=SimpleUploadedFile("a.pdf", PDF),
