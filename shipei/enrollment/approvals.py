@@ -6,7 +6,7 @@ One place answers it for the check, 待我审核, the notices, the API and the p
 from typing import Any
 
 from shipei.accounts import scope
-from shipei.accounts.models import Role
+from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 
@@ -64,3 +64,40 @@ def holds_step(user: Any, enrollment: Enrollment) -> bool:
     if step.role == Role.NATIONAL_ADMIN:
         return may_act_for_programme(user, enrollment.programme)
     return scope.acts_as(user, step.role, step_org(enrollment, step.role))
+
+
+def users_who_may_decide(enrollment: Enrollment, *, cache: dict | None = None) -> list[User]:
+    """The users who may take the enrollment's current step now: ``may_decide`` is true for
+    each (its approvers to notify and to remind).
+
+    Candidates are the active holders of the step's role at the step's organisation or above
+    it; ``holds_step`` decides among them. `cache` shares the answer between enrollments of one
+    programme waiting at the same step for the same organisation (a batch of notices, the
+    reminder jobs).
+    """
+    step = current_step(enrollment)
+    if step is None or enrollment.status != S.SUBMITTED:
+        return []
+    org = step_org(enrollment, step.role)
+    key = (enrollment.programme_id, enrollment.step, step.role, org.pk if org else None)
+    if cache is not None and key in cache:
+        found = cache[key]
+    else:
+        found = [user for user in _role_holders(step.role, org) if holds_step(user, enrollment)]
+        if cache is not None:
+            cache[key] = found
+    # Shared by the enrollments waiting at the step; nobody decides their own (may_decide).
+    return [user for user in found if not is_own(user, enrollment)]
+
+
+def _role_holders(role: str, org: Organisation | None) -> list[User]:
+    """Active users holding `role` at `org` or above it (a national admin reaches everything
+    under the ministry, so its assignments are not narrowed by path)."""
+    qs = RoleAssignment.objects.filter(
+        role=role, is_active=True, org__is_active=True, user__is_active=True
+    ).select_related("user")
+    if role != Role.NATIONAL_ADMIN:
+        if org is None:
+            return []
+        qs = qs.filter(org_id__in=org.ancestor_ids())  # the org and those above it
+    return list({a.user_id: a.user for a in qs.order_by("user_id")}.values())

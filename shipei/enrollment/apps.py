@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -10,10 +12,11 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from shipei.audit import describe
+        from shipei.notifications import schedule
         from shipei.programmes.selectors import ITEM_USERS
         from shipei.projects.signals import project_cancelled
 
-        from . import audit_describers, selectors, services
+        from . import audit_describers, outbox, reminders, selectors, services
 
         ITEM_USERS.append(selectors.items_with_enrollments)
 
@@ -26,3 +29,20 @@ class EnrollmentConfig(AppConfig):
         project_cancelled.connect(end_enrollments, weak=False, dispatch_uid="enrollment.end")
 
         describe.register("enrollment.enrollment", audit_describers.describe_enrollments)
+
+        # Reminders are recorded as sent, so a shorter interval only makes them go out sooner
+        # after a deadline comes into range. Notices are delivered within seconds of each
+        # commit; the sweep delivers any whose delivery was lost (a worker stopped mid-run, a
+        # task that could not be queued) at every run of the schedule.
+        hourly = datetime.timedelta(hours=1)
+        schedule.register(
+            "approval_deadline_reminders", every=hourly, run=reminders.remind_approval_deadlines
+        )
+        schedule.register(
+            "registration_closing_reminders",
+            every=hourly,
+            run=reminders.remind_registration_closing,
+        )
+        schedule.register(
+            "enrollment_notices", every=datetime.timedelta(minutes=1), run=outbox.notices_deliver
+        )

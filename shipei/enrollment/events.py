@@ -6,10 +6,11 @@ from typing import Any
 from shipei.audit.models import AuditEntry
 from shipei.audit.services import entry_for
 from shipei.core import rows
-from shipei.notifications import services as notifications
 
+from . import outbox
 from .approvals import current_step
 from .models import Enrollment, EnrollmentEvent
+from .notices import notice_fields
 
 
 def record_event(
@@ -18,7 +19,7 @@ def record_event(
     event, entry = event_rows(enrollment, actor, action, reason)
     rows.insert(event)
     rows.insert(entry)
-    notifications.enrollment_notices_due()
+    outbox.notices_due()
     return event
 
 
@@ -35,7 +36,7 @@ def event_rows(
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason,
         # Before the enrollment moves on: its notices name the step just taken and the next.
-        **notifications.enrollment_notice_fields(enrollment, action),
+        **notice_fields(enrollment, action),
     )
     entry = entry_for(
         actor,
@@ -53,7 +54,7 @@ def event_rows(
 def restate(event: EnrollmentEvent, enrollment: Enrollment) -> None:
     """The submission's event, written before the seat was taken, told how it ended (on the
     waitlist, or admitted at once): its notice says so."""
-    fields = notifications.enrollment_notice_fields(enrollment, event.action)
+    fields = notice_fields(enrollment, event.action)
     for name, value in fields.items():
         setattr(event, name, value)
     event.save(update_fields=list(fields))

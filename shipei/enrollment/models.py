@@ -178,7 +178,7 @@ class EnrollmentEvent(models.Model):
     )
     reason = models.CharField(_("说明"), max_length=500, blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    # The event is also the outbox of its notices (notifications.services): what the messages
+    # The event is also the outbox of its notices (outbox.py, notices.py): what the messages
     # say is fixed when the event happens, and they go out in batches after the commit.
     # Defaults in the database too: a server still running the code before them can write.
     status = models.CharField(_("当时状态"), max_length=20, blank=True, db_default="")

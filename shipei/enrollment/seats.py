@@ -12,13 +12,13 @@ from shipei.audit.models import AuditEntry
 from shipei.classes import services as classes
 from shipei.classes.models import TrainingClass
 from shipei.core import rows
-from shipei.notifications import services as notifications
 from shipei.programmes.models import Programme
 from shipei.quotas import selectors as quota_selectors
 from shipei.quotas import services as quotas
 from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
 
+from . import outbox
 from .errors import AlreadyEnrolled, ClassFull, NoQuotaHere
 from .events import event_rows, record_event, restate
 from .models import Enrollment, EnrollmentEvent
@@ -182,7 +182,7 @@ def _write_one_statement(
     rows.saved(entry, written[2])
     event.enrollment = enrollment
     entry.target_id = str(enrollment.pk)
-    notifications.enrollment_notices_due()
+    outbox.notices_due()
     return event
 
 

@@ -1,4 +1,5 @@
-"""Background work of enrollment: large participant-list imports (10,000 rows) with progress.
+"""Background work of enrollment: the delivery of the events' notices (``outbox.py``), and
+large participant-list imports (10,000 rows) with progress.
 
 A task takes primary keys and the job's token, re-fetches everything, and is safe to run twice:
 a finished job is left alone, and a job run again after a crash finds the rows it wrote inside
@@ -16,9 +17,14 @@ from shipei.core import excel
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.programmes.models import Programme
 
-from . import imports
+from . import imports, outbox
 
 MAX_PROBLEMS_SHOWN = 200
+
+
+@task()
+def enrollment_notices_deliver() -> int:
+    return outbox.notices_deliver()
 
 
 @task()

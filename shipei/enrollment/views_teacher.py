@@ -22,12 +22,11 @@ from shipei.accounts import scope
 from shipei.accounts.models import Person
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotFound
-from shipei.notifications.wording import next_step_text
 from shipei.programmes.models import Programme
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Project
 
-from . import approvals, services, terms
+from . import approvals, services, terms, wording
 from .forms import ApplyForm, new_key
 from .models import Enrollment
 from .tables import window_info
@@ -165,7 +164,7 @@ def _submitted_message(enrollment: Enrollment) -> str:
     step = approvals.current_step(enrollment)
     if enrollment.status != S.SUBMITTED or step is None:
         return _("报名成功。")
-    return _("已提交报名。%(next)s") % {"next": next_step_text(step.role)}
+    return _("已提交报名。%(next)s") % {"next": wording.next_step_text(step.role)}
 
 
 # --- the 报名 box of a catalogue entry ------------------------------------------------------

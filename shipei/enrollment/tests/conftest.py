@@ -1,5 +1,6 @@
 """Fixtures of the enrollment pages: the three channels with open windows (the presets' own
-windows are in 2020/2024), teachers with profiles, and a published notice-002 class."""
+windows are in 2020/2024), teachers with profiles, and a published notice-002 class; for the
+notices and reminders, a programme with a two-step chain in November 2026."""
 
 import copy
 import datetime
@@ -8,12 +9,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from shipei.accounts.models import Person, Role, TeacherProfile
+from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.classes.models import TrainingClass
+from shipei.enrollment import services as enrollment_services
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
+from shipei.programmes.policy import SHANGHAI
 from shipei.programmes.presets import preset_data
 from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
@@ -167,3 +170,72 @@ def open_class(
     project_services.project_decide(actor=national_admin.user, project=project, decision="approve")
     project_services.project_publish(actor=national_admin.user, project=project)
     return project.classes.get()
+
+
+# ---- the notices and reminders: a two-step chain, city then province -------------------------
+
+IN_WINDOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def two_step_policy(**enrollment: Any) -> dict[str, Any]:
+    """Registration in November 2026; the city reviews (due 2026-12-05), the province confirms."""
+    return {
+        "items": [
+            {
+                "code": "k1",
+                "label": "骨干教师培训",
+                "kind": "training_kind",
+                "registration": {"opens": "2026-11-01", "closes": "2026-11-30"},
+            },
+        ],
+        "enrollment": {
+            "channels": ["nomination", "self_registration"],
+            "approval_chain": [
+                {"role": "city_admin", "label": "设区市教育局审核", "deadline": "2026-12-05"},
+                {"role": "provincial_admin", "label": "省教育厅确认"},
+            ],
+            **enrollment,
+        },
+        "quota": {"scope": "city"},
+    }
+
+
+@pytest.fixture
+def programme(tree: Any) -> Programme:
+    """The two-step programme (test_api.py has a programme of its own)."""
+    return Programme.objects.create(code="n", title="测试计划", year=2026, policy=two_step_policy())
+
+
+def make_teacher(org: Any, *, account: bool = True, email: str = "") -> Any:
+    person = PersonFactory(org=org)
+    TeacherProfile.objects.create(person=person, years_teaching=8, title="intermediate")
+    if email:
+        person.email = email
+        person.save(update_fields=["email"])
+    if account:
+        User.objects.create_user(f"t{person.pk}", "Secret123", person=person)
+    return person
+
+
+def holder(role: str, org: Any) -> User:
+    person = PersonFactory(org=org)
+    user = User.objects.create_user(f"h{person.pk}", "Secret123", person=person)
+    RoleAssignment.objects.create(user=user, role=role, org=org)
+    return user
+
+
+@pytest.fixture
+def nanjing_admin(tree: Any) -> User:
+    return holder(Role.CITY_ADMIN, tree["nj"])
+
+
+def submit(actor: Any, programme: Programme, person: Any) -> Any:
+    """A school's nomination within the two-step programme's window."""
+    return enrollment_services.enrollment_submit(
+        actor=actor,
+        programme=programme,
+        item="k1",
+        person=person,
+        channel="nomination",
+        now=IN_WINDOW,
+    )

@@ -1,13 +1,14 @@
-"""Queue the periodic jobs that are due (deadline reminders, and a sweep of enrollment notices
-whose delivery was lost); a worker (`shipei db_worker`) runs them. Run it every few minutes: from cron or a systemd timer, or with ``--every`` as a loop
-beside the demo's worker. Running it more often than needed is harmless."""
+"""Queue the periodic jobs that are due (each app registers its own: enrollment's deadline
+reminders and the sweep of notices whose delivery was lost, say); a worker (`shipei db_worker`)
+runs them. Run it every few minutes: from cron or a systemd timer, or with ``--every`` as a
+loop beside the demo's worker. Running it more often than needed is harmless."""
 
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from shipei.notifications.services import schedule_run
+from shipei.notifications.schedule import schedule_run
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ words a teacher uses (issue 12)."""
 
 import pytest
 
-from shipei.notifications.wording import REASON_IN_TITLE, teacher_notice
+from shipei.enrollment.wording import REASON_IN_TITLE, teacher_notice
 
 
 def notice(action: str, **given: object) -> tuple[str, str] | None:

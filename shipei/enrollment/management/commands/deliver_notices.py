@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from shipei.notifications.services import enrollment_notices_deliver
+from shipei.enrollment.outbox import notices_deliver
 
 
 class Command(BaseCommand):
@@ -18,6 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, limit: int, **options: Any) -> None:
-        delivered = enrollment_notices_deliver(limit=limit)
+        delivered = notices_deliver(limit=limit)
         if options["verbosity"] > 0:
             self.stdout.write(f"已发送 {delivered} 条报名记录的通知。")
