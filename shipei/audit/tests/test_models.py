@@ -36,8 +36,12 @@ def recorded_codes() -> tuple[set[str], set[str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node)
+            action = None
             if name in ("record", "entry_for") and len(node.args) >= 2:
                 action = node.args[1]
+            elif name == "move":  # a lifecycle's move names its audit code (audit.lifecycle)
+                action = next((k.value for k in node.keywords if k.arg == "action"), None)
+            if action is not None:
                 if isinstance(action, ast.JoinedStr):
                     first = action.values[0]
                     prefixes.add(first.value if isinstance(first, ast.Constant) else "")
