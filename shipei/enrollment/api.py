@@ -234,10 +234,8 @@ class EnrollmentOutput(BuiltOnce, serializers.ModelSerializer):
         }
 
     def get_step_label(self, obj: Enrollment) -> str:
-        if obj.status != S.SUBMITTED:
-            return ""
-        chain = self._rules(obj).enrollment.approval_chain
-        return chain[obj.step].label if obj.step < len(chain) else ""
+        step = approvals.current_step(obj) if obj.status == S.SUBMITTED else None
+        return step.label if step else ""
 
 
 class EnrollmentDetail(EnrollmentOutput):
@@ -258,7 +256,7 @@ class EnrollmentDetail(EnrollmentOutput):
 
     @extend_schema_field(NextStep(allow_null=True))
     def get_next_step(self, obj: Enrollment) -> dict[str, str] | None:
-        return selectors.next_step(obj)
+        return approvals.next_step(obj)
 
     def get_may_decide(self, obj: Enrollment) -> bool:
         return approvals.may_decide(getattr(self.context.get("request"), "user", None), obj)

@@ -1,45 +1,73 @@
-"""Who takes an enrollment's approval step (the programme's chain names a role for each step).
+"""Who takes an enrollment's approval step: one rule, three questions.
 
-One place answers it for the check, 待我审核, the notices, the API and the pages.
+The programme's chain names a role for each step; the step is taken by a holder of that role
+over the organisation the step applies to (``STEP_ORG``). From that one definition this module
+answers, as Wagtail's permission policies do: may this user take this enrollment's step
+(``may_decide``), which enrollments may this user decide (``decidable``, 待我审核), and which
+users may decide this enrollment (``users_who_may_decide``, its notices and reminders). The
+service's check, the lists, the notices, the API and the pages all ask here.
 """
 
+from functools import reduce
+from operator import or_
 from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
+from shipei.programmes.policy import ApprovalStep
 
 from .models import Enrollment
 
 S = Enrollment.Status
+ROLE_LABELS = dict(Role.choices)
+
+# The organisation a step's role must reach, as a lookup from the enrollment: a base's step its
+# project's base, the ministry's the programme's owner, any other the teacher's organisation.
+STEP_ORG = {Role.BASE_ADMIN: "project__base", Role.NATIONAL_ADMIN: "programme__owner"}
 
 
-def current_step(enrollment: Enrollment) -> Any:
-    chain = enrollment.programme.rules.enrollment.approval_chain
-    return chain[enrollment.step] if enrollment.step < len(chain) else None
+def _lookup(role: str) -> str:
+    return STEP_ORG.get(role, "org")
+
+
+# ---- the chain ------------------------------------------------------------------------------
+
+
+def step_at(programme: Programme, index: int | None) -> ApprovalStep | None:
+    chain = programme.rules.enrollment.approval_chain
+    return chain[index] if index is not None and 0 <= index < len(chain) else None
+
+
+def current_step(enrollment: Enrollment) -> ApprovalStep | None:
+    return step_at(enrollment.programme, enrollment.step)
+
+
+def next_step(enrollment: Enrollment) -> dict[str, str] | None:
+    """Where an enrollment stands: the step it waits at and the role that acts, for pages that
+    show "who acts next"; None once decided."""
+    if enrollment.status == S.RETURNED:
+        return {"label": "退回修改", "role": "报名人"}
+    step = current_step(enrollment) if enrollment.status == S.SUBMITTED else None
+    if step is None:
+        return None
+    return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}
 
 
 def step_org(enrollment: Enrollment, role: str) -> Organisation | None:
-    """The organisation a step's role must reach: the base for a base's step, the programme's
-    owner for the ministry's, else the teacher's organisation."""
-    if role == Role.BASE_ADMIN:
-        project = enrollment.project or (
-            enrollment.training_class.project if enrollment.training_class_id else None
-        )
-        return project.base if project else None
-    if role == Role.NATIONAL_ADMIN:
-        return enrollment.programme.owner or enrollment.org
-    return enrollment.org
+    """The organisation `role`'s step of this enrollment applies to (STEP_ORG)."""
+    found: Any = enrollment
+    for part in _lookup(role).split("__"):
+        found = getattr(found, part, None)
+        if found is None:
+            return None
+    return found
 
 
-def may_act_for_programme(user: Any, programme: Programme) -> bool:
-    """A national admin's step: over the programme's owner, or any when it names none."""
-    if not scope.may_hold(user, Role.NATIONAL_ADMIN):
-        return False  # without loading the owner
-    if programme.owner_id:
-        return scope.acts_as(user, Role.NATIONAL_ADMIN, programme.owner)
-    return Role.NATIONAL_ADMIN in scope.roles(user)
+# ---- may this user decide this enrollment? ----------------------------------------------------
 
 
 def is_own(user: Any, enrollment: Enrollment) -> bool:
@@ -61,9 +89,43 @@ def holds_step(user: Any, enrollment: Enrollment) -> bool:
         return False
     if not scope.may_hold(user, step.role):
         return False  # a teacher's own answer, say: no need to load the step's organisation
-    if step.role == Role.NATIONAL_ADMIN:
-        return may_act_for_programme(user, enrollment.programme)
+    if step.role == Role.NATIONAL_ADMIN and enrollment.programme.owner_id is None:
+        return Role.NATIONAL_ADMIN in scope.roles(user)  # the ministry's own programme
     return scope.acts_as(user, step.role, step_org(enrollment, step.role))
+
+
+# ---- which enrollments may this user decide? --------------------------------------------------
+
+
+def decidable(user: Any, waiting: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """Of `waiting` (enrollments the user sees), those whose current step the user may take
+    now: one query, for each programme with enrollments waiting, the steps of its chain that
+    name one of the user's roles, each limited to where the user holds that role (STEP_ORG).
+    ``may_decide`` stays the authority when a step is taken."""
+    reach: dict[str, list[str]] = {}
+    for a in scope.active_assignments(user):
+        reach.setdefault(a.role, []).append(scope.reach(a))
+    if not reach:
+        return waiting.none()
+    waiting = waiting.filter(status=S.SUBMITTED)
+    if getattr(user, "person_id", None):  # never one's own (may_decide)
+        waiting = waiting.exclude(person_id=user.person_id)
+    q = Q(pk__in=[])
+    for programme in Programme.objects.filter(pk__in=waiting.values("programme")):
+        for index, step in enumerate(programme.rules.enrollment.approval_chain):
+            paths = reach.get(step.role)
+            if not paths:
+                continue
+            if step.role == Role.NATIONAL_ADMIN and programme.owner_id is None:
+                where = Q()  # the ministry's own programme: any national admin
+            else:
+                field = f"{_lookup(step.role)}__path__startswith"
+                where = reduce(or_, (Q(**{field: path}) for path in paths))
+            q |= Q(programme=programme, step=index) & where
+    return waiting.filter(q)
+
+
+# ---- which users may decide this enrollment? --------------------------------------------------
 
 
 def users_who_may_decide(enrollment: Enrollment, *, cache: dict | None = None) -> list[User]:

@@ -64,8 +64,9 @@ def _what(enrollment: Enrollment) -> str:
     return f"{enrollment.programme} · {label}"
 
 
-def _role_at(chain: list[Any], step: int | None) -> str | None:
-    return chain[step].role if step is not None and step < len(chain) else None
+def _role_at(enrollment: Enrollment, index: int | None) -> str | None:
+    step = approvals.step_at(enrollment.programme, index)
+    return step.role if step else None
 
 
 def _submitter_notice(
@@ -116,11 +117,10 @@ def event_messages(
     messages: list[Message] = []
     told: set[int] = {event.actor_id} if event.actor_id else set()
 
-    chain = enrollment.programme.rules.enrollment.approval_chain
     notice = wording.teacher_notice(
         action,
-        by=_role_at(chain, event.step),
-        next_by=_role_at(chain, event.arrives_at),
+        by=_role_at(enrollment, event.step),
+        next_by=_role_at(enrollment, event.arrives_at),
         admitted=event.admitted,
         waitlisted=event.status == S.WAITLISTED,
         reason=reason,

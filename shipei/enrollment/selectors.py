@@ -2,16 +2,13 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from shipei.accounts import scope
-from shipei.accounts.models import Role
 from shipei.programmes.models import Programme
 
 from . import approvals, terms
 from .models import Enrollment
-
-ROLE_LABELS = dict(Role.choices)
 
 
 def items_with_enrollments(programme: Programme, codes: set[str]) -> QuerySet[Any]:
@@ -47,54 +44,8 @@ def my_enrollments(*, user: Any) -> QuerySet[Enrollment]:
 
 
 def awaiting(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrollment]:
-    """Enrollments whose current step the user may take now (the approver's to-do list).
-
-    Built as one query: for each programme with enrollments waiting, the steps of its chain
-    that name one of the user's roles, each limited to where the user holds that role (the
-    teacher's organisation, the project's base, or the programme's owner). The service's
-    ``may_decide`` stays the authority when a step is taken.
-    """
-    assignments = scope.active_assignments(user)
-    if not assignments:
-        return Enrollment.objects.none()
-    waiting = enrollment_list(user=user, programme=programme).filter(
-        status=Enrollment.Status.SUBMITTED
-    )
-    if getattr(user, "person_id", None):  # never one's own (approvals.may_decide)
-        waiting = waiting.exclude(person_id=user.person_id)
-    reach: dict[str, list[str]] = {}
-    for a in assignments:
-        reach.setdefault(a.role, []).append(scope.reach(a))
-    q = Q(pk__in=[])
-    for p in Programme.objects.filter(pk__in=waiting.values("programme")):
-        for step, rule in enumerate(p.rules.enrollment.approval_chain):
-            paths = reach.get(rule.role)
-            if not paths:
-                continue
-            if rule.role == Role.NATIONAL_ADMIN:
-                if not approvals.may_act_for_programme(user, p):
-                    continue
-                q |= Q(programme=p, step=step)
-                continue
-            field = "project__base__path" if rule.role == Role.BASE_ADMIN else "org__path"
-            where = Q(pk__in=[])
-            for path in paths:
-                where |= Q(**{f"{field}__startswith": path})
-            q |= Q(programme=p, step=step) & where
-    return waiting.filter(q)
-
-
-def next_step(enrollment: Enrollment) -> dict[str, str] | None:
-    """Where an enrollment stands: the step it waits at and the role that acts, for pages that
-    show "who acts next"; None once decided."""
-    if enrollment.status not in (Enrollment.Status.SUBMITTED, Enrollment.Status.RETURNED):
-        return None
-    if enrollment.status == Enrollment.Status.RETURNED:
-        return {"label": "退回修改", "role": "报名人"}
-    step = approvals.current_step(enrollment)
-    if step is None:
-        return None
-    return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}
+    """Enrollments whose current step the user may take now (the approver's to-do list)."""
+    return approvals.decidable(user, enrollment_list(user=user, programme=programme))
 
 
 def enrollment_title(enrollment: Enrollment) -> str:

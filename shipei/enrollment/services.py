@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
-from shipei.accounts.models import Person, Role
+from shipei.accounts.models import Person
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
+from . import approvals
 from .approvals import current_step, is_own, may_decide
 from .errors import (
     AlreadyEnrolled,
@@ -44,7 +45,6 @@ NOMINATING = {
 }
 # Classes of projects the ministry has published and whose enrollment has not closed.
 ENROLLABLE = frozenset({Project.Status.PUBLISHED, Project.Status.ENROLLING})
-ROLE_LABELS = dict(Role.choices)
 
 
 # ---- reading the policy -------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def enrollment_decide(
             raise InvalidTransition(current=enrollment.get_status_display())
         if is_own(actor, enrollment):
             raise OwnEnrollment()
-        raise NotYourStep(step=step.label, role=ROLE_LABELS.get(step.role, step.role))
+        raise NotYourStep(step=step.label, role=approvals.ROLE_LABELS.get(step.role, step.role))
     reason = (reason or "").strip()
     if decision in ("reject", "return") and not reason:
         raise ReasonRequired()

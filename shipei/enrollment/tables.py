@@ -15,7 +15,7 @@ from shipei.core.templatetags.shipei import status_badge
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import SHANGHAI
 
-from . import approvals, selectors, terms
+from . import approvals, terms
 from .models import Enrollment
 
 S = Enrollment.Status
@@ -72,7 +72,7 @@ def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
 
 def next_text(enrollment: Enrollment) -> str:
     """ "设区市教育局审核（市级管理员）", or "--" once decided."""
-    step = selectors.next_step(enrollment)
+    step = approvals.next_step(enrollment)
     if step is None:
         return "--"
     return format_html(

@@ -143,7 +143,7 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
         {
             "enrollment": e,
             "item": selectors.enrollment_title(e),
-            "next": selectors.next_step(e),
+            "next": approvals.next_step(e),
             "deadline": step_deadline(e),
             "can_withdraw": e.status in WITHDRAWABLE,
             "can_resubmit": e.status == S.RETURNED and e.channel == C.SELF_REGISTRATION,
@@ -520,7 +520,7 @@ def _detail(
         "person": enrollment.person,
         "item_label": terms.item_label(enrollment),
         "chain": _chain(enrollment),
-        "next": selectors.next_step(enrollment),
+        "next": approvals.next_step(enrollment),
         "deadline": step_deadline(enrollment),
         "events": [{"event": e, "word": ACTION_WORDS.get(e.action, e.action)} for e in events],
         "may_decide": may_decide,

@@ -1,5 +1,6 @@
-"""Who takes an enrollment's approval step: the users to notify and remind are exactly those
-the check lets decide (one rule, ``holds_step``), never the person whose enrollment it is."""
+"""Who takes an enrollment's approval step, asked three ways of one policy (approvals.py): the
+users to notify and remind, the enrollments in each user's 待我审核, and the check that lets a
+user decide agree on every step, never naming the person whose enrollment it is."""
 
 from typing import Any
 
@@ -8,6 +9,9 @@ import pytest
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.enrollment import services as enrollment_services
 from shipei.enrollment.approvals import may_decide, users_who_may_decide
+from shipei.enrollment.selectors import awaiting
+from shipei.orgs.models import Organisation
+from shipei.orgs.services import org_bootstrap
 from shipei.programmes.models import Programme
 
 from .conftest import IN_WINDOW, holder, make_teacher, submit, two_step_policy
@@ -20,7 +24,12 @@ def names(users: list[Any]) -> set[int]:
 
 
 def allowed_by_the_check(enrollment: Any) -> set[int]:
-    return {user.pk for user in User.objects.filter(is_active=True) if may_decide(user, enrollment)}
+    """The users the check lets decide, asserting that exactly their 待我审核 lists it."""
+    users = User.objects.filter(is_active=True)
+    allowed = {user.pk for user in users if may_decide(user, enrollment)}
+    listing = {user.pk for user in users if awaiting(user=user).filter(pk=enrollment.pk).exists()}
+    assert listing == allowed, "待我审核 and the check disagree"
+    return allowed
 
 
 @pytest.fixture
@@ -66,6 +75,25 @@ def test_the_ministrys_step_names_the_national_admins(tree, school_coordinator, 
 
     assert names(users_who_may_decide(enrollment)) == {national_admin.user.pk}
     assert names(users_who_may_decide(enrollment)) == allowed_by_the_check(enrollment)
+
+
+def test_the_step_of_a_ministry_that_owns_the_programme_names_its_admins_only(
+    tree, school_coordinator, national_admin
+):
+    """A programme owned by one ministry: another ministry's national admin does not take it."""
+    hr = org_bootstrap(parent=None, name="人力资源和社会保障部", kind=Organisation.Kind.MINISTRY)
+    other = holder(Role.NATIONAL_ADMIN, hr)
+    programme = Programme.objects.create(
+        code="m",
+        title="部级计划",
+        year=2026,
+        owner=tree["moe"],
+        policy=two_step_policy(approval_chain=[{"role": "national_admin", "label": "教育部确认"}]),
+    )
+    enrollment = submit(school_coordinator.user, programme, make_teacher(tree["hz_school"]))
+
+    assert names(users_who_may_decide(enrollment)) == {national_admin.user.pk}
+    assert other.pk not in allowed_by_the_check(enrollment)
 
 
 def test_an_approver_is_not_named_for_their_own_enrollment(programme, tree, city_admin):

@@ -1,7 +1,7 @@
 """The approver's to-do: exactly the enrollments at a step the user may take; items named as
 teachers read them."""
 
-from shipei.enrollment import selectors, services, terms
+from shipei.enrollment import approvals, selectors, services, terms
 from shipei.enrollment.tests.conftest import preset_programme
 from shipei.enrollment.tests.test_services import programme, submit, teacher  # noqa: F401
 
@@ -23,7 +23,7 @@ def test_each_approver_sees_what_waits_at_its_own_step(
     services.enrollment_decide(actor=city_admin.user, enrollment=e, decision="approve")
     assert todo(city_admin) == [] and todo(zhejiang_admin) == [e]
     e.refresh_from_db()
-    assert selectors.next_step(e) == {"label": "省教育厅确认", "role": "省级管理员"}
+    assert approvals.next_step(e) == {"label": "省教育厅确认", "role": "省级管理员"}
 
 
 def test_an_item_is_named_with_its_parent_unless_its_label_names_it_already(db):
