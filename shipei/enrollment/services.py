@@ -33,6 +33,7 @@ from .errors import (
     ReasonRequired,
 )
 from .events import record_event
+from .lifecycle import LIFECYCLE, move
 from .models import Enrollment
 from .seats import covering, fill_from_waitlist, in_one_statement, release, write, write_at_once
 from .terms import eligibility_problems, registration_window, window_text
@@ -242,11 +243,11 @@ def enrollment_decide(
         if enrollment.step + 1 < len(enrollment.programme.rules.enrollment.approval_chain):
             enrollment.step += 1
         else:
-            enrollment.status = S.ADMITTED
+            move(enrollment, S.ADMITTED)
             enrollment.decided_at = timezone.now()
     elif decision == "reject":
         record_event(enrollment, actor, "rejected", reason)
-        enrollment.status = S.REJECTED
+        move(enrollment, S.REJECTED)
         enrollment.live = False
         enrollment.decided_at = timezone.now()
         enrollment.reason = reason
@@ -254,7 +255,7 @@ def enrollment_decide(
             release(enrollment)
     elif decision == "return":
         record_event(enrollment, actor, "returned", reason)
-        enrollment.status = S.RETURNED
+        move(enrollment, S.RETURNED)
         enrollment.reason = reason
     else:
         raise InvalidTransition(current=enrollment.get_status_display())
@@ -276,7 +277,7 @@ def enrollments_end_for_project(*, actor: Any, project: Project, reason: str) ->
         .order_by("pk")
     ):
         release(enrollment)
-        enrollment.status = S.WITHDRAWN
+        move(enrollment, S.WITHDRAWN)
         enrollment.live = False
         enrollment.decided_at = timezone.now()
         enrollment.reason = _("培训项目已撤销：%(why)s") % {"why": reason}
@@ -306,7 +307,7 @@ def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     problems = eligibility_problems(enrollment.programme, enrollment.item, enrollment.person)
     if problems:
         raise NotEligible(why="；".join(problems))
-    enrollment.status = S.SUBMITTED
+    move(enrollment, S.SUBMITTED)
     enrollment.step = 0
     enrollment.reason = ""
     enrollment.save()
@@ -321,8 +322,7 @@ def enrollment_withdraw(
     """The teacher (or whoever enrolled them) withdraws. The seat is freed at once unless the
     programme forbids substitutions and sign-up has closed: then it stays used (001)."""
     enrollment = _locked(enrollment)
-    if enrollment.status not in (S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED):
-        raise InvalidTransition(current=enrollment.get_status_display())
+    LIFECYCLE.check(enrollment, S.WITHDRAWN)
     own = getattr(actor, "person_id", None) == enrollment.person_id
     if not own:
         scope.require(actor, "enrollment.nominate", enrollment.org)
@@ -333,7 +333,7 @@ def enrollment_withdraw(
         and window.closes_at() is not None
         and ((now or timezone.now()) > window.closes_at())
     )
-    enrollment.status = S.WITHDRAWN
+    move(enrollment, S.WITHDRAWN)
     enrollment.live = False
     enrollment.decided_at = timezone.now()
     enrollment.reason = (reason or "").strip()

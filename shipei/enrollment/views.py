@@ -42,6 +42,7 @@ from .forms import (
     WithdrawForm,
     new_key,
 )
+from .lifecycle import WITHDRAWABLE
 from .models import Enrollment, EnrollmentEvent
 from .tables import (
     AwaitingTable,
@@ -53,7 +54,6 @@ from .tables import (
 
 S = Enrollment.Status
 C = Enrollment.Channel
-WITHDRAWABLE = (S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED)
 DONE = (S.ADMITTED, S.ATTENDING, S.PASSED, S.FAILED)
 ACTION_WORDS = {
     "submitted": _("提交报名"),

@@ -19,6 +19,7 @@ from shipei.enrollment.errors import (
     NotYourStep,
     ReasonRequired,
 )
+from shipei.enrollment.lifecycle import MOVES, WITHDRAWABLE
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.selectors import enrollment_list
 from shipei.orgs.models import Organisation, Region
@@ -515,3 +516,16 @@ def test_an_item_teachers_enrolled_for_keeps_its_code(programme, tree, school_co
         programmes.programme_item_remove(actor=admin, programme=programme, code="k2")
     programme.refresh_from_db()
     assert programme.rules.item("k2").label == "青年教师研修"
+
+
+def test_every_status_change_follows_the_one_table(programme, tree, school_coordinator):
+    """An enrollment already attending cannot be withdrawn; one admitted can (the table in
+    lifecycle.py), and the pages offer withdrawal exactly where the table allows it."""
+    enrollment = submit(school_coordinator, programme, teacher(tree["hz_school"]), item="k2")
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=S.ATTENDING)
+    with pytest.raises(InvalidTransition, match="参训中"):
+        services.enrollment_withdraw(actor=school_coordinator.user, enrollment=enrollment)
+    enrollment.refresh_from_db()
+    assert enrollment.status == S.ATTENDING and enrollment.live
+    assert {s for s, to in MOVES.items() if S.WITHDRAWN in to} == WITHDRAWABLE
+    assert {S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED} == WITHDRAWABLE
