@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shipei.programmes.policy import CHANNEL_LABELS
+
 
 class Enrollment(models.Model):
     """A teacher's way into one programme item (phase/field, project or course), and into a
@@ -26,10 +28,10 @@ class Enrollment(models.Model):
         FAILED = "failed", _("未结业")
 
     class Channel(models.TextChoices):
-        SELF_REGISTRATION = "self_registration", _("个人报名")
-        NOMINATION = "nomination", _("学校推荐")
-        SIGNUP_TABLE = "signup_table", _("院校报送报名表")
-        COORDINATOR_ENROLLMENT = "coordinator_enrollment", _("学校联系人报名")
+        SELF_REGISTRATION = "self_registration", CHANNEL_LABELS["self_registration"]
+        NOMINATION = "nomination", CHANNEL_LABELS["nomination"]
+        SIGNUP_TABLE = "signup_table", CHANNEL_LABELS["signup_table"]
+        COORDINATOR_ENROLLMENT = "coordinator_enrollment", CHANNEL_LABELS["coordinator_enrollment"]
 
     # Indexes: each one is written with every submission, so only those reads need. The
     # programme's is the (programme, status) index below; status alone picks out too many rows

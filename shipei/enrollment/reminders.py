@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shipei.accounts.models import Role, RoleAssignment, User
+from shipei.core.clock import SHANGHAI, minute_text
 from shipei.notifications.services import remind_once
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI
 
 from .approvals import users_who_may_decide
 from .models import Enrollment
@@ -101,7 +101,7 @@ def remind_registration_closing(
             ) % {
                 "programme": programme,
                 "items": items,
-                "at": closes.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                "at": minute_text(closes),
             }
             stamp = closes.astimezone(SHANGHAI).strftime("%Y%m%d%H%M")
             for user in coordinators:

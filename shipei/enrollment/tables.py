@@ -10,19 +10,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from shipei.accounts.models import Person
+from shipei.core.clock import SHANGHAI, minute_text
 from shipei.core.tables import SelectColumn, action_link, card, hide_when_empty, select_box
 from shipei.core.templatetags.shipei import status_badge
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI
 
 from . import approvals, terms
 from .models import Enrollment
 
 S = Enrollment.Status
-
-
-def format_moment(moment: datetime.datetime | None) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def time_left(moment: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
@@ -48,9 +44,7 @@ def window_info(
     if window is None:
         return {"text": str(_("不限")), "open": True, "left": "", "upcoming": False}
     opens, closes = window.opens_at(), window.closes_at()
-    text = "{} ～ {}".format(
-        format_moment(opens) or _("即日起"), format_moment(closes) or _("不限")
-    )
+    text = "{} ～ {}".format(minute_text(opens) or _("即日起"), minute_text(closes) or _("不限"))
     return {
         "text": text,
         "open": window.contains(now),

@@ -4,16 +4,15 @@ Read by the submission's checks, the pages that offer items to teachers, the imp
 notices, from the one place (the policy: items inherit their parent's rules).
 """
 
-import datetime
-
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Person, TeacherProfile
+from shipei.core.clock import minute_text
 from shipei.orgs.models import Organisation
 from shipei.orgs.selectors import org_recent
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI, Eligibility, Item, Window
+from shipei.programmes.policy import Eligibility, Item, Window
 
 from .models import Enrollment
 
@@ -39,10 +38,7 @@ def registration_window(programme: Programme, code: str) -> Window | None:
 def window_text(window: Window) -> str:
     """ "2026-11-01 00:00 ～ 2026-11-30 23:59", or "截至 ..." / "... 起" when one end is open."""
 
-    def fmt(moment: datetime.datetime | None) -> str:
-        return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-    start, end = fmt(window.opens_at()), fmt(window.closes_at())
+    start, end = minute_text(window.opens_at()), minute_text(window.closes_at())
     if start and end:
         return f"{start} ～ {end}"
     return _("截至 %(end)s") % {"end": end} if end else _("%(start)s 起") % {"start": start}

@@ -102,12 +102,6 @@ def _programmes_with(channels: set[str], *, reaching: Any) -> list[Programme]:
     ]
 
 
-def _leaf_items(programme: Programme) -> list[Any]:
-    """Items one enrolls for: those without sub-items (a phase's fields, a level's categories)."""
-    parents = {i.parent for i in programme.rules.items if i.parent}
-    return [i for i in programme.rules.items if i.code not in parents]
-
-
 def _approve_label(user: Any) -> str:
     """A base's approval is called 核准 in the notices (002, 004)."""
     return _("核准") if scope.roles(user) == {Role.BASE_ADMIN} else _("通过")
@@ -204,7 +198,7 @@ def _pick(request: HttpRequest, programmes: list[Programme]) -> dict[str, Any]:
     else:
         code = source.get("item", "")
         if code:
-            if code not in {i.code for i in _leaf_items(programme)}:
+            if code not in {i.code for i in programme.rules.leaves()}:
                 raise NotFound()
             chosen["item"] = code
     return chosen
@@ -241,7 +235,7 @@ def _programme_window(programme: Programme) -> dict[str, Any]:
     window = programme.rules.enrollment.window
     if window is None:
         return {"text": _("见各培训项目"), "open": True, "left": ""}
-    items = _leaf_items(programme)
+    items = programme.rules.leaves()
     return window_info(programme, items[0].code) if items else {"text": "", "left": ""}
 
 
@@ -273,7 +267,7 @@ def _pick_item_page(
         ]
     else:
         context["items"] = [
-            {"item": i, "window": window_info(programme, i.code)} for i in _leaf_items(programme)
+            {"item": i, "window": window_info(programme, i.code)} for i in programme.rules.leaves()
         ]
     return render(request, "enrollment/nominate_item.html", context)
 

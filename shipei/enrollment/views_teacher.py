@@ -32,7 +32,7 @@ from .models import Enrollment
 from .tables import window_info
 
 # Shared with the school's pages in views.py.
-from .views import _leaf_items, _person, _programmes_with
+from .views import _person, _programmes_with
 
 S = Enrollment.Status
 C = Enrollment.Channel
@@ -61,7 +61,7 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
     groups = []
     for programme in _programmes_with({C.SELF_REGISTRATION}, reaching=person.org):
         offers, folded = [], []
-        for item in _leaf_items(programme):
+        for item in programme.rules.leaves():
             window = window_info(programme, item.code)
             if not window["open"]:
                 continue

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .policy import SHANGHAI, Item, PolicyV1, Window
+from shipei.core.clock import SHANGHAI, minute_text
+
+from .policy import Item, PolicyV1, Window
 
 
 def shift_years(value: Any, years: int) -> Any:
@@ -87,10 +89,8 @@ def training_of(rules: PolicyV1, code: str) -> Window | None:
 
 def moment_text(moment: datetime.datetime) -> str:
     """A window's end as people read it: the day, with the time only where it is not 23:59."""
-    local = moment.astimezone(SHANGHAI)
-    if (local.hour, local.minute) == (23, 59):
-        return local.strftime("%Y-%m-%d")
-    return local.strftime("%Y-%m-%d %H:%M")
+    text = minute_text(moment)
+    return text[:10] if text.endswith("23:59") else text
 
 
 def item_warning(rules: PolicyV1, item: Item) -> str | None:

@@ -9,11 +9,28 @@ import datetime
 import string
 from decimal import Decimal
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from shipei.core.clock import SHANGHAI
+
+# The words for the policy's codes wherever they are shown (the editor, the programme page, the
+# enrollment pages): one wording each.
+CHANNEL_LABELS = {
+    "self_registration": _("个人报名"),
+    "nomination": _("学校推荐"),
+    "signup_table": _("院校报送报名表"),
+    "coordinator_enrollment": _("学校联系人报名"),
+}
+QUOTA_SCOPE_LABELS = {
+    "province": _("按省分配"),
+    "city": _("按市分配"),
+    "school": _("按校分配"),
+    "base": _("按基地分配"),
+    "none": _("不分配名额"),
+}
+
 
 Role = Literal[
     "national_admin",
@@ -277,6 +294,12 @@ class PolicyV1(Strict):
 
     def item(self, code: str) -> Item:
         return next(i for i in self.items if i.code == code)
+
+    def leaves(self) -> list[Item]:
+        """The items one enrolls or applies for: those without items under them (a phase's
+        fields, a level's categories), in the policy's order."""
+        parents = {i.parent for i in self.items if i.parent}
+        return [i for i in self.items if i.code not in parents]
 
 
 SCHEMAS: dict[int, type[PolicyV1]] = {1: PolicyV1}

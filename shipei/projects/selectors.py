@@ -14,7 +14,7 @@ from shipei.core.errors import NotFound
 from shipei.core.text import clean_name
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI, Item
+from shipei.programmes.policy import Item
 
 from .models import EDITABLE, LISTED, LIVE, Project, Review
 
@@ -89,13 +89,11 @@ def applicable_items(programme: Programme, base: Organisation) -> list[Item]:
     """Items the base may apply for: the leaves of the programme's items, named for the base
     where the notice names a host (003), of a kind of base it holds where items are per kind
     (002)."""
-    items = programme.rules.items
-    parents = {i.parent for i in items if i.parent}
     held = set(base_designations(programme, base))
     per_kind = programme.rules.base_caps.per_kind
     out = []
-    for item in items:
-        if item.code in parents or item.kind == "phase" or not _hosted_by(item, base):
+    for item in programme.rules.leaves():
+        if item.kind == "phase" or not _hosted_by(item, base):
             continue
         kind = item_designation(programme, item.code)
         if kind and per_kind and kind not in held:
@@ -107,10 +105,6 @@ def applicable_items(programme: Programme, base: Organisation) -> list[Item]:
 def application_deadline(programme: Programme) -> datetime.datetime | None:
     window = programme.rules.projects.application
     return window.closes_at() if window else None
-
-
-def format_moment(moment: datetime.datetime) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def time_left(moment: datetime.datetime | None) -> str:

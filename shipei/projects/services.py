@@ -21,6 +21,7 @@ from shipei.audit.services import record
 from shipei.classes import services as classes
 from shipei.classes.errors import ProjectLocked
 from shipei.classes.models import TrainingClass
+from shipei.core.clock import minute_text
 from shipei.core.errors import InvalidTransition, NotPermitted, SystemBusy
 from shipei.core.text import is_int
 from shipei.orgs.models import Designation, Organisation
@@ -280,9 +281,9 @@ def _check_window(programme: Programme) -> None:
     now = timezone.now()
     closes, opens = window.closes_at(), window.opens_at()
     if closes is not None and now > closes:
-        raise ApplicationClosed(deadline=selectors.format_moment(closes))
+        raise ApplicationClosed(deadline=minute_text(closes))
     if opens is not None and now < opens:
-        raise ApplicationNotOpen(opens=selectors.format_moment(opens))
+        raise ApplicationNotOpen(opens=minute_text(opens))
 
 
 def _check_cap(project: Project) -> None:
@@ -398,7 +399,7 @@ def review_submit(*, actor: Any, review: Review, scores: dict[str, Any], comment
     if fresh.expert_id != getattr(actor, "pk", None) or "expert_reviewer" not in scope.roles(actor):
         raise NotPermitted(_("只有分配到该项目的评审专家可以评分。"))
     if fresh.submitted_at is not None:
-        raise ReviewAlreadySubmitted(at=selectors.format_moment(fresh.submitted_at))
+        raise ReviewAlreadySubmitted(at=minute_text(fresh.submitted_at))
     project = fresh.project
     if project.status != S.IN_REVIEW or fresh.round != project.review_round:
         raise ReviewClosed(current=project.get_status_display())

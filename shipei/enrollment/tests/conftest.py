@@ -12,11 +12,11 @@ from django.utils import timezone
 from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.classes.models import TrainingClass
+from shipei.core.clock import SHANGHAI
 from shipei.enrollment import services as enrollment_services
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI
 from shipei.programmes.presets import preset_data
 from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project

@@ -10,13 +10,13 @@ from django.core import mail
 from django.db import transaction
 
 from shipei.accounts.models import Role
+from shipei.core.clock import SHANGHAI
 from shipei.enrollment import outbox
 from shipei.enrollment import services as enrollment_services
 from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.enrollment.wording import REASON_IN_TITLE
 from shipei.notifications.models import Notification
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI
 
 from .conftest import holder, make_teacher, submit, two_step_policy
 

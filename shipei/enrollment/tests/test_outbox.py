@@ -15,11 +15,11 @@ from django.utils import timezone
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks_db.models import DBTaskResult
 
+from shipei.core.clock import SHANGHAI
 from shipei.enrollment import notices, outbox
 from shipei.enrollment import services as enrollment_services
 from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.notifications.models import Notification
-from shipei.programmes.policy import SHANGHAI
 
 from .conftest import make_teacher, submit
 

@@ -10,13 +10,13 @@ import pytest
 from django.core.management import call_command
 
 from shipei.accounts.models import Role
+from shipei.core.clock import SHANGHAI
 from shipei.enrollment import reminders
 from shipei.enrollment import services as enrollment_services
 from shipei.enrollment.models import Enrollment
 from shipei.notifications import schedule
 from shipei.notifications.models import JobRun, Notification, SentReminder
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI
 
 from .conftest import holder, make_teacher, submit, two_step_policy
 

@@ -8,6 +8,7 @@ import pytest
 from shipei.accounts.models import Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
+from shipei.core.clock import SHANGHAI
 from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.enrollment import approvals, seats, services
 from shipei.enrollment.errors import (
@@ -26,7 +27,6 @@ from shipei.orgs.models import Organisation, Region
 from shipei.orgs.services import org_bootstrap
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import SHANGHAI
 from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
 

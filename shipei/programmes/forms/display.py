@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import BaseModel
 
+from shipei.core.clock import SHANGHAI
+
 from ..calendar import registration_of, training_of
-from ..policy import NUMBER_FIELDS, SHANGHAI, Item, PolicyV1, Window, number_format_parts
+from ..policy import NUMBER_FIELDS, Item, PolicyV1, Window, number_format_parts
 from ..services import SECTIONS
 from .labels import choice_label, field_key, label_of
 from .spec import Spec, field_spec

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
+from shipei.core.clock import SHANGHAI
 from shipei.core.forms import PLEASE_CHOOSE
 
-from ..policy import SHANGHAI, PolicyV1
+from ..policy import PolicyV1
 from ..presets import PRESET_DIR
 from .labels import HELP, choice_label, field_key, label_of
 from .spec import Spec, field_spec

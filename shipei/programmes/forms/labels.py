@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from shipei.accounts.models import Role
 from shipei.orgs.models import Designation, Organisation
+from shipei.programmes.policy import CHANNEL_LABELS, QUOTA_SCOPE_LABELS
 
 # Labels of the policy's fields: "Model.field" first, then the field name alone.
 LABELS: dict[str, Any] = {
@@ -106,13 +107,7 @@ FIELD_CHOICES: dict[str, dict[str, Any]] = {
         "item": _("每个培训项目报一项"),
         "none": _("不限"),
     },
-    "Quota.scope": {
-        "province": _("按省分配"),
-        "city": _("按市分配"),
-        "school": _("按校分配"),
-        "base": _("按基地分配"),
-        "none": _("不分配名额"),
-    },
+    "Quota.scope": QUOTA_SCOPE_LABELS,
     "Quota.held_from": {"submission": _("提交报名时"), "approval": _("审核通过时")},
 }
 CHOICES: dict[str, Any] = {
@@ -120,10 +115,7 @@ CHOICES: dict[str, Any] = {
     **dict(Designation.Kind.choices),
     **dict(Organisation.SchoolKind.choices),
     "institution": _("承训机构"),
-    "self_registration": _("个人报名、管理员审核"),
-    "nomination": _("学校推荐"),
-    "signup_table": _("院校报送报名表"),
-    "coordinator_enrollment": _("学校联系人报名、基地核准"),
+    **CHANNEL_LABELS,
     "rejection": _("审核未通过"),
     "withdrawal": _("学员退出"),
     "no_show": _("未报到"),

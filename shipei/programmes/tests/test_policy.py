@@ -3,7 +3,8 @@ import datetime
 import pytest
 from pydantic import ValidationError
 
-from shipei.programmes.policy import SHANGHAI, Window, parse_policy, policy_errors
+from shipei.core.clock import SHANGHAI
+from shipei.programmes.policy import Window, parse_policy, policy_errors
 
 BASE = {
     "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],

@@ -42,7 +42,9 @@ def test_a_programme_without_a_quota_table_shows_its_items(client, base_admin, l
     programme = Programme.objects.get(code="moe-2024-national-base-projects")
     client.force_login(base_admin.user)
     page = client.get(f"/programmes/{programme.pk}/").content.decode()
-    assert "学校联系人报名、基地核准" in page and "通知附表" not in page
+    # How teachers are enrolled, and who approves, each in its own line (not run together).
+    assert "<dd>学校联系人报名</dd>" in page and "通知附表" not in page
+    assert "基地核准" in page
 
 
 def test_trainees_have_no_programme_administration(client, trainee, loaded):
