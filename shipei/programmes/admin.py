@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Programme
+from .models import PrintedTable, Programme
 
 
 @admin.register(Programme)
@@ -8,3 +8,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["code", "year", "title", "issuer", "preset"]
     search_fields = ["code", "title"]
     readonly_fields = ["preset", "preset_digest", "created_at", "updated_at"]
+
+
+@admin.register(PrintedTable)
+class PrintedTableAdmin(admin.ModelAdmin):
+    list_display = ["programme", "name"]
+    search_fields = ["programme__code", "name"]
+    readonly_fields = ["programme", "name", "data"]

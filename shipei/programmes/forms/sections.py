@@ -2,6 +2,7 @@
 lists of rows. The policy stays the one validator: its "位置：原因" problems are put back beside
 the field they concern (``SectionEditor.add_problems``)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel
 
 from shipei.core.forms import chinese_blank_choices
 
-from ..policy import PolicyV1
+from ..policy import PolicyV1, Quota
 from ..services import SECTIONS
 from .inputs import flat_data, flat_fields, flat_initial
 from .labels import DICT_LABELS, field_key, label_of
@@ -103,8 +104,15 @@ class SectionEditor:
     """The page that edits one section of a programme's policy."""
 
     def __init__(
-        self, section: str, rules: PolicyV1, data: QueryDict | None = None, add_row: str = ""
+        self,
+        section: str,
+        rules: PolicyV1,
+        data: QueryDict | None = None,
+        add_row: str = "",
+        tables: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`tables`: the printed tables stored with the programme, (name, title), that the
+        quota section may name (``selectors.printed_table_choices``)."""
         self.section = section
         self.label = SECTIONS[section]
         self.problems: list[str] = []  # shown above the form
@@ -126,6 +134,8 @@ class SectionEditor:
             form_class = type(f"{spec.model.__name__}Form", (forms.Form,), {})
             self.form = form_class(data, initial=flat_initial(spec.model, current), prefix="s")
             self.form.fields.update(flat_fields(spec.model))
+            if spec.model is Quota:
+                _table_choices(self.form.fields["table"], current.table, tables)
             chinese_blank_choices(self.form)
             for name in spec.model.model_fields:
                 sub = field_spec(spec.model, name)
@@ -192,6 +202,17 @@ class SectionEditor:
         if not 0 <= index < len(rows.kept):
             return False
         return place_in_form(rows.kept[index], loc[1:], why)
+
+
+def _table_choices(
+    field: forms.ChoiceField, current: str | None, tables: Sequence[tuple[str, str]]
+) -> None:
+    """The programme's printed tables by their printed titles; the one named now stays a choice
+    even where the programme does not hold it, so that the section can be saved unchanged."""
+    choices = list(tables)
+    if current and current not in dict(choices):
+        choices.append((current, current))
+    field.choices = [*field.choices, *choices]
 
 
 def place_in_form(form: forms.Form, loc: list[Any], why: str) -> bool:

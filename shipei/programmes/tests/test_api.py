@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from shipei.audit.models import AuditEntry
 from shipei.core.tests.api_helpers import api_as, error
+from shipei.presets import loader
 from shipei.programmes import selectors
 from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
@@ -207,8 +208,6 @@ def test_clone_can_move_the_whole_calendar_by_days(zhejiang_admin, zj_programme)
 
 
 def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, loaded):
-    from shipei.programmes import presets
-
     programme = Programme.objects.get(preset="moe-2024-national-base-projects")
     response = api_as(national_admin).patch(
         f"/api/v1/programmes/{programme.pk}/",
@@ -216,7 +215,7 @@ def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, l
         format="json",
     )
     assert response.status_code == 200
-    assert presets.preset_load("moe-2024-national-base-projects") == "kept"
+    assert loader.preset_load("moe-2024-national-base-projects") == "kept"
     assert fresh(programme).rules.classes.max_size == 40
 
 

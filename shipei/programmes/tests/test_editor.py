@@ -14,7 +14,7 @@ from django.http import QueryDict
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
 from shipei.orgs.models import Region
-from shipei.programmes import presets
+from shipei.presets import loader
 from shipei.programmes.errors import (
     ItemHasChildren,
     ItemInUse,
@@ -494,7 +494,7 @@ def test_a_preset_reload_after_an_admins_edit_keeps_the_edit(loaded, national_ad
         section="credit",
         data={"counts_as_continuing_education": False},
     )
-    assert presets.preset_load("moe-2024-national-base-projects") == "kept"
+    assert loader.preset_load("moe-2024-national-base-projects") == "kept"
     programme = Programme.objects.get(pk=programme.pk)
     assert programme.rules.credit.counts_as_continuing_education is False
 
@@ -512,8 +512,8 @@ def test_every_section_of_every_preset_round_trips_through_its_editor(
             actor=national_admin.user, programme=programme, section=section, data=posted.data()
         )
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
-    for slug in presets.preset_slugs():
-        assert presets.preset_load(slug) == "unchanged"
+    for slug in loader.preset_slugs():
+        assert loader.preset_load(slug) == "unchanged"
 
 
 def test_every_item_of_every_preset_round_trips_through_its_form(loaded, national_admin):
@@ -530,8 +530,8 @@ def test_every_item_of_every_preset_round_trips_through_its_form(loaded, nationa
                 item=form.item_data(),
             )
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
-    for slug in presets.preset_slugs():
-        assert presets.preset_load(slug) == "unchanged"
+    for slug in loader.preset_slugs():
+        assert loader.preset_load(slug) == "unchanged"
 
 
 def test_policy_problems_land_beside_the_fields_they_concern(zj_programme):

@@ -4,8 +4,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from shipei.presets.loader import preset_slugs
 from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_slugs
 
 SLUGS = [
     "moe-2020-innovation-team-online",

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from shipei.programmes import presets
+from shipei.presets import loader
 from shipei.programmes.models import Programme
 
 MINIMAL = {
@@ -36,7 +36,7 @@ MINIMAL = {
 
 @pytest.fixture
 def preset_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(presets, "PRESET_DIR", tmp_path)
+    monkeypatch.setattr(loader, "PRESET_DIR", tmp_path)
 
     def write(data=MINIMAL):
         (tmp_path / f"{data['slug']}.json").write_text(json.dumps(data, ensure_ascii=False))
@@ -46,32 +46,32 @@ def preset_dir(tmp_path, monkeypatch):
 
 
 def test_loading_creates_the_programme_and_again_changes_nothing(db, preset_dir):
-    assert presets.preset_load("demo-notice") == "created"
+    assert loader.preset_load("demo-notice") == "created"
     programme = Programme.objects.get(code="demo-notice")
     assert (
         programme.rules.item("p1").registration.closes_at().isoformat()
         == "2026-03-05T23:59:59+08:00"
     )
     assert str(programme.issued_on) == "2026-03-01"
-    assert presets.preset_load("demo-notice") == "unchanged"
+    assert loader.preset_load("demo-notice") == "unchanged"
     assert Programme.objects.count() == 1
 
 
 def test_an_admins_later_edit_is_kept_unless_reset(db, preset_dir):
-    presets.preset_load("demo-notice")
+    loader.preset_load("demo-notice")
     programme = Programme.objects.get(code="demo-notice")
     programme.title = "管理员改过的名称"
     programme.save()
-    assert presets.preset_load("demo-notice") == "kept"
+    assert loader.preset_load("demo-notice") == "kept"
     assert Programme.objects.get(code="demo-notice").title == "管理员改过的名称"
-    assert presets.preset_load("demo-notice", reset=True) == "updated"
+    assert loader.preset_load("demo-notice", reset=True) == "updated"
     assert Programme.objects.get(code="demo-notice").title == "示例通知"
 
 
 def test_a_changed_preset_updates_an_unedited_programme(db, preset_dir):
-    presets.preset_load("demo-notice")
+    loader.preset_load("demo-notice")
     preset_dir({**MINIMAL, "title": "示例通知（修订）"})
-    assert presets.preset_load("demo-notice") == "updated"
+    assert loader.preset_load("demo-notice") == "updated"
     assert Programme.objects.get(code="demo-notice").title == "示例通知（修订）"
 
 
