@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from shipei.presets import loader
 from shipei.programmes.models import Programme
+from shipei.quotas.models import Quota
 
 MINIMAL = {
     "slug": "demo-notice",
@@ -96,3 +97,68 @@ def test_list_presets_prints_one_per_line_slug_first(db, preset_dir):
     out = StringIO()
     call_command("list_presets", stdout=out)
     assert out.getvalue().splitlines() == ["demo-notice\t示例通知"]
+
+
+# The notice's printed tables, kept with the programme
+
+TABLE = {
+    "table": "附件2 示例名额分配表",
+    "unit": "人",
+    "columns": ["杭州市", "宁波市"],
+    "rows": [{"label": "第1期", "cells": {"杭州市": 5, "宁波市": 3}, "printed_row_total": 8}],
+}
+
+
+@pytest.fixture
+def preset_with_table(preset_dir, tmp_path):
+    """The minimal preset naming a table of its own data/ folder."""
+
+    def write(table=TABLE):
+        (tmp_path / "data").mkdir(exist_ok=True)
+        (tmp_path / "data" / "demo_quota.json").write_text(json.dumps(table, ensure_ascii=False))
+
+    data = json.loads(json.dumps(MINIMAL))
+    data["policy"]["quota"]["table"] = "demo_quota.json"
+    preset_dir(data)
+    write()
+    return write
+
+
+def test_loading_keeps_the_notices_table_with_the_programme_and_gives_its_seats(
+    db, preset_with_table
+):
+    assert loader.preset_load("demo-notice") == "created"
+    programme = Programme.objects.get(code="demo-notice")
+    table = programme.printed_tables.get()
+    assert (table.name, table.title, table.data) == (
+        "demo_quota.json",
+        "附件2 示例名额分配表",
+        TABLE,
+    )
+    seats = Quota.objects.filter(programme=programme).values_list("item", "region__name", "seats")
+    assert sorted(seats) == [("p1", "宁波市", 3), ("p1", "杭州市", 5)]
+
+
+def test_a_corrected_table_reaches_the_programme_even_where_an_admins_edit_is_kept(
+    db, preset_with_table
+):
+    loader.preset_load("demo-notice")
+    Programme.objects.filter(code="demo-notice").update(title="管理员改过的名称")
+    corrected = {**TABLE, "table": "附件2 示例名额分配表（更正）"}
+    preset_with_table(corrected)
+    assert loader.preset_load("demo-notice") == "kept"
+    programme = Programme.objects.get(code="demo-notice")
+    assert programme.title == "管理员改过的名称"
+    assert programme.printed_tables.get().data == corrected
+    assert loader.preset_load("demo-notice") == "kept"
+    assert programme.printed_tables.count() == 1
+
+
+def test_a_preset_naming_a_table_that_is_not_there_is_refused_and_loads_nothing(db, preset_dir):
+    data = json.loads(json.dumps(MINIMAL))
+    data["policy"]["quota"]["table"] = "../demo-notice.json"
+    preset_dir(data)
+    with pytest.raises(CommandError) as exc:
+        call_command("load_preset", "demo-notice")
+    assert exc.value.args[0] == "预设“demo-notice”所指的名额表“../demo-notice.json”不存在。"
+    assert not Programme.objects.exists()

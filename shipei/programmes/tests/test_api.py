@@ -102,6 +102,20 @@ def test_an_unknown_policy_key_is_refused_with_place_and_reason(zhejiang_admin):
     assert not Programme.objects.exists()
 
 
+def test_a_table_the_programme_does_not_hold_is_refused_at_its_place(zhejiang_admin, zj_programme):
+    body = error(
+        api_as(zhejiang_admin).patch(
+            f"/api/v1/programmes/{zj_programme.pk}/",
+            {"policy": {"quota": {"scope": "city", "table": "000_quota.json"}}},
+            format="json",
+        ),
+        400,
+        "invalid",
+    )
+    assert body["fields"]["policy"] == ["quota.table：本培训计划没有这张通知附表"]
+    assert fresh(zj_programme).rules.quota.table is None
+
+
 def test_a_section_is_replaced_and_the_rest_kept(zhejiang_admin, zj_programme):
     response = api_as(zhejiang_admin).patch(
         f"/api/v1/programmes/{zj_programme.pk}/",
