@@ -84,8 +84,8 @@ def _input(model: type[BaseModel], name: str, spec: Spec, label: Any) -> forms.F
         spec.default is not None and spec.kind in ("int", "decimal", "date", "choice")
     )
     common = {"label": label, "help_text": help_text}
-    if key == "Quota.table":  # the programme's own printed tables: SectionEditor adds them
-        return forms.ChoiceField(choices=[("", _("无"))], required=False, **common)
+    if key == "Quota.table":  # the programme's own printed tables: SectionEditor gives them
+        return forms.ChoiceField(choices=[("", "")], required=False, **common)
     if spec.kind == "bool":
         return forms.BooleanField(required=False, **common)
     if spec.kind == "int":

@@ -134,9 +134,9 @@ class SectionEditor:
             form_class = type(f"{spec.model.__name__}Form", (forms.Form,), {})
             self.form = form_class(data, initial=flat_initial(spec.model, current), prefix="s")
             self.form.fields.update(flat_fields(spec.model))
+            chinese_blank_choices(self.form)
             if spec.model is Quota:
                 _table_choices(self.form.fields["table"], current.table, tables)
-            chinese_blank_choices(self.form)
             for name in spec.model.model_fields:
                 sub = field_spec(spec.model, name)
                 if sub.kind in ("models", "dict"):
@@ -212,7 +212,7 @@ def _table_choices(
     choices = list(tables)
     if current and current not in dict(choices):
         choices.append((current, current))
-    field.choices = [*field.choices, *choices]
+    field.choices = [("", _("不采用（按培训项目和地区排列）")), *choices]
 
 
 def place_in_form(form: forms.Form, loc: list[Any], why: str) -> bool:

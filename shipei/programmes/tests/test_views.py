@@ -397,7 +397,8 @@ def test_the_quota_section_offers_the_programmes_own_tables_by_their_printed_tit
     client.force_login(national_admin.user)
     programme = Programme.objects.get(code="zj-2020-vocational-teacher")
     page = client.get(f"/programmes/{programme.pk}/edit/quota/").content.decode()
-    assert "按通知附表分配名额" in page and "随本计划保存的通知附表" in page
+    assert "名额表采用的通知附表" in page and "随本计划保存的通知附表" in page
+    assert '<option value="">不采用（按培训项目和地区排列）</option>' in page
     assert (
         '<option value="001_quota.json" selected>附件2 中职学校骨干教师培训项目实施计划表</option>'
         in page
