@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import PrintedTable, Programme
 
@@ -12,6 +13,11 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(PrintedTable)
 class PrintedTableAdmin(admin.ModelAdmin):
-    list_display = ["programme", "name"]
+    """To look at: the tables come from the presets (``shipei load_preset``), not from here."""
+
+    list_display = ["programme", "name", "title"]
     search_fields = ["programme__code", "name"]
     readonly_fields = ["programme", "name", "data"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from shipei.accounts.models import User
 from shipei.presets.loader import preset_slugs, preset_tables
 from shipei.programmes.models import Programme
 
@@ -84,3 +85,11 @@ def test_each_programme_keeps_the_printed_table_its_notice_names(db):
     }
     for slug in SLUGS:
         assert kept[slug] == preset_tables(slug)
+
+
+def test_the_admin_site_lists_the_kept_tables_by_title_and_adds_none(client, db):
+    call_command("load_preset", "--all", stdout=StringIO())
+    client.force_login(User.objects.create_superuser("root", "Root12345"))
+    page = client.get("/admin/programmes/printedtable/").content.decode()
+    assert "附件1 培训名额分配表" in page and "附件2 2024年“职教国培”示范项目地区名额分配表" in page
+    assert client.get("/admin/programmes/printedtable/add/").status_code == 403
