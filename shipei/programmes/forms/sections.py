@@ -211,7 +211,7 @@ def _table_choices(
     even where the programme does not hold it, so that the section can be saved unchanged."""
     choices = list(tables)
     if current and current not in dict(choices):
-        choices.append((current, current))
+        choices.append((current, _("原设置的附表（本计划未保存，请改选）")))
     field.choices = [("", _("不采用（按培训项目和地区排列）")), *choices]
 
 

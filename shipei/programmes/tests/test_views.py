@@ -404,6 +404,12 @@ def test_the_quota_section_offers_the_programmes_own_tables_by_their_printed_tit
         in page
     )
     assert "000_quota.json" not in page and "003_projects_quota.json" not in page
+    programme.printed_tables.all().delete()  # as before the tables were kept with programmes
+    page = client.get(f"/programmes/{programme.pk}/edit/quota/").content.decode()
+    assert (
+        '<option value="001_quota.json" selected>原设置的附表（本计划未保存，请改选）</option>'
+        in page
+    )
     client.force_login(zhejiang_admin.user)
     own = _zj_programme(zhejiang_admin)  # made by hand: no table of its own
     page = client.get(f"/programmes/{own.pk}/edit/quota/").content.decode()
