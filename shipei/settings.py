@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "shipei.classes",
     "shipei.enrollment",
     "shipei.notifications",
+    "shipei.presets",
     "shipei.dashboard",
     "shipei.demo",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.

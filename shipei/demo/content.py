@@ -12,10 +12,10 @@ from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.enrollment import services as enrollment
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, Region
+from shipei.presets.loader import preset_load, preset_slugs
 from shipei.programmes import calendar
 from shipei.programmes import services as programmes
 from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_load, preset_slugs
 from shipei.projects import services as projects
 from shipei.projects.models import Project, Review
 from shipei.quotas import services as quotas

@@ -84,6 +84,41 @@ class Programme(models.Model):
         return cached
 
 
+class PrintedTable(models.Model):
+    """A table printed in a programme's notice (an 附件), as data: the quota table that the pages,
+    the export and the import lay out as the notice did, and that a preset's seats come from.
+
+    Kept with the programme (not read from the presets' folder), so that a copy for another year
+    keeps it and apps below the presets never read that folder. ``name`` is what the policy's
+    ``quota.table`` gives (``001_quota.json``)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("培训计划"),
+        on_delete=models.CASCADE,
+        related_name="printed_tables",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    data = models.JSONField(_("表格数据"))
+
+    class Meta:
+        verbose_name = _("通知附表")
+        verbose_name_plural = _("通知附表")
+        ordering = ["programme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="printed_table_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The table's heading as the notice prints it (附件2 …名额分配表), else its name."""
+        data = self.data if isinstance(self.data, dict) else {}
+        return (data.get("quota_table") or {}).get("title") or data.get("table") or self.name
+
+
 # (pk, updated_at, policy_version) -> parsed policy; a policy object is never changed in place.
 _SAVED_RULES: dict[tuple, PolicyV1] = {}
 _SAVED_RULES_MAX = 256

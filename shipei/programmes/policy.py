@@ -154,7 +154,7 @@ class Enrollment(Strict):
 
 class Quota(Strict):
     scope: Literal["province", "city", "school", "base", "none"]
-    table: str | None = None  # a data file in programmes/presets/data, the notice's own table
+    table: str | None = None  # the notice's own table, one of the programme's PrintedTables
     held_from: Literal["submission", "approval"] = "submission"
 
 

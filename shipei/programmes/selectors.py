@@ -1,9 +1,7 @@
 """Reads of programmes and of the notices' own tables."""
 
-import json
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,8 +10,7 @@ from shipei.accounts import scope
 from shipei.core.recent import Recent
 from shipei.orgs.models import Organisation
 
-from . import presets
-from .models import OWNER_KINDS, Programme
+from .models import OWNER_KINDS, PrintedTable, Programme
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:
@@ -68,15 +65,24 @@ def forget_recent(pk: int) -> None:
     _RECENT.forget(pk)
 
 
-def table_file(name: str) -> dict[str, Any]:
-    # The folder is looked up on each call (tests swap it); the file is read once per path.
-    return _read_json(str(presets.PRESET_DIR / "data" / name))
+def printed_table(programme: Programme) -> dict[str, Any] | None:
+    """The data of the notice's table that the policy names (``quota.table``), as stored with
+    the programme; None when the policy names none, or one this programme does not hold."""
+    name = programme.rules.quota.table
+    if not name or programme.pk is None:
+        return None
+    return (
+        PrintedTable.objects.filter(programme=programme, name=name)
+        .values_list("data", flat=True)
+        .first()
+    )
 
 
-@cache
-def _read_json(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+def printed_table_choices(programme: Programme) -> list[tuple[str, str]]:
+    """The tables stored with the programme that its policy may name: (name, printed title)."""
+    if programme.pk is None:
+        return []
+    return [(t.name, t.title) for t in PrintedTable.objects.filter(programme=programme)]
 
 
 # Places in a printed table as the data files of scanned notices spell them, in Chinese.
@@ -98,10 +104,9 @@ def notice_table(programme: Programme) -> dict[str, Any] | None:
     """The notice's quota table as printed, in one shape whichever way the notice laid it out:
     title, columns, rows (label, cells, printed row total), printed column totals, and the
     places where the notice contradicts itself."""
-    name = programme.rules.quota.table
-    if not name:
+    data = printed_table(programme)
+    if data is None:
         return None
-    data = table_file(name)
     table = data.get("quota_table", data)
     columns = table["columns"]
     totals = table.get("printed_column_totals") or data.get("printed_totals") or {}

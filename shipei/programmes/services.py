@@ -1,4 +1,5 @@
-"""Writes to programmes: create, edit identity, edit one policy section, clone for a new year.
+"""Writes to programmes: create, edit identity, edit one policy section, clone for a new year,
+keep the notice's printed tables with the programme.
 
 Each function checks scope ("programme.manage" over the owner), validates the whole policy with
 ``parse_policy`` (messages "位置：原因"), writes and audits in one transaction (STYLE.md §2).
@@ -22,7 +23,7 @@ from shipei.orgs.models import Organisation
 from . import selectors
 from .calendar import shift_days, shift_years
 from .errors import ItemHasChildren, ItemInUse, ItemMissing, LastItem, PolicyInvalid, UnknownSection
-from .models import OWNER_KINDS, Programme
+from .models import OWNER_KINDS, PrintedTable, Programme
 from .policy import CURRENT_VERSION, PolicyV1, parse_policy, policy_errors
 
 # The top-level parts of a policy an admin edits one at a time, in the order of the notices.
@@ -134,6 +135,7 @@ def programme_create(
     )
     _check_identity(programme)
     programme.policy = validate_policy(policy)
+    _check_table(programme, programme.policy, None)
     programme.save()
     record(
         actor, "programme.created", programme, org=_audit_org(actor, programme), code=programme.code
@@ -206,6 +208,7 @@ def programme_update_policy(
     before = locked.rules if locked.policy_version == CURRENT_VERSION else None
     old_policy = dict(locked.policy)
     new_policy = validate_policy({**old_policy, **sections})
+    _check_table(programme, new_policy, (old_policy.get("quota") or {}).get("table"))
     old_codes = {i["code"] for i in old_policy.get("items", [])}
     new_codes = {i["code"] for i in new_policy["items"]}
     in_use = selectors.items_in_use(programme, old_codes - new_codes)
@@ -224,6 +227,16 @@ def programme_update_policy(
             actor, "programme.updated", programme, org=_audit_org(actor, programme), section=name
         )
     return programme
+
+
+def _check_table(programme: Programme, policy: dict[str, Any], before: str | None) -> None:
+    """A policy may name only a printed table stored with the programme (one it held before
+    stays named, so that its other sections can still be saved)."""
+    name = (policy.get("quota") or {}).get("table")
+    if not name or name == before:
+        return
+    if programme.pk is None or not programme.printed_tables.filter(name=name).exists():
+        raise PolicyInvalid([(("quota", "table"), _("本培训计划没有这张通知附表"))])
 
 
 def _canonical(old_policy: dict[str, Any], rules: PolicyV1 | None, section: str) -> Any:
@@ -269,8 +282,10 @@ def programme_clone(
     """Copy a programme for another year: identity and policy, the whole calendar moved by one
     offset, so that its events keep their order: by the year difference, or by `days` when
     given (the new notice's dates are known: its registration opens on another weekday, say).
-    The new notice has no number or date yet, no preset and no printed quota table; quotas and
-    projects belong to the old year and are not copied."""
+    The new notice has no number or date yet and no preset; its policy names no printed quota
+    table (the old notice's seats), but it keeps the old notice's printed tables, so that an
+    admin may choose one again for its layout. Quotas and projects belong to the old year and
+    are not copied."""
     scope.require_programme(actor, "programme.manage", programme)
     from_year = programme.year or (programme.issued_on.year if programme.issued_on else None)
     if from_year is None and days is None:
@@ -308,6 +323,10 @@ def programme_clone(
     )
     _check_identity(clone)
     clone.save()
+    PrintedTable.objects.bulk_create(
+        PrintedTable(programme=clone, name=t.name, data=t.data)
+        for t in programme.printed_tables.all()
+    )
     moved = {"days": days} if days is not None else {"years": year - from_year}
     record(
         actor,
@@ -318,6 +337,26 @@ def programme_clone(
         **moved,
     )
     return clone
+
+
+@transaction.atomic
+def programme_tables_store(*, programme: Programme, tables: dict[str, dict[str, Any]]) -> list[str]:
+    """Keep the notice's printed tables with the programme, by name (what ``quota.table``
+    gives); a table already held is replaced when its data differ. Set-up only (the presets
+    loader): no acting user, and no audit entry of its own. Returns the names written."""
+    written = []
+    held = {t.name: t for t in programme.printed_tables.select_for_update()}
+    for name, data in tables.items():
+        table = held.get(name)
+        if table is None:
+            PrintedTable.objects.create(programme=programme, name=name, data=data)
+        elif table.data != data:
+            table.data = data
+            table.save(update_fields=["data"])
+        else:
+            continue
+        written.append(name)
+    return written
 
 
 def _item_index(items: list[dict[str, Any]], code: str) -> int:

@@ -205,6 +205,7 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
         programme.rules,
         data=request.POST if request.method == "POST" else None,
         add_row=add_row,
+        tables=selectors.printed_table_choices(programme) if section == "quota" else (),
     )
     if request.method == "POST" and not add_row:
         if editor.is_valid():

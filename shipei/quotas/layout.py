@@ -1,9 +1,9 @@
 """The shape of a programme's quota table: which items and regions, in the notice's order.
 
-Presets name their notice's table (``policy.quota.table``, a file in programmes/presets/data);
-the page, the export and the import all read the layout from here, so the notice's order and
-labels live in one place. A programme without a table file gets items down and the regions of
-its top-level quotas across.
+A programme loaded from a notice's preset holds the notice's printed table
+(``programmes.PrintedTable``, named by ``policy.quota.table``); the page, the export and the
+import all read the layout from here, so the notice's order and labels live in one place. A
+programme without such a table gets items down and the regions of its top-level quotas across.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +12,7 @@ from typing import Any
 from shipei.core.text import fold
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
-from shipei.programmes.selectors import table_file
+from shipei.programmes.selectors import printed_table
 
 from .models import Quota
 
@@ -26,7 +26,7 @@ class Layout:
     regions: list[Region]  # receivers, notice order
     region_labels: list[str]  # as the notice prints them (北京, 新疆兵团, 杭州市)
     on_demand: dict[str, Region] = field(default_factory=dict)  # item -> where seats stay
-    source: dict[str, Any] | None = None  # the data file, for extra columns of the layout
+    source: dict[str, Any] | None = None  # the printed table, for extra columns of the layout
     cells: dict[tuple[str, str], int] = field(default_factory=dict)  # printed (item, region)
 
     @property
@@ -41,7 +41,7 @@ class Layout:
 
     @property
     def rows(self) -> list[dict[str, Any]]:
-        """The data file's rows, in the notice's order (empty for the generic layout)."""
+        """The printed table's rows, in the notice's order (empty for the generic layout)."""
         if self.source is None:
             return []
         return (self.source.get("quota_table") or self.source)["rows"]
@@ -102,10 +102,9 @@ def _base(row: dict[str, Any], bases: dict[int, dict[str, Any]]) -> str:
 
 
 def table_layout(programme: Programme) -> Layout:
-    name = programme.rules.quota.table
-    if not name:
+    data = printed_table(programme)
+    if data is None:
         return _generic(programme)
-    data = table_file(name)
     if "quota_table" in data:  # 003: projects down, provinces across
         table = data["quota_table"]
         rows = table["rows"]

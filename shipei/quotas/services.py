@@ -10,6 +10,7 @@ from shipei.audit.services import record
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
+from shipei.programmes.selectors import printed_table
 
 from . import selectors
 from .errors import (
@@ -258,13 +259,14 @@ def quota_delete(*, actor: Any, quota: Quota, reason: str = "") -> None:
 
 @transaction.atomic
 def quota_load_printed(*, programme: Programme, replace: bool = False) -> int:
-    """Give the seats of the notice's own table (a preset's data file) as top-level quotas.
+    """Give the seats of the notice's own table (``programmes.PrintedTable``, stored with the
+    programme) as top-level quotas.
 
     Runs when a preset is loaded: a programme that already has quotas keeps them (an admin may
     have changed them) unless `replace`, which is refused while any seat is held. Returns how
-    many quotas were created.
+    many quotas were created; none for a programme without a printed table.
     """
-    if not programme.rules.quota.table:
+    if printed_table(programme) is None:
         return 0
     existing = Quota.objects.select_for_update().filter(programme=programme)
     if existing.exists():

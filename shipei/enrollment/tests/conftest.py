@@ -16,8 +16,8 @@ from shipei.core.clock import SHANGHAI
 from shipei.enrollment import services as enrollment_services
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.orgs.tests.factories import SchoolFactory
+from shipei.presets.loader import preset_data
 from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_data
 from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
 from shipei.quotas.models import Quota

@@ -16,8 +16,8 @@ from shipei.enrollment import exports, imports, services
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, Region
 from shipei.orgs.tests.factories import SchoolFactory
+from shipei.presets.loader import preset_data
 from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_data
 from shipei.quotas.models import Quota
 
 from .conftest import P003, from_preset, open_window

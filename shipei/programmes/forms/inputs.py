@@ -13,7 +13,6 @@ from shipei.core.clock import SHANGHAI
 from shipei.core.forms import PLEASE_CHOOSE
 
 from ..policy import PolicyV1
-from ..presets import PRESET_DIR
 from .labels import HELP, choice_label, field_key, label_of
 from .spec import Spec, field_spec
 
@@ -86,11 +85,8 @@ def _input(model: type[BaseModel], name: str, spec: Spec, label: Any) -> forms.F
         spec.default is not None and spec.kind in ("int", "decimal", "date", "choice")
     )
     common = {"label": label, "help_text": help_text}
-    if key == "Quota.table":
-        files = sorted(p.name for p in (PRESET_DIR / "data").glob("*.json"))
-        return forms.ChoiceField(
-            choices=[("", _("无")), *((f, f) for f in files)], required=False, **common
-        )
+    if key == "Quota.table":  # the programme's own printed tables: SectionEditor gives them
+        return forms.ChoiceField(choices=[("", "")], required=False, **common)
     if spec.kind == "bool":
         return forms.BooleanField(required=False, **common)
     if spec.kind == "int":

@@ -42,7 +42,7 @@ LABELS: dict[str, Any] = {
     "Enrollment.participant_list_to": _("学员名单报送单位"),
     "Enrollment.waitlist": _("名额已满时允许候补"),
     "Quota.scope": _("名额分配方式"),
-    "Quota.table": _("名额表数据文件"),
+    "Quota.table": _("名额表采用的通知附表"),
     "Quota.held_from": _("占用名额的时点"),
     "Projects.application": _("项目申报时间"),
     "Projects.review_criteria": _("评审指标"),
@@ -81,6 +81,9 @@ LABELS: dict[str, Any] = {
 HELP: dict[str, Any] = {
     "code": _("字母、数字、下划线、点或连字符。"),
     "Item.parent": _("填写上级项目的代码；没有上级项目则不填。"),
+    "Quota.table": _(
+        "名额分配页、导出和导入按所选附表的行列排列。可选的是随本计划保存的通知附表。"
+    ),
     "Certificate.number_format": _(
         "{year} 为年度，{programme} 为计划代码，{serial:06d} 为六位流水号。"
     ),

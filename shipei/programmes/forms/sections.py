@@ -2,6 +2,7 @@
 lists of rows. The policy stays the one validator: its "位置：原因" problems are put back beside
 the field they concern (``SectionEditor.add_problems``)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel
 
 from shipei.core.forms import chinese_blank_choices
 
-from ..policy import PolicyV1
+from ..policy import PolicyV1, Quota
 from ..services import SECTIONS
 from .inputs import flat_data, flat_fields, flat_initial
 from .labels import DICT_LABELS, field_key, label_of
@@ -103,8 +104,15 @@ class SectionEditor:
     """The page that edits one section of a programme's policy."""
 
     def __init__(
-        self, section: str, rules: PolicyV1, data: QueryDict | None = None, add_row: str = ""
+        self,
+        section: str,
+        rules: PolicyV1,
+        data: QueryDict | None = None,
+        add_row: str = "",
+        tables: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`tables`: the printed tables stored with the programme, (name, title), that the
+        quota section may name (``selectors.printed_table_choices``)."""
         self.section = section
         self.label = SECTIONS[section]
         self.problems: list[str] = []  # shown above the form
@@ -127,6 +135,8 @@ class SectionEditor:
             self.form = form_class(data, initial=flat_initial(spec.model, current), prefix="s")
             self.form.fields.update(flat_fields(spec.model))
             chinese_blank_choices(self.form)
+            if spec.model is Quota:
+                _table_choices(self.form.fields["table"], current.table, tables)
             for name in spec.model.model_fields:
                 sub = field_spec(spec.model, name)
                 if sub.kind in ("models", "dict"):
@@ -192,6 +202,17 @@ class SectionEditor:
         if not 0 <= index < len(rows.kept):
             return False
         return place_in_form(rows.kept[index], loc[1:], why)
+
+
+def _table_choices(
+    field: forms.ChoiceField, current: str | None, tables: Sequence[tuple[str, str]]
+) -> None:
+    """The programme's printed tables by their printed titles; the one named now stays a choice
+    even where the programme does not hold it, so that the section can be saved unchanged."""
+    choices = list(tables)
+    if current and current not in dict(choices):
+        choices.append((current, _("原设置的附表（本计划未保存，请改选）")))
+    field.choices = [("", _("不采用（按培训项目和地区排列）")), *choices]
 
 
 def place_in_form(form: forms.Form, loc: list[Any], why: str) -> bool:

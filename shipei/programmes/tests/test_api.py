@@ -8,6 +8,7 @@ from django.core.management import call_command
 from shipei.audit.models import AuditEntry
 from shipei.core import recent
 from shipei.core.tests.api_helpers import api_as, error
+from shipei.presets import loader
 from shipei.programmes import selectors
 from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
@@ -100,6 +101,20 @@ def test_an_unknown_policy_key_is_refused_with_place_and_reason(zhejiang_admin):
     assert body["fields"]["policy"] == ["quota.seets：不允许的字段（可能拼写有误）"]
     assert "quota.seets：不允许的字段" in body["message"]
     assert not Programme.objects.exists()
+
+
+def test_a_table_the_programme_does_not_hold_is_refused_at_its_place(zhejiang_admin, zj_programme):
+    body = error(
+        api_as(zhejiang_admin).patch(
+            f"/api/v1/programmes/{zj_programme.pk}/",
+            {"policy": {"quota": {"scope": "city", "table": "000_quota.json"}}},
+            format="json",
+        ),
+        400,
+        "invalid",
+    )
+    assert body["fields"]["policy"] == ["quota.table：本培训计划没有这张通知附表"]
+    assert fresh(zj_programme).rules.quota.table is None
 
 
 def test_a_section_is_replaced_and_the_rest_kept(zhejiang_admin, zj_programme):
@@ -208,8 +223,6 @@ def test_clone_can_move_the_whole_calendar_by_days(zhejiang_admin, zj_programme)
 
 
 def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, loaded):
-    from shipei.programmes import presets
-
     programme = Programme.objects.get(preset="moe-2024-national-base-projects")
     response = api_as(national_admin).patch(
         f"/api/v1/programmes/{programme.pk}/",
@@ -217,7 +230,7 @@ def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, l
         format="json",
     )
     assert response.status_code == 200
-    assert presets.preset_load("moe-2024-national-base-projects") == "kept"
+    assert loader.preset_load("moe-2024-national-base-projects") == "kept"
     assert fresh(programme).rules.classes.max_size == 40
 
 

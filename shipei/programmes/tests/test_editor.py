@@ -14,7 +14,7 @@ from django.http import QueryDict
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
 from shipei.orgs.models import Region
-from shipei.programmes import presets
+from shipei.presets import loader
 from shipei.programmes.errors import (
     ItemHasChildren,
     ItemInUse,
@@ -34,6 +34,7 @@ from shipei.programmes.services import (
     programme_update,
     programme_update_section,
 )
+from shipei.quotas.layout import table_layout
 from shipei.quotas.models import Quota
 
 POLICY = {
@@ -338,6 +339,64 @@ def test_clone_of_a_preset_copies_no_quotas_and_no_printed_table(loaded, nationa
     assert clone.rules.quota.scope == source.rules.quota.scope
 
 
+def test_clone_keeps_the_printed_tables_so_that_an_admin_may_choose_one_again(
+    loaded, national_admin
+):
+    source = Programme.objects.get(code="zj-2020-vocational-teacher")
+    clone = programme_clone(
+        actor=national_admin.user, programme=source, year=2021, code="zj-2021-vocational-teacher"
+    )
+    assert [(t.name, t.data) for t in clone.printed_tables.all()] == [
+        (t.name, t.data) for t in source.printed_tables.all()
+    ]
+    assert table_layout(clone).kind == "generic"  # the copy names no table, as before
+    programme_update_section(
+        actor=national_admin.user,
+        programme=clone,
+        section="quota",
+        data={**clone.rules.quota.model_dump(mode="json"), "table": "001_quota.json"},
+    )
+    layout = table_layout(Programme.objects.get(pk=clone.pk))
+    assert layout.kind == "plan" and layout.title == "附件2 中职学校骨干教师培训项目实施计划表"
+    assert source.printed_tables.count() == 1  # the source's own table is untouched
+
+
+def test_a_policy_may_name_only_a_printed_table_its_programme_holds(zj_programme, zhejiang_admin):
+    quota = {"scope": "city", "table": "000_quota.json"}
+    with pytest.raises(PolicyInvalid) as exc:
+        programme_update_section(
+            actor=zhejiang_admin.user, programme=zj_programme, section="quota", data=quota
+        )
+    assert exc.value.problems == [(("quota", "table"), "本培训计划没有这张通知附表")]
+    assert Programme.objects.get(pk=zj_programme.pk).rules.quota.table is None
+    with pytest.raises(PolicyInvalid) as exc:
+        programme_create(
+            actor=zhejiang_admin.user,
+            owner=zhejiang_admin.org,
+            code="zj-2025-demo",
+            title="2025年浙江省职业院校教师培训",
+            year=2025,
+            policy={**POLICY, "quota": quota},
+        )
+    assert exc.value.messages == ["quota.table：本培训计划没有这张通知附表"]
+    assert not Programme.objects.filter(code="zj-2025-demo").exists()
+
+
+def test_a_table_named_before_the_tables_were_kept_does_not_block_other_edits(
+    loaded, national_admin
+):
+    programme = Programme.objects.get(code="zj-2020-vocational-teacher")
+    programme.printed_tables.all().delete()
+    programme_update_section(
+        actor=national_admin.user,
+        programme=programme,
+        section="quota",
+        data={**programme.rules.quota.model_dump(mode="json"), "held_from": "approval"},
+    )
+    rules = Programme.objects.get(pk=programme.pk).rules
+    assert (rules.quota.table, rules.quota.held_from) == ("001_quota.json", "approval")
+
+
 def test_clone_by_days_moves_the_whole_calendar_and_keeps_its_order(zj_programme, zhejiang_admin):
     """Registration opens on 2024-02-29 in the source; the copy's opens on 2026-12-03."""
     days = (datetime.date(2026, 12, 3) - datetime.date(2024, 2, 29)).days
@@ -494,7 +553,7 @@ def test_a_preset_reload_after_an_admins_edit_keeps_the_edit(loaded, national_ad
         section="credit",
         data={"counts_as_continuing_education": False},
     )
-    assert presets.preset_load("moe-2024-national-base-projects") == "kept"
+    assert loader.preset_load("moe-2024-national-base-projects") == "kept"
     programme = Programme.objects.get(pk=programme.pk)
     assert programme.rules.credit.counts_as_continuing_education is False
 
@@ -512,8 +571,8 @@ def test_every_section_of_every_preset_round_trips_through_its_editor(
             actor=national_admin.user, programme=programme, section=section, data=posted.data()
         )
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
-    for slug in presets.preset_slugs():
-        assert presets.preset_load(slug) == "unchanged"
+    for slug in loader.preset_slugs():
+        assert loader.preset_load(slug) == "unchanged"
 
 
 def test_every_item_of_every_preset_round_trips_through_its_form(loaded, national_admin):
@@ -530,8 +589,8 @@ def test_every_item_of_every_preset_round_trips_through_its_form(loaded, nationa
                 item=form.item_data(),
             )
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
-    for slug in presets.preset_slugs():
-        assert presets.preset_load(slug) == "unchanged"
+    for slug in loader.preset_slugs():
+        assert loader.preset_load(slug) == "unchanged"
 
 
 def test_policy_problems_land_beside_the_fields_they_concern(zj_programme):

@@ -38,6 +38,28 @@ def test_a_table_without_contradictions_shows_no_warning(client, national_admin,
     assert "处数字依据合计等印刷数据复原" in page
 
 
+def test_the_notice_table_shown_is_the_one_kept_with_the_programme(client, national_admin, loaded):
+    programme = Programme.objects.get(code="moe-2020-innovation-team-online")
+    table = programme.printed_tables.get(name="000_quota.json")
+    table.data = {**table.data, "table": "附件1 培训名额分配表（随计划保存）"}
+    table.save()
+    client.force_login(national_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert "通知附表：附件1 培训名额分配表（随计划保存）" in page
+
+
+def test_a_programme_naming_a_table_it_does_not_hold_shows_its_items(
+    client, national_admin, loaded
+):
+    """A programme written before the tables were kept with programmes, not yet migrated."""
+    programme = Programme.objects.get(code="moe-2020-innovation-team-online")
+    programme.printed_tables.all().delete()
+    client.force_login(national_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert "通知附表：" not in page and "5G移动网络运维" in page
+    assert client.get(f"/programmes/{programme.pk}/quotas/").status_code == 200
+
+
 def test_a_programme_without_a_quota_table_shows_its_items(client, base_admin, loaded):
     programme = Programme.objects.get(code="moe-2024-national-base-projects")
     client.force_login(base_admin.user)
@@ -369,6 +391,31 @@ def test_every_section_page_of_every_preset_opens(client, national_admin, loaded
 
 
 # What the programme's page says, in words rather than codes
+
+
+def test_the_quota_section_offers_the_programmes_own_tables_by_their_printed_titles(
+    client, national_admin, zhejiang_admin, loaded
+):
+    client.force_login(national_admin.user)
+    programme = Programme.objects.get(code="zj-2020-vocational-teacher")
+    page = client.get(f"/programmes/{programme.pk}/edit/quota/").content.decode()
+    assert "名额表采用的通知附表" in page and "随本计划保存的通知附表" in page
+    assert '<option value="">不采用（按培训项目和地区排列）</option>' in page
+    assert (
+        '<option value="001_quota.json" selected>附件2 中职学校骨干教师培训项目实施计划表</option>'
+        in page
+    )
+    assert "000_quota.json" not in page and "003_projects_quota.json" not in page
+    programme.printed_tables.all().delete()  # as before the tables were kept with programmes
+    page = client.get(f"/programmes/{programme.pk}/edit/quota/").content.decode()
+    assert (
+        '<option value="001_quota.json" selected>原设置的附表（本计划未保存，请改选）</option>'
+        in page
+    )
+    client.force_login(zhejiang_admin.user)
+    own = _zj_programme(zhejiang_admin)  # made by hand: no table of its own
+    page = client.get(f"/programmes/{own.pk}/edit/quota/").content.decode()
+    assert "_quota.json" not in page and "附件" not in page
 
 
 def test_the_page_shows_meanings_not_codes_and_no_rows_of_dashes(client, national_admin, loaded):

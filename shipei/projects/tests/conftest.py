@@ -13,8 +13,8 @@ from django.utils import timezone
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.orgs.models import Designation, Organisation
+from shipei.presets.loader import preset_data
 from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_data
 from shipei.projects import services
 from shipei.projects.models import Project
 

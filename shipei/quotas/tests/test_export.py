@@ -134,6 +134,13 @@ def test_xlsx_of_000_has_the_notice_headers_and_totals(presets):
     assert ws.freeze_panes == "B4"
 
 
+def test_the_export_lays_out_the_table_kept_with_the_programme(presets):
+    table = presets[N000].printed_tables.get()
+    table.data = {**table.data, "table": "附件1 培训名额分配表（随计划保存）"}
+    table.save()
+    assert _book(presets[N000])["A1"].value == "附件1 培训名额分配表（随计划保存）"
+
+
 def test_xlsx_of_001_groups_the_cities_and_keeps_the_printed_note(presets):
     ws = _book(presets[N001])
 

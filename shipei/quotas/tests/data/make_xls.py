@@ -18,7 +18,7 @@ from pathlib import Path
 import xlwt
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parents[2] / "programmes" / "presets" / "data" / "001_quota.json"
+DATA = HERE.parents[2] / "presets" / "data" / "001_quota.json"
 
 
 def main() -> None:

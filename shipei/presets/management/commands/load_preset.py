@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shipei.programmes.presets import PresetError, preset_load, preset_slugs
+from shipei.presets.loader import PresetError, preset_load, preset_slugs
 
 OUTCOMES = {
     "created": "已创建",

@@ -11,7 +11,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 DATA = json.loads((HERE.parent / "data" / "003_projects_quota.json").read_text("utf-8"))
-REGIONS = json.loads((HERE.parents[2] / "orgs" / "data" / "regions.json").read_text("utf-8"))
+REGIONS = json.loads((HERE.parents[1] / "orgs" / "data" / "regions.json").read_text("utf-8"))
 
 PROJECTS = DATA["projects"]
 TABLE = DATA["quota_table"]

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shipei.programmes.presets import preset_data, preset_slugs
+from shipei.presets.loader import preset_data, preset_slugs
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from shipei.accounts.models import User
+from shipei.presets.loader import preset_slugs, preset_tables
 from shipei.programmes.models import Programme
-from shipei.programmes.presets import preset_slugs
 
 SLUGS = [
     "moe-2020-innovation-team-online",
@@ -68,3 +69,27 @@ def test_each_programme_keeps_its_notice_text(db):
     assert "教师司函〔2024〕6号" in texts["moe-2024-national-base-projects"]
     assert "工学一体化" in texts["mohrss-integrated-teacher-training"]
     assert all(len(t) > 2000 for t in texts.values())
+
+
+def test_each_programme_keeps_the_printed_table_its_notice_names(db):
+    call_command("load_preset", "--all", stdout=StringIO())
+    kept = {
+        p.code: {t.name: t.data for t in p.printed_tables.all()} for p in Programme.objects.all()
+    }
+    assert {code: sorted(tables) for code, tables in kept.items()} == {
+        "moe-2020-innovation-team-online": ["000_quota.json"],
+        "moe-2024-guopei-demonstration": ["003_projects_quota.json"],
+        "moe-2024-national-base-projects": [],
+        "mohrss-integrated-teacher-training": [],
+        "zj-2020-vocational-teacher": ["001_quota.json"],
+    }
+    for slug in SLUGS:
+        assert kept[slug] == preset_tables(slug)
+
+
+def test_the_admin_site_lists_the_kept_tables_by_title_and_adds_none(client, db):
+    call_command("load_preset", "--all", stdout=StringIO())
+    client.force_login(User.objects.create_superuser("root", "Root12345"))
+    page = client.get("/admin/programmes/printedtable/").content.decode()
+    assert "附件1 培训名额分配表" in page and "附件2 2024年“职教国培”示范项目地区名额分配表" in page
+    assert client.get("/admin/programmes/printedtable/add/").status_code == 403

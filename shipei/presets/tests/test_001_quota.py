@@ -11,7 +11,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 DATA = json.loads((HERE.parent / "data" / "001_quota.json").read_text(encoding="utf-8"))
 REGIONS = json.loads(
-    (HERE.parents[2] / "orgs" / "data" / "regions.json").read_text(encoding="utf-8")
+    (HERE.parents[1] / "orgs" / "data" / "regions.json").read_text(encoding="utf-8")
 )["regions"]
 
 SPLIT_ROWS = [r for r in DATA["rows"] if not r["on_demand"]]

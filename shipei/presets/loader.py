@@ -2,6 +2,8 @@
 
 A preset file holds the programme's identity and its policy; the notice's own tables stay in
 ``presets/data`` (one source for each number), referred to by the policy's ``quota.table``.
+Loading a preset stores the tables it names with the programme (``programmes.PrintedTable``),
+where the apps below read them.
 """
 
 import hashlib
@@ -15,9 +17,10 @@ from pydantic import ValidationError
 
 from shipei.audit.services import record
 from shipei.orgs.models import Organisation
-
-from ..models import Programme
-from ..policy import CURRENT_VERSION, parse_policy, policy_errors
+from shipei.programmes.models import Programme
+from shipei.programmes.policy import CURRENT_VERSION, parse_policy, policy_errors
+from shipei.programmes.services import programme_tables_store
+from shipei.quotas.services import quota_load_printed
 
 PRESET_DIR = Path(__file__).resolve().parent
 IDENTITY = ("title", "year", "issuer", "document_number", "issued_on")
@@ -64,6 +67,55 @@ def _notice_text(data: dict[str, Any]) -> str:
     return path.read_text(encoding="utf-8").strip() if path and path.is_file() else ""
 
 
+def _table_named(policy: dict[str, Any] | None) -> str | None:
+    return ((policy or {}).get("quota") or {}).get("table") or None
+
+
+def _read_table(name: str) -> dict[str, Any] | None:
+    """A printed table of ``data/`` by name; None for a name that is not one of its files."""
+    folder = PRESET_DIR / "data"
+    path = folder / name
+    if path.parent != folder or not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def preset_tables(slug: str, data: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """The notice's printed tables that preset `slug` needs, by the name its policy gives them
+    (``quota.table``), read from ``data/``."""
+    data = data if data is not None else preset_data(slug)
+    name = _table_named(data["policy"])
+    if not name:
+        return {}
+    table = _read_table(name)
+    if table is None:
+        raise PresetError(f"预设“{slug}”所指的名额表“{name}”不存在。")
+    return {name: table}
+
+
+def store_missing_tables(programme_model: type[Any], table_model: type[Any]) -> int:
+    """Keep with each programme the printed tables it was loaded or set up to use while they
+    were read from this folder (the data migration ``0001_printed_tables``): the table its
+    policy names, and the one its preset names. Models are passed in, so that a migration can
+    give its own. Returns how many tables were stored."""
+    slugs = set(preset_slugs())
+    stored = 0
+    for programme in programme_model.objects.only("pk", "policy", "preset").order_by("pk"):
+        names = {_table_named(programme.policy)}
+        if programme.preset in slugs:
+            preset = json.loads((PRESET_DIR / f"{programme.preset}.json").read_text("utf-8"))
+            names.add(_table_named(preset.get("policy")))
+        held = set(
+            table_model.objects.filter(programme_id=programme.pk).values_list("name", flat=True)
+        )
+        for name in sorted(n for n in names if n and n not in held):
+            table = _read_table(name)
+            if table is not None:
+                table_model.objects.create(programme_id=programme.pk, name=name, data=table)
+                stored += 1
+    return stored
+
+
 def _owner(data: dict[str, Any]) -> Organisation | None:
     """The issuing department named by the preset, where this installation has it."""
     name = data.get("owner")
@@ -83,6 +135,7 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     it was loaded: the edit wins unless `reset`).
     """
     data = preset_data(slug)
+    tables = preset_tables(slug, data)
     wanted = {k: data.get(k) for k in IDENTITY} | {"policy": data["policy"]}
     wanted["issuer"] = wanted["issuer"] or ""
     wanted["document_number"] = wanted["document_number"] or ""
@@ -98,6 +151,8 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
             for key, value in missing.items():
                 setattr(programme, key, value)
             programme.save(update_fields=[*missing, "updated_at"])
+        # The printed tables are the notice's, never an admin's: always as the preset has them.
+        programme_tables_store(programme=programme, tables=tables)
         if current == digest:
             return "unchanged"
         if current != programme.preset_digest and not reset:
@@ -114,8 +169,8 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     programme.owner = programme.owner or _owner(data)
     programme.notice_text = programme.notice_text or _notice_text(data)
     programme.save()
+    if created:
+        programme_tables_store(programme=programme, tables=tables)
     record(None, "programme.preset_loaded", programme, preset=slug, reset=reset)
-    from shipei.quotas.services import quota_load_printed  # quotas build on programmes
-
     quota_load_printed(programme=programme, replace=reset)
     return "created" if created else "updated"
