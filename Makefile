@@ -56,9 +56,11 @@ test-pg:
 test-sqlite:
 	DATABASE_URL=sqlite:///$(DATA)/test.sqlite3 $(BIN)/pytest -n 2 -q -m "not postgres and not browser"
 
+# ruff, then the architecture: the layers and the plain notifications channel (pyproject.toml).
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format:
 	$(BIN)/ruff check --fix .
