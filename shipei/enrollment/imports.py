@@ -13,19 +13,14 @@ reused. A person already enrolled in the item through the same channel is "uncha
 same file (or a full export of the list) imports again without errors or changes.
 """
 
-import datetime
 import io
-import json
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -58,7 +53,6 @@ from .models import Enrollment
 # Up to this many rows an import runs inside the request; larger files go to a background task.
 INLINE_MAX_ROWS = 300
 PROGRESS_EVERY = 100
-JOB_LIFETIME = datetime.timedelta(days=1)
 
 Progress = Callable[[str, int, int], None]
 
@@ -693,76 +687,3 @@ def _fill_blanks(person: Person, row: EnrollmentRow) -> bool:
         profile.save()
         person.teacher_profile = profile
     return changed or bool(fill)
-
-
-# ---- background jobs -------------------------------------------------------------------------
-# The upload and the job's state are kept in file storage, not in the database: the import runs
-# in one transaction, and its progress must be visible to the polling page while it runs.
-
-
-def _job_folder(user_id: int) -> str:
-    return f"import_jobs/{user_id}"
-
-
-def job_create(*, user_id: int, programme_id: int, layout: str, data: bytes, filename: str) -> str:
-    folder = _job_folder(user_id)
-    _drop_old_jobs(folder)
-    token = uuid.uuid4().hex
-    default_storage.save(f"{folder}/{token}.upload", ContentFile(data))
-    job_write(
-        user_id,
-        token,
-        {
-            "status": "queued",
-            "phase": "check",
-            "done": 0,
-            "total": 0,
-            "programme": programme_id,
-            "layout": layout,
-            "filename": filename[:100],
-        },
-    )
-    return token
-
-
-def job_state(user_id: int, token: str) -> dict[str, Any] | None:
-    if not token.isalnum():
-        return None
-    path = f"{_job_folder(user_id)}/{token}.json"
-    try:
-        with default_storage.open(path, "rb") as fh:
-            return json.loads(fh.read())
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def job_write(user_id: int, token: str, state: dict[str, Any]) -> None:
-    path = f"{_job_folder(user_id)}/{token}.json"
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    default_storage.save(path, ContentFile(json.dumps(state, ensure_ascii=False).encode()))
-
-
-def job_upload(user_id: int, token: str) -> bytes | None:
-    path = f"{_job_folder(user_id)}/{token}.upload"
-    if not default_storage.exists(path):
-        return None
-    with default_storage.open(path, "rb") as fh:
-        return fh.read()
-
-
-def job_drop_upload(user_id: int, token: str) -> None:
-    """The upload holds personal data in clear: gone as soon as the job ends."""
-    path = f"{_job_folder(user_id)}/{token}.upload"
-    if default_storage.exists(path):
-        default_storage.delete(path)
-
-
-def _drop_old_jobs(folder: str) -> None:
-    if not default_storage.exists(folder):
-        return
-    cutoff = timezone.now() - JOB_LIFETIME
-    for name in default_storage.listdir(folder)[1]:
-        path = f"{folder}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)

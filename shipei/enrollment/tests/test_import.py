@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from shipei.accounts.models import Person, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
-from shipei.core import excel
+from shipei.core import excel, uploads
 from shipei.enrollment import imports, seats, services
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, OrganisationAlias, Region
@@ -415,13 +415,13 @@ def test_large_file_runs_in_the_background_with_progress(
     monkeypatch.setattr(imports, "INLINE_MAX_ROWS", 2)
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 1)
     seen: list[tuple[str, int, int]] = []
-    writer = imports.job_write
+    writer = uploads.job_write
 
     def spy(user_id, token, state):
         seen.append((state["status"], state.get("phase"), state.get("done")))
         writer(user_id, token, state)
 
-    monkeypatch.setattr(imports, "job_write", spy)
+    monkeypatch.setattr(uploads, "job_write", spy)
     rows = [row_003(name=f"学员{n}", mobile=f"137111100{n:02d}") for n in range(3)]
     client.force_login(zhejiang_admin.user)
     upload = SimpleUploadedFile("名单.xlsx", workbook(HEADER_003, rows))
@@ -437,7 +437,7 @@ def test_large_file_runs_in_the_background_with_progress(
     assert fragment.content.decode().lstrip().startswith('<div id="import-progress"')
     assert "hx-trigger" not in fragment.content.decode()  # finished: polling stops
     token = response.url.rstrip("/").rsplit("/", 1)[1]
-    assert imports.job_upload(zhejiang_admin.user.pk, token) is None  # the upload is gone
+    assert uploads.job_upload(zhejiang_admin.user.pk, token) is None  # the upload is gone
 
 
 def test_background_import_with_problems_offers_the_error_copy(
@@ -457,14 +457,14 @@ def test_background_import_with_problems_offers_the_error_copy(
 def test_a_running_job_polls_and_a_finished_job_is_not_run_again(zhejiang_admin, p003, tree):
     from shipei.enrollment.tasks import run_import_job
 
-    token = imports.job_create(
+    token = uploads.job_create(
         user_id=zhejiang_admin.user.pk,
-        programme_id=p003.pk,
-        layout="participants",
         data=workbook(HEADER_003, [row_003()]),
         filename="名单.xlsx",
+        programme=p003.pk,
+        layout="participants",
     )
-    assert imports.job_state(zhejiang_admin.user.pk, token)["status"] == "queued"
+    assert uploads.job_state(zhejiang_admin.user.pk, token)["status"] == "queued"
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert Enrollment.objects.count() == 1
