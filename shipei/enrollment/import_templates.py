@@ -16,7 +16,7 @@ from shipei.core.excel import Column, template_workbook
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 
-from .imports import Layout, leaf_items, project_name
+from .import_layouts import Layout, leaf_items, project_name
 
 
 def org_names(user: Any) -> list[str]:
