@@ -6,14 +6,10 @@ An import is checked in full before anything is written: every problem is collec
 
 import datetime
 import io
-import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,6 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from . import uploads
 from .text import fold
 
 MAX_ROWS = 20000
@@ -30,7 +27,6 @@ MAX_ROWS = 20000
 INLINE_LIST_MAX = 255
 CHOICES_SHEET = "选项"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-REPORT_LIFETIME = datetime.timedelta(days=1)
 
 
 class ExcelFormatError(Exception):
@@ -272,33 +268,13 @@ def add_choices(
 
 
 def save_report(user_id: int, content: bytes) -> str:
-    """Keep an error copy for its uploader; the returned token names it in the download URL."""
-    folder = f"import_reports/{user_id}"
-    _drop_old_reports(folder)
-    token = uuid.uuid4().hex
-    default_storage.save(f"{folder}/{token}.xlsx", ContentFile(content))
-    return token
-
-
-def _drop_old_reports(folder: str) -> None:
-    """Error copies hold the uploaded personal data in clear: keep them for a day only."""
-    if not default_storage.exists(folder):
-        return
-    cutoff = timezone.now() - REPORT_LIFETIME
-    for name in default_storage.listdir(folder)[1]:
-        path = f"{folder}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
+    """Keep an error copy for its uploader (a day at most: it holds the uploaded personal data
+    in clear); the returned token names it in the download URL."""
+    return uploads.keep_file(uploads.REPORTS, user_id, content, ".xlsx")
 
 
 def open_report(user_id: int, token: str) -> bytes | None:
-    if not token.isalnum():
-        return None
-    path = f"import_reports/{user_id}/{token}.xlsx"
-    if not default_storage.exists(path):
-        return None
-    with default_storage.open(path, "rb") as fh:
-        return fh.read()
+    return uploads.kept_file(uploads.REPORTS, user_id, token, ".xlsx")
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

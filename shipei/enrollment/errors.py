@@ -5,7 +5,7 @@ from shipei.core.errors import DomainError
 
 class EnrollmentClosed(DomainError):
     code = "enrollment_closed"
-    template = _("%(what)s的报名时间为 %(window)s，当前不在报名时间内。")
+    template = _("“%(what)s”的报名时间为 %(window)s，当前不在报名时间内。")
 
 
 class NotEligible(DomainError):
@@ -17,6 +17,30 @@ class AlreadyEnrolled(DomainError):
     code = "already_enrolled"
     status = 409
     template = _("%(name)s已报名%(what)s，不能重复报名。")
+
+
+class EnrolledThroughChannel(AlreadyEnrolled):
+    template = _("%(name)s已通过“%(channel)s”报名该项目，不能重复报名。")
+
+
+class OnePerProgramme(AlreadyEnrolled):
+    template = _("%(name)s已报名本计划的“%(what)s”，本计划每人只能报一项。")
+
+
+class SamePersonTwice(AlreadyEnrolled):
+    """The same person twice in one imported list, where one enrollment is all they may have."""
+
+    template = _("与第%(row)d行是同一人（身份证号重复）。")
+
+
+class SeatsShort(DomainError):
+    """More people in one imported list than the quota covering them has seats left."""
+
+    code = "seats_short"
+    status = 409
+    template = _(
+        "%(receiver)s“%(what)s”的名额还剩 %(left)d 个，本文件报了 %(n)d 人，本行超出名额。"
+    )
 
 
 class NoQuotaHere(DomainError):

@@ -34,7 +34,7 @@ from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
 from . import selectors
-from .imports import PARTICIPANT_COLUMNS, project_name
+from .import_layouts import PARTICIPANT_COLUMNS, project_name
 from .models import Enrollment
 
 LIST_HEADERS = [c.label for c in PARTICIPANT_COLUMNS]

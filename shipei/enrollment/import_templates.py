@@ -15,12 +15,12 @@ from shipei.core.excel import Column, template_workbook
 from shipei.orgs.selectors import org_names
 from shipei.programmes.models import Programme
 
-from .imports import Layout, leaf_items, project_name
+from .import_layouts import Layout, project_name
 
 
 def template_choices(programme: Programme, layout: Layout, user: Any) -> dict[str, list[str]]:
     """Column key -> the values of its drop-down."""
-    items = leaf_items(programme)
+    items = programme.rules.leaves()
     choices = {
         "org": org_names(user=user, action="enrollment.nominate"),
         "gender": [str(g.label) for g in Person.Gender],
@@ -36,7 +36,7 @@ def template_choices(programme: Programme, layout: Layout, user: Any) -> dict[st
 def import_template(programme: Programme, layout: Layout, user: Any) -> bytes:
     """A blank template of the layout, with the programme's items listed in the notes and
     offered as drop-downs."""
-    items = leaf_items(programme)
+    items = programme.rules.leaves()
     if layout.key == "participants":
         listing = [f"{project_name(i)}　{i.host}" for i in items]
         notes = [

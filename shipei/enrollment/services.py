@@ -16,16 +16,14 @@ from django.utils.translation import gettext as _
 from shipei.accounts import scope
 from shipei.accounts.models import Person
 from shipei.classes.models import TrainingClass
-from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
+from shipei.core.errors import DomainError, InvalidTransition
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
 from . import approvals
 from .approvals import current_step, is_own, may_decide
+from .checks import check_actor, submission_check
 from .errors import (
-    AlreadyEnrolled,
-    ChannelNotOpen,
-    EnrollmentClosed,
     FormExpired,
     NotEligible,
     NotYourStep,
@@ -36,33 +34,12 @@ from .events import record_event
 from .lifecycle import LIFECYCLE, move
 from .models import Enrollment
 from .seats import covering, fill_from_waitlist, in_one_statement, release, write, write_at_once
-from .terms import eligibility_problems, registration_window, window_text
+from .terms import eligibility_problems, registration_window
 
 S = Enrollment.Status
-NOMINATING = {
-    Enrollment.Channel.NOMINATION,
-    Enrollment.Channel.SIGNUP_TABLE,
-    Enrollment.Channel.COORDINATOR_ENROLLMENT,
-}
-# Classes of projects the ministry has published and whose enrollment has not closed.
-ENROLLABLE = frozenset({Project.Status.PUBLISHED, Project.Status.ENROLLING})
-
-
-# ---- reading the policy -------------------------------------------------------------------------
-
-
-# ---- seats ----------------------------------------------------------------------------------------
 
 
 # ---- submission ------------------------------------------------------------------------------------
-
-
-def _check_actor(actor: Any, channel: str, person: Person) -> None:
-    if channel == Enrollment.Channel.SELF_REGISTRATION:
-        if getattr(actor, "person_id", None) != person.pk:
-            raise NotPermitted(_("个人报名只能为本人报名。"))
-    elif channel in NOMINATING:
-        scope.require(actor, "enrollment.nominate", person.org)
 
 
 def enrollment_submit(
@@ -155,34 +132,17 @@ def _submit(
     key: str | None,
     now: datetime.datetime | None,
 ) -> Enrollment:
+    # One live enrollment per item is the table's unique constraint (the INSERT below fails).
+    submission_check(
+        actor=actor,
+        programme=programme,
+        item=item,
+        person=person,
+        channel=channel,
+        training_class=training_class,
+        now=now,
+    )
     rules = programme.rules
-    if channel not in rules.enrollment.channels:
-        raise ChannelNotOpen(channel=Enrollment.Channel(channel).label)
-    _check_actor(actor, channel, person)
-    try:
-        target = rules.item(item)
-    except StopIteration:
-        raise NotEligible(why=_("培训计划中没有该培训项目")) from None
-    window = registration_window(programme, item)
-    if window is not None and not window.contains(now or timezone.now()):
-        raise EnrollmentClosed(what=target.label, window=window_text(window))
-    problems = eligibility_problems(programme, item, person)
-    if problems:
-        raise NotEligible(why="；".join(problems))
-    if training_class is not None:
-        project = training_class.project
-        if project.programme_id != programme.pk or project.item != item:
-            raise NotEligible(why=_("所选班次不属于该培训项目"))
-        if project.status not in ENROLLABLE:
-            raise NotEligible(why=_("项目“%(title)s”未在报名中") % {"title": project.title})
-    elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT:
-        raise NotEligible(why=_("请选择要报名的项目班次"))
-    # One live enrollment per item is the table's unique constraint (the INSERT below fails);
-    # one per programme, where the policy says so, is checked here.
-    if rules.enrollment.one_active_per == "programme" and (
-        Enrollment.objects.filter(person=person, live=True, programme=programme).exists()
-    ):
-        raise AlreadyEnrolled(name=person.name, what=programme.title)
     enrollment = Enrollment(
         programme=programme,
         item=item,
@@ -303,7 +263,7 @@ def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     enrollment = _locked(enrollment)
     if enrollment.status != S.RETURNED:
         raise InvalidTransition(current=enrollment.get_status_display())
-    _check_actor(actor, enrollment.channel, enrollment.person)
+    check_actor(actor, enrollment.channel, enrollment.person)
     problems = eligibility_problems(enrollment.programme, enrollment.item, enrollment.person)
     if problems:
         raise NotEligible(why="；".join(problems))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from shipei.accounts.models import User
-from shipei.core import excel
+from shipei.core import excel, uploads
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.programmes.models import Programme
 
@@ -33,33 +33,30 @@ def enrollment_import_job(*, user_id: int, token: str) -> str:
 
 
 def run_import_job(*, user_id: int, token: str) -> str:
-    """Check and write one uploaded list; the outcome goes into the job's state file."""
-    state = imports.job_state(user_id, token)
+    """Check and write one uploaded list; the outcome goes into the job's state."""
+    state = uploads.job_state(user_id, token)
     if state is None or state["status"] in ("done", "failed"):
         return state["status"] if state else "missing"
-    data = imports.job_upload(user_id, token)
+    data = uploads.job_upload(user_id, token)
     user = User.objects.filter(pk=user_id, is_active=True).first()
     programme = Programme.objects.filter(pk=state["programme"]).first()
     layout = imports.LAYOUTS.get(state["layout"])
+
+    def finish(status: str, **data: Any) -> str:
+        return uploads.job_finish(user_id, token, state, status, **data)
+
     if data is None or user is None or programme is None or layout is None:
-        return _finish(user_id, token, state, "failed", error=_("导入文件已失效，请重新上传。"))
+        return finish("failed", error=_("导入文件已失效，请重新上传。"))
     state["status"] = "running"
-    imports.job_write(user_id, token, state)
-
-    def progress(phase: str, done: int, total: int) -> None:
-        state.update(phase=phase, done=done, total=total)
-        imports.job_write(user_id, token, state)
-
+    uploads.job_write(user_id, token, state)
+    progress = uploads.job_progress(user_id, token, state)
     try:
         sheet, rows, problems = imports.parse_enrollments(
             user=user, programme=programme, layout=layout, upload=data, progress=progress
         )
         if problems:
             report = excel.save_report(user_id, excel.error_copy(sheet, problems))
-            return _finish(
-                user_id,
-                token,
-                state,
+            return finish(
                 "failed",
                 report=report,
                 problem_count=len(problems),
@@ -77,24 +74,13 @@ def run_import_job(*, user_id: int, token: str) -> str:
             progress=progress,
         )
     except excel.ExcelFormatError as exc:
-        return _finish(user_id, token, state, "failed", error=exc.message)
+        return finish("failed", error=exc.message)
     except (DomainError, NotPermitted, ValidationError) as exc:
         reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
-        return _finish(
-            user_id,
-            token,
-            state,
-            "failed",
-            error=_("导入未完成，未保存任何数据：%(reason)s") % {"reason": reason},
+        return finish(
+            "failed", error=_("导入未完成，未保存任何数据：%(reason)s") % {"reason": reason}
         )
     except Exception:
-        _finish(user_id, token, state, "failed", error=_("导入时发生系统错误，未保存任何数据。"))
+        finish("failed", error=_("导入时发生系统错误，未保存任何数据。"))
         raise
-    return _finish(user_id, token, state, "done", counts=counts)
-
-
-def _finish(user_id: int, token: str, state: dict[str, Any], status: str, **data: Any) -> str:
-    state.update(status=status, **data)
-    imports.job_write(user_id, token, state)
-    imports.job_drop_upload(user_id, token)
-    return status
+    return finish("done", counts=counts)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shipei.accounts import scope
 from shipei.classes.models import TrainingClass
-from shipei.core import excel
+from shipei.core import excel, uploads
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.forms import ImportForm
 from shipei.core.views_util import client_ip
@@ -114,12 +114,12 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
         form.add_error("file", exc.message)
         return render(request, "enrollment/io_import.html", context)
     if len(sheet.rows) > imports.INLINE_MAX_ROWS:
-        token = imports.job_create(
+        token = uploads.job_create(
             user_id=user.pk,
-            programme_id=programme.pk,
-            layout=layout.key,
             data=data,
             filename=upload.name,
+            programme=programme.pk,
+            layout=layout.key,
         )
         enrollment_import_job.enqueue(user_id=user.pk, token=token)
         return redirect("enrollment:import_progress", token=token)
@@ -151,7 +151,7 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
 @login_required
 def import_progress(request: HttpRequest, token: str) -> HttpResponse:
     """The progress of a background import; the page polls its own fragment (htmx)."""
-    state = imports.job_state(request.user.pk, token)
+    state = uploads.job_state(request.user.pk, token)
     if state is None:
         raise NotFound()
     programme = Programme.objects.filter(pk=state.get("programme")).first()
@@ -242,7 +242,7 @@ def exports_page(request: HttpRequest, programme_pk: int) -> HttpResponse:
     _may_view(user)
     province = _province(user, request.GET.get("province", ""))
     item = request.GET.get("item", "")
-    items = imports.leaf_items(programme)
+    items = programme.rules.leaves()
     if item and item not in {i.code for i in items}:
         item = ""
     provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")

@@ -24,7 +24,7 @@ from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotFound
 from shipei.programmes.models import Programme
 from shipei.projects import selectors as project_selectors
-from shipei.projects.models import Project
+from shipei.projects.models import ENROLLABLE, Project
 
 from . import approvals, services, terms, wording
 from .forms import ApplyForm, new_key
@@ -198,7 +198,7 @@ def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
     enrolled = _live(person).get((programme.pk, project.item))
     if enrolled is not None:
         return {"enrolled": enrolled}
-    if project.status not in services.ENROLLABLE:
+    if project.status not in ENROLLABLE:
         return {
             "why": _("本项目%(status)s，不再接受报名。") % {"status": project.get_status_display()}
         }

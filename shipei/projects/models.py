@@ -168,6 +168,8 @@ LIVE = frozenset(
 )
 # What teachers see in the catalogue: published projects and what becomes of them.
 LISTED = frozenset({S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED, S.RUNNING, S.COMPLETED})
+# Projects whose classes take enrollments: published by the ministry, enrollment not closed.
+ENROLLABLE = frozenset({S.PUBLISHED, S.ENROLLING})
 # One colour per status wherever a project's status is shown, always with its word (UX.md):
 # amber between stages (in review, returned, enrollment closed before the training runs), green
 # once approved, grey for drafts and dead ends. Pages show it through the `status_badge` filter.

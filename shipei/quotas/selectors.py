@@ -118,6 +118,15 @@ def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quo
     )
 
 
+def seats_free(quota_ids: list[int]) -> dict[int, int]:
+    """How many seats each quota can still give a teacher (neither split down nor held), as
+    stored now: for a list checked as a whole before its seats are taken one by one."""
+    found = (
+        Quota.objects.filter(pk__in=quota_ids).order_by().only("seats", "seats_split", "seats_held")
+    )
+    return {quota.pk: max(quota.seats_free, 0) for quota in found}
+
+
 # The receivers that have a quota, per programme and item, as this process read them in the
 # last few seconds: (programme, item) -> (until, {("org", id) | ("region", code): quota id}).
 _RECEIVERS: dict[tuple[int, str], tuple[float, dict[tuple[str, Any], int]]] = {}

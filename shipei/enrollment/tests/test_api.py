@@ -387,46 +387,6 @@ def test_an_id_number_outside_ones_scope_answers_the_same_whatever_the_name(
     assert not Enrollment.objects.filter(person=other).exists()
 
 
-def test_answers_are_exactly_what_the_declared_fields_give(
-    programme, quota, tree, school_coordinator, city_admin
-):
-    """The answers are built directly for speed; the schema is made from the declared fields.
-    DRF's own walk over those fields must give the same, for enrollments in every state."""
-    from types import SimpleNamespace
-
-    from rest_framework import serializers
-
-    from shipei.enrollment import services
-    from shipei.enrollment.api import EnrollmentDetail, EventOutput
-
-    api = api_as(school_coordinator)
-    waiting, approved, rejected = (
-        enrolled(api, programme, teacher(tree["hz_school"])) for _ in range(3)
-    )
-    for body, decision in ((approved, "approve"), (rejected, "reject")):
-        services.enrollment_decide(
-            actor=city_admin.user,
-            enrollment=Enrollment.objects.get(pk=body["id"]),
-            decision=decision,
-            reason="材料齐全" if decision == "approve" else "教龄不足",
-        )
-    for actor in (school_coordinator, city_admin):
-        context = {"request": SimpleNamespace(user=actor.user)}
-        for e in Enrollment.objects.order_by("pk"):
-            detail = EnrollmentDetail(e, context=context)
-            assert detail.data == serializers.Serializer.to_representation(detail, e)
-            for event in e.events.all():
-                output = EventOutput()
-                assert output.to_representation(event) == (
-                    serializers.Serializer.to_representation(output, event)
-                )
-    admin = api_as(city_admin)
-    assert admin.get(f"{URL}{waiting['id']}/").json()["may_decide"] is True
-    shown = {e["id"]: e for e in admin.get(URL).json()["results"]}
-    assert shown[rejected["id"]]["reason"] == "教龄不足" and shown[rejected["id"]]["decided_at"]
-    assert shown[approved["id"]]["step_label"] == "省教育厅确认"
-
-
 def test_a_form_post_with_the_teachers_details_is_read_whole(
     programme, quota, tree, school_coordinator
 ):

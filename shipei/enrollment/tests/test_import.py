@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from shipei.accounts.models import Person, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
-from shipei.core import excel
+from shipei.core import excel, uploads
 from shipei.enrollment import imports, seats, services
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, OrganisationAlias, Region
@@ -112,6 +112,8 @@ def test_clean_list_enrolls_everyone_by_nomination_and_creates_people_without_ac
     assert Enrollment.objects.get(person=known).item == "x01"  # the registered person, reused
     assert Person.objects.filter(name="王三").count() == 1
     assert AuditEntry.objects.get(action="enrollment.imported").data["enrolled"] == 3
+    registered = AuditEntry.objects.get(action="person.imported")  # the register says who
+    assert (registered.actor, registered.data["created"]) == (zhejiang_admin.user, 2)
     assert seats.seats_consistent(p003) == []
 
 
@@ -230,6 +232,36 @@ def test_a_bad_row_names_row_and_column_and_nothing_is_stored(case, zhejiang_adm
     assert any(str(p).startswith(message) for p in problems), [str(p) for p in problems]
     assert good_rows == []  # all or nothing: the clean rows are not handed to the writer
     assert Enrollment.objects.count() == 0 and Person.objects.count() == people_before
+
+
+def test_problems_are_listed_in_the_order_of_the_rows(zhejiang_admin, p003, tree, college):
+    rows = [
+        row_003(project=X02, org=college.name),
+        row_003(project=X02, name="李二", org=college.name, mobile="13711110002"),
+        row_003(name="王三", mobile="1"),
+    ]
+    _sheet, _rows, problems = parse(zhejiang_admin.user, p003, workbook(HEADER_003, rows))
+    assert [(p.row, p.column) for p in problems] == [(3, "项目名称"), (4, "联系手机")]
+
+
+def test_where_one_enrollment_per_programme_a_teacher_is_listed_for_one_project_only(
+    zhejiang_admin, tree
+):
+    programme = from_preset(P003, "one", one_active_per="programme")
+    zhejiang = Region.objects.get(code="330000")
+    for item in ("x01", "x02"):
+        Quota.objects.create(programme=programme, item=item, region=zhejiang, seats=3)
+    number = make_id_number()
+    twice = [row_003(id_number=number), row_003(project=X02, id_number=number)]
+    _sheet, _rows, problems = parse(zhejiang_admin.user, programme, workbook(HEADER_003, twice))
+    assert [str(p) for p in problems] == ["第3行“身份证号”列：与第2行是同一人（身份证号重复）。"]
+
+    run(zhejiang_admin.user, programme, workbook(HEADER_003, twice[:1]))
+    _sheet, _rows, problems = parse(zhejiang_admin.user, programme, workbook(HEADER_003, twice[1:]))
+    assert [str(p) for p in problems] == [
+        "第2行“项目名称”列：张一已报名本计划的“集成电路领域领军教师示范培训项目（山东理工大学）”，"
+        "本计划每人只能报一项。"
+    ]
 
 
 def test_the_page_offers_an_error_copy_and_stores_nothing(client, zhejiang_admin, p003, tree):
@@ -415,13 +447,13 @@ def test_large_file_runs_in_the_background_with_progress(
     monkeypatch.setattr(imports, "INLINE_MAX_ROWS", 2)
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 1)
     seen: list[tuple[str, int, int]] = []
-    writer = imports.job_write
+    writer = uploads.job_write
 
     def spy(user_id, token, state):
         seen.append((state["status"], state.get("phase"), state.get("done")))
         writer(user_id, token, state)
 
-    monkeypatch.setattr(imports, "job_write", spy)
+    monkeypatch.setattr(uploads, "job_write", spy)
     rows = [row_003(name=f"学员{n}", mobile=f"137111100{n:02d}") for n in range(3)]
     client.force_login(zhejiang_admin.user)
     upload = SimpleUploadedFile("名单.xlsx", workbook(HEADER_003, rows))
@@ -437,7 +469,7 @@ def test_large_file_runs_in_the_background_with_progress(
     assert fragment.content.decode().lstrip().startswith('<div id="import-progress"')
     assert "hx-trigger" not in fragment.content.decode()  # finished: polling stops
     token = response.url.rstrip("/").rsplit("/", 1)[1]
-    assert imports.job_upload(zhejiang_admin.user.pk, token) is None  # the upload is gone
+    assert uploads.job_upload(zhejiang_admin.user.pk, token) is None  # the upload is gone
 
 
 def test_background_import_with_problems_offers_the_error_copy(
@@ -457,14 +489,14 @@ def test_background_import_with_problems_offers_the_error_copy(
 def test_a_running_job_polls_and_a_finished_job_is_not_run_again(zhejiang_admin, p003, tree):
     from shipei.enrollment.tasks import run_import_job
 
-    token = imports.job_create(
+    token = uploads.job_create(
         user_id=zhejiang_admin.user.pk,
-        programme_id=p003.pk,
-        layout="participants",
         data=workbook(HEADER_003, [row_003()]),
         filename="名单.xlsx",
+        programme=p003.pk,
+        layout="participants",
     )
-    assert imports.job_state(zhejiang_admin.user.pk, token)["status"] == "queued"
+    assert uploads.job_state(zhejiang_admin.user.pk, token)["status"] == "queued"
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert Enrollment.objects.count() == 1

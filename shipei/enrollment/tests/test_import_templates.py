@@ -43,7 +43,7 @@ def test_participant_template_lists_the_programmes_projects_bases_and_the_users_
 ):
     found = drop_downs(template(client, zhejiang_admin, p003, "participants"))
 
-    items = imports.leaf_items(p003)
+    items = p003.rules.leaves()
     assert found["项目名称"].values == list(dict.fromkeys(imports.project_name(i) for i in items))
     assert found["承训单位"].values == list(dict.fromkeys(i.host for i in items))
     assert X01[0] in found["项目名称"].values and X01[1] in found["承训单位"].values
@@ -58,7 +58,7 @@ def test_participant_template_lists_the_programmes_projects_bases_and_the_users_
 
 def test_sign_up_template_lists_the_courses_and_genders(client, zhejiang_admin, p001):
     found = drop_downs(template(client, zhejiang_admin, p001, "signup_table"))
-    assert found["所报证书培训班名称"].values == [i.label for i in imports.leaf_items(p001)]
+    assert found["所报证书培训班名称"].values == [i.label for i in p001.rules.leaves()]
     assert found["性别"].values == ["男", "女"]
     assert not found["性别"].hidden_sheet
     assert found["性别"].style == "stop"
