@@ -16,9 +16,9 @@ from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 
 from .approvals import users_who_may_decide
+from .checks import NOMINATING
 from .models import Enrollment
 from .notices import page_url
-from .services import NOMINATING
 from .terms import registration_window
 
 S = Enrollment.Status
