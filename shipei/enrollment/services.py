@@ -1,8 +1,8 @@
 """Writes of enrollments: submission with the seat it holds, the approval chain, withdrawal.
 
 Every rule comes from the programme's policy (channels, windows, eligibility, approval chain,
-what releases a seat, substitutions, waitlist); the seat counters change only through the quota
-and class services, in the same transaction as the enrollment (STYLE.md §2).
+what releases a seat, substitutions, waitlist); an enrollment's seats are taken and freed in
+``seats``, in the same transaction as the enrollment (STYLE.md §2).
 """
 
 import datetime
@@ -33,7 +33,7 @@ from .errors import (
 )
 from .events import record_event
 from .models import Enrollment
-from .seats import covering, fill_from_waitlist, in_one_statement, release, write, write_at_once
+from .seats import fill_from_waitlist, release, write_submission
 from .terms import eligibility_problems, registration_window, window_text
 
 S = Enrollment.Status
@@ -45,12 +45,6 @@ NOMINATING = {
 # Classes of projects the ministry has published and whose enrollment has not closed.
 ENROLLABLE = frozenset({Project.Status.PUBLISHED, Project.Status.ENROLLING})
 ROLE_LABELS = dict(Role.choices)
-
-
-# ---- reading the policy -------------------------------------------------------------------------
-
-
-# ---- seats ----------------------------------------------------------------------------------------
 
 
 # ---- submission ------------------------------------------------------------------------------------
@@ -196,12 +190,7 @@ def _submit(
         # Written as holding its seat: the seat is taken with it, or nothing is written.
         holds_seat=True,
     )
-    if in_one_statement(rules, training_class):
-        event = write_at_once(enrollment, actor)
-    else:
-        enrollment.quota = covering(enrollment)
-        event = write(enrollment, enrollment.quota, actor)
-    enrollment.history = [event]
+    enrollment.history = [write_submission(enrollment, actor)]
     return enrollment
 
 
