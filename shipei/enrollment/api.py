@@ -48,7 +48,6 @@ from . import approvals, selectors, services
 from .errors import FormExpired
 from .models import Enrollment, EnrollmentEvent
 
-S = Enrollment.Status
 MAX_ID = 2**63 - 1
 # Classes of projects that have been published and not yet closed take enrollments.
 OPEN_PROJECTS = (Project.Status.PUBLISHED, Project.Status.ENROLLING)
@@ -234,7 +233,7 @@ class EnrollmentOutput(BuiltOnce, serializers.ModelSerializer):
         }
 
     def get_step_label(self, obj: Enrollment) -> str:
-        if obj.status != S.SUBMITTED:
+        if obj.status != Enrollment.Status.SUBMITTED:
             return ""
         chain = self._rules(obj).enrollment.approval_chain
         return chain[obj.step].label if obj.step < len(chain) else ""

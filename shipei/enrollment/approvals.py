@@ -12,8 +12,6 @@ from shipei.programmes.models import Programme
 
 from .models import Enrollment
 
-S = Enrollment.Status
-
 
 def current_step(enrollment: Enrollment) -> Any:
     chain = enrollment.programme.rules.enrollment.approval_chain
@@ -57,7 +55,7 @@ def holds_step(user: Any, enrollment: Enrollment) -> bool:
     """Whether `user` holds the role of the enrollment's current step where it applies,
     whoever's enrollment it is."""
     step = current_step(enrollment)
-    if step is None or enrollment.status != S.SUBMITTED:
+    if step is None or enrollment.status != Enrollment.Status.SUBMITTED:
         return False
     if not scope.may_hold(user, step.role):
         return False  # a teacher's own answer, say: no need to load the step's organisation

@@ -10,7 +10,7 @@ class Enrollment(models.Model):
     class where the item has classes; it moves through the programme's approval chain.
 
     While ``holds_seat`` it holds one seat of ``quota`` (and of its class): only
-    ``enrollment.services`` changes these, together with the quota's counter (STYLE.md §2).
+    ``enrollment.seats`` changes these, together with the quota's counter (STYLE.md §2).
     """
 
     class Status(models.TextChoices):
@@ -147,6 +147,20 @@ LIVE = (
     Enrollment.Status.ATTENDING,
     Enrollment.Status.PASSED,
     Enrollment.Status.FAILED,
+)
+# Every approval step taken: admitted, and what follows admission.
+CHAIN_COMPLETED = (
+    Enrollment.Status.ADMITTED,
+    Enrollment.Status.ATTENDING,
+    Enrollment.Status.PASSED,
+    Enrollment.Status.FAILED,
+)
+# Where the teacher (or whoever enrolled them) may still withdraw; the pages offer it there.
+WITHDRAWABLE = (
+    Enrollment.Status.SUBMITTED,
+    Enrollment.Status.RETURNED,
+    Enrollment.Status.WAITLISTED,
+    Enrollment.Status.ADMITTED,
 )
 
 # One colour per status wherever an enrollment's status is shown, always with its word (colour

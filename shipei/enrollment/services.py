@@ -32,11 +32,10 @@ from .errors import (
     ReasonRequired,
 )
 from .events import record_event
-from .models import Enrollment
+from .models import WITHDRAWABLE, Enrollment
 from .seats import fill_from_waitlist, release, write_submission
 from .terms import eligibility_problems, registration_window, window_text
 
-S = Enrollment.Status
 NOMINATING = {
     Enrollment.Channel.NOMINATION,
     Enrollment.Channel.SIGNUP_TABLE,
@@ -184,7 +183,7 @@ def _submit(
         person=person,
         org=person.org,
         channel=channel,
-        status=S.SUBMITTED,
+        status=Enrollment.Status.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
         submission_key=key or None,
         # Written as holding its seat: the seat is taken with it, or nothing is written.
@@ -212,7 +211,7 @@ def enrollment_decide(
     """Take the current approval step: "approve" moves to the next step (admitted after the
     last), "reject" ends it and frees the seat, "return" sends it back for changes."""
     enrollment = _locked(enrollment)
-    if enrollment.status != S.SUBMITTED:
+    if enrollment.status != Enrollment.Status.SUBMITTED:
         raise InvalidTransition(current=enrollment.get_status_display())
     if enrollment.project_id and enrollment.project.status == Project.Status.CANCELLED:
         raise InvalidTransition(current=_("培训项目已撤销"))
@@ -231,11 +230,11 @@ def enrollment_decide(
         if enrollment.step + 1 < len(enrollment.programme.rules.enrollment.approval_chain):
             enrollment.step += 1
         else:
-            enrollment.status = S.ADMITTED
+            enrollment.status = Enrollment.Status.ADMITTED
             enrollment.decided_at = timezone.now()
     elif decision == "reject":
         record_event(enrollment, actor, "rejected", reason)
-        enrollment.status = S.REJECTED
+        enrollment.status = Enrollment.Status.REJECTED
         enrollment.live = False
         enrollment.decided_at = timezone.now()
         enrollment.reason = reason
@@ -243,12 +242,12 @@ def enrollment_decide(
             release(enrollment)
     elif decision == "return":
         record_event(enrollment, actor, "returned", reason)
-        enrollment.status = S.RETURNED
+        enrollment.status = Enrollment.Status.RETURNED
         enrollment.reason = reason
     else:
         raise InvalidTransition(current=enrollment.get_status_display())
     enrollment.save()
-    if enrollment.status == S.REJECTED:
+    if enrollment.status == Enrollment.Status.REJECTED:
         fill_from_waitlist(enrollment)
     return enrollment
 
@@ -265,7 +264,7 @@ def enrollments_end_for_project(*, actor: Any, project: Project, reason: str) ->
         .order_by("pk")
     ):
         release(enrollment)
-        enrollment.status = S.WITHDRAWN
+        enrollment.status = Enrollment.Status.WITHDRAWN
         enrollment.live = False
         enrollment.decided_at = timezone.now()
         enrollment.reason = _("培训项目已撤销：%(why)s") % {"why": reason}
@@ -289,13 +288,13 @@ def enrollment_decide_many(
 def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     """A returned enrollment, fixed, goes back to the first step of the chain."""
     enrollment = _locked(enrollment)
-    if enrollment.status != S.RETURNED:
+    if enrollment.status != Enrollment.Status.RETURNED:
         raise InvalidTransition(current=enrollment.get_status_display())
     _check_actor(actor, enrollment.channel, enrollment.person)
     problems = eligibility_problems(enrollment.programme, enrollment.item, enrollment.person)
     if problems:
         raise NotEligible(why="；".join(problems))
-    enrollment.status = S.SUBMITTED
+    enrollment.status = Enrollment.Status.SUBMITTED
     enrollment.step = 0
     enrollment.reason = ""
     enrollment.save()
@@ -310,7 +309,7 @@ def enrollment_withdraw(
     """The teacher (or whoever enrolled them) withdraws. The seat is freed at once unless the
     programme forbids substitutions and sign-up has closed: then it stays used (001)."""
     enrollment = _locked(enrollment)
-    if enrollment.status not in (S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED):
+    if enrollment.status not in WITHDRAWABLE:
         raise InvalidTransition(current=enrollment.get_status_display())
     own = getattr(actor, "person_id", None) == enrollment.person_id
     if not own:
@@ -322,7 +321,7 @@ def enrollment_withdraw(
         and window.closes_at() is not None
         and ((now or timezone.now()) > window.closes_at())
     )
-    enrollment.status = S.WITHDRAWN
+    enrollment.status = Enrollment.Status.WITHDRAWN
     enrollment.live = False
     enrollment.decided_at = timezone.now()
     enrollment.reason = (reason or "").strip()

@@ -18,8 +18,6 @@ from shipei.programmes.policy import SHANGHAI
 from . import approvals, selectors, terms
 from .models import Enrollment
 
-S = Enrollment.Status
-
 
 def format_moment(moment: datetime.datetime | None) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
@@ -61,7 +59,7 @@ def window_info(
 
 def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
     """The current approval step's deadline (a date: the end of that day in Shanghai)."""
-    if enrollment.status != S.SUBMITTED:
+    if enrollment.status != Enrollment.Status.SUBMITTED:
         return None
     step = approvals.current_step(enrollment)
     if step is None or step.deadline is None:
