@@ -137,53 +137,69 @@ def attachment_path(instance: "ProjectAttachment", filename: str) -> str:
     return f"projects/{instance.project_id}/{uuid.uuid4().hex}{suffix}"
 
 
-S = Project.Status
 # The one transition table of a project (DOMAIN.md §5): returned projects are fixed and
 # resubmitted; a project can be cancelled until it runs.
 MOVES: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.SUBMITTED: frozenset({S.IN_REVIEW, S.CANCELLED}),
-    S.IN_REVIEW: frozenset({S.APPROVED, S.RETURNED, S.REJECTED, S.CANCELLED}),
-    S.RETURNED: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.PUBLISHED, S.CANCELLED}),
-    S.PUBLISHED: frozenset({S.ENROLLING, S.CANCELLED}),
-    S.ENROLLING: frozenset({S.ENROLLMENT_CLOSED, S.CANCELLED}),
-    S.ENROLLMENT_CLOSED: frozenset({S.RUNNING, S.CANCELLED}),
-    S.RUNNING: frozenset({S.COMPLETED}),
+    Project.Status.DRAFT: frozenset({Project.Status.SUBMITTED, Project.Status.CANCELLED}),
+    Project.Status.SUBMITTED: frozenset({Project.Status.IN_REVIEW, Project.Status.CANCELLED}),
+    Project.Status.IN_REVIEW: frozenset(
+        {
+            Project.Status.APPROVED,
+            Project.Status.RETURNED,
+            Project.Status.REJECTED,
+            Project.Status.CANCELLED,
+        }
+    ),
+    Project.Status.RETURNED: frozenset({Project.Status.SUBMITTED, Project.Status.CANCELLED}),
+    Project.Status.APPROVED: frozenset({Project.Status.PUBLISHED, Project.Status.CANCELLED}),
+    Project.Status.PUBLISHED: frozenset({Project.Status.ENROLLING, Project.Status.CANCELLED}),
+    Project.Status.ENROLLING: frozenset(
+        {Project.Status.ENROLLMENT_CLOSED, Project.Status.CANCELLED}
+    ),
+    Project.Status.ENROLLMENT_CLOSED: frozenset({Project.Status.RUNNING, Project.Status.CANCELLED}),
+    Project.Status.RUNNING: frozenset({Project.Status.COMPLETED}),
 }
 # The base fills in and changes the application only in these states.
-EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+EDITABLE = frozenset({Project.Status.DRAFT, Project.Status.RETURNED})
 # Projects that hold a place under the base's cap (notice 002, 二).
 LIVE = frozenset(
     {
-        S.SUBMITTED,
-        S.IN_REVIEW,
-        S.APPROVED,
-        S.PUBLISHED,
-        S.ENROLLING,
-        S.ENROLLMENT_CLOSED,
-        S.RUNNING,
-        S.COMPLETED,
+        Project.Status.SUBMITTED,
+        Project.Status.IN_REVIEW,
+        Project.Status.APPROVED,
+        Project.Status.PUBLISHED,
+        Project.Status.ENROLLING,
+        Project.Status.ENROLLMENT_CLOSED,
+        Project.Status.RUNNING,
+        Project.Status.COMPLETED,
     }
 )
 # What teachers see in the catalogue: published projects and what becomes of them.
-LISTED = frozenset({S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED, S.RUNNING, S.COMPLETED})
+LISTED = frozenset(
+    {
+        Project.Status.PUBLISHED,
+        Project.Status.ENROLLING,
+        Project.Status.ENROLLMENT_CLOSED,
+        Project.Status.RUNNING,
+        Project.Status.COMPLETED,
+    }
+)
 # One colour per status wherever a project's status is shown, always with its word (UX.md):
 # amber between stages (in review, returned, enrollment closed before the training runs), green
 # once approved, grey for drafts and dead ends. Pages show it through the `status_badge` filter.
 STATUS_BADGES = {
-    S.DRAFT: "sp-badge-off",
-    S.SUBMITTED: "sp-badge-warn",
-    S.IN_REVIEW: "sp-badge-warn",
-    S.RETURNED: "sp-badge-warn",
-    S.APPROVED: "sp-badge-ok",
-    S.REJECTED: "sp-badge-off",
-    S.PUBLISHED: "sp-badge-ok",
-    S.ENROLLING: "sp-badge-ok",
-    S.ENROLLMENT_CLOSED: "sp-badge-warn",
-    S.RUNNING: "sp-badge-ok",
-    S.COMPLETED: "sp-badge-ok",
-    S.CANCELLED: "sp-badge-off",
+    Project.Status.DRAFT: "sp-badge-off",
+    Project.Status.SUBMITTED: "sp-badge-warn",
+    Project.Status.IN_REVIEW: "sp-badge-warn",
+    Project.Status.RETURNED: "sp-badge-warn",
+    Project.Status.APPROVED: "sp-badge-ok",
+    Project.Status.REJECTED: "sp-badge-off",
+    Project.Status.PUBLISHED: "sp-badge-ok",
+    Project.Status.ENROLLING: "sp-badge-ok",
+    Project.Status.ENROLLMENT_CLOSED: "sp-badge-warn",
+    Project.Status.RUNNING: "sp-badge-ok",
+    Project.Status.COMPLETED: "sp-badge-ok",
+    Project.Status.CANCELLED: "sp-badge-off",
 }
 
 

@@ -43,7 +43,6 @@ from .errors import (
 )
 from .models import MOVES, Project, ProjectAttachment, Review
 
-S = Project.Status
 EDITABLE_FIELDS = (
     "item",
     "base_kind",
@@ -75,7 +74,11 @@ ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
-DECISIONS = {"approve": S.APPROVED, "return": S.RETURNED, "reject": S.REJECTED}
+DECISIONS = {
+    "approve": Project.Status.APPROVED,
+    "return": Project.Status.RETURNED,
+    "reject": Project.Status.REJECTED,
+}
 
 
 # --- transitions ----------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def project_create(
     scope.require(actor, "project.apply", base)
     if not selectors.accepts_projects(programme):
         raise NotApplicable()
-    project = Project(programme=programme, base=base, created_by=actor, status=S.DRAFT)
+    project = Project(programme=programme, base=base, created_by=actor, status=Project.Status.DRAFT)
     _clean_fields(project, {"fee_yuan": 0, **fields})
     project.save()
     record(actor, "project.created", project, org=base, programme=programme.pk)
@@ -218,7 +221,7 @@ def project_update(
     """Change a draft or a returned application, and its classes."""
     scope.require(actor, "project.apply", project.base)
     _lock(project)
-    if project.status not in (S.DRAFT, S.RETURNED):
+    if project.status not in (Project.Status.DRAFT, Project.Status.RETURNED):
         raise ProjectLocked(current=project.get_status_display())
     before = {k: getattr(project, k) for k in EDITABLE_FIELDS}
     _clean_fields(project, fields)
@@ -336,15 +339,15 @@ def project_submit(*, actor: Any, project: Project) -> Project:
     except OperationalError:
         raise SystemBusy() from None
     _lock(project)
-    _check_move(project, S.SUBMITTED)
+    _check_move(project, Project.Status.SUBMITTED)
     _check_window(project.programme)
     problems = submit_problems(project)
     if problems:
         raise ValidationError(problems)
     _check_cap(project)
-    resubmitted = project.status == S.RETURNED
+    resubmitted = project.status == Project.Status.RETURNED
     project.submitted_at = timezone.now()
-    _move(project, S.SUBMITTED, fields=["submitted_at"])
+    _move(project, Project.Status.SUBMITTED, fields=["submitted_at"])
     record(
         actor,
         "project.submitted",
@@ -438,9 +441,9 @@ def project_assign_experts(
     one in review. Experts from the applying organisation or under it are refused."""
     _require_decide(actor, project)
     _lock(project)
-    if project.status == S.SUBMITTED:
-        _check_move(project, S.IN_REVIEW)
-    elif project.status != S.IN_REVIEW:
+    if project.status == Project.Status.SUBMITTED:
+        _check_move(project, Project.Status.IN_REVIEW)
+    elif project.status != Project.Status.IN_REVIEW:
         raise InvalidTransition(current=project.get_status_display())
     if not experts:
         raise NoExperts()
@@ -448,9 +451,9 @@ def project_assign_experts(
         reason = _ineligibility(project, expert)
         if reason:
             raise ExpertNotEligible(name=expert.display_name, reason=reason)
-    if project.status == S.SUBMITTED:
+    if project.status == Project.Status.SUBMITTED:
         project.review_round += 1
-        _move(project, S.IN_REVIEW, fields=["review_round"])
+        _move(project, Project.Status.IN_REVIEW, fields=["review_round"])
     assigned = set(
         project.reviews.filter(round=project.review_round).values_list("expert_id", flat=True)
     )
@@ -484,7 +487,7 @@ def review_submit(*, actor: Any, review: Review, scores: dict[str, Any], comment
     if fresh.submitted_at is not None:
         raise ReviewAlreadySubmitted(at=selectors.format_moment(fresh.submitted_at))
     project = fresh.project
-    if project.status != S.IN_REVIEW or fresh.round != project.review_round:
+    if project.status != Project.Status.IN_REVIEW or fresh.round != project.review_round:
         raise ReviewClosed(current=project.get_status_display())
     criteria = project.programme.rules.projects.review_criteria
     errors: dict[str, str] = {}
@@ -533,9 +536,9 @@ def project_decide(*, actor: Any, project: Project, decision: str, reason: str =
     to = DECISIONS[decision]
     _check_move(project, to)
     reason = (reason or "").strip()
-    if to != S.APPROVED and not reason:
-        raise ReasonRequired(what=_("退回修改") if to == S.RETURNED else _("不予通过"))
-    if to == S.APPROVED:
+    if to != Project.Status.APPROVED and not reason:
+        raise ReasonRequired(what=_("退回修改") if to == Project.Status.RETURNED else _("不予通过"))
+    if to == Project.Status.APPROVED:
         needed = project.programme.rules.projects.experts_per_project
         done = project.reviews.filter(
             round=project.review_round, submitted_at__isnull=False
@@ -553,9 +556,9 @@ def project_publish(*, actor: Any, project: Project) -> Project:
     """Publish an approved project: it appears in the catalogue for teachers."""
     _require_decide(actor, project)
     _lock(project)
-    _check_move(project, S.PUBLISHED)
+    _check_move(project, Project.Status.PUBLISHED)
     project.published_at = timezone.now()
-    _move(project, S.PUBLISHED, fields=["published_at"])
+    _move(project, Project.Status.PUBLISHED, fields=["published_at"])
     record(actor, "project.published", project, org=project.base)
     return project
 
@@ -576,14 +579,18 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
     if not (may_decide or scope.allows(actor, "project.apply", project.base)):
         raise NotPermitted()
     _lock(project)
-    _check_move(project, S.CANCELLED)
+    _check_move(project, Project.Status.CANCELLED)
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(what=_("撤销"))
-    if project.status in (S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED) and not may_decide:
+    if (
+        project.status
+        in (Project.Status.PUBLISHED, Project.Status.ENROLLING, Project.Status.ENROLLMENT_CLOSED)
+        and not may_decide
+    ):
         raise CancelNeedsNationalAdmin()
     project.status_reason = reason[:500]
-    _move(project, S.CANCELLED, fields=["status_reason"])
+    _move(project, Project.Status.CANCELLED, fields=["status_reason"])
     record(actor, "project.cancelled", project, org=project.base, reason=reason[:200])
     # Its teachers are let go at once, with their seats, so they can enroll elsewhere
     # (enrollment, which builds on projects, listens).
