@@ -462,6 +462,33 @@ def test_a_second_enrollment_writes_nothing_and_frees_no_seat(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_rows_with_a_value_the_database_gives_are_written_through_the_orm(
+    programme, quota, tree, school_coordinator, writes, monkeypatch
+):
+    """One statement writes only values it is given; a column left to its database default
+    (as a server running older code might leave one) sends the submission the ORM's way."""
+    made = seats.event_rows
+
+    def event_leaving_a_default(*args: Any) -> tuple[EnrollmentEvent, AuditEntry]:
+        event, entry = made(*args)
+        event.status = EnrollmentEvent(action="submitted").status  # the database's default
+        return event, entry
+
+    monkeypatch.setattr(seats, "event_rows", event_leaving_a_default)
+
+    enrollment = submit(school_coordinator, programme, PersonFactory(org=tree["hz_school"]))
+
+    assert writes == ["orm"]
+    assert (enrollment.status, enrollment.quota_id, enrollment.holds_seat) == (
+        "submitted",
+        quota.pk,
+        True,
+    )
+    assert seats.seats_consistent(programme) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_a_value_too_long_is_refused_not_cut(programme, quota, tree, school_coordinator):
     person = PersonFactory(org=tree["hz_school"])
 
