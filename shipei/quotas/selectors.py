@@ -14,7 +14,7 @@ from shipei.orgs.selectors import region_parent
 from shipei.programmes.models import Programme
 
 from .layout import table_layout
-from .models import Quota
+from .models import Quota, QuotaChange
 
 
 def items_with_quotas(programme: Programme, codes: set[str]) -> QuerySet[Any]:
@@ -307,8 +307,6 @@ def teacher_weights(receivers: list[Receiver]) -> list[int]:
 
 
 def recent_changes(*, user: Any, programme: Programme, at: Receiver | None) -> QuerySet[Any]:
-    from .models import QuotaChange
-
     visible = quota_list(user=user, programme=programme)
     if at is not None:
         mine = visible.filter(region=at.region, org=at.org)
