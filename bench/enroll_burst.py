@@ -477,7 +477,7 @@ def report(
     from django.db.models import Count
 
     from shipei.enrollment.models import Enrollment
-    from shipei.enrollment.services import seats_consistent
+    from shipei.enrollment.seats import seats_consistent
     from shipei.programmes.models import Programme
     from shipei.quotas.models import Quota
 

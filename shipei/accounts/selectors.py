@@ -129,7 +129,7 @@ def person_submitting(pk: int) -> Person | None:
         found = cursor.fetchall()
     if not found:
         return None
-    ((person, org, profile),) = rows.build(list(SUBMITTER.items()), found)
+    ((person, org, profile),) = rows.instances_from_rows(list(SUBMITTER.items()), found)
     Person._meta.get_field("org").set_cached_value(person, org)
     Person._meta.get_field("teacher_profile").set_cached_value(person, profile)
     if profile is not None:

@@ -24,7 +24,7 @@ def insert(obj: models.Model) -> None:
     in), with its SQL made once per model. A model someone listens to (pre_save, post_save)
     is saved the ordinary way: their receivers run."""
     model = type(obj)
-    if heard(model):
+    if has_save_receivers(model):
         obj.save(force_insert=True)
         return
     alias = router.db_for_write(model, instance=obj)
@@ -48,15 +48,16 @@ def insert(obj: models.Model) -> None:
     with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
         cursor.execute(sql, params)
         (pk,) = cursor.fetchone()
-    saved(obj, pk, alias)
+    mark_saved(obj, pk, alias)
 
 
-def heard(model: type) -> bool:
-    """Whether someone listens to the model's saves (a write here would skip them)."""
+def has_save_receivers(model: type) -> bool:
+    """Whether a receiver listens to the model's saves (pre_save, post_save): a row written
+    here, not by save(), would pass them by."""
     return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
 
 
-def saved(obj: models.Model, pk: Any, alias: str = "default") -> None:
+def mark_saved(obj: models.Model, pk: Any, alias: str = "default") -> None:
     """Mark `obj` as the stored row `pk`, as save() leaves it."""
     obj.pk = pk
     obj._state.adding = False
@@ -78,20 +79,21 @@ def _insert_fields(model: type) -> list[models.Field]:
     return [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
 
 
-def selected(
-    obj: models.Model, given: dict[str, str], connection: Any
+def insert_select_parts(
+    obj: models.Model, sql_values: dict[str, str], connection: Any
 ) -> tuple[str, str, list[Any]] | None:
     """`obj` as the parts of ``INSERT INTO table (columns) SELECT values``, for a statement
     that writes several rows at once: the column list, the typed values, their parameters.
-    `given` names columns whose value is SQL of the statement's own (another row's new key).
-    None when `obj` cannot be written this way (a model with receivers, a database default)."""
+    `sql_values` gives columns (by attname) whose value is SQL of the statement's own (another
+    row's new key). None when `obj` cannot be written this way (a model with save receivers, a
+    database default)."""
     model = type(obj)
-    if heard(model):
+    if has_save_receivers(model):
         return None
-    key = (model, connection.alias, tuple(sorted(given.items())))
-    plan = _SELECTED.get(key)
+    key = (model, connection.alias, tuple(sorted(sql_values.items())))
+    plan = _INSERT_SELECT_PLANS.get(key)
     if plan is None:
-        plan = _SELECTED[key] = _selected_plan(model, given, connection)
+        plan = _INSERT_SELECT_PLANS[key] = _insert_select_plan(model, sql_values, connection)
     names, values, fields = plan
     raw = [field.pre_save(obj, True) for field in fields]
     if any(isinstance(value, BaseExpression) for value in raw):
@@ -103,17 +105,18 @@ def selected(
     )
 
 
-_SELECTED: dict[tuple, tuple[str, str, list[models.Field]]] = {}
+# (model, database alias, SQL values) -> the column list, the values, the fields of parameters
+_INSERT_SELECT_PLANS: dict[tuple, tuple[str, str, list[models.Field]]] = {}
 
 
-def _selected_plan(
-    model: type, given: dict[str, str], connection: Any
+def _insert_select_plan(
+    model: type, sql_values: dict[str, str], connection: Any
 ) -> tuple[str, str, list[models.Field]]:
     names, values, fields = [], [], []
     for field in _insert_fields(model):
         names.append(connection.ops.quote_name(field.column))
-        if field.attname in given:
-            values.append(given[field.attname])
+        if field.attname in sql_values:
+            values.append(sql_values[field.attname])
         else:
             values.append(f"CAST(%s AS {_cast_type(field, connection)})")
             fields.append(field)
@@ -136,10 +139,10 @@ def fetch(model: type[M], sql: str, params: Sequence[Any], *, using: str = "defa
     part = [(model, list(model._meta.concrete_fields))]
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return [made[0] for made in build(part, cursor.fetchall(), using=using)]
+        return [made[0] for made in instances_from_rows(part, cursor.fetchall(), using=using)]
 
 
-def build(
+def instances_from_rows(
     parts: Sequence[tuple[type[models.Model], Sequence[models.Field]]],
     rows: Sequence[Sequence[Any]],
     *,
@@ -150,7 +153,7 @@ def build(
     converts them (SQLite's dates, say); None for a part whose first column is NULL (the
     missing side of a LEFT JOIN)."""
     connection = connections[using]
-    plans = [_plan(model, tuple(fields), connection) for model, fields in parts]
+    plans = [_conversion_plan(model, tuple(fields), connection) for model, fields in parts]
     out = []
     for row in rows:
         made, at = [], 0
@@ -168,12 +171,13 @@ def build(
     return out
 
 
-_PLANS: dict[tuple[type, tuple[models.Field, ...], str], Any] = {}
+# (model, fields, database alias) -> the fields' attnames and their values' converters
+_CONVERSION_PLANS: dict[tuple[type, tuple[models.Field, ...], str], Any] = {}
 
 
-def _plan(model: type, fields: tuple[models.Field, ...], connection: Any) -> Any:
+def _conversion_plan(model: type, fields: tuple[models.Field, ...], connection: Any) -> Any:
     key = (model, fields, connection.alias)
-    plan = _PLANS.get(key)
+    plan = _CONVERSION_PLANS.get(key)
     if plan is None:
         converters = []
         for n, field in enumerate(fields):
@@ -181,13 +185,13 @@ def _plan(model: type, fields: tuple[models.Field, ...], connection: Any) -> Any
             chain = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
             if chain:
                 converters.append((n, [(convert, column) for convert in chain]))
-        plan = _PLANS[key] = ([f.attname for f in fields], converters)
+        plan = _CONVERSION_PLANS[key] = ([f.attname for f in fields], converters)
     return plan
 
 
 def fields(model: type[models.Model], names: set[str]) -> list[models.Field]:
-    """The named fields (the primary key among them) in the model's order, the order ``build``
-    and ``Model.from_db`` take a subset of columns in."""
+    """The named fields (the primary key among them) in the model's order, the order
+    ``instances_from_rows`` and ``Model.from_db`` take a subset of columns in."""
     return [f for f in model._meta.concrete_fields if f.name in names]
 
 

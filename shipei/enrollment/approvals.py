@@ -22,7 +22,7 @@ from shipei.programmes.policy import ApprovalStep
 
 from .models import Enrollment
 
-S = Enrollment.Status
+Status = Enrollment.Status
 ROLE_LABELS = dict(Role.choices)
 
 # The organisation a step's role must reach, as a lookup from the enrollment: a base's step its
@@ -49,9 +49,9 @@ def current_step(enrollment: Enrollment) -> ApprovalStep | None:
 def next_step(enrollment: Enrollment) -> dict[str, str] | None:
     """Where an enrollment stands: the step it waits at and the role that acts, for pages that
     show "who acts next"; None once decided."""
-    if enrollment.status == S.RETURNED:
+    if enrollment.status == Status.RETURNED:
         return {"label": "退回修改", "role": "报名人"}
-    step = current_step(enrollment) if enrollment.status == S.SUBMITTED else None
+    step = current_step(enrollment) if enrollment.status == Status.SUBMITTED else None
     if step is None:
         return None
     return {"label": step.label, "role": str(ROLE_LABELS.get(step.role, step.role))}
@@ -85,7 +85,7 @@ def holds_step(user: Any, enrollment: Enrollment) -> bool:
     """Whether `user` holds the role of the enrollment's current step where it applies,
     whoever's enrollment it is."""
     step = current_step(enrollment)
-    if step is None or enrollment.status != S.SUBMITTED:
+    if step is None or enrollment.status != Enrollment.Status.SUBMITTED:
         return False
     if not scope.may_hold(user, step.role):
         return False  # a teacher's own answer, say: no need to load the step's organisation
@@ -107,7 +107,7 @@ def decidable(user: Any, waiting: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
         reach.setdefault(a.role, []).append(scope.reach(a))
     if not reach:
         return waiting.none()
-    waiting = waiting.filter(status=S.SUBMITTED)
+    waiting = waiting.filter(status=Status.SUBMITTED)
     if getattr(user, "person_id", None):  # never one's own (may_decide)
         waiting = waiting.exclude(person_id=user.person_id)
     q = Q(pk__in=[])
@@ -138,7 +138,7 @@ def users_who_may_decide(enrollment: Enrollment, *, cache: dict | None = None) -
     reminder jobs).
     """
     step = current_step(enrollment)
-    if step is None or enrollment.status != S.SUBMITTED:
+    if step is None or enrollment.status != Status.SUBMITTED:
         return []
     org = step_org(enrollment, step.role)
     key = (enrollment.programme_id, enrollment.step, step.role, org.pk if org else None)

@@ -8,18 +8,24 @@ from shipei.audit.lifecycle import Lifecycle
 
 from .models import Enrollment
 
-S = Enrollment.Status
+Status = Enrollment.Status
 
 MOVES = {
-    S.SUBMITTED: {S.ADMITTED, S.RETURNED, S.REJECTED, S.WITHDRAWN, S.WAITLISTED},
-    S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
-    S.WAITLISTED: {S.SUBMITTED, S.WITHDRAWN},
-    S.ADMITTED: {S.ATTENDING, S.NO_SHOW, S.WITHDRAWN},
-    S.ATTENDING: {S.PASSED, S.FAILED},
+    Status.SUBMITTED: {
+        Status.ADMITTED,
+        Status.RETURNED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+        Status.WAITLISTED,
+    },
+    Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.WAITLISTED: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.ADMITTED: {Status.ATTENDING, Status.NO_SHOW, Status.WITHDRAWN},
+    Status.ATTENDING: {Status.PASSED, Status.FAILED},
 }
 LIFECYCLE = Lifecycle(MOVES)
 # What a teacher (or whoever enrolled them) may still withdraw from.
-WITHDRAWABLE = LIFECYCLE.leading_to(S.WITHDRAWN)
+WITHDRAWABLE = LIFECYCLE.leading_to(Status.WITHDRAWN)
 
 
 def move(enrollment: Enrollment, to: str) -> None:

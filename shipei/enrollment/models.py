@@ -12,7 +12,7 @@ class Enrollment(models.Model):
     class where the item has classes; it moves through the programme's approval chain.
 
     While ``holds_seat`` it holds one seat of ``quota`` (and of its class): only
-    ``enrollment.services`` changes these, together with the quota's counter (STYLE.md §2).
+    ``enrollment.seats`` changes these, together with the quota's counter (STYLE.md §2).
     """
 
     class Status(models.TextChoices):
@@ -145,6 +145,13 @@ LIVE = (
     Enrollment.Status.SUBMITTED,
     Enrollment.Status.RETURNED,
     Enrollment.Status.WAITLISTED,
+    Enrollment.Status.ADMITTED,
+    Enrollment.Status.ATTENDING,
+    Enrollment.Status.PASSED,
+    Enrollment.Status.FAILED,
+)
+# Every approval step taken: admitted, and what follows admission.
+CHAIN_COMPLETED = (
     Enrollment.Status.ADMITTED,
     Enrollment.Status.ATTENDING,
     Enrollment.Status.PASSED,

@@ -17,7 +17,7 @@ from . import approvals, wording
 from .models import Enrollment, EnrollmentEvent
 from .terms import item_label
 
-S = Enrollment.Status
+Status = Enrollment.Status
 
 # Events after which an enrollment waits at a step of the chain (whose approvers then hear).
 ARRIVING = {"submitted", "resubmitted", "promoted", "approved"}
@@ -36,13 +36,13 @@ def notice_fields(enrollment: Enrollment, action: str) -> dict[str, Any]:
     step = approvals.current_step(enrollment)
     chain_length = len(enrollment.programme.rules.enrollment.approval_chain)
     arrives_at: int | None = None
-    admitted = enrollment.status == S.ADMITTED
+    admitted = enrollment.status == Status.ADMITTED
     if action == "approved":
         if enrollment.step + 1 < chain_length:
             arrives_at = enrollment.step + 1
         else:
             admitted = True
-    elif action in ARRIVING and enrollment.status == S.SUBMITTED and step is not None:
+    elif action in ARRIVING and enrollment.status == Status.SUBMITTED and step is not None:
         arrives_at = enrollment.step
     return {"status": enrollment.status, "arrives_at": arrives_at, "admitted": admitted}
 
@@ -122,7 +122,7 @@ def event_messages(
         by=_role_at(enrollment, event.step),
         next_by=_role_at(enrollment, event.arrives_at),
         admitted=event.admitted,
-        waitlisted=event.status == S.WAITLISTED,
+        waitlisted=event.status == Status.WAITLISTED,
         reason=reason,
     )
     if teacher is not None and teacher.pk not in told and notice is not None:
@@ -153,7 +153,7 @@ def event_messages(
 
     if (
         event.arrives_at is not None
-        and enrollment.status == S.SUBMITTED
+        and enrollment.status == Status.SUBMITTED
         and enrollment.step == event.arrives_at
     ):
         step = approvals.current_step(enrollment)

@@ -21,7 +21,7 @@ from .models import Enrollment
 from .notices import page_url
 from .terms import registration_window
 
-S = Enrollment.Status
+Status = Enrollment.Status
 
 
 def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
@@ -32,7 +32,7 @@ def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
     today = now.astimezone(SHANGHAI).date()
     sent = 0
     programmes = Programme.objects.filter(
-        pk__in=Enrollment.objects.filter(status=S.SUBMITTED).values("programme")
+        pk__in=Enrollment.objects.filter(status=Status.SUBMITTED).values("programme")
     ).select_related("owner")
     for programme in programmes:
         chain = programme.rules.enrollment.approval_chain
@@ -42,7 +42,7 @@ def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
             ):
                 continue
             waiting = Enrollment.objects.filter(
-                programme=programme, status=S.SUBMITTED, step=index
+                programme=programme, status=Status.SUBMITTED, step=index
             ).select_related("programme__owner", "org", "project__base", "training_class")
             cache: dict = {}
             counts: dict[int, list[Any]] = {}

@@ -1,10 +1,16 @@
-"""An enrollment's seats: the quota's and the class's, taken with the enrollment and freed
-with it, always quota row first, then class row (STYLE.md §2). A plain submission on PostgreSQL
-writes the enrollment, its event, its audit entry and its seat in one statement."""
+"""An enrollment's seats: the quota's and the class's, taken with the enrollment and freed with
+it, always quota row first, then class row (STYLE.md §2); a freed seat goes to the waitlist.
+
+A new enrollment is written with its seats by write_submission, which decides between the
+ORM's path and one statement (PostgreSQL, nothing but the seat at stake) and falls back from
+the second to the first. The seat counters themselves change in ``quotas.seats`` and
+``classes.services``.
+"""
 
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,25 +19,24 @@ from shipei.classes import services as classes
 from shipei.classes.models import TrainingClass
 from shipei.core import rows
 from shipei.programmes.models import Programme
+from shipei.quotas import seats as quota_seats
 from shipei.quotas import selectors as quota_selectors
-from shipei.quotas import services as quotas
 from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
 
 from . import outbox
 from .errors import AlreadyEnrolled, ClassFull, NoQuotaHere
 from .events import event_rows, record_event, restate
+from .lifecycle import move
 from .models import Enrollment, EnrollmentEvent
 from .terms import item_label
-
-S = Enrollment.Status
 
 
 def covering(enrollment: Enrollment, *, recent: bool = False) -> Quota | None:
     """The quota the enrollment's seat comes from; None when the programme sets no quota for
     the item at all. NoQuotaHere when it does, but none covers the teacher's organisation.
-    With `recent`, as found a few seconds ago (quota_covering_recent)."""
-    find = quota_selectors.quota_covering_recent if recent else quota_selectors.quota_covering
+    With `recent`, as this process found it a few seconds ago (quota_covering_recent)."""
+    find = quota_seats.quota_covering_recent if recent else quota_selectors.quota_covering
     quota = find(programme=enrollment.programme, item=enrollment.item, org=enrollment.org)
     if (
         quota is None
@@ -45,11 +50,11 @@ def take(enrollment: Enrollment, quota: Quota | None) -> str:
     """Take the quota's and the class's seat, always quota row first, then class row (one order
     everywhere, so that two requests never wait on each other crosswise). Returns "" when both
     are held, else which one is full: "quota" or "class"."""
-    if quota is not None and not quotas.seat_take(quota):
+    if quota is not None and not quota_seats.seat_take(quota):
         return "quota"
     if enrollment.training_class_id and not classes.class_seat_take(enrollment.training_class):
         if quota is not None:
-            quotas.seat_release(quota)
+            quota_seats.seat_release(quota)
         return "class"
     return ""
 
@@ -65,10 +70,11 @@ def hold(enrollment: Enrollment) -> str:
 
 
 def release(enrollment: Enrollment) -> None:
+    """Free the seats the enrollment holds (quota row first, then class row; not saved)."""
     if not enrollment.holds_seat:
         return
     if enrollment.quota_id:
-        quotas.seat_release(enrollment.quota)
+        quota_seats.seat_release(enrollment.quota)
     if enrollment.training_class_id:
         classes.class_seat_release(enrollment.training_class_id)
     enrollment.holds_seat = False
@@ -84,54 +90,81 @@ def fill_from_waitlist(enrollment: Enrollment) -> None:
             programme=enrollment.programme,
             item=enrollment.item,
             training_class=enrollment.training_class,
-            status=S.WAITLISTED,
+            status=Enrollment.Status.WAITLISTED,
         )
         .order_by("submitted_at", "pk")
     )
     for candidate in waiting:
         if not hold(candidate):
-            candidate.status = S.SUBMITTED
+            move(candidate, Enrollment.Status.SUBMITTED)
             candidate.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
             record_event(candidate, None, "promoted", _("候补转为正式报名"))
             return
 
 
-def in_one_statement(rules: Any, training_class: TrainingClass | None) -> bool:
+# ---- a new enrollment with its seat -------------------------------------------------------------
+
+
+def write_submission(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
+    """Write the new `enrollment` (holds_seat set, not saved), its "submitted" event and audit
+    entry, and its seats; or, writing nothing, raise why not (AlreadyEnrolled, QuotaExhausted,
+    ClassFull, NoQuotaHere). Where the programme keeps a waitlist, a full quota or class puts
+    the enrollment on it; where it names no approval chain, the enrollment is admitted at once.
+
+    Where nothing but the seat's outcome is at stake (fits_one_statement), in one statement:
+    the quota's row stays locked only while the statement runs, and a submission costs one
+    round trip to PostgreSQL instead of seven. Otherwise, or when the rows cannot be written
+    that way, through the ORM in a transaction (nested: a savepoint). Both end alike
+    (tests/test_seats.py runs one table of cases through both)."""
+    if fits_one_statement(enrollment):
+        try:
+            return _write_in_one_statement(enrollment, actor)
+        except _Declined:
+            pass
+    enrollment.quota = covering(enrollment)
+    return _write_through_orm(enrollment, actor)
+
+
+def fits_one_statement(enrollment: Enrollment) -> bool:
     """Whether the enrollment, its event and audit entry and its seat can be written in one
     statement: on PostgreSQL, outside a transaction (a failed statement inside one would
-    abort it: there the ORM's savepoint path below is taken), when the seat's outcome changes
-    nothing else (no waitlist, no class, an approval chain to wait at)."""
+    abort it: there the ORM's savepoint is used), when the seat's outcome changes nothing else
+    (no waitlist, no class, an approval chain to wait at), and nobody listens to the rows'
+    saves (one statement sends no signals)."""
+    rules = enrollment.programme.rules.enrollment
     return (
         connection.vendor == "postgresql"
         and not connection.in_atomic_block
-        and training_class is None
-        and not rules.enrollment.waitlist
-        and bool(rules.enrollment.approval_chain)
-        # Nobody listening to these rows' saves: one statement sends no signals.
-        and not any(rows.heard(m) for m in (Enrollment, EnrollmentEvent, AuditEntry))
+        and enrollment.training_class_id is None
+        and not rules.waitlist
+        and bool(rules.approval_chain)
+        and not any(rows.has_save_receivers(m) for m in (Enrollment, EnrollmentEvent, AuditEntry))
     )
 
 
-def write_at_once(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
-    """The enrollment, its "submitted" event and audit entry, and its seat, in one statement:
-    the seat's row stays locked only while it runs, and a submission costs one round trip to
-    PostgreSQL instead of six. Nothing is written unless the seat is taken.
+class _Declined(Exception):
+    """The rows cannot be written in one statement (a value the database gives): nothing was
+    written, the ORM's path writes them."""
+
+
+def _write_in_one_statement(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
+    """write_submission in one statement. Nothing is written unless the seat is taken.
 
     The quota covering the teacher is the one found a few seconds ago. The statement takes its
     seat only if it is still the most specific quota covering the teacher; when it is not, or is
     full, or gone, the quota is looked up afresh and, if another covers the teacher now, tried
     once more."""
-    quota = enrollment.quota = covering(enrollment, recent=True)
-    event = _write_one_statement(enrollment, quota, actor)
+    kept = enrollment.quota = covering(enrollment, recent=True)
+    event = _one_statement(enrollment, kept, actor)
     if event is not None:
         return event
     fresh = enrollment.quota = covering(enrollment)
-    if fresh is None or fresh.pk != quota.pk:
-        event = _write_one_statement(enrollment, fresh, actor)
+    if fresh is None or fresh.pk != kept.pk:
+        event = _one_statement(enrollment, fresh, actor)
         if event is not None:
             return event
     # Nothing written: the seat came first, so an enrollment the teacher already has is told
-    # here, as the other path's INSERT tells it.
+    # here, as the ORM's INSERT tells it.
     if Enrollment.objects.filter(
         programme=enrollment.programme, item=enrollment.item, person=enrollment.person, live=True
     ).exists():
@@ -139,27 +172,24 @@ def write_at_once(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     raise QuotaExhausted(receiver=fresh.receiver_name if fresh else enrollment.org.name)
 
 
-def _write_one_statement(
+def _one_statement(
     enrollment: Enrollment, quota: Quota | None, actor: Any
 ) -> EnrollmentEvent | None:
-    """write_at_once's statement; None when the quota's seat was not taken."""
+    """The statement itself, taking a seat of `quota`; None when the seat was not taken."""
     event, entry = event_rows(enrollment, actor, "submitted")
     parts = [
-        rows.selected(enrollment, {}, connection),
-        rows.selected(event, {"enrollment_id": "e.id"}, connection),
-        rows.selected(entry, {"target_id": "CAST(e.id AS varchar)"}, connection),
+        rows.insert_select_parts(enrollment, {}, connection),
+        rows.insert_select_parts(event, {"enrollment_id": "e.id"}, connection),
+        rows.insert_select_parts(entry, {"target_id": "CAST(e.id AS varchar)"}, connection),
     ]
-    if None in parts:  # a value the database gives (a default): the ordinary path
-        enrollment.quota = covering(enrollment)
-        return write(enrollment, enrollment.quota, actor)
+    if None in parts:
+        raise _Declined()
     (e_cols, e_vals, e_params), (v_cols, v_vals, v_params), (a_cols, a_vals, a_params) = parts
     table = {m: m._meta.db_table for m in (Enrollment, EnrollmentEvent, AuditEntry)}
     seat_sql, seat_params, source = "", [], ""
     if quota is not None:
-        take, seat_params = quotas.take_sql(
-            quota, quota_selectors.receivers_closer(quota, enrollment.org)
-        )
-        seat_sql, source = f"seat AS ({take} RETURNING id), ", " FROM seat"
+        take_sql, seat_params = quota_seats.seat_take_sql(quota, enrollment.org)
+        seat_sql, source = f"seat AS ({take_sql}), ", " FROM seat"
     sql = (
         f"WITH {seat_sql}"
         f"e AS (INSERT INTO {table[Enrollment]} ({e_cols}) SELECT {e_vals}{source} RETURNING id), "
@@ -177,9 +207,9 @@ def _write_one_statement(
     # Nothing written: the quota is full, or gone, or no longer the closest to the teacher.
     if written is None:
         return None
-    rows.saved(enrollment, written[0])
-    rows.saved(event, written[1])
-    rows.saved(entry, written[2])
+    rows.mark_saved(enrollment, written[0])
+    rows.mark_saved(event, written[1])
+    rows.mark_saved(entry, written[2])
     event.enrollment = enrollment
     entry.target_id = str(enrollment.pk)
     outbox.notices_due()
@@ -187,11 +217,11 @@ def _write_one_statement(
 
 
 @transaction.atomic
-def write(enrollment: Enrollment, quota: Quota | None, actor: Any) -> EnrollmentEvent:
-    """The enrollment, its event and its seat through the ORM, in a transaction (or, nested,
-    a savepoint): on the waitlist when full and the programme keeps one, admitted at once when
-    it names no approval chain."""
+def _write_through_orm(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
+    """write_submission through the ORM, in a transaction (or, nested, a savepoint), taking a
+    seat of ``enrollment.quota``."""
     rules = enrollment.programme.rules
+    quota = enrollment.quota
     training_class = enrollment.training_class
     try:
         # No savepoint of its own: the error leaves this function at once, and this function's
@@ -209,23 +239,24 @@ def write(enrollment: Enrollment, quota: Quota | None, actor: Any) -> Enrollment
             raise ClassFull(name=str(training_class), capacity=training_class.capacity)
         raise QuotaExhausted(receiver=quota.receiver_name if quota else enrollment.org.name)
     if full:
-        enrollment.status = S.WAITLISTED
+        move(enrollment, Enrollment.Status.WAITLISTED)
         enrollment.quota = None
         enrollment.holds_seat = False
         enrollment.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
         restate(event, enrollment)
     elif not rules.enrollment.approval_chain:
-        enrollment.status = S.ADMITTED
+        move(enrollment, Enrollment.Status.ADMITTED)
         enrollment.decided_at = timezone.now()
         enrollment.save(update_fields=["status", "decided_at", "updated_at"])
         restate(event, enrollment)
     return event
 
 
+# ---- the admin check -----------------------------------------------------------------------------
+
+
 def seats_consistent(programme: Programme) -> list[str]:
     """Admin check: each quota's and class's held count against the enrollments holding seats."""
-    from django.db.models import Count
-
     problems = []
     holding = Enrollment.objects.filter(programme=programme, holds_seat=True)
     held = dict(holding.filter(quota__isnull=False).values_list("quota").annotate(n=Count("pk")))

@@ -29,7 +29,7 @@ from shipei.projects.models import ENROLLABLE
 from . import approvals
 from .models import Enrollment, EnrollmentEvent
 
-S = Enrollment.Status
+Status = Enrollment.Status
 MAX_ID = 2**63 - 1
 # What get_FOO_display() gives, without building the choices' mapping for every call.
 CHANNEL_LABELS = dict(Enrollment.Channel.choices)
@@ -207,7 +207,7 @@ class EnrollmentOutput(BuiltOnce, serializers.ModelSerializer):
         }
 
     def get_step_label(self, obj: Enrollment) -> str:
-        step = approvals.current_step(obj) if obj.status == S.SUBMITTED else None
+        step = approvals.current_step(obj) if obj.status == Status.SUBMITTED else None
         return step.label if step else ""
 
 

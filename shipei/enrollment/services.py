@@ -1,8 +1,8 @@
 """Writes of enrollments: submission with the seat it holds, the approval chain, withdrawal.
 
 Every rule comes from the programme's policy (channels, windows, eligibility, approval chain,
-what releases a seat, substitutions, waitlist); the seat counters change only through the quota
-and class services, in the same transaction as the enrollment (STYLE.md §2).
+what releases a seat, substitutions, waitlist); an enrollment's seats are taken and freed in
+``seats``, in the same transaction as the enrollment (STYLE.md §2).
 """
 
 import datetime
@@ -33,10 +33,10 @@ from .errors import (
 from .events import record_event
 from .lifecycle import LIFECYCLE, move
 from .models import Enrollment
-from .seats import covering, fill_from_waitlist, in_one_statement, release, write, write_at_once
+from .seats import fill_from_waitlist, release, write_submission
 from .terms import eligibility_problems, registration_window
 
-S = Enrollment.Status
+Status = Enrollment.Status
 
 
 # ---- submission ------------------------------------------------------------------------------------
@@ -142,7 +142,6 @@ def _submit(
         training_class=training_class,
         now=now,
     )
-    rules = programme.rules
     enrollment = Enrollment(
         programme=programme,
         item=item,
@@ -151,18 +150,13 @@ def _submit(
         person=person,
         org=person.org,
         channel=channel,
-        status=S.SUBMITTED,
+        status=Enrollment.Status.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
         submission_key=key or None,
         # Written as holding its seat: the seat is taken with it, or nothing is written.
         holds_seat=True,
     )
-    if in_one_statement(rules, training_class):
-        event = write_at_once(enrollment, actor)
-    else:
-        enrollment.quota = covering(enrollment)
-        event = write(enrollment, enrollment.quota, actor)
-    enrollment.history = [event]
+    enrollment.history = [write_submission(enrollment, actor)]
     return enrollment
 
 
@@ -184,7 +178,7 @@ def enrollment_decide(
     """Take the current approval step: "approve" moves to the next step (admitted after the
     last), "reject" ends it and frees the seat, "return" sends it back for changes."""
     enrollment = _locked(enrollment)
-    if enrollment.status != S.SUBMITTED:
+    if enrollment.status != Enrollment.Status.SUBMITTED:
         raise InvalidTransition(current=enrollment.get_status_display())
     if enrollment.project_id and enrollment.project.status == Project.Status.CANCELLED:
         raise InvalidTransition(current=_("培训项目已撤销"))
@@ -203,11 +197,11 @@ def enrollment_decide(
         if enrollment.step + 1 < len(enrollment.programme.rules.enrollment.approval_chain):
             enrollment.step += 1
         else:
-            move(enrollment, S.ADMITTED)
+            move(enrollment, Status.ADMITTED)
             enrollment.decided_at = timezone.now()
     elif decision == "reject":
         record_event(enrollment, actor, "rejected", reason)
-        move(enrollment, S.REJECTED)
+        move(enrollment, Status.REJECTED)
         enrollment.live = False
         enrollment.decided_at = timezone.now()
         enrollment.reason = reason
@@ -215,12 +209,12 @@ def enrollment_decide(
             release(enrollment)
     elif decision == "return":
         record_event(enrollment, actor, "returned", reason)
-        move(enrollment, S.RETURNED)
+        move(enrollment, Status.RETURNED)
         enrollment.reason = reason
     else:
         raise InvalidTransition(current=enrollment.get_status_display())
     enrollment.save()
-    if enrollment.status == S.REJECTED:
+    if enrollment.status == Enrollment.Status.REJECTED:
         fill_from_waitlist(enrollment)
     return enrollment
 
@@ -237,7 +231,7 @@ def enrollments_end_for_project(*, actor: Any, project: Project, reason: str) ->
         .order_by("pk")
     ):
         release(enrollment)
-        move(enrollment, S.WITHDRAWN)
+        move(enrollment, Status.WITHDRAWN)
         enrollment.live = False
         enrollment.decided_at = timezone.now()
         enrollment.reason = _("培训项目已撤销：%(why)s") % {"why": reason}
@@ -261,13 +255,13 @@ def enrollment_decide_many(
 def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     """A returned enrollment, fixed, goes back to the first step of the chain."""
     enrollment = _locked(enrollment)
-    if enrollment.status != S.RETURNED:
+    if enrollment.status != Enrollment.Status.RETURNED:
         raise InvalidTransition(current=enrollment.get_status_display())
     check_actor(actor, enrollment.channel, enrollment.person)
     problems = eligibility_problems(enrollment.programme, enrollment.item, enrollment.person)
     if problems:
         raise NotEligible(why="；".join(problems))
-    move(enrollment, S.SUBMITTED)
+    move(enrollment, Status.SUBMITTED)
     enrollment.step = 0
     enrollment.reason = ""
     enrollment.save()
@@ -282,7 +276,7 @@ def enrollment_withdraw(
     """The teacher (or whoever enrolled them) withdraws. The seat is freed at once unless the
     programme forbids substitutions and sign-up has closed: then it stays used (001)."""
     enrollment = _locked(enrollment)
-    LIFECYCLE.check(enrollment, S.WITHDRAWN)
+    LIFECYCLE.check(enrollment, Status.WITHDRAWN)
     own = getattr(actor, "person_id", None) == enrollment.person_id
     if not own:
         scope.require(actor, "enrollment.nominate", enrollment.org)
@@ -293,7 +287,7 @@ def enrollment_withdraw(
         and window.closes_at() is not None
         and ((now or timezone.now()) > window.closes_at())
     )
-    move(enrollment, S.WITHDRAWN)
+    move(enrollment, Status.WITHDRAWN)
     enrollment.live = False
     enrollment.decided_at = timezone.now()
     enrollment.reason = (reason or "").strip()

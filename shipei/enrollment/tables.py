@@ -18,8 +18,6 @@ from shipei.programmes.models import Programme
 from . import approvals, terms
 from .models import Enrollment
 
-S = Enrollment.Status
-
 
 def time_left(moment: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
     """ "还剩 2 天 3 小时" before a deadline (UX.md), "已截止" after it, "" without one."""
@@ -55,7 +53,7 @@ def window_info(
 
 def step_deadline(enrollment: Enrollment) -> dict[str, str] | None:
     """The current approval step's deadline (a date: the end of that day in Shanghai)."""
-    if enrollment.status != S.SUBMITTED:
+    if enrollment.status != Enrollment.Status.SUBMITTED:
         return None
     step = approvals.current_step(enrollment)
     if step is None or step.deadline is None:

@@ -43,7 +43,7 @@ from .forms import (
     new_key,
 )
 from .lifecycle import WITHDRAWABLE
-from .models import Enrollment, EnrollmentEvent
+from .models import CHAIN_COMPLETED, Enrollment, EnrollmentEvent
 from .tables import (
     AwaitingTable,
     EnrollmentTable,
@@ -52,9 +52,8 @@ from .tables import (
     window_info,
 )
 
-S = Enrollment.Status
-C = Enrollment.Channel
-DONE = (S.ADMITTED, S.ATTENDING, S.PASSED, S.FAILED)
+Status = Enrollment.Status
+Channel = Enrollment.Channel
 ACTION_WORDS = {
     "submitted": _("提交报名"),
     "approved": _("通过"),
@@ -140,7 +139,8 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
             "next": approvals.next_step(e),
             "deadline": step_deadline(e),
             "can_withdraw": e.status in WITHDRAWABLE,
-            "can_resubmit": e.status == S.RETURNED and e.channel == C.SELF_REGISTRATION,
+            "can_resubmit": e.status == Enrollment.Status.RETURNED
+            and e.channel == Enrollment.Channel.SELF_REGISTRATION,
         }
         for e in selectors.my_enrollments(user=request.user)
     ]
@@ -150,7 +150,7 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "person": person,
-            "can_apply": bool(_programmes_with({C.SELF_REGISTRATION}, reaching=person.org)),
+            "can_apply": bool(_programmes_with({Channel.SELF_REGISTRATION}, reaching=person.org)),
             "breadcrumbs": [(_("我的报名"), None)],
         },
     )
@@ -162,7 +162,11 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
 def _channel_for(programme: Programme) -> str:
     """The nominating channel a coordinator's page uses for the programme."""
     channels = programme.rules.enrollment.channels
-    for channel in (C.COORDINATOR_ENROLLMENT, C.NOMINATION, C.SIGNUP_TABLE):
+    for channel in (
+        Enrollment.Channel.COORDINATOR_ENROLLMENT,
+        Enrollment.Channel.NOMINATION,
+        Enrollment.Channel.SIGNUP_TABLE,
+    ):
         if channel in channels:
             return channel
     raise NotFound()
@@ -180,7 +184,7 @@ def _pick(request: HttpRequest, programmes: list[Programme]) -> dict[str, Any]:
         raise NotFound()
     chosen["programme"] = programme
     chosen["channel"] = _channel_for(programme)
-    if chosen["channel"] == C.COORDINATOR_ENROLLMENT:
+    if chosen["channel"] == Enrollment.Channel.COORDINATOR_ENROLLMENT:
         class_pk = source.get("training_class", "")
         if class_pk:
             training_class = (
@@ -210,7 +214,8 @@ def nominate(request: HttpRequest) -> HttpResponse:
     if not scope.has_any(request.user, "enrollment.nominate"):
         raise NotPermitted()
     programmes = _programmes_with(
-        {C.NOMINATION, C.SIGNUP_TABLE, C.COORDINATOR_ENROLLMENT}, reaching=request.user
+        {Channel.NOMINATION, Channel.SIGNUP_TABLE, Channel.COORDINATOR_ENROLLMENT},
+        reaching=request.user,
     )
     chosen = _pick(request, programmes)
     programme = chosen["programme"]
@@ -247,7 +252,7 @@ def _pick_item_page(
         "channel": channel,
         "breadcrumbs": [*crumbs, (str(programme), None)],
     }
-    if channel == C.COORDINATOR_ENROLLMENT:
+    if channel == Enrollment.Channel.COORDINATOR_ENROLLMENT:
         classes = (
             TrainingClass.objects.filter(project__programme=programme, project__status__in=LISTED)
             .select_related("project__base")
@@ -465,13 +470,13 @@ def _chain(enrollment: Enrollment) -> list[dict[str, Any]]:
     chain = enrollment.programme.rules.enrollment.approval_chain
     roles = dict(Role.choices)
     at = {
-        S.SUBMITTED: (_("办理中"), "sp-badge-warn"),
-        S.RETURNED: (_("已退回"), "sp-badge-warn"),
-        S.REJECTED: (_("已驳回"), "sp-badge-off"),
+        Enrollment.Status.SUBMITTED: (_("办理中"), "sp-badge-warn"),
+        Enrollment.Status.RETURNED: (_("已退回"), "sp-badge-warn"),
+        Enrollment.Status.REJECTED: (_("已驳回"), "sp-badge-off"),
     }.get(enrollment.status, (_("未办理"), "sp-badge-off"))
     steps = []
     for i, step in enumerate(chain):
-        if enrollment.status in DONE or i < enrollment.step:
+        if enrollment.status in CHAIN_COMPLETED or i < enrollment.step:
             state = (_("已通过"), "sp-badge-ok")
         elif i == enrollment.step:
             state = at
@@ -483,7 +488,8 @@ def _chain(enrollment: Enrollment) -> list[dict[str, Any]]:
                 "role": roles.get(step.role, step.role),
                 "state": state[0],
                 "css": state[1],
-                "current": i == enrollment.step and enrollment.status == S.SUBMITTED,
+                "current": i == enrollment.step
+                and enrollment.status == Enrollment.Status.SUBMITTED,
                 "deadline": step.deadline,
             }
         )
@@ -520,7 +526,7 @@ def _detail(
         "may_decide": may_decide,
         "decide_form": decide_form or DecideForm(approve_label=approve),
         "can_withdraw": may_act and enrollment.status in WITHDRAWABLE,
-        "can_resubmit": may_act and enrollment.status == S.RETURNED,
+        "can_resubmit": may_act and enrollment.status == Enrollment.Status.RETURNED,
         "withdraw_form": WithdrawForm(),
         "from_awaiting": navigation.from_awaiting(request),
         "breadcrumbs": navigation.detail_trail(request, enrollment),

@@ -34,13 +34,13 @@ from .tables import window_info
 # Shared with the school's pages in views.py.
 from .views import _person, _programmes_with
 
-S = Enrollment.Status
-C = Enrollment.Channel
 # How a programme that takes no self-registration enrolls teachers, in one line for a teacher.
 OTHER_CHANNELS = {
-    C.NOMINATION: gettext_lazy("本项目由学校推荐报名，请联系本校的学校联系人。"),
-    C.SIGNUP_TABLE: gettext_lazy("本项目由所在院校统一报送报名表，请联系本校的学校联系人。"),
-    C.COORDINATOR_ENROLLMENT: gettext_lazy(
+    Enrollment.Channel.NOMINATION: gettext_lazy("本项目由学校推荐报名，请联系本校的学校联系人。"),
+    Enrollment.Channel.SIGNUP_TABLE: gettext_lazy(
+        "本项目由所在院校统一报送报名表，请联系本校的学校联系人。"
+    ),
+    Enrollment.Channel.COORDINATOR_ENROLLMENT: gettext_lazy(
         "本项目由学校联系人在平台统一报名，请联系本校的学校联系人。"
     ),
 }
@@ -59,7 +59,7 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
     Programmes with something to apply for come first."""
     live = _live(person)
     groups = []
-    for programme in _programmes_with({C.SELF_REGISTRATION}, reaching=person.org):
+    for programme in _programmes_with({Enrollment.Channel.SELF_REGISTRATION}, reaching=person.org):
         offers, folded = [], []
         for item in programme.rules.leaves():
             window = window_info(programme, item.code)
@@ -133,7 +133,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 programme=programme,
                 item=data["item"],
                 person=person,
-                channel=C.SELF_REGISTRATION,
+                channel=Enrollment.Channel.SELF_REGISTRATION,
                 training_class=training_class,
                 key=data["key"],
             )
@@ -159,10 +159,10 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 def _submitted_message(enrollment: Enrollment) -> str:
-    if enrollment.status == S.WAITLISTED:
+    if enrollment.status == Enrollment.Status.WAITLISTED:
         return _("名额已满，已进入候补。有名额空出时按提交先后递补。")
     step = approvals.current_step(enrollment)
-    if enrollment.status != S.SUBMITTED or step is None:
+    if enrollment.status != Enrollment.Status.SUBMITTED or step is None:
         return _("报名成功。")
     return _("已提交报名。%(next)s") % {"next": wording.next_step_text(step.role)}
 
@@ -187,7 +187,7 @@ def catalogue_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
     programme = project.programme
     channels = programme.rules.enrollment.channels
-    if C.SELF_REGISTRATION not in channels:
+    if Enrollment.Channel.SELF_REGISTRATION not in channels:
         # The school's contact is told where to enroll its teachers, not to ask itself.
         if scope.reaches_area(request.user, "enrollment.nominate", programme.owner):
             return {"nominate": reverse("enrollment:nominate") + f"?programme={programme.pk}"}

@@ -137,55 +137,59 @@ def attachment_path(instance: "ProjectAttachment", filename: str) -> str:
     return f"projects/{instance.project_id}/{uuid.uuid4().hex}{suffix}"
 
 
-S = Project.Status
+Status = Project.Status
 # The one transition table of a project (DOMAIN.md §5): returned projects are fixed and
 # resubmitted; a project can be cancelled until it runs.
 MOVES: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.SUBMITTED: frozenset({S.IN_REVIEW, S.CANCELLED}),
-    S.IN_REVIEW: frozenset({S.APPROVED, S.RETURNED, S.REJECTED, S.CANCELLED}),
-    S.RETURNED: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.PUBLISHED, S.CANCELLED}),
-    S.PUBLISHED: frozenset({S.ENROLLING, S.CANCELLED}),
-    S.ENROLLING: frozenset({S.ENROLLMENT_CLOSED, S.CANCELLED}),
-    S.ENROLLMENT_CLOSED: frozenset({S.RUNNING, S.CANCELLED}),
-    S.RUNNING: frozenset({S.COMPLETED}),
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.CANCELLED}),
+    Status.SUBMITTED: frozenset({Status.IN_REVIEW, Status.CANCELLED}),
+    Status.IN_REVIEW: frozenset(
+        {Status.APPROVED, Status.RETURNED, Status.REJECTED, Status.CANCELLED}
+    ),
+    Status.RETURNED: frozenset({Status.SUBMITTED, Status.CANCELLED}),
+    Status.APPROVED: frozenset({Status.PUBLISHED, Status.CANCELLED}),
+    Status.PUBLISHED: frozenset({Status.ENROLLING, Status.CANCELLED}),
+    Status.ENROLLING: frozenset({Status.ENROLLMENT_CLOSED, Status.CANCELLED}),
+    Status.ENROLLMENT_CLOSED: frozenset({Status.RUNNING, Status.CANCELLED}),
+    Status.RUNNING: frozenset({Status.COMPLETED}),
 }
 # The base fills in and changes the application only in these states.
-EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 # Projects that hold a place under the base's cap (notice 002, 二).
 LIVE = frozenset(
     {
-        S.SUBMITTED,
-        S.IN_REVIEW,
-        S.APPROVED,
-        S.PUBLISHED,
-        S.ENROLLING,
-        S.ENROLLMENT_CLOSED,
-        S.RUNNING,
-        S.COMPLETED,
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        Status.PUBLISHED,
+        Status.ENROLLING,
+        Status.ENROLLMENT_CLOSED,
+        Status.RUNNING,
+        Status.COMPLETED,
     }
 )
 # What teachers see in the catalogue: published projects and what becomes of them.
-LISTED = frozenset({S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED, S.RUNNING, S.COMPLETED})
+LISTED = frozenset(
+    {Status.PUBLISHED, Status.ENROLLING, Status.ENROLLMENT_CLOSED, Status.RUNNING, Status.COMPLETED}
+)
 # Projects whose classes take enrollments: published by the ministry, enrollment not closed.
-ENROLLABLE = frozenset({S.PUBLISHED, S.ENROLLING})
+ENROLLABLE = frozenset({Status.PUBLISHED, Status.ENROLLING})
 # One colour per status wherever a project's status is shown, always with its word (UX.md):
 # amber between stages (in review, returned, enrollment closed before the training runs), green
 # once approved, grey for drafts and dead ends. Pages show it through the `status_badge` filter.
 STATUS_BADGES = {
-    S.DRAFT: "sp-badge-off",
-    S.SUBMITTED: "sp-badge-warn",
-    S.IN_REVIEW: "sp-badge-warn",
-    S.RETURNED: "sp-badge-warn",
-    S.APPROVED: "sp-badge-ok",
-    S.REJECTED: "sp-badge-off",
-    S.PUBLISHED: "sp-badge-ok",
-    S.ENROLLING: "sp-badge-ok",
-    S.ENROLLMENT_CLOSED: "sp-badge-warn",
-    S.RUNNING: "sp-badge-ok",
-    S.COMPLETED: "sp-badge-ok",
-    S.CANCELLED: "sp-badge-off",
+    Status.DRAFT: "sp-badge-off",
+    Status.SUBMITTED: "sp-badge-warn",
+    Status.IN_REVIEW: "sp-badge-warn",
+    Status.RETURNED: "sp-badge-warn",
+    Status.APPROVED: "sp-badge-ok",
+    Status.REJECTED: "sp-badge-off",
+    Status.PUBLISHED: "sp-badge-ok",
+    Status.ENROLLING: "sp-badge-ok",
+    Status.ENROLLMENT_CLOSED: "sp-badge-warn",
+    Status.RUNNING: "sp-badge-ok",
+    Status.COMPLETED: "sp-badge-ok",
+    Status.CANCELLED: "sp-badge-off",
 }
 
 

@@ -44,7 +44,7 @@ from .errors import (
 )
 from .models import MOVES, Project, Review
 
-S = Project.Status
+Status = Project.Status
 EDITABLE_FIELDS = (
     "item",
     "base_kind",
@@ -60,7 +60,7 @@ EDITABLE_FIELDS = (
 )
 # Filled in before an application can be submitted.
 REQUIRED_FIELDS = ("title", "mode", "days", "hours", "audience", "outline")
-DECISIONS = {"approve": S.APPROVED, "return": S.RETURNED, "reject": S.REJECTED}
+DECISIONS = {"approve": Status.APPROVED, "return": Status.RETURNED, "reject": Status.REJECTED}
 
 
 # --- transitions ----------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def project_create(
     scope.require(actor, "project.apply", base)
     if not selectors.accepts_projects(programme):
         raise NotApplicable()
-    project = Project(programme=programme, base=base, created_by=actor, status=S.DRAFT)
+    project = Project(programme=programme, base=base, created_by=actor, status=Status.DRAFT)
     _clean_fields(project, {"fee_yuan": 0, **fields})
     project.save()
     record(actor, "project.created", project, org=base, programme=programme.pk)
@@ -196,7 +196,7 @@ def project_update(
     """Change a draft or a returned application, and its classes."""
     scope.require(actor, "project.apply", project.base)
     lock(project)
-    if project.status not in (S.DRAFT, S.RETURNED):
+    if project.status not in (Status.DRAFT, Status.RETURNED):
         raise ProjectLocked(current=project.get_status_display())
     before = {k: getattr(project, k) for k in EDITABLE_FIELDS}
     _clean_fields(project, fields)
@@ -314,17 +314,17 @@ def project_submit(*, actor: Any, project: Project) -> Project:
     except OperationalError:
         raise SystemBusy() from None
     lock(project)
-    LIFECYCLE.check(project, S.SUBMITTED)
+    LIFECYCLE.check(project, Status.SUBMITTED)
     _check_window(project.programme)
     problems = submit_problems(project)
     if problems:
         raise ValidationError(problems)
     _check_cap(project)
-    resubmitted = project.status == S.RETURNED
+    resubmitted = project.status == Status.RETURNED
     project.submitted_at = timezone.now()
     LIFECYCLE.move(
         project,
-        S.SUBMITTED,
+        Status.SUBMITTED,
         actor=actor,
         action="project.submitted",
         org=project.base,
@@ -354,9 +354,9 @@ def project_assign_experts(
     one in review. Experts from the applying organisation or under it are refused."""
     _require_decide(actor, project)
     lock(project)
-    if project.status == S.SUBMITTED:
-        LIFECYCLE.check(project, S.IN_REVIEW)
-    elif project.status != S.IN_REVIEW:
+    if project.status == Status.SUBMITTED:
+        LIFECYCLE.check(project, Status.IN_REVIEW)
+    elif project.status != Status.IN_REVIEW:
         raise InvalidTransition(current=project.get_status_display())
     if not experts:
         raise NoExperts()
@@ -364,10 +364,10 @@ def project_assign_experts(
         reason = _ineligibility(project, expert)
         if reason:
             raise ExpertNotEligible(name=expert.display_name, reason=reason)
-    if project.status == S.SUBMITTED:
+    if project.status == Status.SUBMITTED:
         project.review_round += 1
         # Recorded below with the experts assigned ("project.experts_assigned").
-        LIFECYCLE.move(project, S.IN_REVIEW, actor=actor, action=None, fields=["review_round"])
+        LIFECYCLE.move(project, Status.IN_REVIEW, actor=actor, action=None, fields=["review_round"])
     assigned = set(
         project.reviews.filter(round=project.review_round).values_list("expert_id", flat=True)
     )
@@ -401,7 +401,7 @@ def review_submit(*, actor: Any, review: Review, scores: dict[str, Any], comment
     if fresh.submitted_at is not None:
         raise ReviewAlreadySubmitted(at=minute_text(fresh.submitted_at))
     project = fresh.project
-    if project.status != S.IN_REVIEW or fresh.round != project.review_round:
+    if project.status != Status.IN_REVIEW or fresh.round != project.review_round:
         raise ReviewClosed(current=project.get_status_display())
     criteria = project.programme.rules.projects.review_criteria
     errors: dict[str, str] = {}
@@ -450,9 +450,9 @@ def project_decide(*, actor: Any, project: Project, decision: str, reason: str =
     to = DECISIONS[decision]
     LIFECYCLE.check(project, to)
     reason = (reason or "").strip()
-    if to != S.APPROVED and not reason:
-        raise ReasonRequired(what=_("退回修改") if to == S.RETURNED else _("不予通过"))
-    if to == S.APPROVED:
+    if to != Status.APPROVED and not reason:
+        raise ReasonRequired(what=_("退回修改") if to == Status.RETURNED else _("不予通过"))
+    if to == Status.APPROVED:
         needed = project.programme.rules.projects.experts_per_project
         done = project.reviews.filter(
             round=project.review_round, submitted_at__isnull=False
@@ -477,11 +477,11 @@ def project_publish(*, actor: Any, project: Project) -> Project:
     """Publish an approved project: it appears in the catalogue for teachers."""
     _require_decide(actor, project)
     lock(project)
-    LIFECYCLE.check(project, S.PUBLISHED)
+    LIFECYCLE.check(project, Status.PUBLISHED)
     project.published_at = timezone.now()
     LIFECYCLE.move(
         project,
-        S.PUBLISHED,
+        Status.PUBLISHED,
         actor=actor,
         action="project.published",
         org=project.base,
@@ -506,16 +506,19 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
     if not (may_decide or scope.allows(actor, "project.apply", project.base)):
         raise NotPermitted()
     lock(project)
-    LIFECYCLE.check(project, S.CANCELLED)
+    LIFECYCLE.check(project, Status.CANCELLED)
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(what=_("撤销"))
-    if project.status in (S.PUBLISHED, S.ENROLLING, S.ENROLLMENT_CLOSED) and not may_decide:
+    if (
+        project.status in (Status.PUBLISHED, Status.ENROLLING, Status.ENROLLMENT_CLOSED)
+        and not may_decide
+    ):
         raise CancelNeedsNationalAdmin()
     project.status_reason = reason[:500]
     LIFECYCLE.move(
         project,
-        S.CANCELLED,
+        Status.CANCELLED,
         actor=actor,
         action="project.cancelled",
         org=project.base,

@@ -10,8 +10,6 @@ from shipei.core.templatetags.shipei import status_badge
 
 from .models import Project, Review
 
-S = Project.Status
-
 
 def _dates(record: Project) -> str:
     return record.first_start.strftime("%Y-%m-%d") if record.first_start else "--"
@@ -79,7 +77,7 @@ class QueueTable(tables.Table):
         empty_text = _("可调整查询条件；基地提交申报后会出现在这里。")
 
     def render_selected(self, record: Project) -> str:
-        if record.status != S.APPROVED:
+        if record.status != Project.Status.APPROVED:
             return ""
         return select_box(record.pk, record.title)
 
@@ -115,7 +113,10 @@ class ReviewListTable(tables.Table):
     def render_state(self, record: Review) -> str:
         if record.is_submitted:
             return format_html('<span class="badge sp-badge-ok">{}</span>', _("已提交"))
-        if record.project.status != S.IN_REVIEW or record.round != record.project.review_round:
+        if (
+            record.project.status != Project.Status.IN_REVIEW
+            or record.round != record.project.review_round
+        ):
             return format_html('<span class="badge sp-badge-off">{}</span>', _("已结束"))
         return format_html('<span class="badge sp-badge-warn">{}</span>', _("待评审"))
 

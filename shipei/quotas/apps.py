@@ -13,7 +13,7 @@ class QuotasConfig(AppConfig):
         from shipei.audit import describe
         from shipei.programmes.selectors import ITEM_USERS
 
-        from . import audit_describers, models, selectors
+        from . import audit_describers, models, seats, selectors
 
         ITEM_USERS.append(selectors.items_with_quotas)
         describe.register("quotas.quota", audit_describers.describe_quotas)
@@ -23,7 +23,7 @@ class QuotasConfig(AppConfig):
         ) -> None:
             if created:  # a new or removed row; a counter's change covers no one else
                 # After the commit, or another thread could keep what it read before it.
-                transaction.on_commit(selectors.forget_covering)
+                transaction.on_commit(seats.forget_covering)
 
         # A local function: held strongly, or it would be gone when ready() returns.
         post_save.connect(forget, sender=models.Quota, weak=False, dispatch_uid="covering")

@@ -1,6 +1,5 @@
 """Reads of quotas: which quota covers whom, and the tables admins look at."""
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from shipei.orgs.selectors import region_parent
 from shipei.programmes.models import Programme
 
 from .layout import table_layout
-from .models import Quota
+from .models import Quota, QuotaChange
 
 
 def items_with_quotas(programme: Programme, codes: set[str]) -> QuerySet[Any]:
@@ -83,8 +82,9 @@ def _most_specific(
 
 
 def _plain_candidates(programme: Programme, item: str, chain: list[tuple[str, Any]]) -> list[Quota]:
-    """The same rows as the filter above, without related rows, written out: every enrollment
-    submission sends it, and building it through the ORM cost more than all its other reads."""
+    """The same rows as the filter above, without related rows, written out: an enrollment
+    submission may send it, and building it through the ORM cost more than all its other
+    reads."""
     receivers, params = receivers_sql(chain)
     return rows.fetch(
         Quota,
@@ -96,7 +96,7 @@ def _plain_candidates(programme: Programme, item: str, chain: list[tuple[str, An
 
 def receivers_sql(receivers: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
     """A quota row's receiver among `receivers` (("org", id) or ("region", code), at least
-    one), as SQL and its parameters."""
+    one), as SQL and its parameters (this read, and seats.seat_take_sql's guard)."""
     org_ids = [value for kind, value in receivers if kind == "org"]
     codes = [value for kind, value in receivers if kind == "region"]
     where = [
@@ -107,15 +107,20 @@ def receivers_sql(receivers: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
     return f"({' OR '.join(where)})", [*org_ids, *codes]
 
 
+def receivers_covering(org: Organisation) -> list[tuple[str, Any]]:
+    """The receivers whose quota would cover a teacher of `org`, most specific first: the
+    organisation and its ancestors, then its city, then its province."""
+    return _chain(region=None, org=org, include_self=True)
+
+
 def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
     """The quota a teacher of `org` takes a seat from: the most specific one covering `org`.
     Seats a level keeps unassigned serve only the organisations under it without their own.
 
     The row alone (``quota.region``/``quota.org`` load on first use): a submission needs only
-    its id to take the seat."""
-    return _most_specific(
-        programme, item, _chain(region=None, org=org, include_self=True), related=False
-    )
+    its id to take the seat. ``seats.quota_covering_recent`` answers from what the process
+    read a few seconds ago."""
+    return _most_specific(programme, item, receivers_covering(org), related=False)
 
 
 def seats_free(quota_ids: list[int]) -> dict[int, int]:
@@ -125,68 +130,6 @@ def seats_free(quota_ids: list[int]) -> dict[int, int]:
         Quota.objects.filter(pk__in=quota_ids).order_by().only("seats", "seats_split", "seats_held")
     )
     return {quota.pk: max(quota.seats_free, 0) for quota in found}
-
-
-# The receivers that have a quota, per programme and item, as this process read them in the
-# last few seconds: (programme, item) -> (until, {("org", id) | ("region", code): quota id}).
-_RECEIVERS: dict[tuple[int, str], tuple[float, dict[tuple[str, Any], int]]] = {}
-COVERING_SECONDS = 5.0
-# The columns a kept quota comes with, in the model's order (Model.from_db takes them so).
-_ROW = [f.attname for f in rows.fields(Quota, {"id", "programme", "item", "region", "org"})]
-
-
-def quota_covering_recent(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
-    """quota_covering from the programme's quota receivers as this process read them at most
-    COVERING_SECONDS ago, for submissions in a rush: one read per programme and item, not one
-    per submission. The quota comes with its key and receiver only (the rest loads on use).
-
-    Only which row covers `org` may be stale, never its seats: a seat is taken by a conditional
-    UPDATE of the row, and a caller that finds it full (or gone) asks quota_covering again.
-    Where no kept receiver covers `org`, quota_covering answers, so that a quota added
-    meanwhile is never passed over. A quota added or removed in this process is seen at once
-    (``forget_covering``); in another, within the few seconds."""
-    key = (programme.pk, item)
-    now = time.monotonic()
-    hit = _RECEIVERS.get(key)
-    if hit is None or hit[0] < now:
-        receivers = {
-            (("org", org_id) if org_id else ("region", region_id)): pk
-            for pk, org_id, region_id in Quota.objects.filter(
-                programme_id=programme.pk, item=item
-            ).values_list("pk", "org_id", "region_id")
-        }
-        hit = _RECEIVERS[key] = (now + COVERING_SECONDS, receivers)
-    receivers = hit[1]
-    for receiver in _chain(region=None, org=org, include_self=True):
-        pk = receivers.get(receiver)
-        if pk is not None:
-            kind, value = receiver
-            known = {
-                "id": pk,
-                "programme_id": programme.pk,
-                "item": item,
-                "org_id": value if kind == "org" else None,
-                "region_id": value if kind == "region" else None,
-            }
-            return Quota.from_db("default", _ROW, [known[name] for name in _ROW])
-    return quota_covering(programme=programme, item=item, org=org)
-
-
-def receivers_closer(quota: Quota, org: Organisation) -> list[tuple[str, Any]]:
-    """The receivers more specific than `quota`'s for a teacher of `org` (its organisation, the
-    organisations and regions between): a quota for any of them would cover the teacher
-    instead."""
-    mine = ("org", quota.org_id) if quota.org_id else ("region", quota.region_id)
-    closer = []
-    for receiver in _chain(region=None, org=org, include_self=True):
-        if receiver == mine:
-            break
-        closer.append(receiver)
-    return closer
-
-
-def forget_covering() -> None:
-    _RECEIVERS.clear()
 
 
 def quota_above(
@@ -373,8 +316,6 @@ def teacher_weights(receivers: list[Receiver]) -> list[int]:
 
 
 def recent_changes(*, user: Any, programme: Programme, at: Receiver | None) -> QuerySet[Any]:
-    from .models import QuotaChange
-
     visible = quota_list(user=user, programme=programme)
     if at is not None:
         mine = visible.filter(region=at.region, org=at.org)

@@ -1,8 +1,10 @@
-"""Writes of quotas. The seat counters change only here, by conditional UPDATEs (STYLE.md §2)."""
+"""Writes of quotas: giving seats down the tree, changing and taking them back. What is split
+below a quota (``seats_split``) changes only here, what is held on it (``seats_held``) only in
+``seats``, by conditional UPDATEs (STYLE.md §2)."""
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from shipei.accounts import scope
@@ -18,7 +20,6 @@ from .errors import (
     QuotaBatchRefused,
     QuotaBelowUsed,
     QuotaExceedsParent,
-    QuotaExhausted,
     QuotaInUse,
     QuotaNegative,
     QuotaOutsideArea,
@@ -29,51 +30,6 @@ from .layout import table_layout
 from .models import Quota, QuotaChange
 
 MAX_SEATS = 1_000_000  # no notice comes near; keeps every sum inside a database integer
-
-
-# The one statement every submission sends to a (maybe busy) quota row, written out: building
-# it through the ORM cost more than the rest of the seat's work.
-# Also a part of the statement that writes a submission at once (enrollment.services).
-TAKE = (
-    f"UPDATE {Quota._meta.db_table} SET seats_held = seats_held + 1 "
-    "WHERE id = %s AND seats_held < seats - seats_split"
-)
-
-
-def take_sql(quota: Quota, closer: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
-    """TAKE for `quota`, refused also when a quota exists for one of the `closer` receivers
-    (``selectors.receivers_closer``): one added since the covering quota was looked up, which
-    covers the teacher instead."""
-    if not closer:
-        return TAKE, [quota.pk]
-    receivers, params = selectors.receivers_sql(closer)
-    sql = (
-        f"{TAKE} AND NOT EXISTS (SELECT 1 FROM {Quota._meta.db_table} "
-        f"WHERE programme_id = %s AND item = %s AND {receivers})"
-    )
-    return sql, [quota.pk, quota.programme_id, quota.item, *params]
-
-
-def seat_take(quota: Quota) -> bool:
-    """Hold one seat; False when none is left. Call inside the enrollment's transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute(TAKE, [quota.pk])
-        return cursor.rowcount == 1
-
-
-def seat_release(quota: Quota) -> None:
-    Quota.objects.filter(pk=quota.pk, seats_held__gt=0).update(seats_held=F("seats_held") - 1)
-
-
-def seat_hold(*, programme: Programme, item: str, org: Organisation) -> Quota | None:
-    """Hold a seat on the most specific quota covering `org`; None when the programme gives no
-    quota for this item at all (no limit). Raises QuotaExhausted when that quota is full."""
-    quota = selectors.quota_covering(programme=programme, item=item, org=org)
-    if quota is None:
-        return None
-    if not seat_take(quota):
-        raise QuotaExhausted(receiver=quota.receiver_name)
-    return quota
 
 
 def _check_receiver(region: Region | None, org: Organisation | None) -> None:

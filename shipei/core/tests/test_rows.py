@@ -3,14 +3,16 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import signals
+from django.db.models.expressions import DatabaseDefault
 
 from shipei.accounts.models import Person
 from shipei.accounts.selectors import person_submitting
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
 from shipei.core import rows
+from shipei.enrollment.models import EnrollmentEvent
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.quotas.models import Quota
@@ -67,6 +69,36 @@ def test_insert_of_a_model_with_receivers_runs_them(tree):
     finally:
         signals.post_save.disconnect(receiver, sender=AuditEntry)
     assert heard == [("heard.me", True)]
+
+
+def test_insert_select_parts_are_typed_values_and_the_statement_s_own_sql(tree):
+    entry = AuditEntry(action="x.done", target_type="orgs.organisation", data={"名": "值"})
+
+    names, values, params = rows.insert_select_parts(
+        entry, {"target_id": "CAST(e.id AS varchar)"}, connection
+    )
+
+    assert names.split(", ")[:3] == ['"actor_id"', '"action"', '"target_type"']
+    assert "CAST(e.id AS varchar)" in values.split(", ")
+    assert len(params) == len(names.split(", ")) - 1  # all but the statement's own value
+    assert "x.done" in params
+
+
+def test_no_insert_select_parts_for_a_value_the_database_gives_or_a_listened_model(tree):
+    event = EnrollmentEvent(action="submitted")  # its status left to the database's default
+    assert isinstance(event.status, DatabaseDefault)
+    assert rows.insert_select_parts(event, {}, connection) is None
+
+    def receiver(sender, **kwargs):
+        pass
+
+    signals.pre_save.connect(receiver, sender=AuditEntry)
+    try:
+        assert rows.has_save_receivers(AuditEntry)
+        assert rows.insert_select_parts(AuditEntry(action="heard.me"), {}, connection) is None
+    finally:
+        signals.pre_save.disconnect(receiver, sender=AuditEntry)
+    assert not rows.has_save_receivers(AuditEntry)
 
 
 def test_fetch_gives_the_instances_the_orm_gives(tree, national_admin):

@@ -22,6 +22,16 @@ from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
 from shipei.quotas.models import Quota
 
+# One item, nominated by schools, one approval step (the city's), quotas by city: the seats'
+# tests (test_seats.py, test_concurrency.py).
+ONE_STEP_POLICY = {
+    "items": [{"code": "k1", "label": "骨干教师培训", "kind": "training_kind"}],
+    "enrollment": {
+        "channels": ["nomination"],
+        "approval_chain": [{"role": "city_admin", "label": "设区市教育局审核"}],
+    },
+    "quota": {"scope": "city"},
+}
 SELF_REGISTRATION = "moe-2020-innovation-team-online"  # 000: teachers apply, ministry admits
 NOMINATION = "zj-2020-vocational-teacher"  # 001: schools nominate, the city confirms
 P003 = "moe-2024-guopei-demonstration"  # 003: provinces send participant lists

@@ -17,7 +17,6 @@ from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 from shipei.quotas.models import Quota
 
-S = Enrollment.Status
 URL = "/api/v1/enrollments/"
 
 

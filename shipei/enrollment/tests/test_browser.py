@@ -24,7 +24,6 @@ from shipei.enrollment.models import Enrollment
 from .conftest import teacher_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-S = Enrollment.Status
 
 
 def logout(page: Page) -> None:
@@ -175,8 +174,8 @@ def test_a_school_nominates_and_the_city_approves_one_and_rejects_the_other(
     expect(page.locator("table").last).to_contain_text(city_admin.user.display_name)
     check_page(page, found, "detail-rejected-1280")
     shot(page, "enrollment-detail-desktop")
-    assert Enrollment.objects.get(person=first).status == S.ADMITTED
-    assert Enrollment.objects.get(person=second).status == S.REJECTED
+    assert Enrollment.objects.get(person=first).status == Enrollment.Status.ADMITTED
+    assert Enrollment.objects.get(person=second).status == Enrollment.Status.REJECTED
 
     assert_clean(found)
 

@@ -21,6 +21,7 @@ from shipei.classes.models import TrainingClass
 from shipei.enrollment import seats, services
 from shipei.enrollment.errors import AlreadyEnrolled, ClassFull
 from shipei.enrollment.models import Enrollment
+from shipei.enrollment.tests.conftest import ONE_STEP_POLICY
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
@@ -35,14 +36,6 @@ pytestmark = [
 ]
 
 THREADS = 60
-POLICY = {
-    "items": [{"code": "k1", "label": "骨干教师培训", "kind": "training_kind"}],
-    "enrollment": {
-        "channels": ["nomination"],
-        "approval_chain": [{"role": "city_admin", "label": "设区市教育局审核"}],
-    },
-    "quota": {"scope": "city"},
-}
 
 
 def together(calls: list[Callable[[], Any]]) -> list[tuple[str, Any]]:
@@ -75,7 +68,9 @@ def refusals(results: list[tuple[str, Any]]) -> Counter[str]:
 
 @pytest.fixture
 def programme(tree: dict[str, Any]) -> Programme:
-    return Programme.objects.create(code="race", title="并发测试", year=2026, policy=POLICY)
+    return Programme.objects.create(
+        code="race", title="并发测试", year=2026, policy=ONE_STEP_POLICY
+    )
 
 
 @pytest.fixture

@@ -30,8 +30,6 @@ from shipei.programmes.models import Programme
 from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
 
-S = Enrollment.Status
-
 
 def policy(**enrollment: Any) -> dict[str, Any]:
     return {
@@ -95,13 +93,18 @@ def test_nomination_goes_up_the_chain_and_is_admitted(
     quota = give(programme, 3, region=Region.objects.get(code="330100"))
     e = submit(school_coordinator, programme, teacher(tree["hz_school"]))
     quota.refresh_from_db()
-    assert (e.status, e.step, e.quota, quota.seats_held) == (S.SUBMITTED, 0, quota, 1)
+    assert (e.status, e.step, e.quota, quota.seats_held) == (
+        Enrollment.Status.SUBMITTED,
+        0,
+        quota,
+        1,
+    )
     with pytest.raises(NotYourStep, match="设区市教育局审核"):
         services.enrollment_decide(actor=zhejiang_admin.user, enrollment=e, decision="approve")
     e = services.enrollment_decide(actor=city_admin.user, enrollment=e, decision="approve")
-    assert (e.status, e.step) == (S.SUBMITTED, 1)
+    assert (e.status, e.step) == (Enrollment.Status.SUBMITTED, 1)
     e = services.enrollment_decide(actor=zhejiang_admin.user, enrollment=e, decision="approve")
-    assert e.status == S.ADMITTED and e.decided_at
+    assert e.status == Enrollment.Status.ADMITTED and e.decided_at
     assert [ev.action for ev in e.events.all()] == ["submitted", "approved", "approved"]
     assert AuditEntry.objects.filter(action="enrollment.approved").count() == 2
     with pytest.raises(InvalidTransition):  # a forged second approval
@@ -119,7 +122,7 @@ def test_rejection_needs_a_reason_and_frees_the_seat(
         actor=city_admin.user, enrollment=e, decision="reject", reason="教龄材料不全"
     )
     quota.refresh_from_db()
-    assert (e.status, e.holds_seat, quota.seats_held) == (S.REJECTED, False, 0)
+    assert (e.status, e.holds_seat, quota.seats_held) == (Enrollment.Status.REJECTED, False, 0)
     # The freed seat is there for the next teacher at once.
     submit(school_coordinator, programme, teacher(tree["hz_school"]))
 
@@ -157,7 +160,10 @@ def test_eligibility_says_which_rule_failed(programme, tree, school_coordinator)
     assert "教龄应不少于 5 年（登记为 3 年）" in exc.value.message
     assert "职称应为中级、副高级（登记为初级）" in exc.value.message
     # The other item has no such rules.
-    assert submit(school_coordinator, programme, novice, item="k2").status == S.SUBMITTED
+    assert (
+        submit(school_coordinator, programme, novice, item="k2").status
+        == Enrollment.Status.SUBMITTED
+    )
 
 
 def test_one_live_enrollment_per_item_and_form_retries_create_nothing(
@@ -209,13 +215,20 @@ def test_waitlist_fills_a_freed_seat_in_order(tree, school_coordinator, city_adm
     first = submit(school_coordinator, waiting, teacher(tree["hz_school"]))
     second = submit(school_coordinator, waiting, teacher(tree["hz_school"]))
     third = submit(school_coordinator, waiting, teacher(tree["hz_school"]))
-    assert (second.status, third.status) == (S.WAITLISTED, S.WAITLISTED)
+    assert (second.status, third.status) == (
+        Enrollment.Status.WAITLISTED,
+        Enrollment.Status.WAITLISTED,
+    )
     services.enrollment_decide(
         actor=city_admin.user, enrollment=first, decision="reject", reason="不符合"
     )
     second.refresh_from_db()
     third.refresh_from_db()
-    assert (second.status, second.holds_seat, third.status) == (S.SUBMITTED, True, S.WAITLISTED)
+    assert (second.status, second.holds_seat, third.status) == (
+        Enrollment.Status.SUBMITTED,
+        True,
+        Enrollment.Status.WAITLISTED,
+    )
     assert seats.seats_consistent(waiting) == []
 
 
@@ -226,9 +239,12 @@ def test_returned_enrollment_is_fixed_and_resubmitted(
     e = services.enrollment_decide(
         actor=city_admin.user, enrollment=e, decision="return", reason="请补充职务"
     )
-    assert (e.status, e.holds_seat) == (S.RETURNED, True)  # the seat waits for the fix
+    assert (e.status, e.holds_seat) == (
+        Enrollment.Status.RETURNED,
+        True,
+    )  # the seat waits for the fix
     e = services.enrollment_resubmit(actor=school_coordinator.user, enrollment=e)
-    assert (e.status, e.step) == (S.SUBMITTED, 0)
+    assert (e.status, e.step) == (Enrollment.Status.SUBMITTED, 0)
 
 
 def test_batch_decisions_are_all_or_nothing(programme, tree, school_coordinator, city_admin):
@@ -240,7 +256,7 @@ def test_batch_decisions_are_all_or_nothing(programme, tree, school_coordinator,
             actor=city_admin.user, enrollments=[a, b], decision="approve"
         )
     a.refresh_from_db()
-    assert (a.status, a.step) == (S.SUBMITTED, 0)
+    assert (a.status, a.step) == (Enrollment.Status.SUBMITTED, 0)
 
 
 @pytest.fixture
@@ -311,7 +327,7 @@ def test_coordinator_enrollment_into_a_class_the_base_approves(
     published_class.refresh_from_db()
     assert published_class.seats_taken == 2
     first = services.enrollment_decide(actor=base_admin.user, enrollment=first, decision="approve")
-    assert first.status == S.ADMITTED
+    assert first.status == Enrollment.Status.ADMITTED
 
 
 def test_a_window_without_an_opening_date_reads_as_a_deadline(tree, school_coordinator):
@@ -344,7 +360,7 @@ def test_cancelling_a_published_project_lets_its_teachers_go_with_their_seats(
     projects.project_cancel(actor=national_admin.user, project=project, reason="承训条件变化")
     e.refresh_from_db()
     published_class.refresh_from_db()
-    assert (e.status, e.live, e.holds_seat) == (S.WITHDRAWN, False, False)
+    assert (e.status, e.live, e.holds_seat) == (Enrollment.Status.WITHDRAWN, False, False)
     assert "承训条件变化" in e.reason and published_class.seats_taken == 0
     assert seats.seats_consistent(project.programme) == []
 
@@ -404,7 +420,7 @@ def test_nobody_decides_their_own_enrollment(programme, tree, school_coordinator
             actor=admin, enrollments=[theirs, own], decision="reject", reason="材料不全"
         )
     theirs.refresh_from_db()
-    assert theirs.status == S.SUBMITTED  # all or nothing
+    assert theirs.status == Enrollment.Status.SUBMITTED  # all or nothing
     own = services.enrollment_decide(actor=colleague, enrollment=own, decision="approve")
     assert own.step == 1
 
@@ -522,10 +538,15 @@ def test_every_status_change_follows_the_one_table(programme, tree, school_coord
     """An enrollment already attending cannot be withdrawn; one admitted can (the table in
     lifecycle.py), and the pages offer withdrawal exactly where the table allows it."""
     enrollment = submit(school_coordinator, programme, teacher(tree["hz_school"]), item="k2")
-    Enrollment.objects.filter(pk=enrollment.pk).update(status=S.ATTENDING)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.ATTENDING)
     with pytest.raises(InvalidTransition, match="参训中"):
         services.enrollment_withdraw(actor=school_coordinator.user, enrollment=enrollment)
     enrollment.refresh_from_db()
-    assert enrollment.status == S.ATTENDING and enrollment.live
-    assert {s for s, to in MOVES.items() if S.WITHDRAWN in to} == WITHDRAWABLE
-    assert {S.SUBMITTED, S.RETURNED, S.WAITLISTED, S.ADMITTED} == WITHDRAWABLE
+    assert enrollment.status == Enrollment.Status.ATTENDING and enrollment.live
+    assert {s for s, to in MOVES.items() if Enrollment.Status.WITHDRAWN in to} == WITHDRAWABLE
+    assert {
+        Enrollment.Status.SUBMITTED,
+        Enrollment.Status.RETURNED,
+        Enrollment.Status.WAITLISTED,
+        Enrollment.Status.ADMITTED,
+    } == WITHDRAWABLE

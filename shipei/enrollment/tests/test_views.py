@@ -13,7 +13,6 @@ from shipei.programmes.models import Programme
 
 from .conftest import closed_window, preset_programme, teacher_at
 
-S = Enrollment.Status
 pytestmark = pytest.mark.django_db
 
 
@@ -120,7 +119,7 @@ def test_teacher_withdraws_own_enrollment(client, teacher, self_programme):
     response = client.post(reverse("enrollment:withdraw", args=[enrollment.pk]), {"next": "mine"})
     assert response["Location"] == reverse("enrollment:mine")
     enrollment.refresh_from_db()
-    assert enrollment.status == S.WITHDRAWN
+    assert enrollment.status == Enrollment.Status.WITHDRAWN
 
 
 def test_teacher_has_no_lists_of_others(client, teacher):
@@ -203,7 +202,7 @@ def test_forged_approval_by_the_wrong_role_is_refused_and_changes_nothing(
         assert response.status_code == 403
         assert "设区市教育局审核确认本地区学员选派" in text(response)
     enrollment.refresh_from_db()
-    assert (enrollment.status, enrollment.step) == (S.SUBMITTED, 0)
+    assert (enrollment.status, enrollment.step) == (Enrollment.Status.SUBMITTED, 0)
     assert list(EnrollmentEvent.objects.values_list("action", flat=True)) == ["submitted"]
 
 
@@ -217,7 +216,7 @@ def test_out_of_scope_decision_is_404(
     )
     assert response.status_code == 404
     enrollment.refresh_from_db()
-    assert enrollment.status == S.SUBMITTED
+    assert enrollment.status == Enrollment.Status.SUBMITTED
 
 
 def test_city_admin_approves_and_the_history_shows_who_and_when(
@@ -230,7 +229,7 @@ def test_city_admin_approves_and_the_history_shows_who_and_when(
     )
     assert response.status_code == 302
     enrollment.refresh_from_db()
-    assert enrollment.status == S.ADMITTED
+    assert enrollment.status == Enrollment.Status.ADMITTED
     detail = text(client.get(enrollment.get_absolute_url()))
     assert "已录取" in detail and city_admin.user.display_name in detail
     assert "设区市教育局审核确认本地区学员选派" in detail
@@ -247,7 +246,7 @@ def test_reject_without_reason_shows_the_error_beside_the_field(
     assert response.status_code == 200
     assert "驳回或退回时请填写原因。" in text(response)
     enrollment.refresh_from_db()
-    assert enrollment.status == S.SUBMITTED
+    assert enrollment.status == Enrollment.Status.SUBMITTED
 
 
 def test_batch_reject_needs_a_reason_then_rejects_all(
@@ -264,14 +263,14 @@ def test_batch_reject_needs_a_reason_then_rejects_all(
     url = reverse("enrollment:decide_batch")
     response = client.post(url, {"selected": ids, "decision": "reject", "query": ""})
     assert response.status_code == 200 and "驳回时请填写原因。" in text(response)
-    assert Enrollment.objects.filter(status=S.REJECTED).count() == 0
+    assert Enrollment.objects.filter(status=Enrollment.Status.REJECTED).count() == 0
     response = client.post(
         url, {"selected": ids, "decision": "reject", "reason": "名额已满", "query": ""}
     )
     assert response.status_code == 302
-    assert set(Enrollment.objects.filter(status=S.REJECTED).values_list("pk", flat=True)) == set(
-        ids
-    )
+    assert set(
+        Enrollment.objects.filter(status=Enrollment.Status.REJECTED).values_list("pk", flat=True)
+    ) == set(ids)
     assert "已驳回 2 条报名。" in text(client.get(response["Location"]))
 
 
@@ -287,7 +286,7 @@ def test_batch_is_all_or_nothing_for_rows_not_at_the_users_step(
     )
     assert "未处理任何报名" in text(client.get(response["Location"]))
     a.refresh_from_db()
-    assert a.status == S.SUBMITTED
+    assert a.status == Enrollment.Status.SUBMITTED
 
 
 # --- the school coordinator --------------------------------------------------------------------
@@ -401,7 +400,7 @@ def test_coordinator_enrolls_into_a_published_class_and_the_base_approves(
     assert "核准" in detail
     client.post(reverse("enrollment:decide", args=[enrollment.pk]), {"decision": "approve"})
     enrollment.refresh_from_db()
-    assert enrollment.status == S.ADMITTED
+    assert enrollment.status == Enrollment.Status.ADMITTED
     client.force_login(school_coordinator.user)
     assert "已录取" in text(client.get(reverse("enrollment:list")))
 

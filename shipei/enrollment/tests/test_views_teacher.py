@@ -20,7 +20,6 @@ from shipei.enrollment.tests.conftest import (
 from shipei.programmes.models import Programme
 from shipei.projects.tests.conftest import make_programme
 
-S = Enrollment.Status
 pytestmark = pytest.mark.django_db
 INTEGRATED = "mohrss-integrated-teacher-training"  # 004: 技工院校 teachers only
 

@@ -8,15 +8,12 @@ from shipei.orgs import services
 from shipei.orgs.errors import OrgHasDependants, OrgMoveIntoOwnSubtree
 from shipei.orgs.models import Designation, Organisation, Region
 
-K = Organisation.Kind
-S = Organisation.SchoolKind
-
 
 def _new_school(actor, parent, **extra):
     fields = {
         "name": "杭州市新建职业学校",
-        "kind": K.SCHOOL,
-        "school_kind": S.SECONDARY,
+        "kind": Organisation.Kind.SCHOOL,
+        "school_kind": Organisation.SchoolKind.SECONDARY,
         "school_code": "3133019999",
         "region": Region.objects.get(code="330100"),
     }
@@ -47,15 +44,21 @@ def test_school_under_education_department_needs_a_school_code(zhejiang_admin, t
 
 
 def test_technical_school_may_have_no_school_code(national_admin, tree):
-    hr = services.org_bootstrap(parent=None, name="人力资源和社会保障部", kind=K.MINISTRY)
+    hr = services.org_bootstrap(
+        parent=None, name="人力资源和社会保障部", kind=Organisation.Kind.MINISTRY
+    )
     prov = services.org_bootstrap(
         parent=hr,
         name="浙江省人力资源和社会保障厅",
-        kind=K.PROVINCE_HR,
+        kind=Organisation.Kind.PROVINCE_HR,
         region=Region.objects.get(code="330000"),
     )
     school = services.org_bootstrap(
-        parent=prov, name="杭州技师学院", kind=K.SCHOOL, school_kind=S.TECHNICAL, school_code=None
+        parent=prov,
+        name="杭州技师学院",
+        kind=Organisation.Kind.SCHOOL,
+        school_kind=Organisation.SchoolKind.TECHNICAL,
+        school_code=None,
     )
     assert school.school_code is None
 
@@ -74,14 +77,14 @@ def test_enterprise_needs_a_valid_credit_code(zhejiang_admin, tree):
             actor=zhejiang_admin.user,
             parent=tree["zj"],
             name="某科技有限公司",
-            kind=K.ENTERPRISE,
+            kind=Organisation.Kind.ENTERPRISE,
             credit_code=base + "0" if uscc.calc_check_digit(base) != "0" else base + "1",
         )
     org = services.org_create(
         actor=zhejiang_admin.user,
         parent=tree["zj"],
         name="某科技有限公司",
-        kind=K.ENTERPRISE,
+        kind=Organisation.Kind.ENTERPRISE,
         credit_code=(base + uscc.calc_check_digit(base)).lower(),
     )
     assert org.credit_code == base + uscc.calc_check_digit(base)
@@ -93,7 +96,7 @@ def test_city_bureau_cannot_sit_under_another_city_or_a_school(zhejiang_admin, t
             actor=zhejiang_admin.user,
             parent=tree["hz"],
             name="宁波市教育局",
-            kind=K.CITY_EDU,
+            kind=Organisation.Kind.CITY_EDU,
             region=Region.objects.get(code="330200"),
         )
 
@@ -105,7 +108,9 @@ def test_too_long_name_is_refused(zhejiang_admin, tree):
 
 
 def test_move_rewrites_every_descendant_path(national_admin, tree):
-    child = services.org_bootstrap(parent=tree["hz_school"], name="中策校区分部", kind=K.OTHER)
+    child = services.org_bootstrap(
+        parent=tree["hz_school"], name="中策校区分部", kind=Organisation.Kind.OTHER
+    )
     services.org_update(
         actor=national_admin.user,
         org=tree["hz_school"],
@@ -158,7 +163,7 @@ def test_one_organisation_can_be_school_and_base_with_several_designations(zheji
     )
     kinds = set(tree["hz_base"].designations.values_list("kind", flat=True))
     assert kinds == {Designation.Kind.DUAL_TEACHER_BASE, Designation.Kind.X_EVALUATION_ORG}
-    assert tree["hz_base"].kind == K.SCHOOL
+    assert tree["hz_base"].kind == Organisation.Kind.SCHOOL
 
 
 def test_designation_years_must_be_ordered(zhejiang_admin, tree):
@@ -204,6 +209,6 @@ def test_city_bureau_must_lie_in_its_province(zhejiang_admin, tree):
             actor=zhejiang_admin.user,
             parent=tree["zj"],
             name="南京市某局",
-            kind=K.CITY_EDU,
+            kind=Organisation.Kind.CITY_EDU,
             region=Region.objects.get(code="320100"),
         )

@@ -7,8 +7,6 @@ from shipei.projects.models import Project, Review
 
 from .conftest import GOOD_SCORES, a_class, make_actor, make_project, project_fields
 
-S = Project.Status
-
 
 def _json(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: str(v) if not isinstance(v, int | str) else v for k, v in fields.items()}
@@ -141,7 +139,7 @@ def test_publishing_a_draft_is_409_and_changes_nothing(national_admin, draft):
         409,
         "invalid_transition",
     )
-    assert Project.objects.get(pk=draft.pk).status == S.DRAFT
+    assert Project.objects.get(pk=draft.pk).status == Project.Status.DRAFT
 
 
 def test_another_expert_cannot_see_or_score_the_review(tree, in_review):

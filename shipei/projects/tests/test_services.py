@@ -36,8 +36,6 @@ from .conftest import (
     project_fields,
 )
 
-S = Project.Status
-
 
 def snapshot(project: Project) -> tuple[Any, ...]:
     project = Project.objects.get(pk=project.pk)
@@ -60,7 +58,7 @@ def test_base_admin_creates_a_draft_with_a_class_and_it_is_audited(
 ):
     project = make_project(base_admin, programme)
 
-    assert project.status == S.DRAFT
+    assert project.status == Project.Status.DRAFT
     assert project.base == designated
     assert project.base_kind == Designation.Kind.DUAL_TEACHER_BASE
     assert list(project.classes.values_list("seq", flat=True)) == [1]
@@ -158,7 +156,7 @@ def test_submit_moves_the_draft_on_and_records_who_did_it(base_admin, draft):
     services.project_submit(actor=base_admin.user, project=draft)
 
     draft.refresh_from_db()
-    assert draft.status == S.SUBMITTED
+    assert draft.status == Project.Status.SUBMITTED
     assert draft.submitted_at is not None
     assert AuditEntry.objects.get(action="project.submitted").actor == base_admin.user
 
@@ -199,7 +197,7 @@ def test_submit_lists_every_missing_field_and_the_missing_class(base_admin, prog
     assert problems["audience"] == ["请填写培训对象。"]
     assert problems["outline"] == ["请填写内容大纲。"]
     assert problems["classes"] == ["请至少添加一个班次。"]
-    assert Project.objects.get(pk=project.pk).status == S.DRAFT
+    assert Project.objects.get(pk=project.pk).status == Project.Status.DRAFT
 
 
 def test_submit_refuses_a_fee_above_the_items_cap(base_admin, designated):
@@ -214,7 +212,7 @@ def test_submit_refuses_a_fee_above_the_items_cap(base_admin, designated):
     assert exc.value.message_dict["fee_yuan"] == [
         "收费标准不得超过 2,000 元/人（国家级职业教育“双师型”教师培训基地项目的上限）。"
     ]
-    assert Project.objects.get(pk=project.pk).status == S.DRAFT
+    assert Project.objects.get(pk=project.pk).status == Project.Status.DRAFT
 
 
 def test_submit_refuses_shares_below_the_policy_minimums(base_admin, designated):
@@ -255,7 +253,7 @@ def test_submit_over_the_cap_counts_every_class_as_a_project(base_admin, designa
     assert snapshot(second) == before
     third = make_project(base_admin, programme, n_classes=1)
     services.project_submit(actor=base_admin.user, project=third)
-    assert Project.objects.get(pk=third.pk).status == S.SUBMITTED
+    assert Project.objects.get(pk=third.pk).status == Project.Status.SUBMITTED
 
 
 def test_cancelled_and_rejected_projects_free_their_places(
@@ -269,7 +267,7 @@ def test_cancelled_and_rejected_projects_free_their_places(
 
     services.project_submit(actor=base_admin.user, project=second)
 
-    assert Project.objects.get(pk=second.pk).status == S.SUBMITTED
+    assert Project.objects.get(pk=second.pk).status == Project.Status.SUBMITTED
 
 
 def test_a_returned_project_is_fixed_and_resubmitted_into_a_new_review_round(
@@ -285,7 +283,7 @@ def test_a_returned_project_is_fixed_and_resubmitted_into_a_new_review_round(
     )
 
     reviewed.refresh_from_db()
-    assert reviewed.status == S.IN_REVIEW
+    assert reviewed.status == Project.Status.IN_REVIEW
     assert reviewed.review_round == 2
     assert reviewed.reviews.filter(round=2, submitted_at__isnull=True).count() == 1
     # The first round's review does not count for the second round's approval.
@@ -304,7 +302,7 @@ def test_assigning_an_expert_starts_the_review(national_admin, expert, submitted
     )
 
     submitted.refresh_from_db()
-    assert submitted.status == S.IN_REVIEW
+    assert submitted.status == Project.Status.IN_REVIEW
     assert submitted.reviews.get().expert == expert.user
     assert AuditEntry.objects.get(action="project.experts_assigned").data["experts"] == [
         expert.user.pk
@@ -339,7 +337,7 @@ def test_a_provincial_admin_may_not_assign_experts(zhejiang_admin, expert, submi
         services.project_assign_experts(
             actor=zhejiang_admin.user, project=submitted, experts=[expert.user]
         )
-    assert Project.objects.get(pk=submitted.pk).status == S.SUBMITTED
+    assert Project.objects.get(pk=submitted.pk).status == Project.Status.SUBMITTED
 
 
 def test_experts_cannot_be_assigned_to_a_draft(national_admin, expert, draft):
@@ -437,7 +435,7 @@ def test_return_and_reject_need_a_reason(national_admin, reviewed):
         services.project_decide(
             actor=national_admin.user, project=reviewed, decision="reject", reason="  "
         )
-    assert Project.objects.get(pk=reviewed.pk).status == S.IN_REVIEW
+    assert Project.objects.get(pk=reviewed.pk).status == Project.Status.IN_REVIEW
 
 
 def test_approve_then_publish_puts_the_project_in_the_catalogue(national_admin, reviewed):
@@ -445,7 +443,7 @@ def test_approve_then_publish_puts_the_project_in_the_catalogue(national_admin, 
     services.project_publish(actor=national_admin.user, project=reviewed)
 
     reviewed.refresh_from_db()
-    assert reviewed.status == S.PUBLISHED
+    assert reviewed.status == Project.Status.PUBLISHED
     assert reviewed.published_at is not None
     assert {"project.approved", "project.published"} <= set(
         AuditEntry.objects.values_list("action", flat=True)
@@ -479,13 +477,13 @@ def test_a_stale_object_cannot_sneak_a_second_decision_through(national_admin, r
 
     with pytest.raises(InvalidTransition, match="未通过"):
         services.project_decide(actor=national_admin.user, project=stale, decision="approve")
-    assert Project.objects.get(pk=reviewed.pk).status == S.REJECTED
+    assert Project.objects.get(pk=reviewed.pk).status == Project.Status.REJECTED
 
 
 def test_batch_publish_is_all_or_nothing(national_admin, approved, draft):
     with pytest.raises(InvalidTransition):
         services.project_publish_batch(actor=national_admin.user, projects=[approved, draft])
-    assert Project.objects.get(pk=approved.pk).status == S.APPROVED
+    assert Project.objects.get(pk=approved.pk).status == Project.Status.APPROVED
 
 
 def test_base_admin_may_not_publish_its_own_project(base_admin, approved):
@@ -502,12 +500,12 @@ def test_base_withdraws_before_publication_but_not_after(base_admin, national_ad
     services.project_cancel(actor=national_admin.user, project=published, reason="基地条件变化")
 
     published.refresh_from_db()
-    assert published.status == S.CANCELLED
+    assert published.status == Project.Status.CANCELLED
     assert published.status_reason == "基地条件变化"
 
 
 def test_a_running_project_cannot_be_cancelled(national_admin, published):
-    Project.objects.filter(pk=published.pk).update(status=S.RUNNING)
+    Project.objects.filter(pk=published.pk).update(status=Project.Status.RUNNING)
     with pytest.raises(InvalidTransition, match="实施中"):
         services.project_cancel(actor=national_admin.user, project=published, reason="x")
 

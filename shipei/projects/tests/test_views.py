@@ -18,8 +18,6 @@ from shipei.projects.models import Project, Review
 from .conftest import GOOD_SCORES, make_actor, make_programme, make_project
 from .test_services import PDF
 
-S = Project.Status
-
 
 def as_user(client: Client, actor: Any) -> Client:
     client.force_login(actor.user)
@@ -84,7 +82,7 @@ def test_save_then_submit_from_the_form(client, base_admin, programme, designate
 
     project = Project.objects.get(title="产教融合课程开发研修")
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
-    assert project.status == S.SUBMITTED
+    assert project.status == Project.Status.SUBMITTED
     assert project.classes.get().capacity == 45
 
 
@@ -109,7 +107,7 @@ def test_a_refused_submission_shows_each_problem_and_a_top_message(client, base_
     html = response.content.decode()
     assert "未能提交申报，请按提示修改后重新提交。" in html
     assert "请填写培训对象。" in html
-    assert Project.objects.get(pk=draft.pk).status == S.DRAFT
+    assert Project.objects.get(pk=draft.pk).status == Project.Status.DRAFT
 
 
 def test_submission_after_the_deadline_says_when_it_closed(client, base_admin, draft):
@@ -118,7 +116,7 @@ def test_submission_after_the_deadline_says_when_it_closed(client, base_admin, d
     response = as_user(client, base_admin).post(f"/projects/{draft.pk}/submit/")
 
     assert "项目申报已于 2024-05-06 23:59 截止。" in response.content.decode()
-    assert Project.objects.get(pk=draft.pk).status == S.DRAFT
+    assert Project.objects.get(pk=draft.pk).status == Project.Status.DRAFT
 
 
 def test_attachment_uploaded_with_the_form_is_served_only_in_scope(
@@ -210,7 +208,7 @@ def test_assign_score_approve_and_publish_through_the_pages(
     response = admin.post("/projects/review/publish/", {"selected": [submitted.pk]})
 
     assert response.status_code == 302
-    assert Project.objects.get(pk=submitted.pk).status == S.PUBLISHED
+    assert Project.objects.get(pk=submitted.pk).status == Project.Status.PUBLISHED
 
 
 def test_returning_without_a_reason_is_refused_on_the_page(client, national_admin, reviewed):
@@ -220,14 +218,14 @@ def test_returning_without_a_reason_is_refused_on_the_page(client, national_admi
 
     assert response.status_code == 200
     assert "请填写退回修改的理由。" in response.content.decode()
-    assert Project.objects.get(pk=reviewed.pk).status == S.IN_REVIEW
+    assert Project.objects.get(pk=reviewed.pk).status == Project.Status.IN_REVIEW
 
 
 def test_publishing_a_draft_by_a_forged_post_changes_nothing(client, national_admin, draft):
     response = as_user(client, national_admin).post(f"/projects/{draft.pk}/publish/", follow=True)
 
     assert "当前状态为“草稿”，不能执行此操作。" in response.content.decode()
-    assert Project.objects.get(pk=draft.pk).status == S.DRAFT
+    assert Project.objects.get(pk=draft.pk).status == Project.Status.DRAFT
 
 
 # --- experts --------------------------------------------------------------------------------
@@ -302,14 +300,14 @@ def test_cancel_needs_a_reason_and_confirms(client, base_admin, submitted):
     response = client.post(f"/projects/{submitted.pk}/cancel/", {"reason": ""})
     assert "请填写撤销理由。" in response.content.decode()
     client.post(f"/projects/{submitted.pk}/cancel/", {"reason": "方案调整"})
-    assert Project.objects.get(pk=submitted.pk).status == S.CANCELLED
+    assert Project.objects.get(pk=submitted.pk).status == Project.Status.CANCELLED
 
 
 def test_service_and_page_agree_on_the_expert_list(national_admin, expert, submitted):
     services.project_assign_experts(
         actor=national_admin.user, project=submitted, experts=[expert.user]
     )
-    assert Project.objects.get(pk=submitted.pk).status == S.IN_REVIEW
+    assert Project.objects.get(pk=submitted.pk).status == Project.Status.IN_REVIEW
 
 
 # --- the list's filters offer what the user's projects have ---------------------------------

@@ -1,0 +1,170 @@
+"""A quota's seats: taken and freed by conditional UPDATEs that never go past the seats or below
+zero, the UPDATE a one-statement submission embeds, and the quota covering a teacher as the
+process kept it for a few seconds."""
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import close_old_connections, connection
+
+from shipei.orgs.models import Region
+from shipei.programmes.models import Programme
+from shipei.quotas import seats
+from shipei.quotas.models import Quota
+
+pytestmark = pytest.mark.django_db
+
+POLICY = {
+    "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],
+    "enrollment": {"channels": ["nomination"]},
+    "quota": {"scope": "city"},
+}
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept() -> None:
+    """Receivers kept by an earlier test (SQLite gives its rolled-back keys out again)."""
+    seats.forget_covering()
+
+
+@pytest.fixture
+def programme(tree: dict[str, Any]) -> Programme:
+    return Programme.objects.create(code="t", title="测试计划", year=2026, policy=POLICY)
+
+
+def quota(programme: Programme, seats: int, **receiver: Any) -> Quota:
+    if "region" in receiver:
+        receiver["region"] = Region.objects.get(code=receiver["region"])
+    return Quota.objects.create(programme=programme, item="p1", seats=seats, **receiver)
+
+
+def held(quota: Quota) -> int:
+    quota.refresh_from_db()
+    return quota.seats_held
+
+
+def test_a_full_quota_gives_no_seat_and_keeps_its_count(programme, tree):
+    school = quota(programme, 1, org=tree["hz_school"])
+
+    assert seats.seat_take(school) is True
+    assert seats.seat_take(school) is False
+    assert held(school) == 1
+
+
+def test_seats_given_further_down_are_not_taken_from_the_quota_above(programme, tree):
+    city = quota(programme, 5, region="330100")
+    Quota.objects.filter(pk=city.pk).update(seats_split=4)
+
+    assert seats.seat_take(city) is True
+    assert seats.seat_take(city) is False
+    assert held(city) == 1
+
+
+def test_a_freed_seat_can_be_taken_again_and_nothing_goes_below_zero(programme, tree):
+    school = quota(programme, 1, org=tree["hz_school"])
+    seats.seat_take(school)
+
+    seats.seat_release(school)
+    seats.seat_release(school)  # nothing held any more: stays at zero
+
+    assert held(school) == 0
+    assert seats.seat_take(school) is True
+    assert held(school) == 1
+
+
+def run_take_sql(kept: Quota, org: Any) -> list[tuple[int]]:
+    sql, params = seats.seat_take_sql(kept, org)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def test_the_embedded_take_returns_the_quota_it_took_a_seat_of(programme, tree):
+    city = quota(programme, 1, region="330100")
+
+    assert run_take_sql(city, tree["hz_school"]) == [(city.pk,)]
+    assert run_take_sql(city, tree["hz_school"]) == []  # full now
+    assert held(city) == 1
+
+
+def test_the_embedded_take_refuses_a_quota_that_a_closer_one_has_replaced(programme, tree):
+    """The city's quota was found a moment ago; meanwhile the school got one of its own: the
+    teacher's seat comes from the school's now, so the city's is not touched."""
+    city = quota(programme, 5, region="330100")
+    (school,) = Quota.objects.bulk_create(
+        [Quota(programme=programme, item="p1", seats=2, org=tree["hz_school"])]
+    )
+
+    assert run_take_sql(city, tree["hz_school"]) == []
+    assert held(city) == 0
+    # Another school of the city has no quota of its own: the city's still covers it.
+    assert run_take_sql(city, tree["hz_base"]) == [(city.pk,)]
+    # And a quota further away (the province's) never stops a closer one being taken.
+    province = quota(programme, 9, region="330000")
+    assert run_take_sql(school, tree["hz_school"]) == [(school.pk,)]
+    assert held(province) == 0
+
+
+def test_the_covering_quota_is_kept_and_read_once_for_many_submissions(
+    programme, tree, django_assert_num_queries
+):
+    city = quota(programme, 5, region="330100")
+    first = seats.quota_covering_recent(programme=programme, item="p1", org=tree["hz_school"])
+
+    with django_assert_num_queries(0):
+        again = seats.quota_covering_recent(programme=programme, item="p1", org=tree["hz_base"])
+
+    assert first.pk == again.pk == city.pk
+    assert (again.region_id, again.org_id, again.programme_id) == ("330100", None, programme.pk)
+
+
+def test_a_quota_added_in_this_process_covers_at_once_after_its_commit(
+    programme, tree, django_capture_on_commit_callbacks
+):
+    quota(programme, 5, region="330100")
+    seats.quota_covering_recent(programme=programme, item="p1", org=tree["hz_school"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        school = quota(programme, 2, org=tree["hz_school"])
+
+    found = seats.quota_covering_recent(programme=programme, item="p1", org=tree["hz_school"])
+    assert found.pk == school.pk
+
+
+def test_a_teacher_no_kept_quota_covers_is_looked_up_afresh(programme, tree):
+    """Only Jiangsu had a quota when the receivers were kept; one given to Zhejiang since (by
+    another process, which this one has not heard of) is found all the same."""
+    quota(programme, 5, region="320000")
+    seats.quota_covering_recent(programme=programme, item="p1", org=tree["nj_school"])
+    (zhejiang,) = Quota.objects.bulk_create(
+        [Quota(programme=programme, item="p1", seats=3, region=Region.objects.get(code="330000"))]
+    )
+
+    found = seats.quota_covering_recent(programme=programme, item="p1", org=tree["hz_school"])
+
+    assert found.pk == zhejiang.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_seat_holds_never_oversubscribe(tree: dict[str, Any]) -> None:
+    programme = Programme.objects.create(code="c", title="并发", year=2026, policy=POLICY)
+    school = Quota.objects.create(programme=programme, item="p1", org=tree["hz_school"], seats=5)
+    results: list[bool] = []
+    barrier = threading.Barrier(12)
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            results.append(seats.seat_take(school))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(True) == 5
+    assert held(school) == 5
