@@ -20,16 +20,19 @@ from shipei.orgs.selectors import org_names
 
 from .models import ID_CONTEXT, MOBILE_CONTEXT, Person, TeacherProfile
 
+# The ID number's column, as every list of people names it (teachers, participants, sign-ups):
+# text, so that Excel keeps all 18 characters.
+ID_NUMBER_COLUMN = Column(
+    "id_number",
+    "身份证号",
+    required=True,
+    aliases=("身份证号码", "公民身份号码"),
+    text=True,
+    width=22,
+)
 PEOPLE_COLUMNS = [
     Column("name", "姓名", required=True, aliases=("学员姓名", "教师姓名"), width=10),
-    Column(
-        "id_number",
-        "身份证号",
-        required=True,
-        aliases=("身份证号码", "公民身份号码"),
-        text=True,
-        width=22,
-    ),
+    ID_NUMBER_COLUMN,
     Column("gender", "性别", width=6),
     Column(
         "mobile",

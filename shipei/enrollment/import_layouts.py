@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from shipei.accounts import scope
+from shipei.accounts.imports import ID_NUMBER_COLUMN
 from shipei.core.excel import Column, cell_text
 from shipei.core.text import fold
 from shipei.orgs.models import Organisation, OrganisationAlias
@@ -37,14 +38,7 @@ PARTICIPANT_COLUMNS = [
     Column("major", "任教专业", width=16),
     Column("mobile", "联系手机", required=True, aliases=("手机", "手机号"), text=True, width=14),
     Column("remark", "备注", width=14),
-    Column(
-        "id_number",
-        "身份证号",
-        required=True,
-        aliases=("身份证号码", "公民身份号码"),
-        text=True,
-        width=22,
-    ),
+    ID_NUMBER_COLUMN,
 ]
 SIGNUP_COLUMNS = [
     Column("seq", "序号", width=6),
@@ -59,14 +53,7 @@ SIGNUP_COLUMNS = [
     Column("gender", "性别", width=6),
     Column("post", "职务", aliases=("所在部门(院系)及职务", *_POST_ALIASES), width=16),
     Column("email", "电子邮箱", aliases=("邮箱",), width=22),
-    Column(
-        "id_number",
-        "身份证号",
-        required=True,
-        aliases=("身份证号码", "公民身份号码"),
-        text=True,
-        width=22,
-    ),
+    ID_NUMBER_COLUMN,
     Column("mobile", "手机", required=True, aliases=("手机号", "联系手机"), text=True, width=14),
     Column("major", "任教专业", width=16),
     Column("org", "单位名称", aliases=("工作单位", "学校名称"), width=26),
