@@ -12,27 +12,14 @@ from shipei.core.clock import minute_text
 from shipei.orgs.models import Organisation
 from shipei.orgs.selectors import org_recent
 from shipei.programmes.models import Programme
-from shipei.programmes.policy import Eligibility, Item, Window
+from shipei.programmes.policy import Eligibility, Window
 
 from .models import Enrollment
 
 
-def _lineage(programme: Programme, code: str) -> list[Item]:
-    """The item and its parents, nearest first: a field inherits its phase's rules."""
-    rules = programme.rules
-    out, item = [], rules.item(code)
-    while item is not None:
-        out.append(item)
-        item = rules.item(item.parent) if item.parent else None
-    return out
-
-
 def registration_window(programme: Programme, code: str) -> Window | None:
     """The item's own registration window, else its parent's, else the programme's."""
-    for item in _lineage(programme, code):
-        if item.registration is not None:
-            return item.registration
-    return programme.rules.enrollment.window
+    return programme.rules.registration_for(code)
 
 
 def window_text(window: Window) -> str:
@@ -54,7 +41,7 @@ def eligibility_problems(programme: Programme, code: str, person: Person) -> lis
             % {"owner": owner.name, "org": person.org.name}
         )
     profile = getattr(person, "teacher_profile", None)
-    for item in _lineage(programme, code):
+    for item in programme.rules.lineage(code):
         rules: Eligibility = item.eligibility
         if rules.min_years_teaching is not None:
             years = profile.years_teaching if profile else None

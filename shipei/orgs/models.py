@@ -49,6 +49,7 @@ class Organisation(models.Model):
         CITY_HR = "city_hr", _("市级人社部门")
         SCHOOL = "school", _("学校")
         ENTERPRISE = "enterprise", _("企业")
+        RESEARCH_INSTITUTE = "research_institute", _("科研院所")
         OTHER = "other", _("其他单位")
 
     class SchoolKind(models.TextChoices):
@@ -57,6 +58,8 @@ class Organisation(models.Model):
         UNDERGRAD_VOCATIONAL = "undergrad_vocational", _("职业本科")
         UNDERGRAD_APPLIED = "undergrad_applied", _("应用型本科")
         TECHNICAL = "technical", _("技工院校")
+        GENERAL_HIGH = "general_high", _("普通高中")
+        UNDERGRAD_GENERAL = "undergrad_general", _("普通本科")
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     name_pinyin = models.CharField(_("拼音"), max_length=300, editable=False, db_index=True)

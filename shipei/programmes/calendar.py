@@ -60,31 +60,17 @@ def first_date(rules: PolicyV1) -> datetime.date | None:
     return min(found) if found else None
 
 
-def _lineage(rules: PolicyV1, item: Item) -> list[Item]:
-    """The item and its parents, nearest first: a field inherits its phase's dates."""
-    by_code = {i.code: i for i in rules.items}
-    out: list[Item] = []
-    while item is not None and item not in out:
-        out.append(item)
-        item = by_code.get(item.parent) if item.parent else None
-    return out
-
-
 def registration_of(rules: PolicyV1, code: str, *, programme_window: bool = True) -> Window | None:
     """The item's own registration window, else its parent's, else (unless told not to) the
     programme's."""
-    for item in _lineage(rules, rules.item(code)):
-        if item.registration is not None:
-            return item.registration
-    return rules.enrollment.window if programme_window else None
+    if programme_window:
+        return rules.registration_for(code)
+    return rules.inherited(code, "registration")
 
 
 def training_of(rules: PolicyV1, code: str) -> Window | None:
     """The item's own training dates, else its parent's."""
-    for item in _lineage(rules, rules.item(code)):
-        if item.training is not None:
-            return item.training
-    return None
+    return rules.inherited(code, "training")
 
 
 def moment_text(moment: datetime.datetime) -> str:

@@ -52,8 +52,31 @@ DesignationKind = Literal[
     "provincial_base",
 ]
 SchoolKind = Literal[
-    "secondary", "higher", "undergrad_vocational", "undergrad_applied", "technical"
+    "secondary",
+    "higher",
+    "undergrad_vocational",
+    "undergrad_applied",
+    "technical",
+    "general_high",  # 普通高中
+    "undergrad_general",  # 普通本科
 ]
+# The kinds of organisation teachers come from (orgs.Organisation.Kind).
+OrgKind = Literal["school", "enterprise", "research_institute", "other"]
+ChannelCode = Literal[
+    "self_registration",  # 000; 004 附件1 with employer endorsement
+    "nomination",  # 001, 003: the school nominates
+    "signup_table",  # 001: universities send the 附件3 table
+    "coordinator_enrollment",  # 002: the school coordinator enrolls
+]
+QuotaScope = Literal["province", "city", "school", "base", "none"]
+# Roles that may take an approval step: those over an organisation that answers for teachers.
+APPROVER_ROLES = (
+    "national_admin",
+    "provincial_admin",
+    "city_admin",
+    "school_coordinator",
+    "base_admin",
+)
 Share = Annotated[Decimal, Field(ge=0, le=1)]
 # A date stays a date ("5月6日前" ends at 23:59:59 that day); a time of day makes a datetime.
 Moment = Annotated[datetime.date | datetime.datetime, Field(union_mode="left_to_right")]
@@ -96,81 +119,44 @@ class Window(Strict):
         return self
 
 
+class Prerequisite(Strict):
+    """Another item of the programme the teacher must have reached first (phase B after A)."""
+
+    item: str = Field(min_length=1, max_length=40)
+    state: Literal["admitted", "completed"] = "completed"
+
+
 class Eligibility(Strict):
-    """Who may take part in an item; every rule given must hold (notice 001 differs per kind)."""
+    """Who may take part in an item; every rule given must hold (notice 001 differs per kind).
+
+    Each rule refuses with its name and the teacher's value (``enrollment.terms``)."""
 
     min_years_teaching: Count | None = None
     titles: list[Literal["senior_full", "senior", "intermediate", "junior", "none"]] | None = None
+    org_kinds: list[OrgKind] | None = None
     school_kinds: list[SchoolKind] | None = None
+    # Age in whole years on ``age_on`` (else the day registration opens), from the ID number.
+    min_age: Count | None = None
+    max_age: Count | None = None
+    age_on: datetime.date | None = None
+    # The teacher's 专业类 (职业教育专业目录) must be one of these; with ``major_must_match`` it
+    # must be one of the project's field classes.
+    major_classes: list[str] = []
     major_must_match: bool = False
+    # Not live in another programme of the same year, nor in any of these programmes (codes).
+    not_elsewhere_same_year: bool = False
+    not_in_programmes: list[str] = []
+    requires: list[Prerequisite] = []
     audiences: list[str] = []  # who the notice addresses, as printed (校领导, 骨干教师, ...)
-    other: list[str] = []  # rules a person checks by hand (research projects, awards), as printed
-
-
-class Item(Strict):
-    """A phase, specialty field, course, project kind or level × category of the programme."""
-
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
-    label: str = Field(min_length=1, max_length=100)
-    kind: Literal["phase", "field", "course", "training_kind", "project", "level_category"]
-    parent: str | None = None
-    hours: Annotated[Decimal, Field(ge=0)] | None = None
-    days: Count | None = None
-    fee_cap_yuan: Count | None = None
-    mode: str = ""
-    host: str = ""  # 承办/承训单位 as the notice names it
-    training: Window | None = None
-    registration: Window | None = None
-    planned_seats: Count | None = None
-    eligibility: Eligibility = Eligibility()
+    # Conditions checked by people (research projects, awards), as printed: shown to the teacher
+    # when applying and to every approver.
+    other: list[str] = []
 
 
 class ApprovalStep(Strict):
     role: Role
     label: str
     deadline: datetime.date | None = None
-
-
-class Enrollment(Strict):
-    channels: list[
-        Literal[
-            "self_registration",  # 000; 004 附件1 with employer endorsement
-            "nomination",  # 001, 003: the school nominates
-            "signup_table",  # 001: universities send the 附件3 table
-            "coordinator_enrollment",  # 002: the school coordinator enrolls
-        ]
-    ] = Field(min_length=1)
-    approval_chain: list[ApprovalStep] = []
-    window: Window | None = None
-    seat_released_by: list[Literal["rejection", "withdrawal", "no_show"]] = [
-        "rejection",
-        "withdrawal",
-    ]
-    substitutions_allowed: bool = True
-    one_active_per: Literal["programme", "item", "none"] = "item"
-    waitlist: bool = False  # when seats are gone, queue requests and fill freed seats in order
-    participant_list_to: str = ""  # 003: the province submits its list to the project office
-
-
-class Quota(Strict):
-    scope: Literal["province", "city", "school", "base", "none"]
-    table: str | None = None  # the notice's own table, one of the programme's PrintedTables
-    held_from: Literal["submission", "approval"] = "submission"
-
-
-class BaseCaps(Strict):
-    """Caps on published projects per kind of base (notice 002: 3 / 20 / 15)."""
-
-    per_kind: dict[DesignationKind, Count] = {}
-    each_class_counts_as_project: bool = False
-    adjusted_by_performance: bool = False
-
-
-class Classes(Strict):
-    max_size: Count | None = None
-    staff: dict[str, Count] = {}  # role in class -> how many (004: 2 teaching + 3 assessing)
-    milestones_days_before_start: dict[str, Count] = {}  # 004: application 40, staffing 35, plan 30
-    length_days: dict[str, Count] = {}  # by level (004: 一级 8, 二级 9, 三级 7) or project kind
 
 
 class Component(Strict):
@@ -193,6 +179,68 @@ class Assessment(Strict):
 class Content(Strict):
     practice_share_min: Share | None = None
     video_share_min: Share | None = None
+
+
+class Item(Strict):
+    """A phase, specialty field, course, project kind or level × category of the programme."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str = Field(min_length=1, max_length=100)
+    kind: Literal["phase", "field", "course", "training_kind", "project", "level_category"]
+    parent: str | None = None
+    hours: Annotated[Decimal, Field(ge=0)] | None = None
+    days: Count | None = None
+    fee_cap_yuan: Count | None = None
+    mode: str = ""
+    host: str = ""  # 承办/承训单位 as the notice names it
+    training: Window | None = None
+    registration: Window | None = None
+    planned_seats: Count | None = None
+    eligibility: Eligibility = Eligibility()
+    # What the item sets for itself; unset, the programme's (or its parent item's) holds.
+    channels: list[ChannelCode] | None = None
+    approval_chain: list[ApprovalStep] | None = None
+    quota_scope: QuotaScope | None = None
+    content: Content | None = None
+    assessment: Assessment | None = None
+    base: str = Field("", max_length=100)  # the training base that runs it (机构全称)
+
+
+class Enrollment(Strict):
+    channels: list[ChannelCode] = Field(min_length=1)
+    approval_chain: list[ApprovalStep] = []
+    window: Window | None = None
+    # The last moment a teacher may withdraw (撤回报名); none: until the training starts.
+    cancellation_deadline: Moment | None = None
+    seat_released_by: list[Literal["rejection", "withdrawal", "no_show"]] = [
+        "rejection",
+        "withdrawal",
+    ]
+    substitutions_allowed: bool = True
+    one_active_per: Literal["programme", "item", "none"] = "item"
+    waitlist: bool = False  # when seats are gone, queue requests and fill freed seats in order
+    participant_list_to: str = ""  # 003: the province submits its list to the project office
+
+
+class Quota(Strict):
+    scope: QuotaScope
+    table: str | None = None  # the notice's own table, one of the programme's PrintedTables
+    held_from: Literal["submission", "approval"] = "submission"
+
+
+class BaseCaps(Strict):
+    """Caps on published projects per kind of base (notice 002: 3 / 20 / 15)."""
+
+    per_kind: dict[DesignationKind, Count] = {}
+    each_class_counts_as_project: bool = False
+    adjusted_by_performance: bool = False
+
+
+class Classes(Strict):
+    max_size: Count | None = None
+    staff: dict[str, Count] = {}  # role in class -> how many (004: 2 teaching + 3 assessing)
+    milestones_days_before_start: dict[str, Count] = {}  # 004: application 40, staffing 35, plan 30
+    length_days: dict[str, Count] = {}  # by level (004: 一级 8, 二级 9, 三级 7) or project kind
 
 
 # The parts a certificate number is made of: the year, the programme's code, a serial number.
@@ -290,16 +338,121 @@ class PolicyV1(Strict):
         unknown = sorted({i.parent for i in self.items if i.parent and i.parent not in codes})
         if unknown:
             raise ValueError(f"上级项目代码不存在：{'、'.join(unknown)}")
+        problems = [p for item in self.items for p in self._item_problems(item, codes)]
+        problems += _chain_problems("审核流程", self.enrollment.approval_chain)
+        if problems:
+            raise ValueError("；".join(problems))
         return self
+
+    def _item_problems(self, item: Item, codes: list[str]) -> list[str]:
+        """What an item states that contradicts the rest of the policy, each with its place."""
+        where = f"培训项目 {item.code}（{item.label}）"
+        out = []
+        outer = self.enrollment.window
+        if item.registration and outer and not _within(item.registration, outer):
+            out.append(f"{where}的报名时间超出计划的报名时间")
+        rules = item.eligibility
+        if None not in (rules.min_age, rules.max_age) and rules.min_age > rules.max_age:
+            out.append(f"{where}的最低年龄大于最高年龄")
+        for need in rules.requires:
+            if need.item not in codes:
+                out.append(f"{where}的先修项目 {need.item} 不存在")
+            elif need.item == item.code or item.code in self._ancestors(need.item):
+                out.append(f"{where}不能以自身或其下级项目为先修项目")
+        if item.channels is not None and not item.channels:
+            out.append(f"{where}的报名方式不能为空（不单独设置请留空）")
+        if item.approval_chain is not None:
+            out += _chain_problems(f"{where}的审核流程", item.approval_chain)
+        return out
+
+    def _ancestors(self, code: str) -> list[str]:
+        out, item = [], self.item(code)
+        while item.parent:
+            out.append(item.parent)
+            item = self.item(item.parent)
+        return out
 
     def item(self, code: str) -> Item:
         return next(i for i in self.items if i.code == code)
+
+    def lineage(self, code: str) -> list[Item]:
+        """The item and its parents, nearest first: a field inherits its phase's rules."""
+        out, item = [], self.item(code)
+        while item is not None:
+            out.append(item)
+            item = self.item(item.parent) if item.parent else None
+        return out
+
+    def inherited(self, code: str, name: str) -> Any:
+        """The item's own setting `name`, else its nearest parent's; None if none sets it."""
+        for item in self.lineage(code):
+            value = getattr(item, name)
+            if value is not None and value != "":
+                return value
+        return None
+
+    def chain_for(self, code: str) -> list[ApprovalStep]:
+        """The approval chain of an item: its own, its parent's, else the programme's."""
+        found = self.inherited(code, "approval_chain")
+        return self.enrollment.approval_chain if found is None else found
+
+    def channels_for(self, code: str) -> list[str]:
+        found = self.inherited(code, "channels")
+        return self.enrollment.channels if found is None else found
+
+    def quota_scope_for(self, code: str) -> str:
+        return self.inherited(code, "quota_scope") or self.quota.scope
+
+    def content_for(self, code: str) -> Content:
+        return self.inherited(code, "content") or self.content
+
+    def assessment_for(self, code: str) -> Assessment:
+        return self.inherited(code, "assessment") or self.assessment
+
+    def base_for(self, code: str) -> str:
+        """The training base an item names (机构全称), its own or its parent's; "" if none."""
+        return self.inherited(code, "base") or ""
+
+    def registration_for(self, code: str) -> Window | None:
+        """The item's registration window, else its parent's, else the programme's."""
+        return self.inherited(code, "registration") or self.enrollment.window
+
+    def chains(self) -> list[list[ApprovalStep]]:
+        """Every distinct chain the programme's enrollments can take (the programme's and the
+        items' own)."""
+        out: list[list[ApprovalStep]] = []
+        for chain in [
+            self.enrollment.approval_chain,
+            *(self.chain_for(i.code) for i in self.items),
+        ]:
+            if chain not in out:
+                out.append(chain)
+        return out
 
     def leaves(self) -> list[Item]:
         """The items one enrolls or applies for: those without items under them (a phase's
         fields, a level's categories), in the policy's order."""
         parents = {i.parent for i in self.items if i.parent}
         return [i for i in self.items if i.code not in parents]
+
+
+def _within(inner: Window, outer: Window) -> bool:
+    """Whether `inner` lies inside `outer` (an open end of `outer` holds anything)."""
+    lo, hi = outer.opens_at(), outer.closes_at()
+    start, end = inner.opens_at(), inner.closes_at()
+    if lo and (start is None or start < lo):
+        return False
+    return not (hi and (end is None or end > hi))
+
+
+def _chain_problems(where: str, chain: list[ApprovalStep]) -> list[str]:
+    """Steps no holder could take: a role that answers for no teachers' enrollments. (A base's
+    step that no enrollment can reach depends on the projects: ``programmes.services``.)"""
+    return [
+        f"{where}第 {index} 步（{step.label}）的角色不能审核报名"
+        for index, step in enumerate(chain, start=1)
+        if step.role not in APPROVER_ROLES
+    ]
 
 
 SCHEMAS: dict[int, type[PolicyV1]] = {1: PolicyV1}

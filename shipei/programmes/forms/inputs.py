@@ -52,13 +52,15 @@ class MomentField(forms.MultiValueField):
     """A date, or a date and a time of day (Asia/Shanghai); a date alone ends at 23:59:59."""
 
     def __init__(self, *, label: Any, required: bool = False, **kwargs: Any) -> None:
+        kwargs["help_text"] = kwargs.get("help_text") or _(
+            "时间可不填；只填日期时，截止到当天 23:59:59。"
+        )
         super().__init__(
             fields=(forms.DateField(required=False), forms.TimeField(required=False)),
             require_all_fields=False,
             required=required,
             widget=MomentWidget(label),
             label=label,
-            help_text=_("时间可不填；只填日期时，截止到当天 23:59:59。"),
             **kwargs,
         )
 
@@ -196,6 +198,8 @@ def flat_data(model: type[BaseModel], cleaned: dict[str, Any], prefix: str = "")
             out[name] = window if any(v is not None for v in window.values()) else None
         elif spec.kind == "model":
             out[name] = flat_data(spec.model, cleaned, f"{full}__")
+            if spec.optional and _is_default(spec.model, out[name]):
+                out[name] = None  # an item's override left blank: the programme's holds
         elif spec.kind == "fixed_dict":
             values = {k: cleaned.get(f"{full}__{k}") for k in spec.choices}
             out[name] = {k: v for k, v in values.items() if v is not None}
@@ -218,3 +222,10 @@ def flat_data(model: type[BaseModel], cleaned: dict[str, Any], prefix: str = "")
                     continue  # pydantic reports a missing value, or uses its default
             out[name] = value
     return out
+
+
+def _is_default(model: type[BaseModel], data: dict[str, Any]) -> bool:
+    try:
+        return model.model_validate(data) == model()
+    except (ValueError, TypeError):
+        return False  # the policy's validation reports it

@@ -24,6 +24,22 @@ LABELS: dict[str, Any] = {
     "Item.registration": _("报名时间"),
     "Item.planned_seats": _("计划名额（人）"),
     "Item.eligibility": _("参训条件"),
+    "Item.channels": _("报名方式（不选则同计划）"),
+    "Item.approval_chain": _("审核流程（不填则同计划）"),
+    "Item.quota_scope": _("名额分配方式（不选则同计划）"),
+    "Item.content": _("课程内容要求"),
+    "Item.assessment": _("考核"),
+    "Item.base": _("承训基地"),
+    "Eligibility.org_kinds": _("单位类型"),
+    "Eligibility.min_age": _("最低年龄（周岁）"),
+    "Eligibility.max_age": _("最高年龄（周岁）"),
+    "Eligibility.age_on": _("年龄计算日期"),
+    "Eligibility.major_classes": _("专业类（每行一项）"),
+    "Eligibility.not_elsewhere_same_year": _("未参加同年度其他培训计划"),
+    "Eligibility.not_in_programmes": _("未参加以下培训计划（计划代码，每行一项）"),
+    "Eligibility.requires": _("先修项目"),
+    "Prerequisite.item": _("项目代码"),
+    "Prerequisite.state": _("须已"),
     "Eligibility.min_years_teaching": _("最低教龄（年）"),
     "Eligibility.titles": _("职称要求"),
     "Eligibility.school_kinds": _("学校类型"),
@@ -36,6 +52,7 @@ LABELS: dict[str, Any] = {
     "Enrollment.channels": _("报名方式"),
     "Enrollment.approval_chain": _("审核流程"),
     "Enrollment.window": _("报名时间"),
+    "Enrollment.cancellation_deadline": _("撤回报名截止时间"),
     "Enrollment.seat_released_by": _("以下情形释放名额"),
     "Enrollment.substitutions_allowed": _("允许替换学员"),
     "Enrollment.one_active_per": _("同一学员同时可报名"),
@@ -80,6 +97,10 @@ LABELS: dict[str, Any] = {
 }
 HELP: dict[str, Any] = {
     "code": _("字母、数字、下划线、点或连字符。"),
+    "Item.base": _("承训机构的全称；审核流程中的基地环节由该基地办理。"),
+    "Eligibility.age_on": _("按身份证号中的出生日期计算；不填则以报名开始之日计。"),
+    "Eligibility.major_classes": _("职业教育专业目录中的专业类名称，如 计算机类。"),
+    "Enrollment.cancellation_deadline": _("此后学员不能自行撤回报名；不填则开训前均可撤回。"),
     "Item.parent": _("填写上级项目的代码；没有上级项目则不填。"),
     "Quota.table": _(
         "名额分配页、导出和导入按所选附表的行列排列。可选的是随本计划保存的通知附表。"
@@ -111,6 +132,14 @@ FIELD_CHOICES: dict[str, dict[str, Any]] = {
         "none": _("不限"),
     },
     "Quota.scope": QUOTA_SCOPE_LABELS,
+    "Item.quota_scope": QUOTA_SCOPE_LABELS,
+    "Eligibility.org_kinds": {
+        "school": _("学校"),
+        "enterprise": _("企业"),
+        "research_institute": _("科研院所"),
+        "other": _("其他单位"),
+    },
+    "Prerequisite.state": {"admitted": _("录取"), "completed": _("结业")},
     "Quota.held_from": {"submission": _("提交报名时"), "approval": _("审核通过时")},
 }
 CHOICES: dict[str, Any] = {

@@ -206,7 +206,7 @@ def test_clone_moves_dates_to_the_new_year(zhejiang_admin, zj_programme):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["year"] == 2025 and body["title"] == "2025年浙江省职业院校教师培训"
-    assert body["policy"]["enrollment"]["window"] == {"opens": "2025-03-01", "closes": "2025-03-20"}
+    assert body["policy"]["enrollment"]["window"] == {"opens": "2025-02-28", "closes": "2025-03-20"}
     assert body["policy"]["items"][0]["registration"]["opens"] == "2025-02-28"
 
 
@@ -219,7 +219,7 @@ def test_clone_can_move_the_whole_calendar_by_days(zhejiang_admin, zj_programme)
     assert response.status_code == 201, response.json()
     policy = response.json()["policy"]
     assert policy["items"][0]["registration"]["opens"] == "2026-12-03"  # was 2024-02-29
-    assert policy["enrollment"]["window"] == {"opens": "2026-12-04", "closes": "2026-12-23"}
+    assert policy["enrollment"]["window"] == {"opens": "2026-12-03", "closes": "2026-12-23"}
 
 
 def test_a_national_admin_reloading_a_preset_keeps_an_api_edit(national_admin, loaded):
@@ -244,7 +244,7 @@ def deferred(programme: Programme) -> Programme:
 def test_a_saved_policy_is_parsed_once_and_a_new_save_is_seen(zhejiang_admin, zj_programme):
     first, second = deferred(zj_programme), deferred(zj_programme)
     assert first.rules is second.rules  # one parse for both requests
-    window = {"opens": "2024-03-01", "closes": "2024-03-15"}
+    window = {"opens": "2024-02-29", "closes": "2024-03-15"}
     enrollment = {**zj_programme.policy["enrollment"], "window": window}
     programme_update_section(
         actor=zhejiang_admin.user, programme=zj_programme, section="enrollment", data=enrollment

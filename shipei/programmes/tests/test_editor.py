@@ -53,7 +53,7 @@ POLICY = {
         "approval_chain": [
             {"role": "provincial_admin", "label": "省厅审核", "deadline": "2024-03-10"}
         ],
-        "window": {"opens": "2024-03-01", "closes": "2024-03-20"},
+        "window": {"opens": "2024-02-29", "closes": "2024-03-20"},
     },
     "quota": {"scope": "city"},
     "milestones": [{"code": "plan", "label": "报送方案", "due": "2024-04-01"}],
