@@ -396,11 +396,11 @@ def may_hold(user: Any, role: str) -> bool:
 
 
 def enrollments_q(user: Any) -> Q:
-    """Enrollments a user reaches: of teachers under its organisations, of classes at its base,
+    """Enrollments a user reaches: of teachers under its organisations, at its base,
     of programmes its organisations own, and its own."""
     q = (
         orgs_q(user, "enrollment.view", via="org")
-        | orgs_q(user, "enrollment.view_base", via="project__base")
+        | orgs_q(user, "enrollment.view_base", via="base")
         # A programme's owner sees every enrollment in it, wherever the teacher comes from.
         | orgs_q(user, "enrollment.view", via="programme__owner")
     )

@@ -467,7 +467,7 @@ def decide_batch(request: HttpRequest) -> HttpResponse:
 
 def _chain(enrollment: Enrollment) -> list[dict[str, Any]]:
     """The approval chain with where this enrollment stands on it."""
-    chain = enrollment.programme.rules.enrollment.approval_chain
+    chain = approvals.chain_of(enrollment)
     roles = dict(Role.choices)
     at = {
         Enrollment.Status.SUBMITTED: (_("办理中"), "sp-badge-warn"),
