@@ -43,7 +43,10 @@ _ADMIN = {
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "project.decide"}),
-    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "enrollment.nominate"}),
+    # A province decides the projects of its own programmes (allows_programme: over the owner).
+    Role.PROVINCIAL_ADMIN: frozenset(
+        _ADMIN | {"programme.manage", "project.decide", "enrollment.nominate"}
+    ),
     Role.CITY_ADMIN: frozenset(_ADMIN | {"enrollment.nominate"}),
     Role.SCHOOL_COORDINATOR: frozenset(
         {

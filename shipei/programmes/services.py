@@ -20,7 +20,7 @@ from shipei.accounts import scope
 from shipei.audit.services import record
 from shipei.orgs.models import Organisation
 
-from . import selectors
+from . import chains, selectors
 from .calendar import shift_days, shift_years
 from .errors import ItemHasChildren, ItemInUse, ItemMissing, LastItem, PolicyInvalid, UnknownSection
 from .models import OWNER_KINDS, PolicyRevision, PrintedTable, Programme
@@ -136,6 +136,7 @@ def programme_create(
     _check_identity(programme)
     programme.policy = validate_policy(policy)
     _check_table(programme, programme.policy, None)
+    _check_chains(programme.policy, None)
     programme.save()
     revision_record(programme, actor=actor, reason=_("新建"))
     record(
@@ -223,6 +224,7 @@ def programme_update_policy(
     old_policy = dict(locked.policy)
     new_policy = validate_policy({**old_policy, **sections})
     _check_table(programme, new_policy, (old_policy.get("quota") or {}).get("table"))
+    _check_chains(new_policy, before)
     old_codes = {i["code"] for i in old_policy.get("items", [])}
     new_codes = {i["code"] for i in new_policy["items"]}
     in_use = selectors.items_in_use(programme, old_codes - new_codes)
@@ -272,6 +274,23 @@ def _check_table(programme: Programme, policy: dict[str, Any], before: str | Non
         return
     if programme.pk is None or not programme.printed_tables.filter(name=name).exists():
         raise PolicyInvalid([(("quota", "table"), _("本培训计划没有这张通知附表"))])
+
+
+def _check_chains(policy: dict[str, Any], before: PolicyV1 | None) -> None:
+    """Refuse a step no enrollment could have a holder for, and a base that does not exist; a
+    fault the policy had before (a programme loaded with it) does not block other edits."""
+    rules = parse_policy(policy)
+    old = set(chains.unrunnable(before)) if before is not None else set()
+    problems = [(("enrollment", "approval_chain"), p) for p in chains.unrunnable(rules)]
+    problems = [(loc, why) for loc, why in problems if why not in old]
+    old_bases = {why for _i, why in chains.unknown_bases(before)} if before is not None else set()
+    problems += [
+        (("items", str(index), "base"), why)
+        for index, why in chains.unknown_bases(rules)
+        if why not in old_bases
+    ]
+    if problems:
+        raise PolicyInvalid(problems)
 
 
 def _canonical(old_policy: dict[str, Any], rules: PolicyV1 | None, section: str) -> Any:
