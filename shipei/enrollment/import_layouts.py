@@ -89,7 +89,7 @@ LAYOUTS = {
 
 def layouts_for(programme: Programme) -> list[Layout]:
     """The layouts a programme takes: those whose channel its policy opens."""
-    channels = programme.rules.enrollment.channels
+    channels = programme.rules.all_channels()
     return [layout for layout in LAYOUTS.values() if layout.channel in channels]
 
 

@@ -80,7 +80,7 @@ def remind_registration_closing(
     sent = 0
     for programme in Programme.objects.select_related("owner"):
         rules = programme.rules
-        if not set(rules.enrollment.channels) & set(NOMINATING):
+        if not set(rules.all_channels()) & set(NOMINATING):
             continue
         closing: dict[datetime.datetime, list[str]] = {}
         for item in rules.items:

@@ -417,6 +417,13 @@ class PolicyV1(Strict):
         """The item's registration window, else its parent's, else the programme's."""
         return self.inherited(code, "registration") or self.enrollment.window
 
+    def all_channels(self) -> list[str]:
+        """Every channel some item of the programme takes, the programme's first."""
+        out = list(self.enrollment.channels)
+        for item in self.items:
+            out += [c for c in item.channels or [] if c not in out]
+        return out
+
     def chains(self) -> list[list[ApprovalStep]]:
         """Every distinct chain the programme's enrollments can take (the programme's and the
         items' own)."""

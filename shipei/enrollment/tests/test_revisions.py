@@ -198,3 +198,22 @@ def test_a_chain_whose_base_step_no_enrollment_could_reach_is_refused(zhejiang_a
     programme.refresh_from_db()
     assert programme.revision == before
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
+
+
+def test_an_item_takes_only_its_own_channels(tree, school_coordinator, zhejiang_admin):
+    data = policy()
+    data["items"][1]["channels"] = ["self_registration"]
+    programme = programme_services.programme_create(
+        actor=zhejiang_admin.user,
+        owner=zhejiang_admin.org,
+        code="zj-channels",
+        title="2026年浙江省教师培训（分项目报名方式）",
+        year=2026,
+        policy=data,
+    )
+    assert programme.rules.all_channels() == ["nomination", "self_registration"]
+    nominate(school_coordinator, programme, "k1", teacher_at(tree["hz_school"]))
+    with pytest.raises(Exception, match="学校推荐") as refused:
+        nominate(school_coordinator, programme, "x1", teacher_at(tree["hz_school"]))
+    assert "x1" not in Enrollment.objects.values_list("item", flat=True)
+    assert refused.type.__name__ == "ChannelNotOpen"
