@@ -186,6 +186,9 @@ class Item(Strict):
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
     label: str = Field(min_length=1, max_length=100)
+    # Other names the notice or the lists use for it (003: 铁道运输 in its tables, 铁路运输 in
+    # its text): imports and searches take them as the label.
+    aliases: list[str] = []
     kind: Literal["phase", "field", "course", "training_kind", "project", "level_category"]
     parent: str | None = None
     hours: Annotated[Decimal, Field(ge=0)] | None = None
