@@ -102,9 +102,18 @@ def test_clean_list_enrolls_everyone_by_nomination_and_creates_people_without_ac
     rows[2][6] = "13911112222"
     counts = run(zhejiang_admin.user, p003, workbook(HEADER_003, rows))
 
-    assert counts == {"enrolled": 3, "unchanged": 0, "people_created": 2, "people_updated": 1}
+    assert counts == {
+        "enrolled": 3,
+        "approved": 3,
+        "unchanged": 0,
+        "people_created": 2,
+        "people_updated": 1,
+    }
     e = Enrollment.objects.get(person__name="李二")
-    assert (e.item, e.channel, e.status, e.org) == ("x02", "nomination", "submitted", college)
+    # The province takes 003's one step itself: its import is that step's decision.
+    assert (e.item, e.channel, e.status, e.org) == ("x02", "nomination", "admitted", college)
+    approved = e.events.get(action="approved")
+    assert (approved.actor, approved.reason) == (zhejiang_admin.user, "导入名单即本环节审核通过")
     assert e.holds_seat and e.quota.seats_held == 1
     zhang = Person.objects.get(name="张一")
     assert zhang.mobile_masked == "137****0001"
@@ -124,7 +133,13 @@ def test_reimporting_the_same_file_changes_nothing(zhejiang_admin, p003, tree):
     )
     run(zhejiang_admin.user, p003, content)
     again = run(zhejiang_admin.user, p003, content)
-    assert again == {"enrolled": 0, "unchanged": 2, "people_created": 0, "people_updated": 0}
+    assert again == {
+        "enrolled": 0,
+        "approved": 0,
+        "unchanged": 2,
+        "people_created": 0,
+        "people_updated": 0,
+    }
     assert Enrollment.objects.count() == 2 and Person.objects.filter(name="张一").count() == 1
     assert Quota.objects.get(programme=p003, item="x01").seats_held == 2
 
