@@ -66,6 +66,9 @@ ACTION_LABELS = {
     "enrollment.project_cancelled": _("项目撤销，报名取消"),
     "enrollment.imported": _("导入报名名单"),
     "enrollment.list_submitted": _("报送参训名单"),
+    "enrollment.list_versioned": _("保存参训名单版本"),
+    "enrollment.list_received": _("接收参训名单"),
+    "enrollment.list_forwarded": _("转发参训名单"),
     "enrollment.exported_full": _("导出完整报名信息"),
 }
 

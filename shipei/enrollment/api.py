@@ -23,6 +23,7 @@ from shipei.core.errors import NotFound, NotPermitted
 from shipei.programmes.models import Programme
 
 from . import checks, selectors, services
+from .api_lists import ListViewSet
 from .errors import FormExpired
 from .models import Enrollment
 from .serializers import (
@@ -41,6 +42,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 def register(router: DefaultRouter) -> None:
     """Add the enrollment endpoints to the API router."""
     router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("participant-lists", ListViewSet, basename="participant-list")
 
 
 # --- helpers --------------------------------------------------------------------------------

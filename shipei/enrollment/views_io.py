@@ -1,6 +1,7 @@
 """Participant lists in and out: imports (inline or in the background with progress) and the
 notices' tables as exports (imports.py, exports.py, tasks.py)."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.programmes.selectors import programme_list
 
-from . import exports, import_templates, imports, selectors
+from . import exports, import_templates, imports, lists, selectors
 from .tasks import enrollment_import_job
 
 DONE_MESSAGE = _(
@@ -259,6 +260,7 @@ def exports_page(request: HttpRequest, programme_pk: int) -> HttpResponse:
         ).count(),
         "may_reveal": scope.has_any(user, "person.reveal"),
         "may_submit": may_submit,
+        "submit_key": uuid.uuid4().hex if may_submit else "",
         "layouts": imports.layouts_for(programme)
         if scope.has_any(user, "enrollment.nominate")
         else [],
@@ -311,15 +313,26 @@ def export_list_003(request: HttpRequest, programme_pk: int) -> HttpResponse:
     if request.method == "POST":
         if province is None:
             raise NotPermitted(_("参训人员名单由省级教育行政部门报送。"))
-        content = exports.participant_list_submit(
-            actor=user,
-            programme=programme,
-            province=province,
-            item=item,
-            full=full,
-            ip=client_ip(request),
+        try:
+            plist, _content = lists.list_submit(
+                actor=user,
+                programme=programme,
+                province=province,
+                item=item,
+                full=full,
+                scan=request.FILES.get("scan"),
+                key=request.POST.get("key") or None,
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            messages.error(request, _("未报送：%(why)s") % {"why": exc.message})
+            return redirect("enrollment:io_exports", programme.pk)
+        messages.success(
+            request,
+            _("已报送%(where)s的参训人员名单（第 %(v)s 版，%(n)s 人）。")
+            % {"where": where, "v": plist.version, "n": len(plist.rows)},
         )
-        return _download(content, "xlsx", f"参训人员汇总表-{where}-报送{_suffix(full)}")
+        return redirect("enrollment:list_detail", plist.pk)
     content = exports.participant_list(
         actor=user,
         programme=programme,

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -177,8 +178,9 @@ def test_the_province_submits_its_list_and_it_is_recorded(
     client, zhejiang_admin, city_admin, national_admin, p003
 ):
     client.force_login(zhejiang_admin.user)
-    response = client.post(list_url(p003), {"province": "330000", "full": "1"})
-    assert len(data_rows(sheet(response))) == 2
+    scan = SimpleUploadedFile("名单盖章.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    response = client.post(list_url(p003), {"province": "330000", "full": "1", "scan": scan})
+    assert response.status_code == 302 and "/enrollment/lists/" in response["Location"]
     entry = AuditEntry.objects.get(action="enrollment.list_submitted")
     assert entry.actor == zhejiang_admin.user and entry.org.name == "浙江省教育厅"
     assert (entry.data["province"], entry.data["count"]) == ("330000", 2)
