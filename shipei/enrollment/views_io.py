@@ -109,7 +109,7 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
     upload = form.cleaned_data["file"]
     data = upload.read()
     try:
-        sheet = excel.read_sheet(data, layout.columns)
+        sheet = excel.read_sheet(data, layout.columns, filename=upload.name)
     except excel.ExcelFormatError as exc:
         form.add_error("file", exc.message)
         return render(request, "enrollment/io_import.html", context)
@@ -125,7 +125,7 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
         return redirect("enrollment:import_progress", token=token)
     try:
         sheet, rows, problems = imports.parse_enrollments(
-            user=user, programme=programme, layout=layout, upload=data
+            user=user, programme=programme, layout=layout, upload=data, filename=upload.name
         )
     except excel.ExcelFormatError as exc:
         form.add_error("file", exc.message)
