@@ -98,7 +98,9 @@ def cell_text(value: Any) -> str:
 
 def unreadable() -> ExcelFormatError:
     return ExcelFormatError(
-        _("无法读取该文件：请上传 .xlsx 或 .xls 格式的 Excel 文件，或 .csv 文件（UTF-8 或 GBK 编码）。")
+        _(
+            "无法读取该文件：请上传 .xlsx 或 .xls 格式的 Excel 文件，或 .csv 文件（UTF-8 或 GBK 编码）。"
+        )
     )
 
 
@@ -126,17 +128,15 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
     """A CSV file's rows: UTF-8 (with or without BOM), else GBK (read as GB 18030, its
     superset); UTF-16 with its BOM is Excel's "Unicode text" (tab-separated). Empty cells are
     None, as in a workbook."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
     else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise unreadable()
+        raise unreadable()
     if "\x00" in text or not text.strip():
         raise unreadable()
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -189,7 +189,9 @@ def find_header(
         )
     names = "、".join(c.label for c in required)
     raise ExcelFormatError(
-        _("未找到表头行：表头须包含 %(names)s（已查找每个工作表的前%(n)d行）。请使用下载的模板填写。")
+        _(
+            "未找到表头行：表头须包含 %(names)s（已查找每个工作表的前%(n)d行）。请使用下载的模板填写。"
+        )
         % {"names": names, "n": HEADER_SEARCH_ROWS}
     )
 
