@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "enrollment.imported": _("导入报名名单"),
     "enrollment.list_submitted": _("报送参训名单"),
     "enrollment.exported_full": _("导出完整报名信息"),
+    "enrollment.province_contacts_saved": _("填写省级负责人及联系人"),
 }
 
 # The log's action filter, one group per kind of object (the codes' first part).
