@@ -160,7 +160,7 @@ def test_a_masked_list_does_not_import(client, zhejiang_admin, p003):
     """Refused as a whole, with one message saying why (test_import_files.py has the page)."""
     client.force_login(zhejiang_admin.user)
     content = client.get(list_url(p003)).content
-    with pytest.raises(excel.ExcelFormatError, match="^这是一份脱敏导出的名单"):
+    with pytest.raises(excel.ExcelFormatError, match=r"^这是一份脱敏导出的名单"):
         imports.parse_enrollments(
             user=zhejiang_admin.user,
             programme=p003,

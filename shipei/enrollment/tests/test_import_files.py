@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from shipei.accounts.models import Person
 from shipei.audit.models import AuditEntry
+from shipei.core import excel
 from shipei.enrollment import exports
 from shipei.enrollment.models import Enrollment
 from shipei.quotas.models import Quota
@@ -143,3 +144,46 @@ def _list(rows: list[list[object]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_a_bad_row_of_a_gbk_csv_is_named_by_row_and_column_and_nothing_changes(
+    client, zhejiang_admin, p003, tree
+):
+    rows = two_rows()
+    number = str(rows[1][9])
+    rows[1][9] = number[:16] + str((int(number[16]) + 1) % 10) + number[17]  # a typo
+    client.force_login(zhejiang_admin.user)
+    before = state()
+
+    response = post(client, p003, csv_file(rows, "gbk"), "参训人员汇总表.csv")
+
+    assert [str(p) for p in response.context["problems"]] == [
+        "第3行“身份证号”列：身份证号校验位不正确，请核对是否有输错的数字。"
+    ]
+    assert state() == before
+    copy_ = load_workbook(
+        io.BytesIO(excel.open_report(zhejiang_admin.user.pk, response.context["report"]))
+    ).active
+    assert copy_.cell(1, 11).value == "错误信息"
+    assert copy_.cell(3, 10).value == rows[1][9]  # the uploaded text, as it was
+    assert "校验位不正确" in copy_.cell(3, 11).value
+
+
+def test_a_file_that_is_no_table_is_refused_on_the_page(client, zhejiang_admin, p003, tree):
+    client.force_login(zhejiang_admin.user)
+    before = state()
+    for content, filename, message in (
+        (
+            b"not excel",
+            "名单.xlsx",
+            "无法读取该文件：请上传 .xlsx 或 .xls 格式的 Excel 文件，或 .csv 文件（UTF-8 或 GBK 编码）。",
+        ),
+        (
+            b"%PDF-1.4",
+            "名单.pdf",
+            "请上传 .xlsx 或 .xls 格式的 Excel 文件，或 .csv 文件（UTF-8 或 GBK 编码）。",
+        ),
+    ):
+        response = post(client, p003, content, filename)
+        assert response.context["form"].errors["file"] == [message]
+    assert state() == before
