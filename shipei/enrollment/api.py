@@ -131,7 +131,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description="报名并占用名额。本人报名填 person（本人编号）；学校联系人和各级管理员推荐报名"
         "可填 person，或填身份证号、姓名（及手机号）：已登记的人员按身份证号查找，未登记的登记在 "
         "org（学校联系人默认本校）。不在报名时间（400）、不符合条件（400）、名额或班次已满（409）、"
-        "重复报名（409）时拒绝，且不占用名额。",
+        "重复报名（409）时拒绝，不占用名额，也不会留下新登记的人员（登记与报名在同一事务中）。",
     )
     def create(self, request: Request) -> Response:
         data = SubmitInput(data=request.data, context={"request": request})

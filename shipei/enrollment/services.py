@@ -120,8 +120,13 @@ def enrollment_submit_named(
     the corrected submission can follow. `channel` empty: ``default_channel``."""
     if not scope.has_any(actor, "enrollment.nominate"):
         raise NotPermitted(_("只有学校联系人和各级管理员可以按身份证号推荐报名。"))
-    asked = {"actor": actor, "programme": programme, "item": item}
-    asked.update(training_class=training_class, key=key)
+    asked = {
+        "actor": actor,
+        "programme": programme,
+        "item": item,
+        "training_class": training_class,
+        "key": key,
+    }
     found = registry.person_found(
         actor=actor, action="enrollment.nominate", id_number=id_number, name=name
     )
