@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "enrollment.list_received": _("接收参训名单"),
     "enrollment.list_forwarded": _("转发参训名单"),
     "enrollment.exported_full": _("导出完整报名信息"),
+    "enrollment.province_contacts_saved": _("填写省级负责人及联系人"),
 }
 
 # The log's action filter, one group per kind of object (the codes' first part).

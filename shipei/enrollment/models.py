@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core import identifiers, pii
 from shipei.programmes.policy import CHANNEL_LABELS
 
 
@@ -279,3 +280,57 @@ class ParticipantList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.item or '全部'} v{self.version}"
+
+
+CONTACT_MOBILE_CONTEXT = "province_contact.mobile"
+
+
+class ProvinceContact(models.Model):
+    """The province's 省级负责人 or 省级联系人 for a programme (notice 000 附件2), entered by the
+    province before registration opens and printed on its 参训信息汇总表. The mobile is
+    personal data: kept encrypted, shown masked unless a full export is asked for."""
+
+    class Duty(models.TextChoices):
+        LEAD = "lead", _("省级负责人")
+        CONTACT = "contact", _("省级联系人")
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="province_contacts"
+    )
+    province = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    duty = models.CharField(_("职责范围"), max_length=10, choices=Duty.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("部门职务"), max_length=100, blank=True)
+    office_phone = models.CharField(_("办公电话"), max_length=30, blank=True)
+    mobile_cipher = models.TextField(_("手机（加密）"), blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("省级负责人及联系人")
+        verbose_name_plural = _("省级负责人及联系人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "province", "duty"], name="one_contact_per_duty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()} {self.name}"
+
+    def mobile(self) -> str:
+        return (
+            pii.decrypt(self.mobile_cipher, context=CONTACT_MOBILE_CONTEXT)
+            if self.mobile_cipher
+            else ""
+        )
+
+    def set_mobile(self, mobile: str) -> None:
+        self.mobile_cipher = pii.encrypt(mobile, context=CONTACT_MOBILE_CONTEXT) if mobile else ""
+
+    @property
+    def mobile_masked(self) -> str:
+        return identifiers.mask_mobile(self.mobile())

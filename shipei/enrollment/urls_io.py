@@ -28,6 +28,11 @@ urlpatterns = [
         name="export_summary_000",
     ),
     path(
+        "programmes/<int:programme_pk>/export/summary/contacts/",
+        views_io.summary_contacts,
+        name="summary_contacts",
+    ),
+    path(
         "programmes/<int:programme_pk>/export/participants/",
         views_io.export_list_003,
         name="export_list_003",
