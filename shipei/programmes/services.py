@@ -318,6 +318,7 @@ def programme_clone(
         year=year,
         issuer=programme.issuer,
         created_by=actor if getattr(actor, "pk", None) else None,
+        preset_notes=programme.preset_notes,
         policy=policy_json,
         policy_version=CURRENT_VERSION,
     )

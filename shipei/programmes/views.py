@@ -27,9 +27,12 @@ from .forms import (
     ProgrammeCreateForm,
     ProgrammeForm,
     SectionEditor,
+    item_conditions,
     item_facts,
+    item_overrides,
     section_display,
 )
+from .in_force import in_force
 from .models import Programme
 
 
@@ -94,9 +97,16 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rules": rules,
             "items": [
-                {"label": i.label, "child": bool(i.parent), "facts": item_facts(rules, i)}
+                {
+                    "label": i.label,
+                    "child": bool(i.parent),
+                    "facts": item_facts(rules, i),
+                    "conditions": item_conditions(i),
+                    "overrides": item_overrides(rules, i),
+                }
                 for i in rules.items
             ],
+            "quota_scope_in_force": in_force("quota.scope"),
             "warnings": calendar_warnings(rules) if can_manage else [],
             "sections": sections,
             # Sections the notice sets nothing in: one line of links instead of empty cards.
