@@ -48,7 +48,7 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 def _managed(request: HttpRequest, pk: int) -> Programme:
     """A programme the user may change: out of view scope 404, not its issuer's admin 403."""
     programme = _programme(request, pk)
-    scope.require_programme(request.user, "programme.manage", programme)
+    services.require_manage(request.user, programme)
     return programme
 
 
@@ -208,7 +208,7 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
     programme = _programme(request, pk)
     if section not in services.SECTIONS:
         raise NotFound(UnknownSection(section=section[:40], known="").message)
-    scope.require_programme(request.user, "programme.manage", programme)
+    services.require_manage(request.user, programme)
     add_row = request.POST.get("add_row", "") if request.method == "POST" else ""
     editor = SectionEditor(
         section,
