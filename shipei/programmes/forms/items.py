@@ -76,6 +76,9 @@ class ItemForm(forms.Form):
             help_text=_("属于哪个项目之下，如某一期下的专业领域。"),
         )
         self._own_settings(rules, item, bases)
+        for name, field in self.fields.items():  # under the legend 参训条件, said once
+            if name.startswith("eligibility__"):
+                field.label = str(field.label).removeprefix(f"{label_of(Item, 'eligibility')}：")
         for name in ("kind", "parent", "quota_scope", "base"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["code"].widget.attrs["autofocus"] = True
@@ -91,7 +94,7 @@ class ItemForm(forms.Form):
             0,
             "items[].approval_chain",
         )
-        self.chain.label = _("本项目的审核流程（选“单独设置”时适用；不填一步则无需审核）")
+        self.chain.label = _("本项目的审核步骤")
         self.requires = _row_formset(
             Eligibility,
             "requires",
@@ -118,7 +121,7 @@ class ItemForm(forms.Form):
             label=_("审核流程"),
             choices=[
                 (SAME, _("同计划（%(chain)s）") % {"chain": chain}),
-                (OWN, _("本项目单独设置（见下方各步）")),
+                (OWN, _("本项目单独设置（见下方审核步骤；一步不填则无需审核）")),
             ],
             widget=forms.RadioSelect,
         )
