@@ -17,7 +17,7 @@ from dataclasses import dataclass
 TABLE = """
 items[].code | shipei.programmes.services.programme_update_policy | shipei/enrollment/tests/test_services.py::test_an_item_teachers_enrolled_for_keeps_its_code
 items[].label | shipei.programmes.views_items._row | shipei/programmes/tests/test_views_items.py::test_the_items_section_is_one_compact_row_per_item_without_forms
-items[].kind | shipei.projects.selectors.applicable_items | shipei/projects/tests/test_services.py::test_item_of_another_kind_of_base_is_refused
+items[].kind | shipei.projects.selectors.applicable_items | shipei/programmes/tests/test_in_force.py::test_a_phase_is_never_offered_to_a_base_as_a_project_but_a_course_is
 items[].parent | shipei.programmes.policy.PolicyV1.lineage | shipei/programmes/tests/test_display.py::test_a_field_reads_with_its_phases_dates_and_nothing_the_notice_leaves_out
 items[].hours | issue 14 | not yet checked against a project's hours
 items[].days | issue 14 | not yet checked against a project's days

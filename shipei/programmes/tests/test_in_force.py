@@ -347,3 +347,16 @@ def test_an_edit_by_someone_not_the_owner_is_refused_in_chinese_and_saves_nothin
     assert told in str(body)
     assert Programme.objects.get(pk=programme.pk).policy == before
     assert not AuditEntry.objects.filter(action="programme.updated").exists()
+
+
+def test_a_phase_is_never_offered_to_a_base_as_a_project_but_a_course_is(
+    zhejiang_admin, programme, tree
+):
+    from shipei.programmes.services import programme_item_save
+    from shipei.projects.selectors import applicable_items
+
+    assert applicable_items(programme, tree["hz_base"]) == []  # 第1期, 第2期: phases
+    item = {**programme.rules.item("p2").model_dump(mode="json"), "kind": "course"}
+    programme_item_save(actor=zhejiang_admin.user, programme=programme, code="p2", item=item)
+    saved = Programme.objects.get(pk=programme.pk)
+    assert [i.code for i in applicable_items(saved, tree["hz_base"])] == ["p2"]
