@@ -360,3 +360,9 @@ def test_a_phase_is_never_offered_to_a_base_as_a_project_but_a_course_is(
     programme_item_save(actor=zhejiang_admin.user, programme=programme, code="p2", item=item)
     saved = Programme.objects.get(pk=programme.pk)
     assert [i.code for i in applicable_items(saved, tree["hz_base"])] == ["p2"]
+
+
+def test_the_create_form_marks_the_quota_scope_not_yet_in_force(client, zhejiang_admin):
+    client.force_login(zhejiang_admin.user)
+    page = client.get("/programmes/new/").content.decode()
+    assert badge_beside(page, "名额分配方式") and not badge_beside(page, "报名方式")
