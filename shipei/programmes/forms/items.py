@@ -116,7 +116,7 @@ class ItemForm(forms.Form):
         scope = self.fields["quota_scope"]
         same = _("同计划（%(scope)s）") % {"scope": QUOTA_SCOPE_LABELS[rules.quota.scope]}
         scope.choices = [("", same), *list(scope.choices)[1:]]
-        chain = "、".join(s.label for s in rules.enrollment.approval_chain) or _("无审核环节")
+        chain = " → ".join(s.label for s in rules.enrollment.approval_chain) or _("无审核环节")
         self.fields["chain_mode"] = forms.ChoiceField(
             label=_("审核流程"),
             choices=[

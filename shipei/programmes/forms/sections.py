@@ -2,6 +2,7 @@
 lists of rows. The policy stays the one validator: its "位置：原因" problems are put back beside
 the field they concern (``SectionEditor.add_problems``)."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,12 +200,29 @@ class SectionEditor:
     def add_problems(self, problems: list[tuple[tuple[Any, ...], str]]) -> None:
         """Put the policy's "位置：原因" problems beside the fields they concern."""
         for loc, why in problems:
-            if not loc or loc[0] != self.section:
+            if not loc:  # the policy's words about itself as a whole, each part on its own
+                for said in why.split("；"):
+                    if not self._place_said(said):
+                        self.problems.append(said)
+                continue
+            if loc[0] != self.section:
                 where = ".".join(str(p) for p in loc)
                 self.problems.append(f"{where}：{why}" if where else why)
                 continue
             if not self._place(list(loc[1:]), why):
                 self.problems.append(f"{'.'.join(str(p) for p in loc)}：{why}")
+
+    def _place_said(self, said: str) -> bool:
+        """A step of the programme's chain that no holder could take, beside its role."""
+        found = re.match(r"审核流程第 (\d+) 步", said)
+        rows = next((r for r in self.rows if r.name == "approval_chain"), None)
+        if found is None or rows is None or self.section != "enrollment":
+            return False
+        index = int(found.group(1)) - 1
+        if not 0 <= index < len(rows.kept):
+            return False
+        rows.kept[index].add_error("role", said)
+        return True
 
     def _place(self, loc: list[Any], why: str) -> bool:
         if self.form is None:

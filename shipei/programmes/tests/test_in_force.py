@@ -366,3 +366,17 @@ def test_the_create_form_marks_the_quota_scope_not_yet_in_force(client, zhejiang
     client.force_login(zhejiang_admin.user)
     page = client.get("/programmes/new/").content.decode()
     assert badge_beside(page, "名额分配方式") and not badge_beside(page, "报名方式")
+
+
+def test_a_programme_step_whose_role_cannot_approve_is_shown_beside_its_role(
+    client, zhejiang_admin, programme
+):
+    from shipei.programmes.tests.test_views import _section_post
+
+    client.force_login(zhejiang_admin.user)
+    data = {**_section_post(programme, "enrollment"), "approval_chain-0-role": "core_teacher"}
+    response = client.post(f"/programmes/{programme.pk}/edit/enrollment/", data)
+    page = response.content.decode()
+    message = "审核流程第 1 步（省厅审核）的角色不能审核报名"
+    assert re.search(rf'name="approval_chain-0-role".{{0,3000}}?{re.escape(message)}', page, re.S)
+    assert Programme.objects.get(pk=programme.pk).policy == programme.policy
