@@ -27,9 +27,12 @@ from .forms import (
     ProgrammeCreateForm,
     ProgrammeForm,
     SectionEditor,
+    item_conditions,
     item_facts,
+    item_overrides,
     section_display,
 )
+from .in_force import in_force
 from .models import Programme
 
 
@@ -45,7 +48,7 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 def _managed(request: HttpRequest, pk: int) -> Programme:
     """A programme the user may change: out of view scope 404, not its issuer's admin 403."""
     programme = _programme(request, pk)
-    scope.require_programme(request.user, "programme.manage", programme)
+    services.require_manage(request.user, programme)
     return programme
 
 
@@ -94,9 +97,16 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rules": rules,
             "items": [
-                {"label": i.label, "child": bool(i.parent), "facts": item_facts(rules, i)}
+                {
+                    "label": i.label,
+                    "child": bool(i.parent),
+                    "facts": item_facts(rules, i),
+                    "conditions": item_conditions(i),
+                    "overrides": item_overrides(rules, i),
+                }
                 for i in rules.items
             ],
+            "quota_scope_in_force": in_force("quota.scope"),
             "warnings": calendar_warnings(rules) if can_manage else [],
             # A chain that cannot run is everyone's concern; missing accounts the manager's.
             "chain_problems": chains.unrunnable(rules),
@@ -201,7 +211,7 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
     programme = _programme(request, pk)
     if section not in services.SECTIONS:
         raise NotFound(UnknownSection(section=section[:40], known="").message)
-    scope.require_programme(request.user, "programme.manage", programme)
+    services.require_manage(request.user, programme)
     add_row = request.POST.get("add_row", "") if request.method == "POST" else ""
     editor = SectionEditor(
         section,

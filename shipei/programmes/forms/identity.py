@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from shipei.core.forms import PLEASE_CHOOSE, chinese_blank_choices
 from shipei.orgs.models import Organisation
 
+from ..in_force import in_force
 from ..models import Programme
 from ..policy import Item
 from .inputs import DateInput, choice_list
 from .labels import CHOICES, FIELD_CHOICES, HELP
+from .pending import with_badge
 from .spec import field_spec
 
 
@@ -79,6 +81,12 @@ class ProgrammeCreateForm(ProgrammeForm):
     item_kind = forms.ChoiceField(
         label=_("第一个培训项目：类型"), choices=[("", PLEASE_CHOOSE), *ITEM_KINDS]
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for path, name in CREATE_PLACES.items():
+            if not in_force(path.replace("items.0", "items[]")):
+                self.fields[name].label = with_badge(self.fields[name].label)
 
     def policy(self) -> dict[str, Any]:
         data = self.cleaned_data
