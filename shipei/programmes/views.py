@@ -224,7 +224,11 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
         if editor.is_valid():
             try:
                 services.programme_update_section(
-                    actor=request.user, programme=programme, section=section, data=editor.data()
+                    actor=request.user,
+                    programme=programme,
+                    section=section,
+                    data=editor.data(),
+                    reason=request.POST.get("reason", ""),
                 )
             except PolicyInvalid as exc:
                 editor.add_problems(exc.problems)

@@ -129,7 +129,11 @@ def _save(
         return None
     try:
         return services.programme_item_save(
-            actor=request.user, programme=programme, code=code, item=form.item_data()
+            actor=request.user,
+            programme=programme,
+            code=code,
+            item=form.item_data(),
+            reason=request.POST.get("reason", ""),
         )
     except PolicyInvalid as exc:
         form.add_problems(exc.problems)
