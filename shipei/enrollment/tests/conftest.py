@@ -16,8 +16,8 @@ from shipei.core.clock import SHANGHAI
 from shipei.enrollment import services as enrollment_services
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.orgs.tests.factories import SchoolFactory
-from shipei.presets.loader import preset_data
-from shipei.programmes.models import Programme
+from shipei.presets.loader import preset_data, preset_tables
+from shipei.programmes.models import PrintedTable, Programme
 from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
 from shipei.quotas.models import Quota
@@ -68,9 +68,13 @@ def from_preset(slug: str, code: str, **enrollment: Any) -> Programme:
     data = copy.deepcopy(preset_data(slug))
     policy = data["policy"]
     policy["enrollment"] = {**policy["enrollment"], "window": open_window(5), **enrollment}
-    return Programme.objects.create(
+    programme = Programme.objects.create(
         code=code, title=data["title"], year=data["year"], issuer=data["issuer"], policy=policy
     )
+    # The notice's tables, as loading the preset keeps them (003's gives its projects' 专业类).
+    for name, table in preset_tables(slug, data).items():
+        PrintedTable.objects.create(programme=programme, name=name, data=table)
+    return programme
 
 
 @pytest.fixture
