@@ -12,6 +12,7 @@ from django.utils import timezone
 from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.classes.models import TrainingClass
+from shipei.core import majors
 from shipei.core.clock import SHANGHAI
 from shipei.enrollment import services as enrollment_services
 from shipei.orgs.models import Designation, Organisation, Region
@@ -113,7 +114,11 @@ def teacher_at(
 ) -> Person:
     person = PersonFactory(org=org, **({"name": name} if name else {}))
     TeacherProfile.objects.create(
-        person=person, years_teaching=years, title=title, teaching_major=major
+        person=person,
+        years_teaching=years,
+        title=title,
+        teaching_major=major,
+        major_class=majors.class_for_text(major),
     )
     return person
 
@@ -132,9 +137,14 @@ def nomination_programme(db: Any) -> Programme:
 
 @pytest.fixture
 def teacher(trainee: Any) -> Any:
-    """The trainee fixture as a teacher of 杭州市中策职业学校 (with a teaching major)."""
+    """The trainee fixture as a teacher of 杭州市中策职业学校 (with a teaching major and its
+    专业类)."""
     TeacherProfile.objects.create(
-        person=trainee.person, years_teaching=6, title="senior", teaching_major="计算机网络技术"
+        person=trainee.person,
+        years_teaching=6,
+        title="senior",
+        teaching_major="计算机网络技术",
+        major_class="计算机类",
     )
     return trainee
 

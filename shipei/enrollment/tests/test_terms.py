@@ -6,8 +6,9 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
-from shipei.accounts.models import TeacherProfile
+from shipei.accounts.models import TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.enrollment import services
 from shipei.enrollment.errors import NotEligible
@@ -19,6 +20,8 @@ from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
 from .conftest import from_preset, open_window
+from .test_import import HEADER_003, X01, parse, row_003, workbook
+from .test_views_teacher import folded, open_part, visible
 
 S = Enrollment.Status
 
@@ -31,6 +34,7 @@ def programme_with(
     registration: dict[str, str] | None = None,
     title: str = "资格测试计划",
     window: bool = True,
+    chain: list[dict[str, str]] | None = None,
 ) -> Programme:
     """Phase a (no rules of its own), phase b with `rules`, and b1, a field under b."""
     items = [
@@ -45,6 +49,7 @@ def programme_with(
         "enrollment": {
             "channels": ["nomination", "self_registration"],
             "window": open_window() if window and not registration else None,
+            "approval_chain": chain or [],
         },
         "quota": {"scope": "none"},
     }
@@ -315,3 +320,77 @@ def test_the_submission_refuses_with_every_failed_rule_and_its_value(tree, schoo
     assert "年龄应不超过 45 周岁（2024-09-01 时为 54 周岁）" in refused.value.message
     assert "专业类应为计算机类（登记为旅游类）" in refused.value.message
     assert not Enrollment.objects.exists()
+
+
+# --- where eligibility shows: the apply page, an import, the approvers' pages ------------------
+
+
+def test_the_apply_page_folds_an_item_with_the_age_rule_and_its_value_and_shows_conditions(
+    client, tree
+):
+    programme_with(
+        {"max_age": 45, "age_on": "2024-09-01"},
+        title="2024年青年教师研修",
+    )
+    # Phase a: open to all, with a condition people check.
+    programme = Programme.objects.get(title="2024年青年教师研修")
+    policy = programme.policy
+    policy["items"][0]["eligibility"] = {"other": ["主持过市级及以上课题"]}
+    programme.policy = policy
+    programme.save()
+    person = teacher(tree["hz_school"], born="19770315")
+    client.force_login(User.objects.create_user("older", "Secret123", person=person))
+
+    html = client.get(reverse("enrollment:apply")).content.decode()
+
+    fold = visible(folded(html))
+    assert "第二阶段 · 数控方向" in fold
+    assert "年龄应不超过 45 周岁（2024-09-01 时为 47 周岁）" in fold
+    assert "须满足：主持过市级及以上课题，由审核人核对" in visible(open_part(html))
+    refused = client.post(
+        reverse("enrollment:apply"),
+        {"programme": programme.pk, "item": "b1", "key": "e" * 32},
+        follow=True,
+    )
+    assert "年龄应不超过 45 周岁（2024-09-01 时为 47 周岁）" in refused.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_an_imported_list_is_refused_per_row_with_the_rule_and_the_teachers_class(
+    zhejiang_admin, p003, college
+):
+    computing = row_003(name="张一")
+    computing[5] = "计算机应用"  # 任教专业: 计算机类, not x01's 集成电路类
+    chips = row_003(name="李二", mobile="13711110002")  # 集成电路技术
+
+    _sheet, rows, problems = parse(
+        zhejiang_admin.user, p003, workbook(HEADER_003, [computing, chips])
+    )
+
+    assert X01[0] in p003.rules.item("x01").label
+    assert rows == []  # all or nothing
+    assert [p.row for p in problems] == [2]
+    assert "专业类应与项目对口（集成电路类），登记为计算机类" in str(problems[0])
+
+
+def test_every_approver_sees_the_conditions_to_check_on_the_enrollment_and_in_the_list(
+    client, tree, school_coordinator, city_admin
+):
+    programme = programme_with(
+        {"other": ["主持过市级及以上课题"]},
+        chain=[{"role": "city_admin", "label": "设区市教育局审核"}],
+    )
+    enrollment = services.enrollment_submit(
+        actor=school_coordinator.user,
+        programme=programme,
+        item="b1",
+        person=teacher(tree["hz_school"]),
+        channel="nomination",
+    )
+    client.force_login(city_admin.user)
+
+    awaiting = visible(client.get(reverse("enrollment:awaiting")).content.decode())
+    detail = visible(client.get(enrollment.get_absolute_url()).content.decode())
+
+    assert "须核对：主持过市级及以上课题" in awaiting
+    assert "须核对的条件 主持过市级及以上课题" in detail
