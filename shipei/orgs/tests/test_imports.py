@@ -274,3 +274,20 @@ def test_the_template_filled_from_its_drop_downs_imports_and_lands_on_the_list(
     assert "导入完成：新增 1 所" in page.content.decode()
     assert page.context["table"].paginated_rows.data[0].name == "杭州市第三职业学校"
     assert Organisation.objects.get(name="杭州市第三职业学校").school_kind == "secondary"
+
+
+def test_the_school_list_takes_general_high_schools_and_undergraduate_universities(
+    zhejiang_admin, tree
+):
+    rows = [
+        ["杭州第二中学", "3133000002", "普通高中", "杭州", "杭州市教育局", ""],
+        ["浙江理工大学", "4133010338", "普通本科", "杭州", "杭州市教育局", ""],
+    ]
+    problems, counts = run(zhejiang_admin.user, xlsx(rows))
+    assert problems == [] and counts["created"] == 2
+    assert Organisation.objects.get(name="浙江理工大学").school_kind == "undergrad_general"
+
+    problems, _counts = run(
+        zhejiang_admin.user, xlsx([["某高中", "3133000003", "高中", "杭州", "杭州市教育局", ""]])
+    )
+    assert "普通高中、普通本科" in str(problems[0])
