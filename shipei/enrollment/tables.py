@@ -257,10 +257,10 @@ class TeacherPickTable(tables.Table):
         default="--",
     )
     major = tables.Column(
-        verbose_name=_("任教专业"),
+        verbose_name=_("任教专业 / 专业类"),
         accessor="teacher_profile__teaching_major",
+        empty_values=(),
         orderable=False,
-        default="--",
     )
     check = tables.Column(verbose_name=_("报名条件"), empty_values=(), orderable=False)
 
@@ -288,6 +288,12 @@ class TeacherPickTable(tables.Table):
                 self.programme, self.item, person
             )
         return self._problems[person.pk]
+
+    def render_major(self, record: Person) -> str:
+        profile = getattr(record, "teacher_profile", None)
+        if profile is None:
+            return "--"
+        return f"{profile.teaching_major or '--'} / {profile.major_class or _('未选择')}"
 
     def render_selected(self, record: Person) -> str:
         if record.pk in self.enrolled or self.problems(record):

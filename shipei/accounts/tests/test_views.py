@@ -152,7 +152,9 @@ def test_the_person_list_shows_teaching_details_in_one_column(client, school_coo
     response = client.get("/people/")
 
     headers = [str(c.header) for c in response.context["table"].columns]
-    assert headers[-3:] == ["任教专业 / 职称", "账号", "更新时间"] and "职称" not in headers
+    assert (
+        headers[-3:] == ["任教专业 · 专业类 · 职称", "账号", "更新时间"] and "职称" not in headers
+    )
     assert "电子商务 · 中级" in response.content.decode()
 
 
