@@ -83,7 +83,7 @@ function addSelectSearch(root) {
         }
       });
       const shown = select.querySelectorAll("option:not([hidden]):not([value=''])");
-      if (shown.length === 1) shown[0].selected = true;
+      if (!select.multiple && shown.length === 1) shown[0].selected = true;
     });
     select.before(box);
   });
