@@ -30,19 +30,19 @@ items[].registration | shipei.enrollment.terms.registration_window | shipei/enro
 items[].planned_seats | issue 14 | the item's planned total (001's 1+X) does not yet stop enrollments
 items[].eligibility.min_years_teaching | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_services.py::test_eligibility_says_which_rule_failed
 items[].eligibility.titles | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_services.py::test_eligibility_says_which_rule_failed
-items[].eligibility.org_kinds | issue 14 | organisation kind rule
+items[].eligibility.org_kinds | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_org_kind_rule_takes_a_research_institute_and_names_a_school_it_refuses
 items[].eligibility.school_kinds | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_views_teacher.py::test_what_the_teacher_may_apply_for_comes_first_and_the_rest_is_folded_with_one_reason
-items[].eligibility.min_age | issue 14 | age rule
-items[].eligibility.max_age | issue 14 | age rule
-items[].eligibility.age_on | issue 14 | age rule
-items[].eligibility.major_classes | issue 14 | 专业类 rule
-items[].eligibility.major_must_match | issue 14 | today only checks that a major is filled in
-items[].eligibility.not_elsewhere_same_year | issue 14 | cross-programme rule
-items[].eligibility.not_in_programmes | issue 14 | cross-programme rule
-items[].eligibility.requires[].item | issue 14 | prerequisite rule
-items[].eligibility.requires[].state | issue 14 | prerequisite rule
+items[].eligibility.min_age | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_minimum_age_falls_back_to_the_day_the_items_registration_opens
+items[].eligibility.max_age | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_age_is_counted_on_the_rules_date_from_the_id_numbers_birth_date
+items[].eligibility.age_on | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_age_is_counted_on_the_rules_date_from_the_id_numbers_birth_date
+items[].eligibility.major_classes | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_major_classes_match_the_teachers_class_its_大类_or_the_2010_name
+items[].eligibility.major_must_match | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_major_match_holds_the_teachers_class_against_the_003_projects_field_classes
+items[].eligibility.not_elsewhere_same_year | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_elsewhere_the_same_year_names_the_other_programme
+items[].eligibility.not_in_programmes | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_in_programmes_names_the_programme_the_teacher_is_in
+items[].eligibility.requires[].item | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_a_prerequisite_item_must_be_reached_first
+items[].eligibility.requires[].state | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_a_prerequisite_item_must_be_reached_first
 items[].eligibility.audiences | shipei.programmes.forms.display.item_facts | shipei/programmes/tests/test_in_force.py::test_an_items_mode_host_and_audiences_are_shown_on_the_programme_page
-items[].eligibility.other | issue 14 | shown to the teacher and every approver
+items[].eligibility.other | shipei.enrollment.terms.conditions_to_check | shipei/enrollment/tests/test_terms.py::test_other_conditions_are_listed_for_people_to_check_and_never_refuse
 items[].channels | shipei.enrollment.checks.submission_refusals | shipei/enrollment/tests/test_revisions.py::test_an_item_takes_only_its_own_channels
 items[].approval_chain[].role | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
 items[].approval_chain[].label | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
