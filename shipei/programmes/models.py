@@ -41,6 +41,17 @@ class Programme(models.Model):
     policy_version = models.PositiveSmallIntegerField(_("配置版本"), default=CURRENT_VERSION)
     preset = models.CharField(_("来源预设"), max_length=60, blank=True)
     preset_digest = models.CharField(_("预设摘要"), max_length=64, blank=True, editable=False)
+    # The programme this one was copied from for another year: its quota table is accepted on
+    # import (quotas.layout.previous_layout).
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("复制自"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

@@ -1,0 +1,120 @@
+"""A new programme's first quotas: the matrix offers the receivers its quota scope names,
+item by item, and keeps the seats typed."""
+
+import re
+
+import pytest
+
+from shipei.orgs.models import Designation, Region
+from shipei.orgs.tests.factories import SchoolFactory
+from shipei.quotas.models import Quota, QuotaChange
+
+from .conftest import new_programme
+
+pytestmark = pytest.mark.django_db
+
+ZJ_CITIES = [f"33{n:02d}00" for n in range(1, 12)]
+
+
+def inputs(page: str) -> set[str]:
+    return set(re.findall(r'<input type="text" name="(c:[^"]+)"', page))
+
+
+def test_a_new_city_scope_programme_gets_its_first_quotas_for_the_eleven_cities(
+    client, zhejiang_admin, tree
+):
+    programme = new_programme(zhejiang_admin.user, tree["zj"])
+    target = f"/programmes/{programme.pk}/quotas/"
+    client.force_login(zhejiang_admin.user)
+
+    page = client.get(target).content.decode()
+    assert "专业骨干教师培训" in page and "班主任能力提升" in page  # rows before any quota
+    page = client.get(f"{target}?edit=1").content.decode()
+    assert "添加全部 11 个设区市" in page
+    assert "江苏" not in page and "北京市" not in page  # only the owner's province
+
+    page = client.get(f"{target}?at=&edit=1&all=1").content.decode()
+    assert inputs(page) == {f"c:{i}:r{c}" for i in ("p1", "p2") for c in ZJ_CITIES}
+    assert "添加全部" not in page
+
+    seats = {f"c:p1:r{c}": str(10 + n) for n, c in enumerate(ZJ_CITIES)}
+    seats["c:p2:r330100"] = "５"  # full-width, as a phone keyboard may type it
+    response = client.post(
+        f"{target}?at=",
+        {**seats, "add": [f"r{c}" for c in ZJ_CITIES], "reason": "首次分配", "action": "save"},
+    )
+    assert response.status_code == 302
+    kept = {(q.item, q.region_id): q.seats for q in Quota.objects.filter(programme=programme)}
+    assert kept == {
+        **{("p1", c): 10 + n for n, c in enumerate(ZJ_CITIES)},
+        ("p2", "330100"): 5,
+    }
+    assert QuotaChange.objects.filter(quota__programme=programme, reason="首次分配").count() == 12
+    page = client.get(target).content.decode()
+    assert "丽水市" in page and f"{sum(range(10, 21)) + 5:,}" in page  # the grand total
+
+
+def test_each_item_gets_cells_only_for_the_receivers_its_own_scope_names(
+    client, zhejiang_admin, tree
+):
+    programme = new_programme(
+        zhejiang_admin.user,
+        tree["zj"],
+        items=[
+            {"code": "p1", "label": "专业骨干教师培训", "kind": "phase"},
+            {"code": "p2", "label": "校长任职资格", "kind": "phase", "quota_scope": "school"},
+            {"code": "p3", "label": "线上自学", "kind": "phase", "quota_scope": "none"},
+        ],
+    )
+    school = tree["hz_school"]
+    target = f"/programmes/{programme.pk}/quotas/"
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"{target}?at=&edit=1&receiver=r330100&receiver=o{school.pk}").content
+    names = inputs(page.decode())
+    assert names == {"c:p1:r330100", f"c:p2:o{school.pk}"}
+    table = page.decode().split("sp-matrix", 1)[1].split("</table>", 1)[0]
+    assert "校长任职资格" in table and "线上自学" not in table  # no quotas, no row
+    # A forged cell for a receiver outside the item's scope is no cell: nothing is saved.
+    client.post(
+        f"{target}?at=",
+        {
+            "add": ["r330100", f"o{school.pk}"],
+            "c:p1:r330100": "8",
+            f"c:p1:o{school.pk}": "3",
+            f"c:p2:o{school.pk}": "2",
+            "action": "save",
+        },
+    )
+    kept = {(q.item, q.receiver_name): q.seats for q in Quota.objects.filter(programme=programme)}
+    assert kept == {("p1", "杭州市"): 8, ("p2", school.name): 2}
+
+
+def test_a_province_scope_national_programme_offers_the_provinces(client, national_admin, tree):
+    programme = new_programme(
+        national_admin.user, tree["moe"], code="moe-2027-new", title="2027年国培", scope="province"
+    )
+    client.force_login(national_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/quotas/?at=&edit=1").content.decode()
+    provinces = Region.objects.filter(level=Region.Level.PROVINCE).count()
+    assert f"添加全部 {provinces} 个省份" in page
+    assert 'value="r330000"' in page and 'value="r330100"' not in page
+
+
+def test_a_base_scope_programme_offers_the_training_bases_only(client, zhejiang_admin, tree):
+    base = tree["hz_base"]
+    Designation.objects.create(organisation=base, kind=Designation.Kind.PROVINCIAL_BASE)
+    programme = new_programme(zhejiang_admin.user, tree["zj"], scope="base")
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/quotas/?at=&edit=1").content.decode()
+    assert f'value="o{base.pk}"' in page
+    assert f'value="o{tree["hz_school"].pk}"' not in page and 'value="r330100"' not in page
+    assert "添加全部 1 个培训基地" in page
+
+
+def test_school_scope_lists_only_schools_in_the_owners_area(client, zhejiang_admin, tree):
+    other = SchoolFactory(parent=tree["nj"], region=Region.objects.get(code="320100"))
+    programme = new_programme(zhejiang_admin.user, tree["zj"], scope="school")
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/quotas/?at=&edit=1").content.decode()
+    assert f'value="o{tree["hz_school"].pk}"' in page
+    assert f'value="o{other.pk}"' not in page
