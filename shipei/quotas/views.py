@@ -231,6 +231,7 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
             "apportion_form": apportion_form,
             "preview": preview,
             "contradictions": _contradictions(matrix, table),
+            "printed": table is not None,
             "changes": selectors.recent_changes(user=request.user, programme=programme, at=at),
             "item_labels": {i.code: i.label for i in programme.rules.items},
             "can_drill": at is None or at.region is not None,
