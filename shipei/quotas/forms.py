@@ -130,6 +130,10 @@ class ApportionForm(forms.Form):
         if bases:
             self.fields["basis"].initial = bases[0][1][0][0]
         self.sources = {s.code: s for s in sources}
+        # Which sources each part of the form is for (the page hides the others).
+        self.per_programme = " ".join(s.code for s in sources if s.per_programme)
+        self.counted = " ".join(s.code for s in sources if s.count is not None)
+        self.pasted_only = " ".join(s.code for s in sources if s.count is None)
 
     def clean(self) -> dict:
         data = super().clean()
