@@ -196,3 +196,17 @@ def test_a_notice_tables_export_imports_into_its_copy_with_its_on_demand_rows(zh
     imports.quota_table_import(actor=zhejiang_admin.user, programme=copy, upload=upload)
     assert tree_of(copy) == tree_of(source)
     assert Quota.objects.filter(programme=copy, on_demand=True).exists()
+
+
+def test_an_item_renamed_in_the_copy_is_found_by_its_label(zhejiang_admin, last_year):
+    copy = clone(zhejiang_admin.user, last_year)
+    copy.policy["items"][0]["code"] = "k1"  # 专业骨干教师培训 has a new code this year
+    copy.save(update_fields=["policy"])
+    copy = Programme.objects.get(pk=copy.pk)
+    _sheet, upload, problems = imports.parse_quota_table(
+        programme=copy, upload=exports.quota_xlsx(last_year)
+    )
+    assert problems == []
+    imports.quota_table_import(actor=zhejiang_admin.user, programme=copy, upload=upload)
+    seats = {(q.item, q.region_id): q.seats for q in Quota.objects.filter(programme=copy)}
+    assert seats == {**{("k1", c): n for c, n in CITIES.items()}, ("p2", "330500"): 9}

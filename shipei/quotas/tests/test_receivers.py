@@ -1,12 +1,15 @@
 """A new programme's first quotas: the matrix offers the receivers its quota scope names,
 item by item, and keeps the seats typed."""
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from shipei.orgs.models import Designation, Region
 from shipei.orgs.tests.factories import SchoolFactory
+from shipei.quotas import exports, imports, services
 from shipei.quotas.models import Quota, QuotaChange
 
 from .conftest import new_programme
@@ -118,3 +121,27 @@ def test_school_scope_lists_only_schools_in_the_owners_area(client, zhejiang_adm
     page = client.get(f"/programmes/{programme.pk}/quotas/?at=&edit=1").content.decode()
     assert f'value="o{tree["hz_school"].pk}"' in page
     assert f'value="o{other.pk}"' not in page
+
+
+def test_a_new_programmes_export_lists_every_item_to_fill_and_reads_back(zhejiang_admin, tree):
+    programme = new_programme(zhejiang_admin.user, tree["zj"])
+    services.quota_set(
+        actor=zhejiang_admin.user,
+        programme=programme,
+        item="p1",
+        seats=12,
+        region=Region.objects.get(code="330100"),
+    )
+    book = load_workbook(io.BytesIO(exports.quota_xlsx(programme)))
+    sheet = book.active
+    rows = {sheet.cell(r, 1).value: r for r in range(3, sheet.max_row + 1)}
+    assert "班主任能力提升" in rows  # no quota yet, a row to fill all the same
+    assert [c.value for c in sheet[2]] == ["培训项目", "杭州市", "合计"]
+    sheet.cell(rows["班主任能力提升"], 2, 4)
+    out = io.BytesIO()
+    book.save(out)
+    _sheet, upload, problems = imports.parse_quota_table(programme=programme, upload=out.getvalue())
+    assert problems == []  # the stale totals row is only a warning
+    imports.quota_table_import(actor=zhejiang_admin.user, programme=programme, upload=upload)
+    seats = {(q.item, q.region_id): q.seats for q in Quota.objects.filter(programme=programme)}
+    assert seats == {("p1", "330100"): 12, ("p2", "330100"): 4}
