@@ -258,30 +258,10 @@ def quota_matrix(*, user: Any, programme: Programme, at: Receiver | None) -> Mat
     return Matrix(programme, at, items, receivers, cells, parents=parents)
 
 
-def owner_receiver(programme: Programme) -> Receiver | None:
-    """Where a programme's own table gives its seats from: the region a provincial or city
-    department governs, the owner itself for any other organisation; None for the country."""
-    owner = programme.owner
-    if owner is None:
-        return None
-    prefix = scope.area_prefix(owner)
-    if prefix == "":
-        return None
-    if prefix is not None:
-        return Receiver(f"r{owner.region_id}", owner.region.name, region=owner.region)
-    return Receiver(f"o{owner.pk}", owner.name, org=owner)
-
-
-def child_receivers(*, user: Any, programme: Programme, at: Receiver | None) -> list[Receiver]:
-    """Receivers a new column can be given to: below `at` (below the programme's owner for its
-    own table), within the user's reach; regions first, then organisations."""
-    if at is None:
-        at = owner_receiver(programme)
-    if at is None:
-        return [
-            Receiver(f"r{r.code}", r.name, region=r)
-            for r in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
-        ]
+def child_receivers(*, user: Any, programme: Programme, at: Receiver) -> list[Receiver]:
+    """Receivers a level's new column can be given to: below `at`, within the user's reach;
+    regions first, then organisations. (The programme's own table offers those its quota
+    scope names: ``receivers.scope_receivers``.)"""
     out: list[Receiver] = []
     if at.region is not None:
         prefix = at.region.code[: scope.region_digits(at.region)]

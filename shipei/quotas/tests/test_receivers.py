@@ -11,6 +11,7 @@ from shipei.orgs.models import Designation, Region
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.quotas import exports, imports, services
 from shipei.quotas.models import Quota, QuotaChange
+from shipei.quotas.receivers import scope_receivers
 
 from .conftest import new_programme
 
@@ -145,3 +146,21 @@ def test_a_new_programmes_export_lists_every_item_to_fill_and_reads_back(zhejian
     imports.quota_table_import(actor=zhejiang_admin.user, programme=programme, upload=upload)
     seats = {(q.item, q.region_id): q.seats for q in Quota.objects.filter(programme=programme)}
     assert seats == {("p1", "330100"): 12, ("p2", "330100"): 4}
+
+
+def test_the_receivers_offered_start_from_the_programme_owner(tree, zhejiang_admin, national_admin):
+    zj = new_programme(zhejiang_admin.user, tree["zj"], scope="city")
+    labels = [
+        r.label for r in scope_receivers(user=zhejiang_admin.user, programme=zj, scopes={"city"})
+    ]
+    assert labels[:2] == ["杭州市", "宁波市"] and len(labels) == 11
+    assert "江苏省" not in labels and "浙江省" not in labels and "南京市" not in labels
+    schools = scope_receivers(user=zhejiang_admin.user, programme=zj, scopes={"school"})
+    assert tree["hz_school"].name in {r.label for r in schools}
+    assert tree["nj_school"].name not in {r.label for r in schools}
+    national = new_programme(
+        national_admin.user, tree["moe"], code="n", title="国家计划", scope="province"
+    )
+    provinces = scope_receivers(user=national_admin.user, programme=national, scopes={"province"})
+    assert {"浙江省", "江苏省"} <= {r.label for r in provinces}
+    assert scope_receivers(user=national_admin.user, programme=national, scopes=set()) == []
