@@ -14,6 +14,7 @@ from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, uploads
 from shipei.enrollment import imports, seats, services
+from shipei.enrollment.import_layouts import ItemIndex
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, OrganisationAlias, Region
 from shipei.orgs.tests.factories import SchoolFactory
@@ -500,3 +501,9 @@ def test_a_running_job_polls_and_a_finished_job_is_not_run_again(zhejiang_admin,
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert Enrollment.objects.count() == 1
+
+
+def test_a_project_named_by_its_alias_is_found(p003):
+    names = ItemIndex(p003)
+    assert names.project("铁路运输领域领军教师示范培训项目", "北京交通大学") == ("x14", None)
+    assert names.project("铁道运输领域领军教师示范培训项目", "北京交通大学") == ("x14", None)
