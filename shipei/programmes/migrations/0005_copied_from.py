@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_printed_tables'),
+        ('programmes', '0004_policy_revisions'),
     ]
 
     operations = [
