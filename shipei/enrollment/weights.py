@@ -4,12 +4,11 @@ year's programme, typically."""
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from shipei.accounts import scope
 from shipei.programmes.models import Programme
-from shipei.quotas.selectors import Receiver
+from shipei.quotas.selectors import Receiver, receiver_area_q
 from shipei.quotas.weights import WeightSource, register
 
 from .models import Enrollment
@@ -18,13 +17,6 @@ S = Enrollment.Status
 # Admitted at some point: what became of them after does not undo the admission.
 ADMITTED = (S.ADMITTED, S.NO_SHOW, S.ATTENDING, S.PASSED, S.FAILED)
 PASSED = (S.PASSED,)
-
-
-def _where(receiver: Receiver) -> Q:
-    if receiver.region is not None:
-        prefix = receiver.region.code[: scope.region_digits(receiver.region)]
-        return Q(org__region__code__startswith=prefix)
-    return Q(org__path__startswith=receiver.org.path)
 
 
 def enrollment_counts(
@@ -40,7 +32,7 @@ def enrollment_counts(
     if item:
         found = found.filter(item=item)
     counts = found.aggregate(
-        **{f"n{n}": Count("pk", filter=_where(r)) for n, r in enumerate(receivers)}
+        **{f"n{n}": Count("pk", filter=receiver_area_q(r)) for n, r in enumerate(receivers)}
     )
     return [counts[f"n{n}"] for n in range(len(receivers))]
 

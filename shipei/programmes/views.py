@@ -109,7 +109,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # offers it neither its quotas nor its lists.
             "can_see_lists": scope.reaches_area(request.user, "enrollment.view", programme.owner),
             "can_see_quotas": scope.reaches_area(request.user, "quota.view", programme.owner)
-            and (programme.rules.quota.scope != "none" or programme.quota_set.exists()),
+            and (
+                any(
+                    programme.rules.quota_scope_for(i.code) != "none" for i in programme.rules.items
+                )
+                or programme.quota_set.exists()
+            ),
             "table": selectors.notice_table(programme),
             "breadcrumbs": [
                 (_("培训计划"), reverse("programmes:list")),

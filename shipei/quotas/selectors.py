@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from shipei.accounts import scope
 from shipei.accounts.models import Person
@@ -282,17 +282,24 @@ def child_receivers(*, user: Any, programme: Programme, at: Receiver) -> list[Re
     return out
 
 
+def receiver_area_q(receiver: Receiver, *, via: str = "org") -> Q:
+    """Rows (people, enrollments) whose organisation lies in a receiver's area: under its
+    region's code, or under the organisation itself."""
+    if receiver.region is not None:
+        prefix = receiver.region.code[: scope.region_digits(receiver.region)]
+        return Q(**{f"{via}__region__code__startswith": prefix})
+    return Q(**{f"{via}__path__startswith": receiver.org.path})
+
+
 def teacher_weights(receivers: list[Receiver]) -> list[int]:
-    """Teachers registered under each receiver: the default weights for apportionment."""
-    people = Person.objects.filter(teacher_profile__isnull=False)
-    out = []
-    for r in receivers:
-        if r.region is not None:
-            prefix = r.region.code[: scope.region_digits(r.region)]
-            out.append(people.filter(org__region__code__startswith=prefix).count())
-        else:
-            out.append(people.filter(org__path__startswith=r.org.path).count())
-    return out
+    """Teachers registered under each receiver: the default weights for apportionment, in one
+    query."""
+    if not receivers:
+        return []
+    counts = Person.objects.filter(teacher_profile__isnull=False).aggregate(
+        **{f"n{n}": Count("pk", filter=receiver_area_q(r)) for n, r in enumerate(receivers)}
+    )
+    return [counts[f"n{n}"] for n in range(len(receivers))]
 
 
 def recent_changes(*, user: Any, programme: Programme, at: Receiver | None) -> QuerySet[Any]:

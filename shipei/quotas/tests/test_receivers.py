@@ -164,3 +164,22 @@ def test_the_receivers_offered_start_from_the_programme_owner(tree, zhejiang_adm
     provinces = scope_receivers(user=national_admin.user, programme=national, scopes={"province"})
     assert {"浙江省", "江苏省"} <= {r.label for r in provinces}
     assert scope_receivers(user=national_admin.user, programme=national, scopes=set()) == []
+
+
+def test_an_item_with_its_own_scope_opens_the_quota_page_of_a_programme_without_quotas(
+    client, zhejiang_admin, tree
+):
+    programme = new_programme(
+        zhejiang_admin.user,
+        tree["zj"],
+        scope="none",
+        items=[
+            {"code": "p1", "label": "线上自学", "kind": "phase"},
+            {"code": "p2", "label": "校长任职资格", "kind": "phase", "quota_scope": "school"},
+        ],
+    )
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert f'href="/programmes/{programme.pk}/quotas/"' in page
+    page = client.get(f"/programmes/{programme.pk}/quotas/?edit=1").content.decode()
+    assert "校长任职资格" in page and f'value="o{tree["hz_school"].pk}"' in page
