@@ -47,7 +47,7 @@ items[].channels | shipei.enrollment.checks.submission_refusals | shipei/enrollm
 items[].approval_chain[].role | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
 items[].approval_chain[].label | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
 items[].approval_chain[].deadline | shipei.enrollment.reminders.remind_approval_deadlines | shipei/enrollment/tests/test_revisions.py::test_the_deadline_of_an_items_own_step_reminds_its_approvers
-items[].quota_scope | issue 14 | item override of the quota scope
+items[].quota_scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_each_item_gets_cells_only_for_the_receivers_its_own_scope_names
 items[].content.practice_share_min | issue 16 | content shares per item
 items[].content.video_share_min | issue 16 | content shares per item
 items[].assessment.components[].code | issue 17 | assessment
@@ -74,7 +74,7 @@ enrollment.one_active_per | issue 14 | "none" is still refused by the database
 enrollment.waitlist | shipei.enrollment.seats.fill_from_waitlist | shipei/enrollment/tests/test_services.py::test_waitlist_fills_a_freed_seat_in_order
 enrollment.participant_list_scan | shipei.enrollment.lists.list_submit | shipei/enrollment/tests/test_lists.py::test_a_list_without_the_scan_the_notice_asks_for_is_refused
 enrollment.participant_list_to | shipei.enrollment.exports.may_submit_list | shipei/enrollment/tests/test_export.py::test_submitting_a_list_is_offered_only_where_the_programme_asks_for_it
-quota.scope | issue 14 | display only: receivers are not yet those the scope says
+quota.scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_a_new_city_scope_programme_gets_its_first_quotas_for_the_eleven_cities
 quota.table | shipei.quotas.layout.table_layout | shipei/quotas/tests/test_export.py::test_the_export_lays_out_the_table_kept_with_the_programme
 quota.held_from | issue 14 | seats are always held at submission
 projects.application | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_submit_after_the_application_deadline_is_refused_with_the_deadline

@@ -33,6 +33,7 @@ from .errors import (
 )
 from .models import OWNER_KINDS, PolicyRevision, PrintedTable, Programme
 from .policy import CURRENT_VERSION, PolicyV1, parse_policy, policy_errors
+from .signals import programme_cloned
 
 # The top-level parts of a policy an admin edits one at a time, in the order of the notices.
 SECTIONS: dict[str, Any] = {
@@ -356,14 +357,16 @@ def programme_clone(
     code: str,
     title: str | None = None,
     days: int | None = None,
+    copy_quotas: int | None = None,
 ) -> Programme:
     """Copy a programme for another year: identity and policy, the whole calendar moved by one
     offset, so that its events keep their order: by the year difference, or by `days` when
     given (the new notice's dates are known: its registration opens on another weekday, say).
     The new notice has no number or date yet and no preset; its policy names no printed quota
     table (the old notice's seats), but it keeps the old notice's printed tables, so that an
-    admin may choose one again for its layout. Quotas and projects belong to the old year and
-    are not copied."""
+    admin may choose one again for its layout. Projects belong to the old year and are not
+    copied; quotas are when `copy_quotas` gives a percentage of last year's seats (100: as they
+    were), through the quotas app (``programme_cloned``): a refused seat refuses the clone."""
     require_manage(actor, programme)
     from_year = programme.year or (programme.issued_on.year if programme.issued_on else None)
     if from_year is None and days is None:
@@ -399,6 +402,7 @@ def programme_clone(
         preset_notes=programme.preset_notes,
         policy=policy_json,
         policy_version=CURRENT_VERSION,
+        copied_from=programme,
     )
     _check_identity(clone)
     clone.save()
@@ -408,6 +412,8 @@ def programme_clone(
         for t in programme.printed_tables.all()
     )
     moved = {"days": days} if days is not None else {"years": year - from_year}
+    if copy_quotas:
+        moved["copy_quotas"] = copy_quotas
     record(
         actor,
         "programme.cloned",
@@ -415,6 +421,9 @@ def programme_clone(
         org=_audit_org(actor, clone),
         source=programme.pk,
         **moved,
+    )
+    programme_cloned.send(
+        sender=Programme, actor=actor, source=programme, clone=clone, copy_quotas=copy_quotas
     )
     return clone
 

@@ -168,7 +168,7 @@ def test_the_editor_marks_each_setting_not_yet_in_force_and_names_no_issue(
 def test_the_programme_page_marks_settings_not_yet_in_force(client, zhejiang_admin, programme):
     client.force_login(zhejiang_admin.user)
     page = client.get(programme.get_absolute_url()).content.decode()
-    assert badge_beside(page, "按市分配")  # quota scope: shown, receivers not yet checked
+    assert "按市分配" in page and not badge_beside(page, "按市分配")  # the scope is in force
     section = page.split('id="section-milestones"')[1].split("</section>")[0]
     assert "尚未生效" in section
     assert "issue" not in page
@@ -363,10 +363,11 @@ def test_a_phase_is_never_offered_to_a_base_as_a_project_but_a_course_is(
     assert [i.code for i in applicable_items(saved, tree["hz_base"])] == ["p2"]
 
 
-def test_the_create_form_marks_the_quota_scope_not_yet_in_force(client, zhejiang_admin):
+def test_the_create_form_marks_nothing_in_force_as_not_yet(client, zhejiang_admin):
     client.force_login(zhejiang_admin.user)
     page = client.get("/programmes/new/").content.decode()
-    assert badge_beside(page, "名额分配方式") and not badge_beside(page, "报名方式")
+    assert "名额分配方式" in page and "报名方式" in page
+    assert not badge_beside(page, "名额分配方式") and not badge_beside(page, "报名方式")
 
 
 def test_a_programme_step_whose_role_cannot_approve_is_shown_beside_its_role(
