@@ -208,11 +208,15 @@ class AwaitingTable(EnrollmentTable):
         conditions = self._conditions[key]
         if not conditions:
             return shown
+        text = "；".join(conditions)
+        # One line, cut with an ellipsis (the whole text in its title and on the enrollment's
+        # page): the card of a phone stays short.
         return format_html(
-            '{}<br><span class="small sp-conditions">{}{}</span>',
+            '{}<span class="small sp-conditions sp-one-line" title="{}">{}{}</span>',
             shown,
+            text,
             _("须核对："),
-            "；".join(conditions),
+            text,
         )
 
     def render_deadline(self, record: Enrollment) -> str:

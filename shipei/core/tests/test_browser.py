@@ -321,7 +321,7 @@ def test_school_import_shows_every_error_and_saves_nothing(
     book.save(upload)
     orgs_before = Organisation.objects.count()
 
-    page.get_by_label(re.compile("Excel 文件")).set_input_files(str(upload))
+    page.get_by_label(re.compile("表格文件")).set_input_files(str(upload))
     page.get_by_role("button", name="上传并检查").click()
 
     expect(
