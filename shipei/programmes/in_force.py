@@ -20,8 +20,8 @@ items[].label | shipei.programmes.views_items._row | shipei/programmes/tests/tes
 items[].aliases | shipei.enrollment.import_layouts.ItemIndex | shipei/enrollment/tests/test_import.py::test_a_project_named_by_its_alias_is_found
 items[].kind | shipei.projects.selectors.applicable_items | shipei/programmes/tests/test_in_force.py::test_a_phase_is_never_offered_to_a_base_as_a_project_but_a_course_is
 items[].parent | shipei.programmes.policy.PolicyV1.lineage | shipei/programmes/tests/test_display.py::test_a_field_reads_with_its_phases_dates_and_nothing_the_notice_leaves_out
-items[].hours | issue 14 | not yet checked against a project's hours
-items[].days | issue 14 | not yet checked against a project's days
+items[].hours | shipei.projects.models.Project.length_notes | shipei/projects/tests/test_views.py::test_a_length_unlike_the_notices_usual_one_is_shown_to_the_base_and_the_reviewers
+items[].days | shipei.projects.models.Project.length_notes | shipei/projects/tests/test_views.py::test_a_length_unlike_the_notices_usual_one_is_shown_to_the_base_and_the_reviewers
 items[].fee_cap_yuan | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_a_fee_above_the_items_cap
 items[].mode | shipei.programmes.forms.display.item_facts | shipei/programmes/tests/test_in_force.py::test_an_items_mode_host_and_audiences_are_shown_on_the_programme_page
 items[].host | shipei.enrollment.import_layouts.ItemIndex.project | shipei/enrollment/tests/test_import.py::test_host_aliases_and_full_labels_name_the_same_project

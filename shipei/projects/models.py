@@ -142,6 +142,24 @@ class Project(models.Model):
         return next((i.label for i in self.programme.rules.items if i.code == self.item), self.item)
 
     @property
+    def length_notes(self) -> dict[str, str]:
+        """Where the project's days or hours differ from what the notice gives its item (002:
+        "项目时长一般为 7 天左右"): shown beside them to the base, the experts and the office,
+        who judge the 项目时长 in the review; a usual length is not a hard limit."""
+        try:
+            lineage = self.programme.rules.lineage(self.item)
+        except StopIteration:
+            return {}
+        days = next((i.days for i in lineage if i.days is not None), None)
+        hours = next((i.hours for i in lineage if i.hours is not None), None)
+        out = {}
+        if days and self.days and self.days != days:
+            out["days"] = str(_("通知所定为 %(n)s 天左右") % {"n": days})
+        if hours and self.hours is not None and self.hours < hours:
+            out["hours"] = str(_("少于通知所定的 %(n)s 学时") % {"n": f"{hours.normalize():f}"})
+        return out
+
+    @property
     def status_css(self) -> str:
         """The badge class of the status, the same on every page (STATUS_BADGES)."""
         return STATUS_BADGES[self.status]

@@ -162,7 +162,7 @@ def test_the_editor_marks_each_setting_not_yet_in_force_and_names_no_issue(
     page = client.get(f"/programmes/{programme.pk}/items/p1/edit/").content.decode()
     assert not badge_beside(page, "最低年龄（周岁）") and not badge_beside(page, "最低教龄（年）")
     assert not badge_beside(page, "先修项目") and not badge_beside(page, "审核流程")
-    assert badge_beside(page, "学时")  # not yet checked against a project's hours
+    assert not badge_beside(page, "学时")
 
 
 def test_the_programme_page_marks_settings_not_yet_in_force(client, zhejiang_admin, programme):

@@ -381,3 +381,15 @@ def test_catalogue_filters_by_the_programmes_of_its_projects_also_after_applicat
     assert [label for _pk, label in form.fields["programme"].choices] == ["全部", str(programme)]
     listed = client.get("/catalogue/", {"programme": programme.pk}).content.decode()
     assert published.title in listed
+
+
+def test_a_length_unlike_the_notices_usual_one_is_shown_to_the_base_and_the_reviewers(
+    client, base_admin, designated, programme
+):
+    usual = make_project(base_admin, programme)  # 7 days, as 002 says for 双师型 bases
+    short = make_project(base_admin, programme, title="三天短训", days=3)
+    assert usual.length_notes == {} and short.length_notes == {"days": "通知所定为 7 天左右"}
+    page = as_user(client, base_admin).get(f"/projects/{short.pk}/").content.decode()
+    assert "3 天" in page and "通知所定为 7 天左右" in page
+    page = as_user(client, base_admin).get(f"/projects/{usual.pk}/").content.decode()
+    assert "通知所定为" not in page
