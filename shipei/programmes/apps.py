@@ -7,10 +7,14 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "培训计划"
 
     def ready(self) -> None:
+        import datetime
+
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete, post_save
 
-        from . import models, selectors
+        from shipei.notifications import schedule
+
+        from . import milestones, models, selectors
 
         auditlog.register(models.Programme, exclude_fields=["updated_at"])
 
@@ -20,3 +24,8 @@ class ProgrammesConfig(AppConfig):
         # A local function: held strongly, or it would be gone when ready() returns.
         post_save.connect(forget, sender=models.Programme, weak=False, dispatch_uid="recent")
         post_delete.connect(forget, sender=models.Programme, weak=False, dispatch_uid="recent")
+        schedule.register(
+            "milestone_reminders",
+            every=datetime.timedelta(hours=1),
+            run=milestones.remind_milestones,
+        )

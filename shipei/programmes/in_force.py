@@ -109,9 +109,9 @@ evaluation[].code | issue 18 | evaluation forms
 evaluation[].label | issue 18 | evaluation forms
 evaluation[].respondent | issue 18 | evaluation forms
 evaluation[].anonymous | issue 18 | anonymity
-milestones[].code | issue 14 | milestones before classes
-milestones[].label | issue 14 | milestones before classes
-milestones[].due | issue 14 | milestones before classes
+milestones[].code | shipei.programmes.milestones.remind_milestones | shipei/programmes/tests/test_milestones.py::test_the_office_is_reminded_once_the_day_before_a_milestone
+milestones[].label | shipei.programmes.milestones.remind_milestones | shipei/programmes/tests/test_milestones.py::test_the_office_is_reminded_once_the_day_before_a_milestone
+milestones[].due | shipei.programmes.milestones.remind_milestones | shipei/programmes/tests/test_milestones.py::test_the_office_is_reminded_once_the_day_before_a_milestone
 """
 
 
