@@ -84,7 +84,7 @@ def submission_refusals(
     `live` is the person's live enrollments in the programme, where the caller has read them
     (an import, for the whole list at once). Without it, one live enrollment per item is left
     to the table's unique constraint (the INSERT refuses a second one), and one per programme,
-    where the policy says so, is read here.
+    where the policy says so, is read here (the constraint refuses it too, see live_key).
     """
     rules = programme.rules
     if channel not in rules.enrollment.channels:
@@ -122,6 +122,8 @@ def _enrolled(
     programme: Programme, item: str, person: Person, live: Sequence[Enrollment] | None
 ) -> Refusal | None:
     rules = programme.rules
+    if rules.enrollment.one_active_per == "none":
+        return None  # as many live enrollments as the teacher asks for
     one_per_programme = rules.enrollment.one_active_per == "programme"
     if live is None:
         if not one_per_programme:
@@ -233,7 +235,9 @@ def list_refusals(
             check.refusals.append((one.ref, Refusal("quota", quota)))
         elif quota is not None:
             wanted.setdefault(quota.pk, []).append(one)
-    if not rules.enrollment.waitlist:
+    # Seats held from approval are counted when the last step admits, not here.
+    held_now = rules.quota.held_from == "submission" or not rules.enrollment.approval_chain
+    if held_now and not rules.enrollment.waitlist:
         check.refusals += _beyond_seats(programme, covered, wanted)
     return check
 

@@ -136,3 +136,14 @@ class NominateForm(forms.Form):
         # Which people may be nominated is the service's check (scope), not the form's.
         values = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
         self.fields["selected"].choices = [(v, v) for v in values if is_int(str(v))]
+
+
+class NoShowForm(forms.Form):
+    reason = forms.CharField(
+        label=_("未报到原因"),
+        max_length=500,
+        error_messages={"required": _("请填写原因。")},
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("如：开班当日未报到，联系未果")}
+        ),
+    )
