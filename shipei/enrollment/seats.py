@@ -125,7 +125,8 @@ def write_submission(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
             return _write_in_one_statement(enrollment, actor)
         except _Declined:
             pass
-    enrollment.quota = covering(enrollment)
+    quota = covering(enrollment)  # NoQuotaHere, wherever the seat is taken
+    enrollment.quota = quota if enrollment.holds_seat else None
     return _write_through_orm(enrollment, actor)
 
 
@@ -271,7 +272,6 @@ def _write_through_orm(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     # seat not taken is undone below (or the whole transaction refused).
     event = record_event(enrollment, actor, "submitted")
     if not enrollment.holds_seat:  # held from approval: taken when the last step admits
-        enrollment.quota = None
         return event
     full = take(enrollment, quota)
     if full and not rules.enrollment.waitlist:
