@@ -62,7 +62,7 @@ def quota_notice(
         label = programme.rules.item(quota.item).label
     except StopIteration:
         label = quota.item
-    what = {"programme": programme, "item": label, "receiver": quota.receiver_name}
+    what = {"programme": programme.title, "item": label, "receiver": quota.receiver_name}
     if after is None:
         title = _("%(programme)s“%(item)s”的名额已收回") % what
         body = _("%(receiver)s原有 %(before)s 个名额，已全部收回。") % {**what, "before": before}
