@@ -286,12 +286,15 @@ def _admin_over(actor: Any, enrollment: Enrollment) -> bool:
     return any(scope.acts_as(actor, role, enrollment.org) for role in ADMIN_ROLES)
 
 
-def may_withdraw_after_deadline(actor: Any, enrollment: Enrollment) -> bool:
-    """Whether `actor` may still withdraw the enrollment now (pages hide the button if not)."""
+def withdrawal_closed(actor: Any, enrollment: Enrollment) -> str:
+    """Why `actor` may no longer withdraw the enrollment (the deadline has passed), for pages
+    that then show it instead of the button; "" while they may."""
     deadline = cancellation_deadline(enrollment.programme)
     if deadline is None or timezone.now() <= deadline:
-        return True
-    return not is_own(actor, enrollment) and _admin_over(actor, enrollment)
+        return ""
+    if not is_own(actor, enrollment) and _admin_over(actor, enrollment):
+        return ""
+    return WithdrawalClosed(deadline=minute_text(deadline)).message
 
 
 @transaction.atomic

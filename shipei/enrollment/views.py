@@ -142,7 +142,7 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
             "next": approvals.next_step(e),
             "deadline": step_deadline(e),
             "can_withdraw": e.status in WITHDRAWABLE
-            and services.may_withdraw_after_deadline(request.user, e),
+            and not services.withdrawal_closed(request.user, e),
             "can_resubmit": e.status == Enrollment.Status.RETURNED
             and e.channel == Enrollment.Channel.SELF_REGISTRATION,
         }
@@ -521,6 +521,8 @@ def _detail(
     step = approvals.current_step(enrollment)
     approve = _("核准") if step is not None and step.role == Role.BASE_ADMIN else _("通过")
     may_act = _may_act_for(user, enrollment)
+    withdrawable = may_act and enrollment.status in WITHDRAWABLE
+    closed = services.withdrawal_closed(user, enrollment) if withdrawable else ""
     context = {
         "enrollment": enrollment,
         "person": enrollment.person,
@@ -531,9 +533,8 @@ def _detail(
         "events": [{"event": e, "word": ACTION_WORDS.get(e.action, e.action)} for e in events],
         "may_decide": may_decide,
         "decide_form": decide_form or DecideForm(approve_label=approve),
-        "can_withdraw": may_act
-        and enrollment.status in WITHDRAWABLE
-        and services.may_withdraw_after_deadline(user, enrollment),
+        "can_withdraw": withdrawable and not closed,
+        "withdraw_closed": withdrawable and closed,
         "can_resubmit": may_act and enrollment.status == Enrollment.Status.RETURNED,
         "withdraw_form": WithdrawForm(),
         "can_mark_no_show": may_mark_no_show(user, enrollment),

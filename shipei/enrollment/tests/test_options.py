@@ -3,9 +3,12 @@ base, the cancellation deadline (the seat table, test_seats.py, runs one_active_
 held_from through both write paths)."""
 
 import datetime
+import importlib
+from collections import Counter
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -14,10 +17,16 @@ from shipei.classes.models import TrainingClass
 from shipei.core.clock import SHANGHAI
 from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.enrollment import seats, services
-from shipei.enrollment.errors import ReasonRequired, SeatsGoneAtAdmission, WithdrawalClosed
+from shipei.enrollment.errors import (
+    AlreadyEnrolled,
+    ReasonRequired,
+    SeatsGoneAtAdmission,
+    WithdrawalClosed,
+)
 from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.enrollment.no_show import enrollment_mark_no_show
 from shipei.enrollment.tests.conftest import make_teacher, submit, two_step_policy
+from shipei.enrollment.tests.test_concurrency import refusals, together
 from shipei.notifications.models import Notification
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
@@ -369,5 +378,95 @@ def test_after_the_deadline_the_teachers_pages_offer_no_withdrawal(
         client.force_login(enrollment.person.user)
         detail = client.get(reverse("enrollment:detail", args=[enrollment.pk])).content.decode()
         assert (reverse("enrollment:withdraw", args=[enrollment.pk]) in detail) is offered
+        assert ("撤回报名的截止时间为 2020-01-01 23:59" in detail) is not offered
         mine = client.get(reverse("enrollment:mine")).content.decode()
         assert (reverse("enrollment:withdraw", args=[enrollment.pk]) in mine) is offered
+
+
+# ---- on PostgreSQL: at once ---------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("enrollment_concurrency")
+def test_last_steps_racing_for_the_last_seat_admit_exactly_one(
+    tree, at_approval, one_seat, school_coordinator, city_admin, zhejiang_admin
+):
+    waiting = []
+    for _ in range(8):
+        enrollment = submit(school_coordinator.user, at_approval, make_teacher(tree["hz_school"]))
+        waiting.append(decide(city_admin, enrollment))
+
+    results = together([lambda e=e: decide(zhejiang_admin, e) for e in waiting])
+
+    assert refusals(results) == Counter({"SeatsGoneAtAdmission": 7})
+    assert Enrollment.objects.filter(programme=at_approval, status=Status.ADMITTED).count() == 1
+    assert held(one_seat) == 1 and seats.seats_consistent(at_approval) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("enrollment_concurrency")
+def test_one_per_programme_holds_when_one_teacher_enrolls_for_every_item_at_once(
+    tree, school_coordinator
+):
+    items = [{"code": f"k{i}", "label": f"项目{i}", "kind": "training_kind"} for i in range(8)]
+    policy = {**class_policy(one_active_per="programme"), "items": items}
+    policy["enrollment"]["approval_chain"] = [{"role": "city_admin", "label": "设区市审核"}]
+    programme = Programme.objects.create(code="race1", title="每人一项", year=2026, policy=policy)
+    person = make_teacher(tree["hz_school"])
+
+    results = together(
+        [
+            lambda code=item["code"]: services.enrollment_submit(
+                actor=school_coordinator.user,
+                programme=programme,
+                item=code,
+                person=person,
+                channel="nomination",
+            )
+            for item in items
+        ]
+    )
+
+    assert sum(kind == "ok" for kind, _r in results) == 1
+    assert all(isinstance(r, AlreadyEnrolled) for kind, r in results if kind == "error")
+    assert Enrollment.objects.filter(programme=programme, person=person, live=True).count() == 1
+
+
+# ---- existing enrollments get their key from their programme's policy (migration 0004) ----------
+
+
+def test_the_migration_keys_existing_enrollments_by_their_programmes_policy(tree):
+    fill = importlib.import_module("shipei.enrollment.migrations.0004_live_key").fill
+    two = [
+        {"code": "k1", "label": "甲", "kind": "training_kind"},
+        {"code": "k2", "label": "乙", "kind": "training_kind"},
+    ]
+    person = make_teacher(tree["hz_school"])
+    made = {}
+    for per in ("item", "programme", "none"):
+        policy = {**class_policy(one_active_per=per), "items": two}
+        programme = Programme.objects.create(code=per, title=per, year=2026, policy=policy)
+        for code in ("k1", "k2"):  # two live ones, as before the rule held
+            made[per, code] = Enrollment.objects.create(
+                programme=programme,
+                item=code,
+                person=person,
+                org=person.org,
+                channel="nomination",
+                live_key=code,
+            )
+    Enrollment.objects.update(live_key=None)
+
+    fill(apps, None)
+
+    keys = {key: Enrollment.objects.get(pk=e.pk).live_key for key, e in made.items()}
+    assert keys == {
+        ("item", "k1"): "k1",
+        ("item", "k2"): "k2",
+        ("programme", "k1"): "*",
+        ("programme", "k2"): "k2",  # the second, made before: kept, never refused afterwards
+        ("none", "k1"): None,
+        ("none", "k2"): None,
+    }

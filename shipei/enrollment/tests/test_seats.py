@@ -426,7 +426,12 @@ def test_each_case_ends_alike_in_one_statement_and_through_the_orm(
 
 # (policy, the second item, refused by the database): checks passed by (an import's rows, a
 # race), the table's constraint still counts live enrollments as the policy says.
-PER = [("item", "k1", True), ("item", "k2", False), ("programme", "k2", True), ("none", "k1", False)]
+PER = [
+    ("item", "k1", True),
+    ("item", "k2", False),
+    ("programme", "k2", True),
+    ("none", "k1", False),
+]
 
 
 def _second_enrollment(per: str, item: str, refused: bool, tree: Any, actor: Any) -> None:
