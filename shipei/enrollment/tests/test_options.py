@@ -27,6 +27,7 @@ from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.enrollment.no_show import enrollment_mark_no_show
 from shipei.enrollment.tests.conftest import make_teacher, submit, two_step_policy
 from shipei.enrollment.tests.test_concurrency import refusals, together
+from shipei.enrollment.tests.test_import import HEADER_003, row_003, run, workbook
 from shipei.notifications.models import Notification
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
@@ -470,3 +471,19 @@ def test_the_migration_keys_existing_enrollments_by_their_programmes_policy(tree
         ("none", "k1"): None,
         ("none", "k2"): None,
     }
+
+
+def test_a_list_longer_than_the_quota_is_imported_where_seats_are_held_from_approval(
+    zhejiang_admin, p003, tree
+):
+    """003's 浙江 has 3 seats of x01: a list of 4 is refused when seats are held at submission
+    (test_import.py), taken whole when they are held from approval."""
+    p003.policy = {**p003.policy, "quota": {**p003.policy["quota"], "held_from": "approval"}}
+    p003.save()
+    rows = [row_003(name=f"学员{i}", mobile=f"1371111000{i}") for i in range(4)]
+
+    counts = run(zhejiang_admin.user, p003, workbook(HEADER_003, rows))
+
+    assert counts["enrolled"] == 4
+    assert Quota.objects.get(programme=p003, item="x01").seats_held == 0
+    assert seats.seats_consistent(p003) == []
