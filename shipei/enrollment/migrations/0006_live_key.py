@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrollment", "0003_fewer_indexes"),
+        ("enrollment", "0005_participant_lists"),
         ("programmes", "0002_notice_text"),
     ]
 
