@@ -43,7 +43,10 @@ _ADMIN = {
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "project.decide"}),
-    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "enrollment.nominate"}),
+    # A province decides the projects of its own programmes (allows_programme: over the owner).
+    Role.PROVINCIAL_ADMIN: frozenset(
+        _ADMIN | {"programme.manage", "project.decide", "enrollment.nominate"}
+    ),
     Role.CITY_ADMIN: frozenset(_ADMIN | {"enrollment.nominate"}),
     Role.SCHOOL_COORDINATOR: frozenset(
         {
@@ -396,11 +399,11 @@ def may_hold(user: Any, role: str) -> bool:
 
 
 def enrollments_q(user: Any) -> Q:
-    """Enrollments a user reaches: of teachers under its organisations, of classes at its base,
+    """Enrollments a user reaches: of teachers under its organisations, at its base,
     of programmes its organisations own, and its own."""
     q = (
         orgs_q(user, "enrollment.view", via="org")
-        | orgs_q(user, "enrollment.view_base", via="project__base")
+        | orgs_q(user, "enrollment.view_base", via="base")
         # A programme's owner sees every enrollment in it, wherever the teacher comes from.
         | orgs_q(user, "enrollment.view", via="programme__owner")
     )

@@ -47,10 +47,13 @@ def register(router: DefaultRouter) -> None:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _own_or_nominating(programme: Programme, person: Person, user: Any) -> str:
+def _own_or_nominating(programme: Programme, item: str, person: Person, user: Any) -> str:
     """The channel a request means when it names none: one's own record is a self-registration,
-    anyone else's the nomination the programme accepts."""
-    channels = programme.rules.enrollment.channels
+    anyone else's the nomination the item accepts."""
+    try:
+        channels = programme.rules.channels_for(item)
+    except StopIteration:  # the check refuses the item
+        channels = programme.rules.enrollment.channels
     if person.pk == getattr(user, "person_id", None) and "self_registration" in channels:
         return Enrollment.Channel.SELF_REGISTRATION
     return next((c for c in channels if c in checks.NOMINATING), channels[0])
@@ -177,7 +180,8 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 programme=programme,
                 item=v["item"],
                 person=person,
-                channel=v.get("channel") or _own_or_nominating(programme, person, request.user),
+                channel=v.get("channel")
+                or _own_or_nominating(programme, v["item"], person, request.user),
                 training_class=v.get("training_class"),
                 key=key,
             )

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from shipei.accounts import scope
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.orgs.models import Organisation
-from shipei.programmes.models import Programme
+from shipei.programmes.models import Programme, rules_of
 from shipei.programmes.policy import ApprovalStep
 
 from .models import Enrollment
@@ -26,8 +26,9 @@ Status = Enrollment.Status
 ROLE_LABELS = dict(Role.choices)
 
 # The organisation a step's role must reach, as a lookup from the enrollment: a base's step its
-# project's base, the ministry's the programme's owner, any other the teacher's organisation.
-STEP_ORG = {Role.BASE_ADMIN: "project__base", Role.NATIONAL_ADMIN: "programme__owner"}
+# base (its project's, or the one its item names), the ministry's the programme's owner, any
+# other the teacher's organisation.
+STEP_ORG = {Role.BASE_ADMIN: "base", Role.NATIONAL_ADMIN: "programme__owner"}
 
 
 def _lookup(role: str) -> str:
@@ -37,13 +38,46 @@ def _lookup(role: str) -> str:
 # ---- the chain ------------------------------------------------------------------------------
 
 
-def step_at(programme: Programme, index: int | None) -> ApprovalStep | None:
-    chain = programme.rules.enrollment.approval_chain
+def chain_of(enrollment: Enrollment) -> list[ApprovalStep]:
+    """The chain the enrollment follows: its item's (or the programme's) in the policy revision
+    it was made under, so that a later edit never strands it."""
+    return chain_for(enrollment.programme, enrollment.policy_revision, enrollment.item)
+
+
+def chain_for(programme: Programme, revision: int | None, item: str) -> list[ApprovalStep]:
+    rules = rules_of(programme, revision)
+    try:
+        return rules.chain_for(item)
+    except StopIteration:  # an item the revision does not have: the programme's chain
+        return rules.enrollment.approval_chain
+
+
+def item_base(programme: Programme, item: str) -> Organisation | None:
+    """The training base an item of the programme names (its own or its parent's), by its full
+    name or an alias; None where it names none or this installation lacks it."""
+    try:
+        name = programme.rules.base_for(item)
+    except StopIteration:
+        return None
+    if not name:
+        return None
+    return (
+        Organisation.objects.filter(name=name, is_active=True).first()
+        or Organisation.objects.filter(aliases__name=name, is_active=True).first()
+    )
+
+
+def step_at(enrollment: Enrollment, index: int | None) -> ApprovalStep | None:
+    chain = chain_of(enrollment)
     return chain[index] if index is not None and 0 <= index < len(chain) else None
 
 
 def current_step(enrollment: Enrollment) -> ApprovalStep | None:
-    return step_at(enrollment.programme, enrollment.step)
+    return step_at(enrollment, enrollment.step)
+
+
+def is_last_step(enrollment: Enrollment) -> bool:
+    return enrollment.step + 1 >= len(chain_of(enrollment))
 
 
 def next_step(enrollment: Enrollment) -> dict[str, str] | None:
@@ -111,17 +145,31 @@ def decidable(user: Any, waiting: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     if getattr(user, "person_id", None):  # never one's own (may_decide)
         waiting = waiting.exclude(person_id=user.person_id)
     q = Q(pk__in=[])
-    for programme in Programme.objects.filter(pk__in=waiting.values("programme")):
-        for index, step in enumerate(programme.rules.enrollment.approval_chain):
-            paths = reach.get(step.role)
-            if not paths:
-                continue
-            if step.role == Role.NATIONAL_ADMIN and programme.owner_id is None:
-                where = Q()  # the ministry's own programme: any national admin
-            else:
-                field = f"{_lookup(step.role)}__path__startswith"
-                where = reduce(or_, (Q(**{field: path}) for path in paths))
-            q |= Q(programme=programme, step=index) & where
+    kinds = waiting.order_by().values_list("programme", "policy_revision", "item").distinct()
+    by_chain: dict[tuple, list[str]] = {}
+    for programme_id, revision, item in kinds:
+        by_chain.setdefault((programme_id, revision), []).append(item)
+    programmes = Programme.objects.in_bulk({p for p, _r in by_chain})
+    for (programme_id, revision), items in by_chain.items():
+        programme = programmes[programme_id]
+        chains: dict[int, tuple[list[ApprovalStep], list[str]]] = {}
+        for item in items:  # items sharing a chain share one condition
+            chain = chain_for(programme, revision, item)
+            chains.setdefault(id(chain), (chain, []))[1].append(item)
+        for chain, codes in chains.values():
+            for index, step in enumerate(chain):
+                paths = reach.get(step.role)
+                if not paths:
+                    continue
+                if step.role == Role.NATIONAL_ADMIN and programme.owner_id is None:
+                    where = Q()  # the ministry's own programme: any national admin
+                else:
+                    field = f"{_lookup(step.role)}__path__startswith"
+                    where = reduce(or_, (Q(**{field: path}) for path in paths))
+                q |= (
+                    Q(programme=programme, policy_revision=revision, item__in=codes, step=index)
+                    & where
+                )
     return waiting.filter(q)
 
 

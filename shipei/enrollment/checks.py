@@ -87,7 +87,11 @@ def submission_refusals(
     where the policy says so, is read here (the constraint refuses it too, see live_key).
     """
     rules = programme.rules
-    if channel not in rules.enrollment.channels:
+    try:
+        channels = rules.channels_for(item)
+    except StopIteration:  # refused below as an item the programme does not have
+        channels = rules.enrollment.channels
+    if channel not in channels:
         yield Refusal("channel", ChannelNotOpen(channel=CHANNEL_LABELS.get(channel, channel)))
     try:
         check_actor(actor, channel, person)

@@ -89,7 +89,7 @@ LAYOUTS = {
 
 def layouts_for(programme: Programme) -> list[Layout]:
     """The layouts a programme takes: those whose channel its policy opens."""
-    channels = programme.rules.enrollment.channels
+    channels = programme.rules.all_channels()
     return [layout for layout in LAYOUTS.values() if layout.channel in channels]
 
 
@@ -136,10 +136,14 @@ class ItemIndex:
         self.by_course: dict[str, set[str]] = {}
         for item in self.items:
             host = name_key(item.host)
-            for name in {name_key(project_name(item)), name_key(item.label)}:
+            names = {project_name(item), item.label, *item.aliases}
+            for name in {name_key(n) for n in names}:
                 self.by_pair[(name, host)] = item.code
                 self.by_name.setdefault(name, []).append(item)
-            for name in {_course_key(item.label), name_key(item.label)}:
+            for name in {
+                _course_key(item.label),
+                *(name_key(n) for n in (item.label, *item.aliases)),
+            }:
                 self.by_course.setdefault(name, set()).add(item.code)
 
     def project(self, name: str, host: str) -> tuple[str | None, str | None]:

@@ -29,7 +29,7 @@ from shipei.core.text import clean_name
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 
-from . import checks, services
+from . import approvals, checks, services
 from .import_layouts import (
     LAYOUTS,
     ItemIndex,
@@ -285,6 +285,9 @@ def _check_rows(
 # ---- writing ---------------------------------------------------------------------------------
 
 
+IMPORT_DECIDES = "导入名单即本环节审核通过"
+
+
 @transaction.atomic
 def enrollment_import(
     *,
@@ -296,12 +299,17 @@ def enrollment_import(
     progress: Progress | None = None,
 ) -> dict[str, int]:
     """Write rows checked by ``parse_enrollments``, all or nothing: new people (no account), the
-    blanks of known people's records, and one enrollment per row through the enrollment service."""
+    blanks of known people's records, and one enrollment per row through the enrollment service.
+
+    Where the importer takes the first approval step itself (a province importing its own
+    list), the import is that step's decision, recorded as such: nobody approves their own
+    list a second time."""
     people = registry.people_register(
         actor=actor, named=[row.named for row in rows if not row.unchanged], filename=filename
     )
     counts = {
         "enrolled": 0,
+        "approved": 0,
         "unchanged": 0,
         "people_created": people["created"],
         "people_updated": people["updated"],
@@ -311,7 +319,7 @@ def enrollment_import(
         if row.unchanged:
             counts["unchanged"] += 1
         else:
-            services.enrollment_submit(
+            enrollment = services.enrollment_submit(
                 actor=actor,
                 programme=programme,
                 item=row.item,
@@ -319,6 +327,11 @@ def enrollment_import(
                 channel=layout.channel,
             )
             counts["enrolled"] += 1
+            if approvals.may_decide(actor, enrollment):
+                services.enrollment_decide(
+                    actor=actor, enrollment=enrollment, decision="approve", reason=IMPORT_DECIDES
+                )
+                counts["approved"] += 1
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress("write", done, total)
     record(

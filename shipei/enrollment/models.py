@@ -62,6 +62,17 @@ class Enrollment(models.Model):
         blank=True,
         related_name="enrollments",
     )
+    # The training base whose step of the chain the enrollment waits at: its project's, or the
+    # one its item names (an item run by one base, without projects).
+    base = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("承训基地"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     person = models.ForeignKey(
         "accounts.Person",
         verbose_name=_("学员"),
@@ -79,6 +90,9 @@ class Enrollment(models.Model):
         _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     step = models.PositiveSmallIntegerField(_("当前审核环节"), default=0)
+    # The programme's policy revision the enrollment was made under: its approval chain is that
+    # revision's, so that a later edit of the chain never strands it.
+    policy_revision = models.PositiveIntegerField(_("政策版本"), default=1)
     quota = models.ForeignKey(
         "quotas.Quota",
         verbose_name=_("名额"),

@@ -42,7 +42,7 @@ def notice_fields(enrollment: Enrollment, action: str) -> dict[str, Any]:
     the step now current is the one decided, and the next one (if any) is where it arrives.
     """
     step = approvals.current_step(enrollment)
-    chain_length = len(enrollment.programme.rules.enrollment.approval_chain)
+    chain_length = len(approvals.chain_of(enrollment))
     arrives_at: int | None = None
     admitted = enrollment.status == Status.ADMITTED
     if action == "approved":
@@ -73,7 +73,7 @@ def _what(enrollment: Enrollment) -> str:
 
 
 def _role_at(enrollment: Enrollment, index: int | None) -> str | None:
-    step = approvals.step_at(enrollment.programme, index)
+    step = approvals.step_at(enrollment, index)
     return step.role if step else None
 
 

@@ -124,7 +124,7 @@ def _deliver_batch(limit: int) -> int:
             "enrollment__programme__owner",
             "enrollment__person",
             "enrollment__org",
-            "enrollment__project__base",
+            "enrollment__base",
             "enrollment__training_class",
             "enrollment__submitted_by",
         )

@@ -43,7 +43,7 @@ def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
                 continue
             waiting = Enrollment.objects.filter(
                 programme=programme, status=Status.SUBMITTED, step=index
-            ).select_related("programme__owner", "org", "project__base", "training_class")
+            ).select_related("programme__owner", "org", "base", "training_class")
             cache: dict = {}
             counts: dict[int, list[Any]] = {}
             for enrollment in waiting:
@@ -80,7 +80,7 @@ def remind_registration_closing(
     sent = 0
     for programme in Programme.objects.select_related("owner"):
         rules = programme.rules
-        if not set(rules.enrollment.channels) & set(NOMINATING):
+        if not set(rules.all_channels()) & set(NOMINATING):
             continue
         closing: dict[datetime.datetime, list[str]] = {}
         for item in rules.items:

@@ -159,13 +159,13 @@ def fits_one_statement(enrollment: Enrollment) -> bool:
     abort it: there the ORM's savepoint is used), when the seat's outcome changes nothing else
     (no waitlist, no class, an approval chain to wait at), and nobody listens to the rows'
     saves (one statement sends no signals)."""
-    rules = enrollment.programme.rules.enrollment
+    rules = enrollment.programme.rules
     return (
         connection.vendor == "postgresql"
         and not connection.in_atomic_block
         and enrollment.training_class_id is None
-        and not rules.waitlist
-        and bool(rules.approval_chain)
+        and not rules.enrollment.waitlist
+        and bool(rules.chain_for(enrollment.item))
         and not any(rows.has_save_receivers(m) for m in (Enrollment, EnrollmentEvent, AuditEntry))
     )
 
@@ -284,7 +284,7 @@ def _write_through_orm(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
         enrollment.holds_seat = False
         enrollment.save(update_fields=["status", "quota", "holds_seat", "updated_at"])
         restate(event, enrollment)
-    elif not rules.enrollment.approval_chain:
+    elif not rules.chain_for(enrollment.item):
         move(enrollment, Enrollment.Status.ADMITTED)
         enrollment.decided_at = timezone.now()
         enrollment.save(update_fields=["status", "decided_at", "updated_at"])

@@ -28,7 +28,7 @@ def may_view_enrollments(user: Any) -> bool:
 def enrollment_list(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrollment]:
     """Every enrollment the user reaches (scope.enrollments_q), newest first."""
     qs = Enrollment.objects.filter(scope.enrollments_q(user)).select_related(
-        "programme", "person", "org", "project__base", "training_class", "quota__region"
+        "programme", "person", "org", "base", "project", "training_class", "quota__region"
     )
     if programme is not None:
         qs = qs.filter(programme=programme)

@@ -23,7 +23,7 @@ from shipei.programmes.policy import Window
 from shipei.projects.models import Project
 
 from . import approvals
-from .approvals import current_step, is_own, may_decide
+from .approvals import current_step, is_last_step, is_own, item_base, may_decide
 from .checks import check_actor, submission_check
 from .errors import (
     FormExpired,
@@ -150,6 +150,8 @@ def _submit(
         item=item,
         project=training_class.project if training_class else None,
         training_class=training_class,
+        base=training_class.project.base if training_class else item_base(programme, item),
+        policy_revision=programme.revision,
         person=person,
         org=person.org,
         channel=channel,
@@ -167,7 +169,7 @@ def _submit(
 def _locked(enrollment: Enrollment) -> Enrollment:
     return (
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related("programme", "project__base", "training_class", "org", "quota")
+        .select_related("programme", "base", "training_class", "org", "quota")
         .get(pk=enrollment.pk)
     )
 
@@ -195,7 +197,7 @@ def enrollment_decide(
         raise ReasonRequired()
     if decision == "approve":
         record_event(enrollment, actor, "approved", reason)
-        if enrollment.step + 1 < len(enrollment.programme.rules.enrollment.approval_chain):
+        if not is_last_step(enrollment):
             enrollment.step += 1
         else:
             hold_on_admission(enrollment)  # seats held from approval: taken now, or refused

@@ -100,7 +100,7 @@ def _programmes_with(channels: set[str], *, reaching: Any) -> list[Programme]:
     return [
         p
         for p in Programme.objects.select_related("owner").order_by("-year", "-pk")
-        if set(p.rules.enrollment.channels) & channels and covers(p)
+        if set(p.rules.all_channels()) & channels and covers(p)
     ]
 
 
@@ -165,7 +165,7 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
 
 def _channel_for(programme: Programme) -> str:
     """The nominating channel a coordinator's page uses for the programme."""
-    channels = programme.rules.enrollment.channels
+    channels = programme.rules.all_channels()
     for channel in (
         Enrollment.Channel.COORDINATOR_ENROLLMENT,
         Enrollment.Channel.NOMINATION,
@@ -473,7 +473,7 @@ def decide_batch(request: HttpRequest) -> HttpResponse:
 
 def _chain(enrollment: Enrollment) -> list[dict[str, Any]]:
     """The approval chain with where this enrollment stands on it."""
-    chain = enrollment.programme.rules.enrollment.approval_chain
+    chain = approvals.chain_of(enrollment)
     roles = dict(Role.choices)
     at = {
         Enrollment.Status.SUBMITTED: (_("办理中"), "sp-badge-warn"),

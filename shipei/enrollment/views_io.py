@@ -28,8 +28,8 @@ from . import exports, import_templates, imports, selectors
 from .tasks import enrollment_import_job
 
 DONE_MESSAGE = _(
-    "导入完成：新报名 %(enrolled)d 人，已报名未变化 %(unchanged)d 人；"
-    "新登记教师 %(people_created)d 人，补充信息 %(people_updated)d 人。"
+    "导入完成：新报名 %(enrolled)d 人（其中由您审核通过 %(approved)d 人），"
+    "已报名未变化 %(unchanged)d 人；新登记教师 %(people_created)d 人，补充信息 %(people_updated)d 人。"
 )
 
 

@@ -186,7 +186,7 @@ def catalogue_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
     programme = project.programme
-    channels = programme.rules.enrollment.channels
+    channels = programme.rules.channels_for(project.item)
     if Enrollment.Channel.SELF_REGISTRATION not in channels:
         # The school's contact is told where to enroll its teachers, not to ask itself.
         if scope.reaches_area(request.user, "enrollment.nominate", programme.owner):

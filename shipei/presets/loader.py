@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from shipei.audit.services import record
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import CURRENT_VERSION, parse_policy, policy_errors
-from shipei.programmes.services import programme_tables_store
+from shipei.programmes.services import programme_tables_store, revision_record
 from shipei.quotas.services import quota_load_printed
 
 PRESET_DIR = Path(__file__).resolve().parent
@@ -165,10 +166,12 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     programme.issued_on = parse_date(wanted["issued_on"]) if wanted["issued_on"] else None
     programme.policy = wanted["policy"]
     programme.policy_version = CURRENT_VERSION
+    programme.revision = 1 if created else programme.revision + 1
     programme.preset_digest = digest
     programme.owner = programme.owner or _owner(data)
     programme.notice_text = programme.notice_text or _notice_text(data)
     programme.save()
+    revision_record(programme, actor=None, reason=_("载入预设 %(slug)s") % {"slug": slug})
     if created:
         programme_tables_store(programme=programme, tables=tables)
     record(None, "programme.preset_loaded", programme, preset=slug, reset=reset)

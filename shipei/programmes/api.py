@@ -18,6 +18,7 @@ from shipei.orgs.api import OrgInScopeField
 
 from . import selectors, services
 from .models import Programme
+from .revisions import policy_diff
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -61,6 +62,7 @@ class ProgrammeOutput(serializers.ModelSerializer):
             "owner",
             "policy",
             "policy_version",
+            "revision",
             "preset",
             "created_at",
             "updated_at",
@@ -108,6 +110,28 @@ class ProgrammeUpdate(serializers.Serializer):
         help_text='要替换的政策部分，如 {"assessment": {...}}；给出的每个部分整体替换，'
         "未给出的部分不变。给出全部部分即替换整个配置。",
     )
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="修改说明，记入政策版本"
+    )
+
+
+class ChangeOutput(serializers.Serializer):
+    place = serializers.CharField(help_text="设置的位置，如“报名与审核 · 审核流程”")
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class RevisionOutput(serializers.Serializer):
+    number = serializers.IntegerField(help_text="版本号")
+    at = serializers.DateTimeField(help_text="保存时间")
+    author = serializers.CharField(allow_null=True, help_text="修改人")
+    reason = serializers.CharField(help_text="修改说明")
+    changes = ChangeOutput(many=True, help_text="与上一版相比的改动")
+
+
+class RollbackInput(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1, help_text="要恢复的版本号")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class CloneInput(serializers.Serializer):
@@ -173,7 +197,11 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         fields = dict(data.validated_data)
         sections = fields.pop("policy", None)
         programme = services.programme_patch(
-            actor=request.user, programme=programme, sections=sections, **fields
+            actor=request.user,
+            programme=programme,
+            sections=sections,
+            reason=fields.pop("reason", ""),
+            **fields,
         )
         return Response(ProgrammeOutput(Programme.objects.get(pk=programme.pk)).data)
 
@@ -191,6 +219,44 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             actor=request.user, programme=programme, **data.validated_data
         )
         return Response(ProgrammeOutput(clone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={200: RevisionOutput(many=True)},
+        description="政策版本：每次保存的修改人、时间、说明和与上一版相比的改动，新的在前。",
+    )
+    @action(detail=True, methods=["get"])
+    def revisions(self, request: Request, pk: str | None = None) -> Response:
+        programme = self.get_object()
+        revisions = list(programme.revisions.select_related("author__person").order_by("number"))
+        out = []
+        for previous, revision in zip([None, *revisions], revisions, strict=False):
+            out.append(
+                {
+                    "number": revision.number,
+                    "at": revision.at,
+                    "author": str(revision.author) if revision.author else None,
+                    "reason": revision.reason,
+                    "changes": [vars(c) for c in policy_diff(previous.rules, revision.rules)]
+                    if previous
+                    else [],
+                }
+            )
+        return Response(RevisionOutput(reversed(out), many=True).data)
+
+    @extend_schema(
+        request=RollbackInput,
+        responses={200: ProgrammeOutput},
+        description="恢复为某一版的政策配置，另存为新的一版；已提交的报名仍按各自的版本办理。",
+    )
+    @action(detail=True, methods=["post"])
+    def rollback(self, request: Request, pk: str | None = None) -> Response:
+        programme = self.get_object()
+        data = RollbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        programme = services.programme_rollback(
+            actor=request.user, programme=programme, **data.validated_data
+        )
+        return Response(ProgrammeOutput(Programme.objects.get(pk=programme.pk)).data)
 
 
 def register(router: DefaultRouter) -> None:

@@ -39,6 +39,8 @@ class Programme(models.Model):
     )
     policy = models.JSONField(_("政策配置"))
     policy_version = models.PositiveSmallIntegerField(_("配置版本"), default=CURRENT_VERSION)
+    # The number of the policy's current revision (PolicyRevision): every saved edit is one.
+    revision = models.PositiveIntegerField(_("政策版本"), default=1)
     preset = models.CharField(_("来源预设"), max_length=60, blank=True)
     preset_digest = models.CharField(_("预设摘要"), max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -82,6 +84,46 @@ class Programme(models.Model):
                 cached = parse_policy(self.policy, version=self.policy_version)
             self.__dict__["_rules"] = cached
         return cached
+
+
+class PolicyRevision(models.Model):
+    """One saved state of a programme's policy: who saved it, when and why.
+
+    Enrollments and projects record the revision they were made under (``policy_revision``):
+    an enrollment in flight keeps the approval chain it started with, whatever a later edit
+    says. A revision is never changed; rolling back saves the old policy as a new one."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("培训计划"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    policy = models.JSONField(_("政策配置"))
+    policy_version = models.PositiveSmallIntegerField(_("配置版本"), default=CURRENT_VERSION)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    reason = models.CharField(_("修改说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("政策版本")
+        verbose_name_plural = _("政策版本")
+        ordering = ["programme", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="policy_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} v{self.number}"
+
+    @property
+    def rules(self) -> PolicyV1:
+        return parse_policy(self.policy, version=self.policy_version)
 
 
 class PrintedTable(models.Model):
@@ -132,4 +174,26 @@ def _saved_rules(programme: Programme) -> PolicyV1:
         if len(_SAVED_RULES) >= _SAVED_RULES_MAX:
             _SAVED_RULES.clear()  # a few hundred programmes a year: rarely, and cheap to refill
         _SAVED_RULES[key] = rules
+    return rules
+
+
+# (programme id, its creation time, revision number) -> parsed policy: a revision never
+# changes. The creation time tells apart programmes that reuse a rolled-back id (tests, SQLite).
+_REVISION_RULES: dict[tuple, PolicyV1] = {}
+
+
+def rules_of(programme: Programme, number: int | None) -> PolicyV1:
+    """The policy a record made under revision `number` follows: the programme's current one
+    when it is that revision (the common case, no query), else that revision's, parsed once per
+    process."""
+    if number is None or number == programme.revision:
+        return programme.rules
+    key = (programme.pk, programme.created_at, number)
+    rules = _REVISION_RULES.get(key)
+    if rules is None:
+        revision = PolicyRevision.objects.get(programme_id=programme.pk, number=number)
+        rules = parse_policy(revision.policy, version=revision.policy_version)
+        if len(_REVISION_RULES) >= _SAVED_RULES_MAX:
+            _REVISION_RULES.clear()
+        _REVISION_RULES[key] = rules
     return rules

@@ -186,6 +186,9 @@ class Item(Strict):
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
     label: str = Field(min_length=1, max_length=100)
+    # Other names the notice or the lists use for it (003: 铁道运输 in its tables, 铁路运输 in
+    # its text): imports and searches take them as the label.
+    aliases: list[str] = []
     kind: Literal["phase", "field", "course", "training_kind", "project", "level_category"]
     parent: str | None = None
     hours: Annotated[Decimal, Field(ge=0)] | None = None
@@ -416,6 +419,13 @@ class PolicyV1(Strict):
     def registration_for(self, code: str) -> Window | None:
         """The item's registration window, else its parent's, else the programme's."""
         return self.inherited(code, "registration") or self.enrollment.window
+
+    def all_channels(self) -> list[str]:
+        """Every channel some item of the programme takes, the programme's first."""
+        out = list(self.enrollment.channels)
+        for item in self.items:
+            out += [c for c in item.channels or [] if c not in out]
+        return out
 
     def chains(self) -> list[list[ApprovalStep]]:
         """Every distinct chain the programme's enrollments can take (the programme's and the

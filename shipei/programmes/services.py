@@ -20,10 +20,10 @@ from shipei.accounts import scope
 from shipei.audit.services import record
 from shipei.orgs.models import Organisation
 
-from . import selectors
+from . import chains, selectors
 from .calendar import shift_days, shift_years
 from .errors import ItemHasChildren, ItemInUse, ItemMissing, LastItem, PolicyInvalid, UnknownSection
-from .models import OWNER_KINDS, PrintedTable, Programme
+from .models import OWNER_KINDS, PolicyRevision, PrintedTable, Programme
 from .policy import CURRENT_VERSION, PolicyV1, parse_policy, policy_errors
 
 # The top-level parts of a policy an admin edits one at a time, in the order of the notices.
@@ -136,11 +136,25 @@ def programme_create(
     _check_identity(programme)
     programme.policy = validate_policy(policy)
     _check_table(programme, programme.policy, None)
+    _check_chains(programme.policy, None)
     programme.save()
+    revision_record(programme, actor=actor, reason=_("新建"))
     record(
         actor, "programme.created", programme, org=_audit_org(actor, programme), code=programme.code
     )
     return programme
+
+
+def revision_record(programme: Programme, *, actor: Any, reason: str = "") -> PolicyRevision:
+    """Keep the programme's policy as just saved as its revision ``programme.revision``."""
+    return PolicyRevision.objects.create(
+        programme=programme,
+        number=programme.revision,
+        policy=programme.policy,
+        policy_version=programme.policy_version,
+        author=actor if getattr(actor, "pk", None) else None,
+        reason=(reason or "").strip()[:200],
+    )
 
 
 def _check_notice_file(upload: Any) -> None:
@@ -189,12 +203,13 @@ def programme_update(*, actor: Any, programme: Programme, **identity: Any) -> Pr
 
 @transaction.atomic
 def programme_update_policy(
-    *, actor: Any, programme: Programme, sections: dict[str, Any]
+    *, actor: Any, programme: Programme, sections: dict[str, Any], reason: str = ""
 ) -> Programme:
     """Replace the given top-level sections of the policy at once; the rest stays as it is.
 
     The whole policy is validated; item codes that quota or project rows still name may not be
-    removed or renamed. One audit entry per section that changed.
+    removed or renamed. A change is a new revision (with `reason`), and one audit entry per
+    section that changed.
     """
     scope.require_programme(actor, "programme.manage", programme)
     if not isinstance(sections, dict) or not sections:
@@ -209,6 +224,7 @@ def programme_update_policy(
     old_policy = dict(locked.policy)
     new_policy = validate_policy({**old_policy, **sections})
     _check_table(programme, new_policy, (old_policy.get("quota") or {}).get("table"))
+    _check_chains(new_policy, before)
     old_codes = {i["code"] for i in old_policy.get("items", [])}
     new_codes = {i["code"] for i in new_policy["items"]}
     in_use = selectors.items_in_use(programme, old_codes - new_codes)
@@ -220,13 +236,34 @@ def programme_update_policy(
         return programme
     programme.policy = new_policy
     programme.policy_version = CURRENT_VERSION
+    programme.revision = locked.revision + 1
     programme.__dict__.pop("_rules", None)
-    programme.save(update_fields=["policy", "policy_version", "updated_at"])
+    programme.save(update_fields=["policy", "policy_version", "revision", "updated_at"])
+    revision_record(programme, actor=actor, reason=reason)
     for name in changed:
         record(
-            actor, "programme.updated", programme, org=_audit_org(actor, programme), section=name
+            actor,
+            "programme.updated",
+            programme,
+            org=_audit_org(actor, programme),
+            section=name,
+            revision=programme.revision,
         )
     return programme
+
+
+def programme_rollback(
+    *, actor: Any, programme: Programme, number: int, reason: str = ""
+) -> Programme:
+    """Save revision `number`'s policy again, as a new revision: the history stays whole."""
+    scope.require_programme(actor, "programme.manage", programme)
+    try:
+        old = programme.revisions.get(number=number)
+    except (PolicyRevision.DoesNotExist, ValueError, TypeError):
+        raise ValidationError(_("没有第 %(n)s 版政策配置。") % {"n": number}) from None
+    sections = {k: v for k, v in old.rules.model_dump(mode="json").items() if k in SECTIONS}
+    why = (reason or "").strip() or _("恢复到第 %(n)s 版") % {"n": number}
+    return programme_update_policy(actor=actor, programme=programme, sections=sections, reason=why)
 
 
 def _check_table(programme: Programme, policy: dict[str, Any], before: str | None) -> None:
@@ -239,6 +276,23 @@ def _check_table(programme: Programme, policy: dict[str, Any], before: str | Non
         raise PolicyInvalid([(("quota", "table"), _("本培训计划没有这张通知附表"))])
 
 
+def _check_chains(policy: dict[str, Any], before: PolicyV1 | None) -> None:
+    """Refuse a step no enrollment could have a holder for, and a base that does not exist; a
+    fault the policy had before (a programme loaded with it) does not block other edits."""
+    rules = parse_policy(policy)
+    old = set(chains.unrunnable(before)) if before is not None else set()
+    problems = [(("enrollment", "approval_chain"), p) for p in chains.unrunnable(rules)]
+    problems = [(loc, why) for loc, why in problems if why not in old]
+    old_bases = {why for _i, why in chains.unknown_bases(before)} if before is not None else set()
+    problems += [
+        (("items", str(index), "base"), why)
+        for index, why in chains.unknown_bases(rules)
+        if why not in old_bases
+    ]
+    if problems:
+        raise PolicyInvalid(problems)
+
+
 def _canonical(old_policy: dict[str, Any], rules: PolicyV1 | None, section: str) -> Any:
     """A section as it would be stored: a section left out of the JSON counts as its default."""
     if rules is None:
@@ -247,23 +301,32 @@ def _canonical(old_policy: dict[str, Any], rules: PolicyV1 | None, section: str)
 
 
 def programme_update_section(
-    *, actor: Any, programme: Programme, section: str, data: Any
+    *, actor: Any, programme: Programme, section: str, data: Any, reason: str = ""
 ) -> Programme:
     """Replace one top-level section of the policy (one edit page of the UI)."""
     if section not in SECTIONS:
         raise UnknownSection(section=str(section)[:40], known="、".join(SECTIONS))
-    return programme_update_policy(actor=actor, programme=programme, sections={section: data})
+    return programme_update_policy(
+        actor=actor, programme=programme, sections={section: data}, reason=reason
+    )
 
 
 @transaction.atomic
 def programme_patch(
-    *, actor: Any, programme: Programme, sections: dict[str, Any] | None = None, **identity: Any
+    *,
+    actor: Any,
+    programme: Programme,
+    sections: dict[str, Any] | None = None,
+    reason: str = "",
+    **identity: Any,
 ) -> Programme:
     """Identity and policy sections in one go (the API's PATCH): all or nothing."""
     if identity:
         programme = programme_update(actor=actor, programme=programme, **identity)
     if sections is not None:
-        programme = programme_update_policy(actor=actor, programme=programme, sections=sections)
+        programme = programme_update_policy(
+            actor=actor, programme=programme, sections=sections, reason=reason
+        )
     if not identity and sections is None:
         scope.require_programme(actor, "programme.manage", programme)
     return programme
@@ -323,6 +386,7 @@ def programme_clone(
     )
     _check_identity(clone)
     clone.save()
+    revision_record(clone, actor=actor, reason=_("由“%(title)s”复制") % {"title": programme})
     PrintedTable.objects.bulk_create(
         PrintedTable(programme=clone, name=t.name, data=t.data)
         for t in programme.printed_tables.all()
@@ -368,7 +432,12 @@ def _item_index(items: list[dict[str, Any]], code: str) -> int:
 
 @transaction.atomic
 def programme_item_save(
-    *, actor: Any, programme: Programme, code: str | None, item: dict[str, Any]
+    *,
+    actor: Any,
+    programme: Programme,
+    code: str | None,
+    item: dict[str, Any],
+    reason: str = "",
 ) -> Programme:
     """Change one item of the policy (`code`: its code before the change), or add one at the end
     (`code` None). The other items stay as they are stored now, whoever changed them, except
@@ -388,7 +457,9 @@ def programme_item_save(
         if renamed != code:  # the items under it follow it
             items = [{**i, "parent": renamed} if i.get("parent") == code else i for i in items]
     try:
-        return programme_update_policy(actor=actor, programme=programme, sections={"items": items})
+        return programme_update_policy(
+            actor=actor, programme=programme, sections={"items": items}, reason=reason
+        )
     except PolicyInvalid as exc:
         own = ("items", str(index))
         raise PolicyInvalid(
@@ -400,7 +471,9 @@ def programme_item_save(
 
 
 @transaction.atomic
-def programme_item_remove(*, actor: Any, programme: Programme, code: str) -> Programme:
+def programme_item_remove(
+    *, actor: Any, programme: Programme, code: str, reason: str = ""
+) -> Programme:
     """Remove one item; refused while quota or project rows name it, or items sit under it."""
     scope.require_programme(actor, "programme.manage", programme)
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -412,4 +485,6 @@ def programme_item_remove(*, actor: Any, programme: Programme, code: str) -> Pro
     if len(items) == 1:
         raise LastItem()
     del items[index]
-    return programme_update_policy(actor=actor, programme=programme, sections={"items": items})
+    return programme_update_policy(
+        actor=actor, programme=programme, sections={"items": items}, reason=reason
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_items
+from . import views, views_items, views_revisions
 
 app_name = "programmes"
 urlpatterns = [
@@ -16,5 +16,12 @@ urlpatterns = [
     path("<int:pk>/items/<str:code>/edit/", views_items.item_edit, name="item_edit"),
     path("<int:pk>/items/<str:code>/remove/", views_items.item_remove, name="item_remove"),
     path("<int:pk>/clone/", views.programme_clone, name="clone"),
+    path("<int:pk>/revisions/", views_revisions.revision_list, name="revisions"),
+    path("<int:pk>/revisions/<int:number>/", views_revisions.revision_detail, name="revision"),
+    path(
+        "<int:pk>/revisions/<int:number>/restore/",
+        views_revisions.revision_restore,
+        name="revision_restore",
+    ),
     path("<int:pk>/notice/", views.programme_notice_file, name="notice_file"),
 ]

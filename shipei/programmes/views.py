@@ -18,7 +18,7 @@ from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.views_util import apply_errors
 from shipei.orgs.models import Organisation
 
-from . import selectors, services
+from . import chains, selectors, services
 from .calendar import calendar_warnings, first_date
 from .errors import PolicyInvalid, UnknownSection
 from .forms import (
@@ -98,6 +98,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for i in rules.items
             ],
             "warnings": calendar_warnings(rules) if can_manage else [],
+            # A chain that cannot run is everyone's concern; missing accounts the manager's.
+            "chain_problems": chains.unrunnable(rules),
+            "unstaffed": chains.unstaffed(programme) if can_manage else [],
             "sections": sections,
             # Sections the notice sets nothing in: one line of links instead of empty cards.
             "unset_sections": [s for s in sections if s["unset"] and s["name"] != "items"],

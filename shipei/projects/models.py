@@ -40,6 +40,8 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
     )
+    # The programme's policy revision the project was applied under (PolicyRevision).
+    policy_revision = models.PositiveIntegerField(_("政策版本"), default=1)
     item = models.CharField(_("项目类别"), max_length=40)
     base = models.ForeignKey(
         "orgs.Organisation",

@@ -202,11 +202,24 @@ def project_facets(*, user: Any, action: str = "project.view") -> dict[str, Any]
     }
 
 
+def decided_programmes(user: Any) -> list[int]:
+    """The programmes whose projects the user decides: the ministry's for its admins, a
+    province's own for the province's."""
+    return [
+        p.pk
+        for p in Programme.objects.select_related("owner").only("pk", "owner")
+        if scope.allows_programme(user, "project.decide", p)
+    ]
+
+
 def review_queue(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
-    """Applications for the national admin to review: submitted at least once (drafts stay the
-    base's own until submitted, unless the status filter asks for them)."""
+    """Applications for whoever decides the programme's projects (the ministry, or a province
+    for its own programme) to review: submitted at least once (drafts stay the base's own until
+    submitted, unless the status filter asks for them)."""
     f = dict(filters or {})
-    qs = Project.objects.filter(scope.orgs_q(user, "project.view", via="base"))
+    qs = Project.objects.filter(
+        scope.orgs_q(user, "project.view", via="base"), programme__in=decided_programmes(user)
+    )
     if not f.get("status"):
         qs = qs.exclude(status=Project.Status.DRAFT)
     qs = _with_facts(qs).annotate(

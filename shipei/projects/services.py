@@ -177,7 +177,13 @@ def project_create(
     scope.require(actor, "project.apply", base)
     if not selectors.accepts_projects(programme):
         raise NotApplicable()
-    project = Project(programme=programme, base=base, created_by=actor, status=Status.DRAFT)
+    project = Project(
+        programme=programme,
+        base=base,
+        created_by=actor,
+        status=Status.DRAFT,
+        policy_revision=programme.revision,
+    )
     _clean_fields(project, {"fee_yuan": 0, **fields})
     project.save()
     record(actor, "project.created", project, org=base, programme=programme.pk)

@@ -268,12 +268,15 @@ def item_index(layout: Layout, programme: Programme) -> dict[str, str | None]:
             names.setdefault(normalise(name), set()).add(code)
 
     labels = {i.code: i.label for i in programme.rules.items}
+    aliases = {i.code: i.aliases for i in programme.rules.items}
     allowed = {code for code, _ in layout.items}
     if layout.kind == "generic":
         allowed = set(labels)  # any item of the programme may get a row
     for code in allowed:
         add(labels.get(code, ""), code)
         add(code, code)
+        for alias in aliases.get(code, []):
+            add(alias, code)
     for code, label in layout.items:
         add(label, code)
     bases = _bases(layout.source or {})

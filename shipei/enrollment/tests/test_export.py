@@ -150,7 +150,13 @@ def test_full_list_by_the_province_reimports_without_changes(client, zhejiang_ad
         layout=imports.LAYOUTS["participants"],
         rows=parsed,
     )
-    assert counts == {"enrolled": 0, "unchanged": 2, "people_created": 0, "people_updated": 0}
+    assert counts == {
+        "enrolled": 0,
+        "approved": 0,
+        "unchanged": 2,
+        "people_created": 0,
+        "people_updated": 0,
+    }
     assert Person.objects.count() == people
     assert list(Enrollment.objects.values_list("pk", "status")) == enrollments
 

@@ -14,6 +14,7 @@ from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core import excel, uploads
 from shipei.enrollment import imports, seats, services
+from shipei.enrollment.import_layouts import ItemIndex
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, OrganisationAlias, Region
 from shipei.orgs.tests.factories import SchoolFactory
@@ -101,9 +102,18 @@ def test_clean_list_enrolls_everyone_by_nomination_and_creates_people_without_ac
     rows[2][6] = "13911112222"
     counts = run(zhejiang_admin.user, p003, workbook(HEADER_003, rows))
 
-    assert counts == {"enrolled": 3, "unchanged": 0, "people_created": 2, "people_updated": 1}
+    assert counts == {
+        "enrolled": 3,
+        "approved": 3,
+        "unchanged": 0,
+        "people_created": 2,
+        "people_updated": 1,
+    }
     e = Enrollment.objects.get(person__name="李二")
-    assert (e.item, e.channel, e.status, e.org) == ("x02", "nomination", "submitted", college)
+    # The province takes 003's one step itself: its import is that step's decision.
+    assert (e.item, e.channel, e.status, e.org) == ("x02", "nomination", "admitted", college)
+    approved = e.events.get(action="approved")
+    assert (approved.actor, approved.reason) == (zhejiang_admin.user, "导入名单即本环节审核通过")
     assert e.holds_seat and e.quota.seats_held == 1
     zhang = Person.objects.get(name="张一")
     assert zhang.mobile_masked == "137****0001"
@@ -123,7 +133,13 @@ def test_reimporting_the_same_file_changes_nothing(zhejiang_admin, p003, tree):
     )
     run(zhejiang_admin.user, p003, content)
     again = run(zhejiang_admin.user, p003, content)
-    assert again == {"enrolled": 0, "unchanged": 2, "people_created": 0, "people_updated": 0}
+    assert again == {
+        "enrolled": 0,
+        "approved": 0,
+        "unchanged": 2,
+        "people_created": 0,
+        "people_updated": 0,
+    }
     assert Enrollment.objects.count() == 2 and Person.objects.filter(name="张一").count() == 1
     assert Quota.objects.get(programme=p003, item="x01").seats_held == 2
 
@@ -500,3 +516,9 @@ def test_a_running_job_polls_and_a_finished_job_is_not_run_again(zhejiang_admin,
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert run_import_job(user_id=zhejiang_admin.user.pk, token=token) == "done"
     assert Enrollment.objects.count() == 1
+
+
+def test_a_project_named_by_its_alias_is_found(p003):
+    names = ItemIndex(p003)
+    assert names.project("铁路运输领域领军教师示范培训项目", "北京交通大学") == ("x14", None)
+    assert names.project("铁道运输领域领军教师示范培训项目", "北京交通大学") == ("x14", None)

@@ -14,6 +14,7 @@ LABELS: dict[str, Any] = {
     "code": _("代码"),
     "label": _("名称"),
     "Item.kind": _("类型"),
+    "Item.aliases": _("别名（每行一个）"),
     "Item.parent": _("上级项目代码"),
     "Item.hours": _("学时"),
     "Item.days": _("天数"),
@@ -97,6 +98,7 @@ LABELS: dict[str, Any] = {
 }
 HELP: dict[str, Any] = {
     "code": _("字母、数字、下划线、点或连字符。"),
+    "Item.aliases": _("通知或名单中对该项目的其他写法，导入和查找时视同名称。"),
     "Item.base": _("承训机构的全称；审核流程中的基地环节由该基地办理。"),
     "Eligibility.age_on": _("按身份证号中的出生日期计算；不填则以报名开始之日计。"),
     "Eligibility.major_classes": _("职业教育专业目录中的专业类名称，如 计算机类。"),

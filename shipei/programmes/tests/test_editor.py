@@ -209,7 +209,10 @@ def test_editing_one_section_replaces_it_and_audits_the_section(zj_programme, zh
     assert zj_programme.rules.assessment.pass_mark == Decimal(60)
     assert zj_programme.rules.enrollment.window.closes == datetime.date(2024, 3, 20)
     entry = AuditEntry.objects.get(action="programme.updated")
-    assert entry.data == {"section": "assessment"} and entry.actor == zhejiang_admin.user
+    assert (
+        entry.data == {"section": "assessment", "revision": 2}
+        and entry.actor == zhejiang_admin.user
+    )
 
 
 def test_saving_a_section_unchanged_writes_nothing(zj_programme, zhejiang_admin):
@@ -452,7 +455,10 @@ def test_saving_one_item_changes_only_that_item_and_audits_the_items_section(
     assert [i.label for i in saved.rules.items] == ["第1期", "第2期（线上）"]
     assert saved.rules.item("p2").hours == 20
     assert saved.rules.item("p1") == zj_programme.rules.item("p1")
-    assert AuditEntry.objects.get(action="programme.updated").data == {"section": "items"}
+    assert AuditEntry.objects.get(action="programme.updated").data == {
+        "section": "items",
+        "revision": 2,
+    }
 
 
 def test_a_new_item_goes_at_the_end(zj_programme, zhejiang_admin):

@@ -239,7 +239,10 @@ def test_a_section_is_edited_through_its_form_and_audited(client, zhejiang_admin
     assert str(enrollment.window.closes) == "2024-03-25 18:00:00"
     assert enrollment.approval_chain[0].label == "省教育厅审核"
     assert enrollment.channels == ["nomination", "signup_table"]
-    assert AuditEntry.objects.get(action="programme.updated").data == {"section": "enrollment"}
+    assert AuditEntry.objects.get(action="programme.updated").data == {
+        "section": "enrollment",
+        "revision": 2,
+    }
     assert "已保存“报名与审核”" in client.get(response.url).content.decode()
 
 

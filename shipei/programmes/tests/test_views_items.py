@@ -76,7 +76,10 @@ def test_saving_one_item_returns_its_new_row_and_changes_nothing_else(
     saved = Programme.objects.get(pk=programme.pk)
     assert saved.rules.item("p2").label == "第2期（线上）"
     assert saved.rules.item("p1") == programme.rules.item("p1")
-    assert AuditEntry.objects.get(action="programme.updated").data == {"section": "items"}
+    assert AuditEntry.objects.get(action="programme.updated").data == {
+        "section": "items",
+        "revision": 2,
+    }
 
 
 def test_without_scripts_saving_returns_to_the_list_with_a_message(

@@ -25,6 +25,7 @@ from shipei.projects.errors import (
     ReviewAlreadySubmitted,
 )
 from shipei.projects.models import Project, Review
+from shipei.projects.selectors import review_queue
 
 from .conftest import (
     GOOD_SCORES,
@@ -565,3 +566,28 @@ def test_attachments_are_frozen_once_submitted(base_admin, submitted, settings, 
             project=submitted,
             upload=SimpleUploadedFile("a.pdf", PDF),
         )
+
+
+def test_a_province_does_for_its_own_programme_what_the_ministry_does_for_its_own(
+    zhejiang_admin, jiangsu_admin, base_admin, designated, expert
+):
+    programme = make_programme("zj-own")
+    programme.owner = zhejiang_admin.org
+    programme.save()
+    project = services.project_submit(
+        actor=base_admin.user, project=make_project(base_admin, programme)
+    )
+    assert list(review_queue(user=zhejiang_admin.user)) == [project]
+    assert list(review_queue(user=jiangsu_admin.user)) == []
+    with pytest.raises(NotPermitted):
+        services.project_assign_experts(
+            actor=jiangsu_admin.user, project=project, experts=[expert.user]
+        )
+    services.project_assign_experts(
+        actor=zhejiang_admin.user, project=project, experts=[expert.user]
+    )
+    review = project.reviews.get(expert=expert.user)
+    services.review_submit(actor=expert.user, review=review, scores=GOOD_SCORES, comment="好")
+    services.project_decide(actor=zhejiang_admin.user, project=project, decision="approve")
+    published = services.project_publish(actor=zhejiang_admin.user, project=project)
+    assert published.status == Project.Status.PUBLISHED
