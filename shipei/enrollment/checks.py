@@ -207,6 +207,8 @@ def list_refusals(
     for enrollment in Enrollment.objects.filter(programme=programme, live=True, person__in=known):
         live.setdefault(enrollment.person_id, []).append(enrollment)
     one_per_programme = rules.enrollment.one_active_per == "programme"
+    # Seats held from approval are counted when the last step admits, not here.
+    held_now = rules.quota.held_from == "submission"
     seen: dict[Any, Asked] = {}  # by person (and item, unless one per programme)
     covered: dict[tuple[str, int], Any] = {}
     wanted: dict[int, list[Asked]] = {}
@@ -237,11 +239,10 @@ def list_refusals(
         quota = _covering(covered, programme, one)
         if isinstance(quota, NoQuotaHere):
             check.refusals.append((one.ref, Refusal("quota", quota)))
-        elif quota is not None:
+        elif quota is not None and (held_now or not rules.chain_for(one.item)):
             wanted.setdefault(quota.pk, []).append(one)
     # Seats held from approval are counted when the last step admits, not here.
-    held_now = rules.quota.held_from == "submission" or not rules.enrollment.approval_chain
-    if held_now and not rules.enrollment.waitlist:
+    if not rules.enrollment.waitlist:
         check.refusals += _beyond_seats(programme, covered, wanted)
     return check
 

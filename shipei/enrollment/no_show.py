@@ -2,8 +2,9 @@
 with the classes), with a reason. The seat is released or kept as the policy's
 ``enrollment.seat_released_by`` says ("no_show"); a released seat goes to the waitlist.
 
-Who marks it: the holder of the base role for the enrollment's base (its project's, else the
-base the item names), or, where there is no base, the admins of the programme's owner.
+Who marks it: the holder of the base role for the enrollment's base (``Enrollment.base``: its
+project's, else the one its item names), or, where there is none, the admins of the
+programme's owner.
 """
 
 from typing import Any
@@ -14,7 +15,6 @@ from django.utils import timezone
 from shipei.accounts import scope
 from shipei.accounts.models import Role
 from shipei.core.errors import NotPermitted
-from shipei.orgs.models import Organisation
 
 from .errors import ReasonRequired
 from .events import record_event
@@ -25,21 +25,12 @@ from .seats import fill_from_waitlist, release
 Status = Enrollment.Status
 
 
-def base_of(enrollment: Enrollment) -> Organisation | None:
-    """The training base the enrollment goes to: its project's, else the one its item names."""
-    if enrollment.project_id:
-        return enrollment.project.base
-    named = enrollment.programme.rules.base_for(enrollment.item)
-    return Organisation.objects.filter(name=named, is_active=True).first() if named else None
-
-
 def may_mark_no_show(user: Any, enrollment: Enrollment) -> bool:
     """Whether `user` may mark this (admitted) enrollment 未报到."""
     if enrollment.status != Status.ADMITTED or not getattr(user, "is_authenticated", False):
         return False
-    base = base_of(enrollment)
-    if base is not None:
-        return scope.acts_as(user, Role.BASE_ADMIN, base)
+    if enrollment.base_id is not None:  # its project's base, or the one its item names
+        return scope.acts_as(user, Role.BASE_ADMIN, enrollment.base)
     return scope.allows_programme(user, "programme.manage", enrollment.programme)
 
 
@@ -49,7 +40,7 @@ def enrollment_mark_no_show(*, actor: Any, enrollment: Enrollment, reason: str) 
     seat_released_by names "no_show", else it stays used."""
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related("programme", "project__base", "training_class", "org", "quota")
+        .select_related("programme", "base", "training_class", "org", "quota")
         .get(pk=enrollment.pk)
     )
     LIFECYCLE.check(enrollment, Status.NO_SHOW)

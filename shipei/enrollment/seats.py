@@ -135,7 +135,7 @@ def held_at_submission(enrollment: Enrollment) -> bool:
     "submission", or no approval chain to wait for); else when the last step admits it
     (``hold_on_admission``)."""
     rules = enrollment.programme.rules
-    return rules.quota.held_from == "submission" or not rules.enrollment.approval_chain
+    return rules.quota.held_from == "submission" or not rules.chain_for(enrollment.item)
 
 
 def hold_on_admission(enrollment: Enrollment) -> None:

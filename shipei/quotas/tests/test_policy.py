@@ -88,7 +88,7 @@ def test_school_and_base_scopes(tree, zhejiang_admin):
         give(zhejiang_admin, schools, 4, region=region("330100"))
 
     bases = provincial(tree, "base")
-    with pytest.raises(QuotaOutsideScope, match="杭州职业技术学院不能直接接收.*应分配给培训基地"):
+    with pytest.raises(QuotaOutsideScope, match=r"杭州职业技术学院不能直接接收.*应分配给培训基地"):
         give(zhejiang_admin, bases, 4, org=tree["hz_base"])
     Designation.objects.create(
         organisation=tree["hz_base"], kind=Designation.Kind.PROVINCIAL_BASE, year_from=2026
@@ -166,7 +166,7 @@ def test_a_parent_items_planned_seats_cap_its_childrens_quotas(tree, zhejiang_ad
         actor=zhejiang_admin.user, programme=programme, item="1x-01", seats=4, region=hz
     )
     with pytest.raises(
-        QuotaOverPlanned, match="1\\+X证书制度试点师资培训（1x）”计划培训 7 人.*8 人"
+        QuotaOverPlanned, match=r"1\+X证书制度试点师资培训（1x）”计划培训 7 人.*8 人"
     ):
         services.quota_set(
             actor=zhejiang_admin.user, programme=programme, item="1x-02", seats=4, region=hz

@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrollment", "0005_participant_lists"),
+        ("enrollment", "0004_policy_revision"),
         ("programmes", "0002_notice_text"),
     ]
 
