@@ -22,6 +22,7 @@ from shipei.programmes.models import Programme
 from shipei.projects.models import ENROLLABLE
 from shipei.quotas import selectors as quota_selectors
 
+from . import approvals
 from .errors import (
     AlreadyEnrolled,
     ChannelNotOpen,
@@ -207,8 +208,6 @@ def list_refusals(
     for enrollment in Enrollment.objects.filter(programme=programme, live=True, person__in=known):
         live.setdefault(enrollment.person_id, []).append(enrollment)
     one_per_programme = rules.enrollment.one_active_per == "programme"
-    # Seats held from approval are counted when the last step admits, not here.
-    held_now = rules.quota.held_from == "submission"
     seen: dict[Any, Asked] = {}  # by person (and item, unless one per programme)
     covered: dict[tuple[str, int], Any] = {}
     wanted: dict[int, list[Asked]] = {}
@@ -239,12 +238,32 @@ def list_refusals(
         quota = _covering(covered, programme, one)
         if isinstance(quota, NoQuotaHere):
             check.refusals.append((one.ref, Refusal("quota", quota)))
-        elif quota is not None and (held_now or not rules.chain_for(one.item)):
+        elif quota is not None and _seat_taken_on_import(actor, programme, one):
             wanted.setdefault(quota.pk, []).append(one)
     # Seats held from approval are counted when the last step admits, not here.
     if not rules.enrollment.waitlist:
         check.refusals += _beyond_seats(programme, covered, wanted)
     return check
+
+
+def _seat_taken_on_import(actor: Any, programme: Programme, one: Asked) -> bool:
+    """Whether the row's seat is taken as it is imported: held from submission, or held from
+    approval where the import admits at once (no chain, or one step that the importer takes:
+    a province importing its own list). Otherwise the last step takes it later."""
+    rules = programme.rules
+    chain = rules.chain_for(one.item)
+    if rules.quota.held_from == "submission" or not chain:
+        return True
+    if len(chain) > 1:
+        return False
+    probe = Enrollment(
+        programme=programme,
+        item=one.item,
+        person=one.person,
+        org=one.person.org,
+        policy_revision=programme.revision,
+    )
+    return approvals.may_decide(actor, probe)
 
 
 def _covering(covered: dict[tuple[str, int], Any], programme: Programme, one: Asked) -> Any:

@@ -27,7 +27,7 @@ from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.enrollment.no_show import enrollment_mark_no_show
 from shipei.enrollment.tests.conftest import make_teacher, submit, two_step_policy
 from shipei.enrollment.tests.test_concurrency import refusals, together
-from shipei.enrollment.tests.test_import import HEADER_003, row_003, run, workbook
+from shipei.enrollment.tests.test_import import HEADER_003, parse, row_003, run, workbook
 from shipei.notifications.models import Notification
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
@@ -473,17 +473,44 @@ def test_the_migration_keys_existing_enrollments_by_their_programmes_policy(tree
     }
 
 
-def test_a_list_longer_than_the_quota_is_imported_where_seats_are_held_from_approval(
+def held_from_approval(programme: Programme, **enrollment: Any) -> None:
+    policy = programme.policy
+    programme.policy = {
+        **policy,
+        "quota": {**policy["quota"], "held_from": "approval"},
+        "enrollment": {**policy["enrollment"], **enrollment},
+    }
+    programme.save()
+
+
+def test_a_list_longer_than_the_quota_is_taken_where_a_later_step_takes_the_seats(
     zhejiang_admin, p003, tree
 ):
     """003's 浙江 has 3 seats of x01: a list of 4 is refused when seats are held at submission
-    (test_import.py), taken whole when they are held from approval."""
-    p003.policy = {**p003.policy, "quota": {**p003.policy["quota"], "held_from": "approval"}}
-    p003.save()
+    (test_import.py); taken whole when they are held from approval and the ministry's later
+    step admits."""
+    chain = [
+        *p003.policy["enrollment"]["approval_chain"],
+        {"role": "national_admin", "label": "教育部确认"},
+    ]
+    held_from_approval(p003, approval_chain=chain)
     rows = [row_003(name=f"学员{i}", mobile=f"1371111000{i}") for i in range(4)]
 
     counts = run(zhejiang_admin.user, p003, workbook(HEADER_003, rows))
 
-    assert counts["enrolled"] == 4
+    assert (counts["enrolled"], counts["approved"]) == (4, 4)  # the province's step, not the last
     assert Quota.objects.get(programme=p003, item="x01").seats_held == 0
     assert seats.seats_consistent(p003) == []
+
+
+def test_where_the_importer_admits_the_list_is_held_to_the_seats_left(zhejiang_admin, p003, tree):
+    """The province takes 003's one step itself: importing admits, and takes the seats then."""
+    held_from_approval(p003)
+    rows = [row_003(name=f"学员{i}", mobile=f"1371111000{i}") for i in range(4)]
+
+    _sheet, _rows, problems = parse(zhejiang_admin.user, p003, workbook(HEADER_003, rows))
+
+    assert [str(p) for p in problems] == [
+        "第5行“项目名称”列：浙江省“集成电路领域领军教师示范培训项目（山东理工大学）”的名额还剩 3 个，"
+        "本文件报了 4 人，本行超出名额。"
+    ]
