@@ -240,7 +240,6 @@ def list_refusals(
             check.refusals.append((one.ref, Refusal("quota", quota)))
         elif quota is not None and _seat_taken_on_import(actor, programme, one):
             wanted.setdefault(quota.pk, []).append(one)
-    # Seats held from approval are counted when the last step admits, not here.
     if not rules.enrollment.waitlist:
         check.refusals += _beyond_seats(programme, covered, wanted)
     return check

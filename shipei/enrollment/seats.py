@@ -140,8 +140,8 @@ def held_at_submission(enrollment: Enrollment) -> bool:
 
 def hold_on_admission(enrollment: Enrollment) -> None:
     """Where seats are held from approval, take them as the last step admits the enrollment;
-    QuotaExhausted (or ClassFull) when none is left then, changing nothing: the enrollment
-    stays waiting at its step."""
+    SeatsGoneAtAdmission (or ClassFull) when none is left then: the caller's transaction is
+    rolled back and the enrollment stays waiting at its step."""
     if enrollment.holds_seat:
         return
     full = hold(enrollment)
