@@ -83,6 +83,27 @@ def _refusal(actor: Any, action: str, person: Person, name: str) -> tuple[str, s
     return None
 
 
+def person_found(*, actor: Any, action: str, id_number: Any, name: str) -> Person | None:
+    """The person registered under `id_number`, where `actor` may do `action`, or None when
+    the number is not registered. ValidationError, by field, when the number is not valid, the
+    person lies elsewhere or is registered under another name. Writes nothing."""
+    try:
+        number = identifiers.id_number_clean(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    person = _registered(number)
+    if person is not None:
+        _refuse(actor, action, person, clean_name(name))
+    return person
+
+
+def _refuse(actor: Any, action: str, person: Person, name: str) -> None:
+    refusal = _refusal(actor, action, person, name)
+    if refusal is not None:
+        raise ValidationError({refusal[0]: [refusal[1]]})
+
+
+@transaction.atomic
 def person_by_id_number(
     *,
     actor: Any,
@@ -96,33 +117,30 @@ def person_by_id_number(
     """The person registered under `id_number`, where `actor` may do `action`; else a new person
     registered at `org` (a school coordinator's own school when none is given).
 
-    ValidationError, by field, when the number is not valid, the person lies elsewhere or is
-    registered under another name. A new person stays registered even if what follows (an
-    enrollment) is refused, as if the school had added them first; a retry then finds them.
+    ValidationError, by field, as ``person_found``, or when a new person has no school. A new
+    person is registered in the caller's transaction: a caller refused afterwards (an
+    enrollment that is not accepted) rolls the registration back with it, so that a refused
+    submission leaves no one behind whose record would then block the right one.
     """
-    try:
-        number = identifiers.id_number_clean(id_number)
-    except ValidationError as exc:
-        raise ValidationError({"id_number": exc.messages}) from None
+    person = person_found(actor=actor, action=action, id_number=id_number, name=name)
+    if person is not None:
+        return person
+    number = identifiers.id_number_clean(id_number)
     name = clean_name(name)
+    org = org or own_school(actor)
+    if org is None:
+        raise ValidationError(
+            {"org": [_("该身份证号尚未登记，请填写其所在学校（单位编号）以便登记。")]}
+        )
+    # PersonDuplicate: registered a moment ago by a concurrent request; found below.
+    with contextlib.suppress(PersonDuplicate):
+        person_create(
+            actor=actor, org=org, name=name, id_number=number, mobile=mobile, teacher=teacher
+        )
     person = _registered(number)
-    if person is None:
-        org = org or own_school(actor)
-        if org is None:
-            raise ValidationError(
-                {"org": [_("该身份证号尚未登记，请填写其所在学校（单位编号）以便登记。")]}
-            )
-        # PersonDuplicate: registered a moment ago by a concurrent request; found below.
-        with contextlib.suppress(PersonDuplicate):
-            person_create(
-                actor=actor, org=org, name=name, id_number=number, mobile=mobile, teacher=teacher
-            )
-        person = _registered(number)
-        if person is None:  # pragma: no cover - removed again between the two statements
-            raise NotFound()
-    refusal = _refusal(actor, action, person, name)
-    if refusal is not None:
-        raise ValidationError({refusal[0]: [refusal[1]]})
+    if person is None:  # pragma: no cover - removed again between the two statements
+        raise NotFound()
+    _refuse(actor, action, person, name)
     return person
 
 

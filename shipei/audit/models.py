@@ -67,7 +67,11 @@ ACTION_LABELS = {
     "enrollment.no_show": _("标记未报到"),
     "enrollment.imported": _("导入报名名单"),
     "enrollment.list_submitted": _("报送参训名单"),
+    "enrollment.list_versioned": _("保存参训名单版本"),
+    "enrollment.list_received": _("接收参训名单"),
+    "enrollment.list_forwarded": _("转发参训名单"),
     "enrollment.exported_full": _("导出完整报名信息"),
+    "enrollment.province_contacts_saved": _("填写省级负责人及联系人"),
 }
 
 # The log's action filter, one group per kind of object (the codes' first part).

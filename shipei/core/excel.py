@@ -1,9 +1,14 @@
 """Excel in and out: reading uploads in any layout we publish, reporting problems per cell.
 
-An import is checked in full before anything is written: every problem is collected as
+An upload is an .xlsx or .xls workbook (its table on any sheet: a cover or a blank first sheet is
+common) or a CSV file (UTF-8 with or without BOM, GBK, or Excel's UTF-16 "Unicode text"). A file
+with masked ID numbers or mobiles (our own masked exports) is refused as a whole, with one
+message. An import is checked in full before anything is written: every problem is collected as
 (row, column, reason), shown in Chinese and written into a copy of the file with an error column.
 """
 
+import codecs
+import csv
 import datetime
 import io
 from collections.abc import Collection, Mapping, Sequence
@@ -18,7 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from . import uploads
+from . import identifiers, uploads
 from .text import fold
 
 MAX_ROWS = 20000
@@ -27,6 +32,10 @@ MAX_ROWS = 20000
 INLINE_LIST_MAX = 255
 CHOICES_SHEET = "选项"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+HEADER_SEARCH_ROWS = 15
+# What an upload may be, by its name (the upload form) and by its first bytes (the reader).
+UPLOAD_SUFFIXES = (".xlsx", ".xls", ".csv")
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class ExcelFormatError(Exception):
@@ -66,6 +75,8 @@ class Sheet:
     header_row: int  # 1-based
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (excel row, values)
     raw: list[list[Any]] = field(default_factory=list)  # every row from the header on
+    name: str = ""  # the worksheet the table was found on
+    above: list[list[Any]] = field(default_factory=list)  # the rows above the header (a title)
 
 
 def _label(value: Any) -> str:
@@ -85,39 +96,121 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_sheet(upload: Any, columns: list[Column]) -> Sheet:
-    """Read the first sheet of an .xlsx/.xls upload and map its header row to `columns`."""
+def unreadable() -> ExcelFormatError:
+    return ExcelFormatError(
+        _(
+            "无法读取该文件：请上传 .xlsx 或 .xls 格式的 Excel 文件，或 .csv 文件（UTF-8 或 GBK 编码）。"
+        )
+    )
+
+
+def read_book(upload: Any, *, filename: str = "") -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet of an upload, as (name, rows): an .xlsx/.xls workbook's sheets in order, or a
+    CSV file's one table. The kind is told by the first bytes; a file named .xlsx or .xls that
+    is no workbook is unreadable (not read as text)."""
     data = upload.read() if hasattr(upload, "read") else upload
+    filename = filename or getattr(upload, "name", "") or ""
+    if data[:4] == _ZIP or data[:8] == _OLE:
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            return [
+                (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                for name in book.sheet_names
+            ]
+        except Exception:  # calamine raises several kinds for files that are not Excel
+            raise unreadable() from None
+    if filename.lower().endswith((".xlsx", ".xls")):
+        raise unreadable()
+    return [("CSV", _csv_rows(data))]
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    """A CSV file's rows: UTF-8 (with or without BOM), else GBK (read as GB 18030, its
+    superset); UTF-16 with its BOM is Excel's "Unicode text" (tab-separated). Empty cells are
+    None, as in a workbook."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise unreadable()
+    if "\x00" in text or not text.strip():
+        raise unreadable()
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises several kinds for files that are not Excel
-        raise ExcelFormatError(
-            _("无法读取该文件：请上传 .xlsx 或 .xls 格式的 Excel 文件。")
-        ) from None
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise unreadable() from None
+    return [[v if v.strip() else None for v in row] for row in rows]
+
+
+def _map_header(row: list[Any], wanted: dict[str, set[str]]) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    for pos, value in enumerate(row):
+        label = _label(value)
+        for key, names in wanted.items():
+            if label in names and key not in mapping.values():
+                mapping[pos] = key
+    return mapping
+
+
+def find_header(
+    book: list[tuple[str, list[list[Any]]]], columns: list[Column]
+) -> tuple[str, list[list[Any]], int, dict[int, str]]:
+    """The first row, on any sheet, naming every required column: (sheet name, its rows, the
+    row's index, column position -> key). When no row has them all, the row naming most of
+    them (two at least) tells which are missing, in one message; else the header is not found."""
     wanted = {c.key: {_label(c.label), *(_label(a) for a in c.aliases)} for c in columns}
     required = [c for c in columns if c.required]
-    for header_index, row in enumerate(table[:15]):
-        index = header_index
-        labels = [_label(v) for v in row]
-        mapping: dict[int, str] = {}
-        for pos, label in enumerate(labels):
-            for key, names in wanted.items():
-                if label in names and key not in mapping.values():
-                    mapping[pos] = key
-        if all(c.key in mapping.values() for c in required):
-            break
-    else:
-        names = "、".join(c.label for c in required)
-        raise ExcelFormatError(
-            _("未找到表头行：表头须包含 %(names)s。请使用下载的模板填写。") % {"names": names}
+    best: tuple[int, str, int, list[Column]] | None = None
+    for name, table in book:
+        for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
+            mapping = _map_header(row, wanted)
+            found = set(mapping.values())
+            missing = [c for c in required if c.key not in found]
+            if not missing:
+                return name, table, index, mapping
+            if len(found) >= 2 and (best is None or len(found) > best[0]):
+                best = (len(found), name, index, missing)
+    if best is not None:
+        _count, name, index, missing = best
+        where = (
+            _("工作表“%(sheet)s”第%(row)d行") % {"sheet": name, "row": index + 1}
+            if len(book) > 1
+            else _("第%(row)d行") % {"row": index + 1}
         )
+        raise ExcelFormatError(
+            _("%(where)s的表头缺少“%(names)s”列，请补上该列后重新上传。")
+            % {"where": where, "names": "”、“".join(c.label for c in missing)}
+        )
+    names = "、".join(c.label for c in required)
+    raise ExcelFormatError(
+        _(
+            "未找到表头行：表头须包含 %(names)s（已查找每个工作表的前%(n)d行）。请使用下载的模板填写。"
+        )
+        % {"names": names, "n": HEADER_SEARCH_ROWS}
+    )
+
+
+def read_sheet(upload: Any, columns: list[Column], *, filename: str = "") -> Sheet:
+    """Read the table of an .xlsx/.xls/.csv upload, on whichever sheet its header row is, and
+    map that row to `columns`. A masked export is refused whole (``refuse_masked``)."""
+    name, table, index, mapping = find_header(read_book(upload, filename=filename), columns)
     body = table[index + 1 :]
     while body and all(cell_text(v) == "" for v in body[-1]):
         body.pop()
     if len(body) > MAX_ROWS:
         raise ExcelFormatError(_("一次最多导入%(n)d行，请分批导入。") % {"n": MAX_ROWS})
-    sheet = Sheet(headers=[cell_text(v) for v in table[index]], header_row=index + 1)
+    sheet = Sheet(
+        headers=[cell_text(v) for v in table[index]],
+        header_row=index + 1,
+        name=name,
+        above=[list(r) for r in table[:index]],
+    )
     sheet.raw = [list(r) for r in table[index:]]
     for offset, row in enumerate(body):
         values = {key: (row[pos] if pos < len(row) else None) for pos, key in mapping.items()}
@@ -126,7 +219,26 @@ def read_sheet(upload: Any, columns: list[Column]) -> Sheet:
         sheet.rows.append((index + 2 + offset, values))
     if not sheet.rows:
         raise ExcelFormatError(_("文件中没有数据行。"))
+    refuse_masked(sheet, columns)
     return sheet
+
+
+def refuse_masked(sheet: Sheet, columns: list[Column]) -> None:
+    """A list whose ID numbers or mobiles are masked (330106********1234, 138****5678: what a
+    masked export writes) cannot be imported: one message for the whole file, naming the first
+    masked cell, instead of an error on every row."""
+    labels = {c.key: c.label for c in columns}
+    for excel_row, values in sheet.rows:
+        for key, value in values.items():
+            if identifiers.looks_masked(value):
+                raise ExcelFormatError(
+                    _(
+                        "这是一份脱敏导出的名单（第%(row)d行“%(column)s”为“%(value)s”），"
+                        "其中的身份证号、手机号已部分隐藏，不能导入。请改用“完整数据导出”的文件，"
+                        "或在下载的导入模板中填写完整信息后上传。"
+                    )
+                    % {"row": excel_row, "column": labels[key], "value": cell_text(value)}
+                )
 
 
 def _as_uploaded(value: Any) -> Any:

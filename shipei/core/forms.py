@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .excel import MAX_UPLOAD_BYTES
+from .excel import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
 
 PLEASE_CHOOSE = _("请选择")
 
@@ -31,12 +31,17 @@ class FilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx 或 .xls）"))
+    file = forms.FileField(
+        label=_("表格文件（.xlsx、.xls 或 .csv）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xls")):
-            raise forms.ValidationError(_("请上传 .xlsx 或 .xls 格式的 Excel 文件。"))
+        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(
+                _("请上传 .xlsx 或 .xls 格式的 Excel 文件，或 .csv 文件（UTF-8 或 GBK 编码）。")
+            )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("文件超过%(mb)d MB，请分批导入。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}

@@ -124,3 +124,17 @@ def mask_mobile(mobile: str) -> str:
     if len(mobile) < 7:
         return "*" * len(mobile)
     return mobile[:3] + "*" * (len(mobile) - 7) + mobile[-4:]
+
+
+_MASKED = re.compile(r"[\dX]*\*{3,}[\dX]*")
+
+
+def looks_masked(value: object) -> bool:
+    """Whether a cell holds an ID number or mobile as our masked exports write them
+    (``mask_id_number``, ``mask_mobile``): digits around a run of asterisks."""
+    text = normalise(value or "") if isinstance(value, str) else ""
+    return (
+        len(text) >= 7
+        and _MASKED.fullmatch(text) is not None
+        and sum(ch.isdigit() for ch in text) >= 3
+    )

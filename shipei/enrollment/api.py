@@ -17,12 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from shipei.accounts import registry, scope
-from shipei.accounts.models import Person
-from shipei.core.errors import NotFound, NotPermitted
-from shipei.programmes.models import Programme
+from shipei.core.errors import NotFound
 
-from . import checks, selectors, services
+from . import selectors, services
+from .api_lists import ListViewSet
 from .errors import FormExpired
 from .models import Enrollment
 from .no_show import enrollment_mark_no_show
@@ -42,37 +40,10 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 def register(router: DefaultRouter) -> None:
     """Add the enrollment endpoints to the API router."""
     router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("participant-lists", ListViewSet, basename="participant-list")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _own_or_nominating(programme: Programme, item: str, person: Person, user: Any) -> str:
-    """The channel a request means when it names none: one's own record is a self-registration,
-    anyone else's the nomination the item accepts."""
-    try:
-        channels = programme.rules.channels_for(item)
-    except StopIteration:  # the check refuses the item
-        channels = programme.rules.enrollment.channels
-    if person.pk == getattr(user, "person_id", None) and "self_registration" in channels:
-        return Enrollment.Channel.SELF_REGISTRATION
-    return next((c for c in channels if c in checks.NOMINATING), channels[0])
-
-
-def _person_by_id_number(user: Any, data: dict[str, Any]) -> Person:
-    """A nominee named by ID number and name: found in the register, or registered at the
-    school given (a school coordinator's own by default), by the accounts service."""
-    if not scope.has_any(user, "enrollment.nominate"):
-        raise NotPermitted(_("只有学校联系人和各级管理员可以按身份证号推荐报名。"))
-    return registry.person_by_id_number(
-        actor=user,
-        action="enrollment.nominate",
-        id_number=data["id_number"],
-        name=data["name"],
-        org=data.get("org"),
-        mobile=data.get("mobile", ""),
-        teacher=data.get("teacher"),
-    )
 
 
 def _submission_key(request: Request) -> str | None:
@@ -163,28 +134,41 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description="报名并占用名额。本人报名填 person（本人编号）；学校联系人和各级管理员推荐报名"
         "可填 person，或填身份证号、姓名（及手机号）：已登记的人员按身份证号查找，未登记的登记在 "
         "org（学校联系人默认本校）。不在报名时间（400）、不符合条件（400）、名额或班次已满（409）、"
-        "重复报名（409）时拒绝，且不占用名额。",
+        "重复报名（409）时拒绝，不占用名额，也不会留下新登记的人员（登记与报名在同一事务中）。",
     )
     def create(self, request: Request) -> Response:
         data = SubmitInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        key = _submission_key(request)
-        person = v.get("person") or _person_by_id_number(request.user, v)
-        if person.pk == request.user.person_id:
-            request.user.person = person  # the caller's own record, loaded: named in the history
-        programme = v["programme"]
+        asked = {
+            "actor": request.user,
+            "programme": v["programme"],
+            "item": v["item"],
+            "training_class": v.get("training_class"),
+            "key": _submission_key(request),
+        }
+        person = v.get("person")
         try:
-            enrollment = services.enrollment_submit(
-                actor=request.user,
-                programme=programme,
-                item=v["item"],
-                person=person,
-                channel=v.get("channel")
-                or _own_or_nominating(programme, v["item"], person, request.user),
-                training_class=v.get("training_class"),
-                key=key,
-            )
+            if person is None:
+                # Registered, if new, with the submission: a refusal registers no one.
+                enrollment = services.enrollment_submit_named(
+                    **asked,
+                    id_number=v["id_number"],
+                    name=v["name"],
+                    org=v.get("org"),
+                    mobile=v.get("mobile", ""),
+                    teacher=v.get("teacher"),
+                    channel=v.get("channel") or "",
+                )
+            else:
+                if person.pk == request.user.person_id:
+                    request.user.person = person  # the caller's own, loaded: named in the history
+                enrollment = services.enrollment_submit(
+                    **asked,
+                    person=person,
+                    channel=v.get("channel")
+                    or services.default_channel(v["programme"], v["item"], person, request.user),
+                )
         except FormExpired:  # the caller's key, used before for another enrollment
             raise _key_reused() from None
         if enrollment.replayed:  # a retry: the first request's answer

@@ -1,7 +1,9 @@
 """Enrollment lists out: the notices' official tables (.xlsx) and flat CSV.
 
-- notice 000 附件2 参训信息汇总表: per province, each phase's units with their numbers of
-  trainees, the unit's person in charge, and the totals of units and trainees;
+- notice 000 附件2 参训信息汇总表: per province, its 省级负责人 and 省级联系人 (contacts.py), each
+  phase's units with their numbers of trainees, the unit's person in charge, and the totals of
+  units and trainees; it can be produced before registration opens (the notice asks for it
+  first), with the units' lines left for the province to fill;
 - notice 003 附件3 参训人员汇总表: per province and per project, the list the province submits
   (``participant_list_submit`` records ``enrollment.list_submitted``);
 - class rosters.
@@ -33,7 +35,7 @@ from shipei.core.errors import NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
-from . import selectors
+from . import contacts, selectors
 from .import_layouts import PARTICIPANT_COLUMNS, project_name
 from .models import Enrollment
 
@@ -347,6 +349,17 @@ def summary_data(
     }
 
 
+def contacts_of_province(
+    programme: Programme, province: Region | None, *, full: bool
+) -> dict[str, list[str]]:
+    """The province's lead and contact as the 附件2 prints them (姓名, 部门职务, 办公电话, 手机,
+    电子邮箱); the mobile masked unless the export is the full one."""
+    return {
+        duty: [c.name, c.post, c.office_phone, c.mobile() if full else c.mobile_masked, c.email]
+        for duty, c in contacts.contacts_of(programme, province).items()
+    }
+
+
 def participant_summary(
     *,
     actor: Any,
@@ -376,8 +389,9 @@ def participant_summary(
     ws["A4"] = _("培训省级负责人及联系人信息")
     ws["A4"].font = Font(bold=True)
     _header(ws, 5, ["职责范围", "姓名", "部门职务", "办公电话", "手机", "电子邮箱"])
-    _row_cells(ws, 6, [_("省级负责人"), "", "", "", "", ""])
-    _row_cells(ws, 7, [_("省级联系人"), "", "", "", "", ""])
+    people = contacts_of_province(programme, province, full=full)
+    for r, duty in enumerate(contacts.Duty, start=6):
+        _row_cells(ws, r, [str(duty.label), *people.get(duty.value, [""] * 5)], text_cols=(4, 5))
     r = 9
     for phase in data["phases"]:
         ws.cell(row=r, column=1, value=_("%(label)s参训人员汇总信息") % phase).font = Font(
@@ -386,7 +400,7 @@ def participant_summary(
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         _header(ws, r + 1, SUMMARY_HEADERS)
         r += 2
-        for values in phase["rows"] or [["", "", "", "", "", ""]]:
+        for values in phase["rows"] or [[""] * width] * 3:  # lines to fill by hand
             _row_cells(ws, r, values, text_cols=(4, 5))
             r += 1
         r += 1

@@ -1,16 +1,20 @@
 """Forms of the enrollment pages: list filters, the approver's decision (one or a batch), a
 teacher's application and a coordinator's nomination. Shape checks only; rules live in services."""
 
+import re
 import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core import identifiers
 from shipei.core.forms import FilterForm
-from shipei.core.text import is_int
+from shipei.core.text import clean_name, fold, is_int
 from shipei.programmes.models import Programme
 
+from . import contacts
 from .models import Enrollment
 
 REASON_NEEDED = _("驳回或退回时请填写原因，报名人和学校可见。")
@@ -136,6 +140,95 @@ class NominateForm(forms.Form):
         # Which people may be nominated is the service's check (scope), not the form's.
         values = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
         self.fields["selected"].choices = [(v, v) for v in values if is_int(str(v))]
+
+
+_OFFICE_PHONE = re.compile(r"(\d{3,4}-?)?\d{7,8}(-\d{1,6}|转\d{1,6})?")
+
+
+class ProvinceContactsForm(forms.Form):
+    """Notice 000 附件2's 培训省级负责人及联系人信息: two people, each with 姓名, 部门职务, 办公电话,
+    手机, 电子邮箱. A person is optional as a whole; once any of their fields is filled, the name
+    is required."""
+
+    DUTIES = (("lead", _("省级负责人")), ("contact", _("省级联系人")))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for duty, _label in self.DUTIES:
+            self.fields[f"{duty}_name"] = forms.CharField(
+                label=_("姓名"), required=False, max_length=50
+            )
+            self.fields[f"{duty}_post"] = forms.CharField(
+                label=_("部门职务"), required=False, max_length=100
+            )
+            self.fields[f"{duty}_office_phone"] = forms.CharField(
+                label=_("办公电话"),
+                required=False,
+                max_length=30,
+                help_text=_("区号-号码，如 0571-87654321"),
+            )
+            self.fields[f"{duty}_mobile"] = forms.CharField(
+                label=_("手机"), required=False, max_length=20
+            )
+            self.fields[f"{duty}_email"] = forms.EmailField(
+                label=_("电子邮箱"),
+                required=False,
+                error_messages={"invalid": _("电子邮箱格式不正确。")},
+            )
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The fields of each duty, for the page's two fieldsets."""
+        return [
+            (label, [self[f"{duty}_{name}"] for name in contacts.FIELDS])
+            for duty, label in self.DUTIES
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for duty, label in self.DUTIES:
+            data[f"{duty}_name"] = clean_name(data.get(f"{duty}_name") or "")
+            data[f"{duty}_post"] = " ".join((data.get(f"{duty}_post") or "").split())
+            mobile = data.get(f"{duty}_mobile") or ""
+            if mobile:
+                try:
+                    data[f"{duty}_mobile"] = identifiers.mobile_clean(mobile)
+                except ValidationError as exc:
+                    self.add_error(f"{duty}_mobile", exc.messages[0])
+            phone = fold(data.get(f"{duty}_office_phone") or "").replace("－", "-")
+            phone = phone.replace("(", "").replace(")", "-").replace("（", "").replace("）", "-")
+            if phone and not _OFFICE_PHONE.fullmatch(phone):
+                self.add_error(
+                    f"{duty}_office_phone", _("办公电话应为区号加号码，如 0571-87654321。")
+                )
+            data[f"{duty}_office_phone"] = phone
+            filled = any(data.get(f"{duty}_{name}") for name in contacts.FIELDS)
+            if filled and not data.get(f"{duty}_name"):
+                self.add_error(f"{duty}_name", _("请填写%(duty)s的姓名。") % {"duty": label})
+        return data
+
+    def contacts(self) -> dict[str, contacts.Contact]:
+        data = self.cleaned_data
+        return {
+            duty: contacts.Contact(
+                **{name: data.get(f"{duty}_{name}") or "" for name in contacts.FIELDS}
+            )
+            for duty, _label in self.DUTIES
+        }
+
+    @classmethod
+    def initial_from(cls, stored: dict[str, Any]) -> dict[str, str]:
+        initial = {}
+        for duty, row in stored.items():
+            initial.update(
+                {
+                    f"{duty}_name": row.name,
+                    f"{duty}_post": row.post,
+                    f"{duty}_office_phone": row.office_phone,
+                    f"{duty}_mobile": row.mobile(),
+                    f"{duty}_email": row.email,
+                }
+            )
+        return initial
 
 
 class NoShowForm(forms.Form):

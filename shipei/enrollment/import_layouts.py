@@ -9,17 +9,15 @@ matched to what the platform knows (the programme's items, the organisations in 
 A programme takes the layouts of the channels its policy opens (never chosen by its name).
 """
 
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from shipei.accounts import scope
 from shipei.accounts.imports import ID_NUMBER_COLUMN
-from shipei.core.excel import Column, cell_text
+from shipei.core.excel import Column, Sheet, cell_text
 from shipei.core.text import fold
 from shipei.orgs.models import Organisation, OrganisationAlias
 from shipei.programmes.models import Programme
@@ -194,11 +192,9 @@ def orgs_by_name(user: Any) -> dict[str, Organisation]:
 _FILLER = re.compile(r"填报单位(?:[（(]盖章[)）])?[:：]\s*(.*)")
 
 
-def filler_name(data: bytes, header_row: int) -> tuple[int, str] | None:
+def filler_name(sheet: Sheet) -> tuple[int, str] | None:
     """The 填报单位 written above the sign-up table (notice 001 附件3), with its row."""
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    for n, row in enumerate(table[: header_row - 1], start=1):
+    for n, row in enumerate(sheet.above, start=1):
         line = " ".join(cell_text(v) for v in row if cell_text(v))
         match = _FILLER.search(line)
         if match:

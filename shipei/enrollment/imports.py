@@ -101,11 +101,11 @@ def parse_enrollments(
     programme: Programme,
     layout: Layout,
     upload: Any,
+    filename: str = "",
     progress: Progress | None = None,
 ) -> tuple[Sheet, list[EnrollmentRow], list[Problem]]:
     """Check every row of the upload; the rows come back only if there is no problem at all."""
-    data = upload.read() if hasattr(upload, "read") else upload
-    sheet = read_sheet(data, layout.columns)
+    sheet = read_sheet(upload, layout.columns, filename=filename)
     label = {c.key: c.label for c in layout.columns}
     problems: list[Problem] = []
     rows: list[EnrollmentRow] = []
@@ -113,7 +113,7 @@ def parse_enrollments(
     index = ItemIndex(programme)
     default_org: Organisation | None = None
     if layout.key == "signup_table":
-        filler = filler_name(data, sheet.header_row)
+        filler = filler_name(sheet)
         if filler and filler[1]:
             default_org = orgs.get(name_key(filler[1]))
             if default_org is None:

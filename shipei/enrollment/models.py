@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core import identifiers, pii
 from shipei.programmes.policy import CHANNEL_LABELS
 
 
@@ -239,3 +240,115 @@ class EnrollmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} {self.action}"
+
+
+class ParticipantList(models.Model):
+    """A province's participant list as submitted (notice 003 附件3), one version per
+    submission: what it held, what changed since the last version, the stamped scan, and
+    where it went after (received by the programme's office, forwarded to the bases)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已报送")
+        RECEIVED = "received", _("已接收")
+        FORWARDED = "forwarded", _("已转发承训基地")
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("培训计划"),
+        on_delete=models.PROTECT,
+        related_name="participant_lists",
+    )
+    province = models.ForeignKey(
+        "orgs.Region", verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.CharField(_("培训项目代码"), max_length=40, blank=True)
+    version = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    to = models.CharField(_("报送至"), max_length=200, blank=True)
+    # Who was on it: [{"id", "person", "name", "org", "item"}] (no ID numbers).
+    rows = models.JSONField(_("名单"), default=list)
+    added = models.JSONField(_("新增"), default=list)
+    removed = models.JSONField(_("删除"), default=list)
+    scan = models.FileField(
+        _("盖章扫描件"), upload_to="enrollment/lists/", blank=True, max_length=200
+    )
+    client_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("转发时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("参训名单")
+        verbose_name_plural = _("参训名单")
+        ordering = ["programme", "province", "item", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "province", "item", "version"], name="participant_list_version"
+            ),
+            models.UniqueConstraint(fields=["client_key"], name="participant_list_client_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.item or '全部'} v{self.version}"
+
+
+CONTACT_MOBILE_CONTEXT = "province_contact.mobile"
+
+
+class ProvinceContact(models.Model):
+    """The province's 省级负责人 or 省级联系人 for a programme (notice 000 附件2), entered by the
+    province before registration opens and printed on its 参训信息汇总表. The mobile is
+    personal data: kept encrypted, shown masked unless a full export is asked for."""
+
+    class Duty(models.TextChoices):
+        LEAD = "lead", _("省级负责人")
+        CONTACT = "contact", _("省级联系人")
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="province_contacts"
+    )
+    province = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    duty = models.CharField(_("职责范围"), max_length=10, choices=Duty.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("部门职务"), max_length=100, blank=True)
+    office_phone = models.CharField(_("办公电话"), max_length=30, blank=True)
+    mobile_cipher = models.TextField(_("手机（加密）"), blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("省级负责人及联系人")
+        verbose_name_plural = _("省级负责人及联系人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "province", "duty"], name="one_contact_per_duty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()} {self.name}"
+
+    def mobile(self) -> str:
+        return (
+            pii.decrypt(self.mobile_cipher, context=CONTACT_MOBILE_CONTEXT)
+            if self.mobile_cipher
+            else ""
+        )
+
+    def set_mobile(self, mobile: str) -> None:
+        self.mobile_cipher = pii.encrypt(mobile, context=CONTACT_MOBILE_CONTEXT) if mobile else ""
+
+    @property
+    def mobile_masked(self) -> str:
+        return identifiers.mask_mobile(self.mobile())

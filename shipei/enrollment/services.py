@@ -13,18 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shipei.accounts import scope
+from shipei.accounts import registry, scope
 from shipei.accounts.models import Person, Role
 from shipei.classes.models import TrainingClass
 from shipei.core.clock import minute_text
-from shipei.core.errors import DomainError, InvalidTransition
+from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
+from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import Window
 from shipei.projects.models import Project
 
 from . import approvals
 from .approvals import current_step, is_last_step, is_own, item_base, may_decide
-from .checks import check_actor, submission_check
+from .checks import NOMINATING, check_actor, submission_check
 from .errors import (
     FormExpired,
     NotEligible,
@@ -89,6 +90,75 @@ def enrollment_submit(
         if earlier is None:
             raise
         return earlier
+
+
+def default_channel(programme: Programme, item: str, person: Person, actor: Any) -> str:
+    """The channel a submission means when it names none: one's own record is a
+    self-registration, anyone else's the nomination the item accepts."""
+    try:
+        channels = programme.rules.channels_for(item)
+    except StopIteration:  # the check refuses the item
+        channels = programme.rules.enrollment.channels
+    if person.pk == getattr(actor, "person_id", None) and "self_registration" in channels:
+        return Enrollment.Channel.SELF_REGISTRATION
+    return next((c for c in channels if c in NOMINATING), channels[0])
+
+
+def enrollment_submit_named(
+    *,
+    actor: Any,
+    programme: Programme,
+    item: str,
+    id_number: Any,
+    name: str,
+    org: Organisation | None = None,
+    mobile: Any = "",
+    teacher: dict[str, Any] | None = None,
+    channel: str = "",
+    training_class: TrainingClass | None = None,
+    key: str | None = None,
+) -> Enrollment:
+    """Enroll a nominee named by ID number and name (a school's or an administrator's system).
+
+    A registered person is found in the register (``registry.person_found``); one not yet
+    registered is registered at `org` (a school coordinator's own school by default) in the
+    same transaction as the submission, so that a refused submission leaves no one behind and
+    the corrected submission can follow. `channel` empty: ``default_channel``."""
+    if not scope.has_any(actor, "enrollment.nominate"):
+        raise NotPermitted(_("只有学校联系人和各级管理员可以按身份证号推荐报名。"))
+    asked = {
+        "actor": actor,
+        "programme": programme,
+        "item": item,
+        "training_class": training_class,
+        "key": key,
+    }
+    found = registry.person_found(
+        actor=actor, action="enrollment.nominate", id_number=id_number, name=name
+    )
+    if found is not None:
+        if found.pk == getattr(actor, "person_id", None):
+            actor.person = found  # the caller's own record, loaded: named in the history
+        # No transaction of its own here: a registered person's submission keeps its
+        # one-statement path (seats.write_submission).
+        return enrollment_submit(
+            **asked, person=found, channel=channel or default_channel(programme, item, found, actor)
+        )
+    with transaction.atomic():
+        person = registry.person_by_id_number(
+            actor=actor,
+            action="enrollment.nominate",
+            id_number=id_number,
+            name=name,
+            org=org,
+            mobile=mobile,
+            teacher=teacher,
+        )
+        return enrollment_submit(
+            **asked,
+            person=person,
+            channel=channel or default_channel(programme, item, person, actor),
+        )
 
 
 def _submitted_with(

@@ -52,7 +52,12 @@ def run_import_job(*, user_id: int, token: str) -> str:
     progress = uploads.job_progress(user_id, token, state)
     try:
         sheet, rows, problems = imports.parse_enrollments(
-            user=user, programme=programme, layout=layout, upload=data, progress=progress
+            user=user,
+            programme=programme,
+            layout=layout,
+            upload=data,
+            filename=state.get("filename", ""),
+            progress=progress,
         )
         if problems:
             report = excel.save_report(user_id, excel.error_copy(sheet, problems))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_io
+from . import views_io, views_lists
 
 urlpatterns = [
     path(
@@ -28,9 +28,18 @@ urlpatterns = [
         name="export_summary_000",
     ),
     path(
+        "programmes/<int:programme_pk>/export/summary/contacts/",
+        views_io.summary_contacts,
+        name="summary_contacts",
+    ),
+    path(
         "programmes/<int:programme_pk>/export/participants/",
         views_io.export_list_003,
         name="export_list_003",
     ),
     path("classes/<int:class_pk>/roster/", views_io.export_roster, name="export_roster"),
+    path("lists/", views_lists.list_index, name="lists"),
+    path("lists/<int:pk>/", views_lists.list_detail, name="list_detail"),
+    path("lists/<int:pk>/scan/", views_lists.list_scan, name="list_scan"),
+    path("lists/<int:pk>/<str:action>/", views_lists.list_act, name="list_act"),
 ]

@@ -1,6 +1,7 @@
 """Participant lists in and out: imports (inline or in the background with progress) and the
 notices' tables as exports (imports.py, exports.py, tasks.py)."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +20,13 @@ from shipei.classes.models import TrainingClass
 from shipei.core import excel, uploads
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.forms import ImportForm
-from shipei.core.views_util import client_ip
+from shipei.core.views_util import apply_errors, client_ip
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.programmes.selectors import programme_list
 
-from . import exports, import_templates, imports, selectors
+from . import contacts, exports, import_templates, imports, lists, selectors
+from .forms import ProvinceContactsForm
 from .tasks import enrollment_import_job
 
 DONE_MESSAGE = _(
@@ -109,7 +111,7 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
     upload = form.cleaned_data["file"]
     data = upload.read()
     try:
-        sheet = excel.read_sheet(data, layout.columns)
+        sheet = excel.read_sheet(data, layout.columns, filename=upload.name)
     except excel.ExcelFormatError as exc:
         form.add_error("file", exc.message)
         return render(request, "enrollment/io_import.html", context)
@@ -125,7 +127,7 @@ def _import(request: HttpRequest, programme_pk: int, key: str) -> HttpResponse:
         return redirect("enrollment:import_progress", token=token)
     try:
         sheet, rows, problems = imports.parse_enrollments(
-            user=user, programme=programme, layout=layout, upload=data
+            user=user, programme=programme, layout=layout, upload=data, filename=upload.name
         )
     except excel.ExcelFormatError as exc:
         form.add_error("file", exc.message)
@@ -259,6 +261,9 @@ def exports_page(request: HttpRequest, programme_pk: int) -> HttpResponse:
         ).count(),
         "may_reveal": scope.has_any(user, "person.reveal"),
         "may_submit": may_submit,
+        "submit_key": uuid.uuid4().hex if may_submit else "",
+        "may_edit_contacts": contacts.may_edit(user, province),
+        "contacts": contacts.contacts_of(programme, province),
         "layouts": imports.layouts_for(programme)
         if scope.has_any(user, "enrollment.nominate")
         else [],
@@ -295,6 +300,50 @@ def export_summary_000(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def summary_contacts(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    """Notice 000 附件2: the province's 省级负责人 and 省级联系人, kept for its 参训信息汇总表 (which
+    can be downloaded at once, before registration opens)."""
+    user = request.user
+    programme = _programme(user, programme_pk)
+    _may_view(user)
+    province = _province(user, (request.POST or request.GET).get("province", ""))
+    if not contacts.may_edit(user, province):
+        raise NotPermitted(_("省级负责人和联系人由省级教育行政部门填写，请先选择省份。"))
+    stored = contacts.contacts_of(programme, province)
+    form = ProvinceContactsForm(
+        request.POST or None, initial=ProvinceContactsForm.initial_from(stored)
+    )
+    lists = reverse("enrollment:io_exports", args=[programme.pk]) + f"?province={province.code}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            contacts.province_contacts_save(
+                actor=user, programme=programme, province=province, contacts=form.contacts()
+            )
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("已保存%(province)s的省级负责人和联系人。") % {"province": province.name}
+            )
+            return redirect(lists)
+    title = _("省级负责人及联系人")
+    context = {
+        "programme": programme,
+        "province": province,
+        "form": form,
+        "title": title,
+        "breadcrumbs": [
+            (_("培训计划"), reverse("programmes:list")),
+            (str(programme), programme.get_absolute_url()),
+            (_("名单导入导出"), lists),
+            (title, None),
+        ],
+    }
+    return render(request, "enrollment/summary_contacts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def export_list_003(request: HttpRequest, programme_pk: int) -> HttpResponse:
     """Notice 003 附件3 参训人员汇总表 of a province (and project). POST: the province confirms
     and submits its list: the same file, with an audit entry."""
@@ -311,15 +360,26 @@ def export_list_003(request: HttpRequest, programme_pk: int) -> HttpResponse:
     if request.method == "POST":
         if province is None:
             raise NotPermitted(_("参训人员名单由省级教育行政部门报送。"))
-        content = exports.participant_list_submit(
-            actor=user,
-            programme=programme,
-            province=province,
-            item=item,
-            full=full,
-            ip=client_ip(request),
+        try:
+            plist, _content = lists.list_submit(
+                actor=user,
+                programme=programme,
+                province=province,
+                item=item,
+                full=full,
+                scan=request.FILES.get("scan"),
+                key=request.POST.get("key") or None,
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            messages.error(request, _("未报送：%(why)s") % {"why": exc.message})
+            return redirect("enrollment:io_exports", programme.pk)
+        messages.success(
+            request,
+            _("已报送%(where)s的参训人员名单（第 %(v)s 版，%(n)s 人）。")
+            % {"where": where, "v": plist.version, "n": len(plist.rows)},
         )
-        return _download(content, "xlsx", f"参训人员汇总表-{where}-报送{_suffix(full)}")
+        return redirect("enrollment:list_detail", plist.pk)
     content = exports.participant_list(
         actor=user,
         programme=programme,

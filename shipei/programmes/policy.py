@@ -223,6 +223,7 @@ class Enrollment(Strict):
     one_active_per: Literal["programme", "item", "none"] = "item"
     waitlist: bool = False  # when seats are gone, queue requests and fill freed seats in order
     participant_list_to: str = ""  # 003: the province submits its list to the project office
+    participant_list_scan: bool = False  # 003: with the scan of the stamped (加盖公章) sheet
 
 
 class Quota(Strict):

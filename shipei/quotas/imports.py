@@ -1,4 +1,5 @@
-"""Quota tables in: an .xlsx/.xls in the notice's layout (the export's or the notice's own).
+"""Quota tables in: an .xlsx/.xls/.csv in the notice's layout (the export's or the notice's own),
+on whichever sheet of the workbook it is.
 
 Every cell is checked first and every problem named with its Excel row and column
 ("第 5 行 D 列（杭州市）：应为不小于 0 的整数"); only a clean file is applied, in one
@@ -7,7 +8,6 @@ are not data: a totals row or column that disagrees with the cells is a warning,
 failure (the notices themselves print such totals, see the presets' ``contradictions``).
 """
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
 from shipei.audit.services import record
 from shipei.core.errors import DomainError
-from shipei.core.excel import MAX_ROWS, ExcelFormatError, Problem, Sheet
+from shipei.core.excel import MAX_ROWS, ExcelFormatError, Problem, Sheet, read_book
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 
@@ -86,15 +85,7 @@ def _at(col: int, header: str = "") -> str:
     )
 
 
-def _read(upload: Any) -> list[list[Any]]:
-    data = upload.read() if hasattr(upload, "read") else upload
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises several kinds for files that are not Excel
-        raise ExcelFormatError(
-            _("无法读取该文件：请上传 .xlsx 或 .xls 格式的 Excel 文件。")
-        ) from None
+def _grid(table: list[list[Any]]) -> list[list[Any]]:
     if len(table) > MAX_ROWS:
         raise ExcelFormatError(_("一次最多导入%(n)d行，请分批导入。") % {"n": MAX_ROWS})
     width = max((len(r) for r in table), default=0)
@@ -140,11 +131,22 @@ def _region_index(layout: Layout) -> tuple[dict[str, Region], dict[str, Region]]
 def parse_quota_table(
     *, programme: Programme, upload: Any
 ) -> tuple[Sheet, QuotaUpload, list[Problem]]:
+    """The table on the first sheet whose header lists the table's regions (or items)."""
     layout = table_layout(programme)
-    grid = _read(upload)
-    if not any(not _is_blank(v) for row in grid for v in row):
+    grids = [_grid(table) for _name, table in read_book(upload)]
+    grids = [g for g in grids if any(not _is_blank(v) for row in g for v in row)]
+    if not grids:
         raise ExcelFormatError(_("文件是空的。"))
-    return _Parser(programme, layout, grid).parse()
+    first_error = None
+    for grid in grids:
+        parser = _Parser(programme, layout, grid)
+        try:
+            parser.header = parser.find_header()
+        except ExcelFormatError as exc:
+            first_error = first_error or exc
+            continue
+        return parser.parse()
+    raise first_error
 
 
 class _Parser:
@@ -153,6 +155,7 @@ class _Parser:
         self.layout = layout
         self.grid = grid
         self.generic = layout.kind == "generic"
+        self.header = 0  # the index of the header row, once found
         self.problems: list[Problem] = []
         self.out = QuotaUpload()
         self.items = item_index(layout, programme)
@@ -186,7 +189,7 @@ class _Parser:
             what = _("省份和培训项目") if self.layout.items_across else _("地区")
             raise ExcelFormatError(
                 _(
-                    "未找到表头行：前 %(n)d 行中没有一行列出本名额表的%(what)s。"
+                    "未找到表头行：各工作表的前 %(n)d 行中没有一行列出本名额表的%(what)s。"
                     "请使用本页下载的名额表填写。"
                 )
                 % {"n": HEADER_SEARCH_ROWS, "what": what}
@@ -316,7 +319,7 @@ class _Parser:
     # -- rows -----------------------------------------------------------------------------
 
     def parse(self) -> tuple[Sheet, QuotaUpload, list[Problem]]:
-        header = self.find_header()
+        header = self.header
         start = self.header_block(header)
         self.check_title(start)
         labels = self.labels = self.column_labels(start, header)

@@ -87,7 +87,7 @@ def quota_import(request: HttpRequest, programme_pk: int) -> HttpResponse:
             "template_url": reverse("quotas:export", args=[programme.pk]) + "?format=xlsx",
             "template_name": _("当前名额表（按通知版式）.xlsx"),
             "fill_hint": _(
-                "在下载的名额表中修改各地区的名额后上传，可为 .xlsx 或 .xls；"
+                "在下载的名额表中修改各地区的名额后上传，可为 .xlsx、.xls 或 .csv；"
                 "地区可写全称或简称（北京、新疆兵团），空白单元格即 0 个名额，合计行和小计列不导入"
                 "（按需报名的项目名额填在小计列）。"
             ),

@@ -2,9 +2,10 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from shipei.accounts import imports, services
+from shipei.accounts import exports, imports, services
 from shipei.accounts.models import Person, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
@@ -237,3 +238,39 @@ def test_after_an_import_the_people_list_shows_the_written_rows_first(
     assert "导入完成：新增 1 人" in page.content.decode()
     names = [p.name for p in page.context["table"].paginated_rows.data]
     assert names[0] == "张一"
+
+
+def test_a_gbk_csv_list_is_imported_from_the_page(client, city_admin, tree, ids):
+    lines = [HEADER, *[[n, *row] for n, row in enumerate(good_rows(ids)[:1], start=1)]]
+    content = "\r\n".join(",".join(str(v) for v in line) for line in lines).encode("gbk")
+    client.force_login(city_admin.user)
+    response = client.post(
+        reverse("accounts:person_import"),
+        {"file": SimpleUploadedFile("教师名单.csv", content)},
+    )
+    assert response.status_code == 302
+    zhang = Person.objects.get(name="张一")
+    assert (zhang._id_number(), zhang.teacher_profile.teaching_major) == (ids[0], "数控技术")
+
+
+def test_our_masked_people_export_fed_back_is_refused_with_one_message(
+    client, city_admin, tree, ids
+):
+    run(city_admin.user, xlsx(good_rows(ids)))
+    masked = exports.person_export(
+        actor=city_admin.user, people=Person.objects.filter(name="张一"), full=False
+    )
+    client.force_login(city_admin.user)
+    before = (Person.objects.count(), AuditEntry.objects.count())
+
+    response = client.post(
+        reverse("accounts:person_import"),
+        {"file": SimpleUploadedFile("人员名单.xlsx", masked)},
+    )
+
+    assert response.context["form"].errors["file"] == [
+        f"这是一份脱敏导出的名单（第2行“身份证号”为“{ids[0][:6]}********{ids[0][-4:]}”），"
+        "其中的身份证号、手机号已部分隐藏，不能导入。请改用“完整数据导出”的文件，"
+        "或在下载的导入模板中填写完整信息后上传。"
+    ]
+    assert (Person.objects.count(), AuditEntry.objects.count()) == before

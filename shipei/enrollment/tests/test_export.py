@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from shipei.accounts.models import Person, TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
+from shipei.core import excel
 from shipei.enrollment import exports, imports, services
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, Region
@@ -162,23 +164,25 @@ def test_full_list_by_the_province_reimports_without_changes(client, zhejiang_ad
 
 
 def test_a_masked_list_does_not_import(client, zhejiang_admin, p003):
+    """Refused as a whole, with one message saying why (test_import_files.py has the page)."""
     client.force_login(zhejiang_admin.user)
     content = client.get(list_url(p003)).content
-    _sheet, _rows, problems = imports.parse_enrollments(
-        user=zhejiang_admin.user,
-        programme=p003,
-        layout=imports.LAYOUTS["participants"],
-        upload=content,
-    )
-    assert {p.column for p in problems} == {"身份证号", "联系手机"}
+    with pytest.raises(excel.ExcelFormatError, match=r"^这是一份脱敏导出的名单"):
+        imports.parse_enrollments(
+            user=zhejiang_admin.user,
+            programme=p003,
+            layout=imports.LAYOUTS["participants"],
+            upload=content,
+        )
 
 
 def test_the_province_submits_its_list_and_it_is_recorded(
     client, zhejiang_admin, city_admin, national_admin, p003
 ):
     client.force_login(zhejiang_admin.user)
-    response = client.post(list_url(p003), {"province": "330000", "full": "1"})
-    assert len(data_rows(sheet(response))) == 2
+    scan = SimpleUploadedFile("名单盖章.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    response = client.post(list_url(p003), {"province": "330000", "full": "1", "scan": scan})
+    assert response.status_code == 302 and "/enrollment/lists/" in response["Location"]
     entry = AuditEntry.objects.get(action="enrollment.list_submitted")
     assert entry.actor == zhejiang_admin.user and entry.org.name == "浙江省教育厅"
     assert (entry.data["province"], entry.data["count"]) == ("330000", 2)

@@ -435,11 +435,11 @@ def test_one_per_programme_holds_when_one_teacher_enrolls_for_every_item_at_once
     assert Enrollment.objects.filter(programme=programme, person=person, live=True).count() == 1
 
 
-# ---- existing enrollments get their key from their programme's policy (migration 0005) ----------
+# ---- existing enrollments get their key from their programme's policy (migration 0007) ----------
 
 
 def test_the_migration_keys_existing_enrollments_by_their_programmes_policy(tree):
-    fill = importlib.import_module("shipei.enrollment.migrations.0005_live_key").fill
+    fill = importlib.import_module("shipei.enrollment.migrations.0007_live_key").fill
     two = [
         {"code": "k1", "label": "甲", "kind": "training_kind"},
         {"code": "k2", "label": "乙", "kind": "training_kind"},

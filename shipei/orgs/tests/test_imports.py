@@ -274,3 +274,23 @@ def test_the_template_filled_from_its_drop_downs_imports_and_lands_on_the_list(
     assert "导入完成：新增 1 所" in page.content.decode()
     assert page.context["table"].paginated_rows.data[0].name == "杭州市第三职业学校"
     assert Organisation.objects.get(name="杭州市第三职业学校").school_kind == "secondary"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
+def test_a_csv_school_list_is_imported(zhejiang_admin, tree, encoding):
+    lines = [HEADER, *GOOD]
+    content = "\r\n".join(",".join(line) for line in lines).encode(encoding)
+    problems, counts = run(zhejiang_admin.user, SimpleUploadedFile("学校名单.csv", content))
+    assert problems == []
+    assert counts == {"created": 2, "updated": 0, "unchanged": 0}
+    assert Organisation.objects.get(name="杭州市第一职业学校").school_code == "3133010001"
+
+
+def test_a_school_list_missing_its_region_column_is_named_once(zhejiang_admin, tree):
+    header = [h for h in HEADER if h != "所在地区*"]
+    rows = [[v for n, v in enumerate(r) if n != 3] for r in GOOD]
+    before = Organisation.objects.count()
+    with pytest.raises(ExcelFormatError) as caught:
+        run(zhejiang_admin.user, xlsx(rows, header=header))
+    assert caught.value.message == "第1行的表头缺少“所在地区”列，请补上该列后重新上传。"
+    assert Organisation.objects.count() == before

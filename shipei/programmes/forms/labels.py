@@ -58,6 +58,7 @@ LABELS: dict[str, Any] = {
     "Enrollment.substitutions_allowed": _("允许替换学员"),
     "Enrollment.one_active_per": _("同一学员同时可报名"),
     "Enrollment.participant_list_to": _("学员名单报送单位"),
+    "Enrollment.participant_list_scan": _("报送名单须附加盖公章的扫描件"),
     "Enrollment.waitlist": _("名额已满时允许候补"),
     "Quota.scope": _("名额分配方式"),
     "Quota.table": _("名额表采用的通知附表"),

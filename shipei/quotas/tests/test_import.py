@@ -1,5 +1,6 @@
 """Quota tables in: every cell checked first, then all or nothing through quota_set."""
 
+import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -351,3 +352,47 @@ def test_jiangsu_cannot_set_zhejiang_cells_even_through_the_service(presets, jia
         quota_table_import(actor=jiangsu_admin.user, programme=programme, upload=upload)
 
     assert snapshot(programme) == before
+
+
+def _as_csv(content: bytes, encoding: str) -> bytes:
+    """The exported table as Excel saves it "CSV (逗号分隔)": values only, merged cells blank."""
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in ws.iter_rows(values_only=True):
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_the_table_as_csv_is_imported(presets, national_admin, encoding):
+    programme = presets[N001]
+    content = _as_csv(edited(programme, {"F4": 7}), encoding)
+    _sheet, upload, problems = parse_quota_table(programme=programme, upload=content)
+    assert problems == []
+    counts = quota_table_import(actor=national_admin.user, programme=programme, upload=upload)
+    assert counts["changed"] == 1
+    changed = next(c for c in upload.cells if c.row == 4 and c.column == 6)
+    assert seats(programme, changed.item, changed.region.code) == 7
+
+
+def test_the_table_behind_a_cover_sheet_is_found(presets, national_admin):
+    programme = presets[N001]
+    book = openpyxl.load_workbook(io.BytesIO(edited(programme, {"F4": 7})))
+    cover = book.create_sheet("封面", 0)
+    cover["B3"] = "2020年浙江省职业院校教师素质提高计划名额表"
+    book.create_sheet("Sheet3", 1)
+    out = io.BytesIO()
+    book.save(out)
+    _sheet, upload, problems = parse_quota_table(programme=programme, upload=out.getvalue())
+    assert problems == []
+    assert next(c for c in upload.cells if c.row == 4 and c.column == 6).seats == 7
+
+
+def test_a_file_that_is_no_table_is_refused_whole(presets):
+    from shipei.core.excel import ExcelFormatError
+
+    with pytest.raises(ExcelFormatError, match="无法读取该文件"):
+        parse_quota_table(
+            programme=presets[N001], upload=SimpleUploadedFile("名额表.xlsx", b"not excel")
+        )

@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrollment", "0004_policy_revision"),
+        ("enrollment", "0006_province_contacts"),
         ("programmes", "0002_notice_text"),
     ]
 
