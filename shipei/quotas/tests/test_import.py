@@ -367,13 +367,14 @@ def _as_csv(content: bytes, encoding: str) -> bytes:
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
 def test_the_table_as_csv_is_imported(presets, national_admin, encoding):
     programme = presets[N001]
-    content = _as_csv(edited(programme, {"F4": 7}), encoding)
+    # 5 (the print has 6): more would pass the 180 the notice plans for the item.
+    content = _as_csv(edited(programme, {"F4": 5}), encoding)
     _sheet, upload, problems = parse_quota_table(programme=programme, upload=content)
     assert problems == []
     counts = quota_table_import(actor=national_admin.user, programme=programme, upload=upload)
     assert counts["changed"] == 1
     changed = next(c for c in upload.cells if c.row == 4 and c.column == 6)
-    assert seats(programme, changed.item, changed.region.code) == 7
+    assert seats(programme, changed.item, changed.region.code) == 5
 
 
 def test_the_table_behind_a_cover_sheet_is_found(presets, national_admin):
