@@ -1,6 +1,11 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+
+from shipei.core import majors
 
 from .models import ActivationCode, Person, RoleAssignment, TeacherProfile, User
 
@@ -8,6 +13,15 @@ from .models import ActivationCode, Person, RoleAssignment, TeacherProfile, User
 class TeacherInline(admin.StackedInline):
     model = TeacherProfile
     extra = 0
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "major_class":  # chosen from the catalogue, grouped by 大类
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                required=False,
+                choices=majors.grouped_choices("---------"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Person)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shipei.accounts import scope
+from shipei.core import majors
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import client_ip
 from shipei.orgs.api import OrgInScopeField
@@ -30,6 +31,12 @@ from .models import Person, Role, TeacherProfile
 class TeacherSerializer(serializers.Serializer):
     title = serializers.ChoiceField(choices=TeacherProfile.Title.choices, required=False)
     teaching_major = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    major_class = serializers.ChoiceField(
+        choices=sorted(majors.class_names()),
+        required=False,
+        allow_blank=True,
+        help_text="职业教育专业目录（2021年）中的专业类，如 计算机类；不填时按任教专业判断",
+    )
     years_teaching = serializers.IntegerField(
         min_value=0, max_value=60, required=False, allow_null=True
     )
@@ -61,6 +68,7 @@ class PersonOutput(serializers.Serializer):
         return {
             "title": profile.title,
             "teaching_major": profile.teaching_major,
+            "major_class": profile.major_class,
             "years_teaching": profile.years_teaching,
             "department_post": profile.department_post,
         }

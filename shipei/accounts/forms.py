@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core import majors
 from shipei.core.forms import PLEASE_CHOOSE, FilterForm, chinese_blank_choices
 from shipei.orgs.models import Organisation
 
@@ -131,6 +132,13 @@ class PersonForm(forms.Form):
     is_teacher = forms.BooleanField(label=_("是教师（填写任教信息）"), required=False)
     title = forms.ChoiceField(label=_("职称"), required=False, choices=TeacherProfile.Title.choices)
     teaching_major = forms.CharField(label=_("任教专业"), max_length=100, required=False)
+    major_class = forms.ChoiceField(
+        label=_("专业类"),
+        required=False,
+        choices=majors.grouped_choices(""),
+        help_text=_("职业教育专业目录（2021年）中的专业类；不选时按任教专业判断。"),
+        widget=forms.Select(attrs={"data-search": ""}),
+    )
     years_teaching = forms.IntegerField(
         label=_("教龄（年）"), required=False, min_value=0, max_value=60
     )
@@ -151,9 +159,20 @@ class PersonForm(forms.Form):
         return {
             "title": data.get("title") or TeacherProfile.Title.NONE,
             "teaching_major": data.get("teaching_major") or "",
+            "major_class": data.get("major_class") or "",
             "years_teaching": data.get("years_teaching"),
             "department_post": data.get("department_post") or "",
         }
+
+
+class MajorClassForm(forms.Form):
+    """A teacher's own 专业类, on their page: what major rules of eligibility match on."""
+
+    major_class = forms.ChoiceField(
+        label=_("专业类"),
+        choices=majors.grouped_choices(PLEASE_CHOOSE),
+        widget=forms.Select(attrs={"data-search": "", "class": "form-select"}),
+    )
 
 
 class RoleAssignForm(FilterForm):

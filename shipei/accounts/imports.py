@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
-from shipei.core import identifiers, pii
+from shipei.core import identifiers, majors, pii
 from shipei.core.excel import Column, Problem, Sheet, cell_text, read_sheet, template_workbook
 from shipei.core.text import clean_name
 from shipei.orgs.models import Organisation, OrganisationAlias
@@ -51,6 +51,7 @@ PEOPLE_COLUMNS = [
     Column("school_code", "学校标识码", text=True, width=14),
     Column("title", "职称", width=10),
     Column("teaching_major", "任教专业", width=16),
+    Column("major_class", "专业类", aliases=("所属专业类",), width=14),
     Column("years_teaching", "教龄", aliases=("教龄（年）", "教龄(年)"), width=8),
     Column(
         "department_post",
@@ -99,6 +100,7 @@ def people_template(user: Any) -> bytes:
         choices={
             "gender": [str(g.label) for g in Person.Gender],
             "title": [str(t.label) for t in TeacherProfile.Title],
+            "major_class": sorted(majors.class_names()),
             "org": org_names(user=user, action="person.import"),
         },
         warn_only={"org"},
@@ -115,6 +117,10 @@ def people_template(user: Any) -> bytes:
             ),
             _("职称：从下拉列表中选择（%(titles)s）；教龄填整数年。")
             % {"titles": "、".join(str(t.label) for t in TeacherProfile.Title)},
+            _(
+                "专业类：职业教育专业目录（2021年）中的专业类，如 计算机类（可从下拉列表中选择）；"
+                "不填时按任教专业判断（如 计算机应用 为 计算机类），判断不出的留空。"
+            ),
             _("同一文件可重复导入：已登记且内容相同的人员不会重复创建；内容变化的会被更新。"),
             _("导入的教师暂不开通账号，本人首次登录时用身份证号和短信验证码激活。"),
         ],
@@ -226,6 +232,13 @@ def parse_people(*, user: Any, upload: Any) -> tuple[Sheet, list[PersonRow], lis
                 "teaching_major" if len(major) > 100 else "department_post",
                 _("内容过长（最多100字）。"),
             )
+        major_class = clean_name(cell_text(values.get("major_class")))
+        if major_class and major_class not in majors.class_names():
+            fail(
+                "major_class",
+                _("“%(v)s”不是职业教育专业目录中的专业类（如 计算机类、自动化类）。")
+                % {"v": major_class},
+            )
         if len(problems) > before:
             continue
         rows.append(
@@ -240,6 +253,9 @@ def parse_people(*, user: Any, upload: Any) -> tuple[Sheet, list[PersonRow], lis
                 teacher={
                     "title": title,
                     "teaching_major": major,
+                    # A blank 专业类 leaves the registered one alone (services.with_major_class
+                    # fills it from the 任教专业 where that names one).
+                    **({"major_class": major_class} if major_class else {}),
                     "years_teaching": years,
                     "department_post": post,
                 },

@@ -1,12 +1,15 @@
+import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core import identifiers, pii
+from shipei.core import identifiers, majors, pii
 from shipei.orgs.models import Organisation
 
 ID_CONTEXT = "person.id_number"
@@ -84,6 +87,14 @@ class Person(models.Model):
         self.mobile_hash = pii.blind_index(mobile, context=MOBILE_CONTEXT) if mobile else None
 
     @property
+    def birth_date(self) -> datetime.date | None:
+        """From the ID number (GB 11643, characters 7-14); the number itself stays inside. None
+        for a person not yet given one."""
+        if not self.id_number_cipher:
+            return None
+        return identifiers.id_birth_date(self._id_number())
+
+    @property
     def id_number_masked(self) -> str:
         return identifiers.mask_id_number(self._id_number())
 
@@ -107,6 +118,8 @@ class TeacherProfile(models.Model):
     )
     title = models.CharField(_("职称"), max_length=20, choices=Title.choices, default=Title.NONE)
     teaching_major = models.CharField(_("任教专业"), max_length=100, blank=True)
+    # One of the 职业教育专业目录's 专业类 (core.majors), what major rules match on.
+    major_class = models.CharField(_("专业类"), max_length=30, blank=True)
     years_teaching = models.PositiveSmallIntegerField(_("教龄（年）"), null=True, blank=True)
     department_post = models.CharField(_("所在部门(院系)及职务"), max_length=100, blank=True)
 
@@ -116,6 +129,15 @@ class TeacherProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name}（{self.get_title_display()}）"
+
+    def clean(self) -> None:
+        if self.major_class and self.major_class not in majors.class_names():
+            raise ValidationError(
+                {
+                    "major_class": _("“%(v)s”不是职业教育专业目录中的专业类，请从列表中选择。")
+                    % {"v": self.major_class}
+                }
+            )
 
 
 class UserManager(BaseUserManager):

@@ -28,7 +28,7 @@ from shipei.orgs.models import Organisation
 
 from .errors import PersonDuplicate
 from .models import ID_CONTEXT, MOBILE_CONTEXT, Person, Role, TeacherProfile
-from .services import person_create
+from .services import person_create, with_major_class
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Named:
 
     def __post_init__(self) -> None:
         self.id_hash = pii.blind_index(self.id_number, context=ID_CONTEXT)
+        self.teacher = with_major_class(self.teacher)
 
 
 def own_school(user: Any) -> Organisation | None:
@@ -199,6 +200,7 @@ def registered_as(one: Named) -> Person:
     person (eligibility) before anything of a list is written."""
     if one.person is None:
         person = Person(org=one.org, name=one.name, gender=one.gender, email=one.email)
+        person.set_id_number(one.id_number)  # its birth date: an age rule reads it
         profile = TeacherProfile(**one.teacher)
     else:
         person = copy.copy(one.person)

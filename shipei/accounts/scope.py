@@ -103,7 +103,9 @@ ROLE_ORG_KINDS: dict[str, frozenset[str] | None] = {
     Role.PROVINCIAL_ADMIN: frozenset({_K.PROVINCE_EDU, _K.PROVINCE_HR}),
     Role.CITY_ADMIN: frozenset({_K.CITY_EDU, _K.CITY_HR}),
     Role.SCHOOL_COORDINATOR: frozenset({_K.SCHOOL}),
-    Role.BASE_ADMIN: frozenset({_K.SCHOOL, _K.ENTERPRISE, _K.MINISTRY_UNIT, _K.OTHER}),
+    Role.BASE_ADMIN: frozenset(
+        {_K.SCHOOL, _K.ENTERPRISE, _K.RESEARCH_INSTITUTE, _K.MINISTRY_UNIT, _K.OTHER}
+    ),
     Role.EXPERT_REVIEWER: None,
     Role.CORE_TEACHER: None,
     Role.TRAINEE: None,

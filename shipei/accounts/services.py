@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from shipei.accounts import scope
 from shipei.audit.services import record
-from shipei.core import identifiers, pii
+from shipei.core import identifiers, majors, pii
 from shipei.core.errors import NotPermitted
 from shipei.core.sms import send_sms
 from shipei.core.text import clean_name, pinyin_key
@@ -41,7 +41,7 @@ from .models import (
     User,
 )
 
-TEACHER_FIELDS = ("title", "teaching_major", "years_teaching", "department_post")
+TEACHER_FIELDS = ("title", "teaching_major", "major_class", "years_teaching", "department_post")
 ACTIVATION_TTL = timedelta(minutes=10)
 ACTIVATION_RESEND = timedelta(seconds=60)
 ACTIVATION_MAX_TRIES = 5
@@ -109,6 +109,15 @@ def _clean_person_fields(
         raise ValidationError(errors)
 
 
+def with_major_class(teacher: dict[str, Any]) -> dict[str, Any]:
+    """A teacher's fields with the 专业类 their 任教专业 names, where none is given and the text
+    names exactly one (计算机应用 → 计算机类): what a list or a form without the choice says."""
+    if teacher.get("major_class") or not teacher.get("teaching_major"):
+        return teacher
+    found = majors.class_for_text(teacher["teaching_major"])
+    return {**teacher, "major_class": found} if found else teacher
+
+
 def _save_teacher(person: Person, teacher: dict[str, Any] | None) -> None:
     if teacher is None:
         return
@@ -116,6 +125,8 @@ def _save_teacher(person: Person, teacher: dict[str, Any] | None) -> None:
     for key in TEACHER_FIELDS:
         if key in teacher:
             setattr(profile, key, teacher[key])
+    if not profile.major_class:
+        profile.major_class = majors.class_for_text(profile.teaching_major)
     profile.full_clean()
     profile.save()
 
@@ -219,6 +230,24 @@ def person_update(
         _save_teacher(person, teacher)
         record(actor, "person.updated", person, fields=changed)
     return person
+
+
+@transaction.atomic
+def teacher_major_class_set(*, actor: Any, person: Person, major_class: str) -> TeacherProfile:
+    """A teacher chooses their own 专业类 (or an administrator over them does): the value major
+    rules of eligibility match on. Anything not in the catalogue is refused."""
+    if person.pk != getattr(actor, "person_id", None):
+        scope.require_person(actor, "person.change", person)
+    profile = getattr(person, "teacher_profile", None)
+    if profile is None:
+        raise ValidationError({"major_class": [_("只有登记了任教信息的教师才有专业类。")]})
+    if profile.major_class != major_class:
+        before = profile.major_class
+        profile.major_class = major_class
+        profile.full_clean()
+        profile.save(update_fields=["major_class"])
+        record(actor, "person.updated", person, fields=["major_class"], before=before)
+    return profile
 
 
 def _same(cleaner: Any, typed: Any, stored: str) -> bool:
@@ -443,7 +472,7 @@ def person_import(*, actor: Any, rows: list[Any], filename: str = "") -> dict[st
             person.set_id_number(row.id_number)
             person.set_mobile(row.mobile)
             new_people.append(person)
-            new_profiles.append((person, row.teacher))
+            new_profiles.append((person, with_major_class(row.teacher)))
             continue
         changed = _apply_import_row(person, row)
         counts["updated" if changed else "unchanged"] += 1

@@ -31,7 +31,7 @@ class PersonTable(tables.Table):
     org = tables.Column(verbose_name=_("工作单位"), order_by=("org__name_pinyin",))
     # One column for what only teachers have (officials' rows would show "--" twice).
     teaching = tables.Column(
-        verbose_name=_("任教专业 / 职称"),
+        verbose_name=_("任教专业 · 专业类 · 职称"),
         empty_values=(),
         orderable=False,
         default="--",
@@ -64,7 +64,7 @@ class PersonTable(tables.Table):
         profile = getattr(record, "teacher_profile", None)
         if profile is None:
             return "--"
-        parts = [profile.teaching_major, profile.get_title_display()]
+        parts = [profile.teaching_major, profile.major_class, profile.get_title_display()]
         return " · ".join(p for p in parts if p) or "--"
 
     def render_account(self, record: Person) -> str:

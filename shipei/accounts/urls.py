@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("<int:pk>/major-class/", views.major_class_set, name="major_class_set"),
     path("<int:pk>/account/", views.account_open, name="account_open"),
     path("<int:pk>/account/reset/", views.account_reset, name="account_reset"),
     path("<int:pk>/roles/", views.role_assign, name="role_assign"),

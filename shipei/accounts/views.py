@@ -31,6 +31,7 @@ from .backends import is_inactive_login
 from .forms import (
     ActivationForm,
     LoginForm,
+    MajorClassForm,
     PasswordChangeForm,
     PersonFilterForm,
     PersonForm,
@@ -257,6 +258,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assign_orgs = [pk for pk, roles in grantable.items() if roles]
     assign_roles = sorted({r for roles in grantable.values() for r in roles})
     is_self = person.pk == user.person_id
+    profile = getattr(person, "teacher_profile", None)
     return render(
         request,
         "accounts/person_detail.html",
@@ -271,6 +273,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 orgs=Organisation.objects.filter(pk__in=assign_orgs), roles=assign_roles
             ),
             "is_self": is_self,
+            "major_form": MajorClassForm(
+                initial={"major_class": getattr(profile, "major_class", "")}
+            )
+            if is_self and profile is not None
+            else None,
             "history": AuditEntry.objects.filter(
                 target_type="accounts.person", target_id=str(person.pk)
             ).select_related("actor__person")[:20]
@@ -284,6 +291,26 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             + [(person.name, None)],
         },
     )
+
+
+@require_POST
+@login_required
+def major_class_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """A teacher's own 专业类, chosen on their page."""
+    person = _person(request, pk)
+    form = MajorClassForm(request.POST)
+    if form.is_valid():
+        try:
+            services.teacher_major_class_set(
+                actor=request.user, person=person, major_class=form.cleaned_data["major_class"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("专业类已保存。"))
+    else:
+        messages.error(request, _("请从列表中选择专业类。"))
+    return redirect(person)
 
 
 @require_POST
@@ -320,6 +347,7 @@ def _person_form_view(request: HttpRequest, person: Person | None) -> HttpRespon
             initial.update(
                 title=profile.title,
                 teaching_major=profile.teaching_major,
+                major_class=profile.major_class,
                 years_teaching=profile.years_teaching,
                 department_post=profile.department_post,
             )

@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "quota.deleted": _("删除名额"),
     "quota.loaded": _("载入名额表"),
     "quota.imported": _("导入名额表"),
+    "quota.copied": _("复制上年度名额"),
     "enrollment.submitted": _("提交报名"),
     "enrollment.resubmitted": _("重新提交报名"),
     "enrollment.approved": _("审核通过报名"),

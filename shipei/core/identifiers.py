@@ -67,6 +67,14 @@ def id_number_clean(value: object) -> str:
     return number
 
 
+def id_birth_date(number: str) -> datetime.date | None:
+    """The birth date an ID number carries (characters 7-14); None if it is not a date."""
+    try:
+        return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
 def id_gender(number: str) -> str:
     """GB 11643: the 17th character is odd for men, even for women."""
     return "M" if int(number[16]) % 2 else "F"

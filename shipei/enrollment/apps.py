@@ -16,9 +16,10 @@ class EnrollmentConfig(AppConfig):
         from shipei.programmes.selectors import ITEM_USERS
         from shipei.projects.signals import project_cancelled
 
-        from . import audit_describers, outbox, reminders, selectors, services
+        from . import audit_describers, outbox, reminders, selectors, services, weights
 
         ITEM_USERS.append(selectors.items_with_enrollments)
+        weights.register_sources()  # admitted and completed counts as quota weights
 
         def end_enrollments(
             sender: type, actor: object, project: object, reason: str, **kw: object

@@ -106,7 +106,13 @@ def submission_refusals(
     window = registration_window(programme, item)
     if window is not None and not window.contains(now or timezone.now()):
         yield Refusal("window", EnrollmentClosed(what=target.label, window=window_text(window)))
-    problems = eligibility_problems(programme, item, person)
+    problems = eligibility_problems(
+        programme,
+        item,
+        person,
+        project=training_class.project if training_class is not None else None,
+        today=timezone.localdate(now) if now else None,
+    )
     if problems:
         yield Refusal("person", NotEligible(why="；".join(problems)))
     if training_class is not None:

@@ -35,37 +35,44 @@ def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
         pk__in=Enrollment.objects.filter(status=Status.SUBMITTED).values("programme")
     ).select_related("owner")
     for programme in programmes:
-        chain = programme.rules.enrollment.approval_chain
-        for index, step in enumerate(chain):
-            if step.deadline is None or not (
-                today <= step.deadline <= today + datetime.timedelta(days=1)
-            ):
-                continue
-            waiting = Enrollment.objects.filter(
-                programme=programme, status=Status.SUBMITTED, step=index
-            ).select_related("programme__owner", "org", "base", "training_class")
-            cache: dict = {}
-            counts: dict[int, list[Any]] = {}
-            for enrollment in waiting:
-                for user in users_who_may_decide(enrollment, cache=cache):
-                    counts.setdefault(user.pk, [user, 0])[1] += 1
-            for user, n in counts.values():
-                body = _(
-                    "“%(programme)s”尚有 %(n)s 条报名等待%(step)s，审核截止日期为 %(date)s，"
-                    "请及时办理。"
-                ) % {
-                    "programme": programme,
-                    "n": n,
-                    "step": step.label,
-                    "date": step.deadline.isoformat(),
-                }
-                sent += remind_once(
-                    user,
-                    key=f"approval:{programme.pk}:{index}:{step.deadline.isoformat()}:{user.pk}",
-                    title=_("%(step)s即将截止") % {"step": step.label},
-                    body=body,
-                    url=page_url("enrollment:awaiting"),
-                )
+        rules = programme.rules
+        for chain in rules.chains():  # the programme's, and the items' own
+            items = [i.code for i in rules.leaves() if rules.chain_for(i.code) == chain]
+            for index, step in enumerate(chain):
+                if step.deadline is not None and (
+                    today <= step.deadline <= today + datetime.timedelta(days=1)
+                ):
+                    sent += _remind_step(programme, items, index, step)
+    return sent
+
+
+def _remind_step(programme: Programme, items: list[str], index: int, step: Any) -> int:
+    """Remind the approvers of one step whose deadline is near, once each."""
+    sent = 0
+    waiting = Enrollment.objects.filter(
+        programme=programme, status=Status.SUBMITTED, step=index, item__in=items
+    ).select_related("programme__owner", "org", "base", "training_class")
+    cache: dict = {}
+    counts: dict[int, list[Any]] = {}
+    for enrollment in waiting:
+        for user in users_who_may_decide(enrollment, cache=cache):
+            counts.setdefault(user.pk, [user, 0])[1] += 1
+    for user, n in counts.values():
+        body = _(
+            "“%(programme)s”尚有 %(n)s 条报名等待%(step)s，审核截止日期为 %(date)s，请及时办理。"
+        ) % {
+            "programme": programme,
+            "n": n,
+            "step": step.label,
+            "date": step.deadline.isoformat(),
+        }
+        sent += remind_once(
+            user,
+            key=f"approval:{programme.pk}:{index}:{step.deadline.isoformat()}:{user.pk}",
+            title=_("%(step)s即将截止") % {"step": step.label},
+            body=body,
+            url=page_url("enrollment:awaiting"),
+        )
     return sent
 
 

@@ -332,7 +332,9 @@ def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     if enrollment.status != Enrollment.Status.RETURNED:
         raise InvalidTransition(current=enrollment.get_status_display())
     check_actor(actor, enrollment.channel, enrollment.person)
-    problems = eligibility_problems(enrollment.programme, enrollment.item, enrollment.person)
+    problems = eligibility_problems(
+        enrollment.programme, enrollment.item, enrollment.person, project=enrollment.project
+    )
     if problems:
         raise NotEligible(why="；".join(problems))
     move(enrollment, Status.SUBMITTED)

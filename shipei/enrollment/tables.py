@@ -193,9 +193,27 @@ class AwaitingTable(EnrollmentTable):
     def __init__(self, *args: Any, checked: set[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.checked = checked or set()
+        self._conditions: dict[tuple[int, str], list[str]] = {}
 
     def render_selected(self, record: Enrollment) -> str:
         return select_box(record.pk, record.person.name, checked=record.pk in self.checked)
+
+    def render_item(self, record: Enrollment) -> str:
+        """The item and its programme; under them, in one line, the conditions the approver
+        checks by hand (the policy's free-text eligibility)."""
+        shown = super().render_item(record)
+        key = (record.programme_id, record.item)
+        if key not in self._conditions:  # once per item of the page, not once per row
+            self._conditions[key] = terms.conditions_to_check(record.programme, record.item)
+        conditions = self._conditions[key]
+        if not conditions:
+            return shown
+        return format_html(
+            '{}<br><span class="small sp-conditions">{}{}</span>',
+            shown,
+            _("须核对："),
+            "；".join(conditions),
+        )
 
     def render_deadline(self, record: Enrollment) -> str:
         deadline = step_deadline(record)
@@ -239,10 +257,10 @@ class TeacherPickTable(tables.Table):
         default="--",
     )
     major = tables.Column(
-        verbose_name=_("任教专业"),
+        verbose_name=_("任教专业 / 专业类"),
         accessor="teacher_profile__teaching_major",
+        empty_values=(),
         orderable=False,
-        default="--",
     )
     check = tables.Column(verbose_name=_("报名条件"), empty_values=(), orderable=False)
 
@@ -270,6 +288,12 @@ class TeacherPickTable(tables.Table):
                 self.programme, self.item, person
             )
         return self._problems[person.pk]
+
+    def render_major(self, record: Person) -> str:
+        profile = getattr(record, "teacher_profile", None)
+        if profile is None:
+            return "--"
+        return f"{profile.teaching_major or '--'} / {profile.major_class or _('未选择')}"
 
     def render_selected(self, record: Person) -> str:
         if record.pk in self.enrolled or self.problems(record):

@@ -527,6 +527,7 @@ def _detail(
         "enrollment": enrollment,
         "person": enrollment.person,
         "item_label": terms.item_label(enrollment),
+        "conditions": terms.conditions_to_check(enrollment.programme, enrollment.item),
         "chain": _chain(enrollment),
         "next": approvals.next_step(enrollment),
         "deadline": step_deadline(enrollment),

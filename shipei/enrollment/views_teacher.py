@@ -72,6 +72,7 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
                 "title": terms.item_title(programme, item.code),
                 "window": window,
                 "problems": problems,
+                "conditions": terms.conditions_to_check(programme, item.code),
                 "enrolled": enrolled,
                 "form": ApplyForm(
                     initial={"programme": programme.pk, "item": item.code, "key": new_key()}
@@ -209,7 +210,7 @@ def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
             "why": _("报名%(when)s（报名时间 %(window)s）。")
             % {"when": when, "window": window["text"]}
         }
-    problems = terms.eligibility_problems(programme, project.item, person)
+    problems = terms.eligibility_problems(programme, project.item, person, project=project)
     if problems:
         return {"why": _("暂不符合报名条件：%(why)s") % {"why": "；".join(problems)}}
     waitlist = programme.rules.enrollment.waitlist
@@ -237,5 +238,6 @@ def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
     return {
         "offers": offers,
         "window": window,
+        "conditions": terms.conditions_to_check(programme, project.item),
         "back": reverse("projects:catalogue_detail", args=[project.pk]),
     }

@@ -116,8 +116,11 @@ def parse_schools(*, user: Any, upload: Any) -> tuple[Sheet, list[SchoolRow], li
         if kind is None:
             fail(
                 "school_kind",
-                _("“%(v)s”不是可选的办学层次（中职、高职、职业本科、应用型本科、技工院校）。")
-                % {"v": kind_text or _("空")},
+                _("“%(v)s”不是可选的办学层次（%(kinds)s）。")
+                % {
+                    "v": kind_text or _("空"),
+                    "kinds": "、".join(str(k.label) for k in Organisation.SchoolKind),
+                },
             )
         code_raw = values.get("school_code")
         code: str | None = None

@@ -158,7 +158,13 @@ class Organisation(models.Model):
         ):
             errors["region"] = _("所在地区不属于上级单位所在的省份。")
         if (
-            kind in (self.Kind.SCHOOL, self.Kind.ENTERPRISE, self.Kind.OTHER)
+            kind
+            in (
+                self.Kind.SCHOOL,
+                self.Kind.ENTERPRISE,
+                self.Kind.RESEARCH_INSTITUTE,
+                self.Kind.OTHER,
+            )
             and self.region_id
             and self.parent_id
             and self.parent.region_id
@@ -230,8 +236,11 @@ PARENT_KINDS: dict[str, set[str]] = {
     _K.CITY_HR: {_K.PROVINCE_HR},
     _K.SCHOOL: _ADMIN_KINDS,
     _K.ENTERPRISE: _ADMIN_KINDS,
+    _K.RESEARCH_INSTITUTE: _ADMIN_KINDS,
     _K.OTHER: _ADMIN_KINDS | {_K.SCHOOL, _K.OTHER},
 }
+# Kinds nothing may sit under (enterprises, research institutes): offered as no one's parent.
+LEAF_KINDS = frozenset(k for k in _K if not any(k in ps for ps in PARENT_KINDS.values()))
 
 
 class OrganisationAlias(models.Model):

@@ -8,7 +8,7 @@ from shipei.core.access import scope
 from shipei.core.recent import Recent
 from shipei.core.text import clean_name
 
-from .models import Designation, Organisation, OrganisationAlias, Region
+from .models import LEAF_KINDS, Designation, Organisation, OrganisationAlias, Region
 
 
 def org_list(
@@ -93,7 +93,7 @@ def org_parent_choices(*, user: Any) -> QuerySet[Organisation]:
     """Where the user may create organisations: any active non-leaf kind in scope."""
     return Organisation.objects.filter(
         scope.orgs_q(user, "org.create", via=None), is_active=True
-    ).exclude(kind=Organisation.Kind.ENTERPRISE)
+    ).exclude(kind__in=LEAF_KINDS)
 
 
 def org_match(name: str, *, within: QuerySet[Organisation] | None = None) -> Organisation | None:

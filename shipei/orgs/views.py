@@ -21,7 +21,7 @@ from shipei.core.views_util import apply_errors, import_page, per_page
 
 from . import imports, selectors, services
 from .forms import AliasForm, DesignationForm, OrgFilterForm, OrgForm
-from .models import Designation, Organisation, OrganisationAlias
+from .models import LEAF_KINDS, Designation, Organisation, OrganisationAlias
 from .tables import OrgTable
 
 
@@ -94,8 +94,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people_count": org.people.count(),
             "history": history,
             "can_change": can_change,
-            "can_create": scope.allows(user, "org.create", org)
-            and org.kind != Organisation.Kind.ENTERPRISE,
+            "can_create": scope.allows(user, "org.create", org) and org.kind not in LEAF_KINDS,
             "alias_form": AliasForm(),
             "designation_form": DesignationForm(),
             "breadcrumbs": [(_("机构管理"), reverse("orgs:list"))]

@@ -117,6 +117,26 @@ def store_missing_tables(programme_model: type[Any], table_model: type[Any]) -> 
     return stored
 
 
+def preset_notes(data: dict[str, Any]) -> list[str]:
+    """The preset's notes on reading its notice, one a line."""
+    return [str(n).strip() for n in data.get("notes") or [] if str(n).strip()]
+
+
+def store_missing_notes(programme_model: type[Any]) -> int:
+    """Give each programme loaded from a preset the preset's notes where it has none (the data
+    migration ``0002_preset_notes``). Returns how many programmes got them."""
+    slugs = set(preset_slugs())
+    stored = 0
+    for programme in programme_model.objects.filter(preset__in=slugs).order_by("pk"):
+        if programme.preset_notes:
+            continue
+        data = json.loads((PRESET_DIR / f"{programme.preset}.json").read_text("utf-8"))
+        programme.preset_notes = preset_notes(data)
+        programme.save(update_fields=["preset_notes"])
+        stored += 1
+    return stored
+
+
 def _owner(data: dict[str, Any]) -> Organisation | None:
     """The issuing department named by the preset, where this installation has it."""
     name = data.get("owner")
@@ -133,7 +153,8 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     """Create or refresh the programme of preset `slug`; idempotent.
 
     Returns "created", "updated", "unchanged" or "kept" (an admin edited the programme since
-    it was loaded: the edit wins unless `reset`).
+    it was loaded: the edit wins unless `reset`). The preset's notes are the preset's, never an
+    admin's: they follow the file whatever the answer.
     """
     data = preset_data(slug)
     tables = preset_tables(slug, data)
@@ -148,6 +169,8 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
         # first loaded; neither is part of what an admin's edit is compared against.
         missing = {"owner": _owner(data), "notice_text": _notice_text(data)}
         missing = {k: v for k, v in missing.items() if v and not getattr(programme, k)}
+        if programme.preset_notes != preset_notes(data):
+            missing["preset_notes"] = preset_notes(data)
         if missing:
             for key, value in missing.items():
                 setattr(programme, key, value)
@@ -170,6 +193,7 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
     programme.preset_digest = digest
     programme.owner = programme.owner or _owner(data)
     programme.notice_text = programme.notice_text or _notice_text(data)
+    programme.preset_notes = preset_notes(data)
     programme.save()
     revision_record(programme, actor=None, reason=_("载入预设 %(slug)s") % {"slug": slug})
     if created:

@@ -147,6 +147,13 @@ class CloneInput(serializers.Serializer):
         help_text="全部日期（报名、培训、审核截止、申报、工作节点）一起平移的天数，先后顺序不变；"
         "不填则按年度差顺延",
     )
+    copy_quotas = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text="同时复制名额：原名额的百分比（100 即按原数）；每个培训项目的合计按此比例取整，"
+        "再按原名额的比例分给各地区、单位。不填则不复制名额",
+    )
 
 
 @extend_schema_view(
@@ -208,7 +215,8 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         request=CloneInput,
         responses={201: ProgrammeOutput},
-        description="复制为新年度：通知信息和政策配置，日期按年度差顺延；名额和申报项目不复制。",
+        description="复制为新年度：通知信息和政策配置，日期按年度差顺延；"
+        "给出 copy_quotas 时同时复制名额（按比例），申报项目不复制。",
     )
     @action(detail=True, methods=["post"])
     def clone(self, request: Request, pk: str | None = None) -> Response:

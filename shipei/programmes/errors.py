@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
-from shipei.core.errors import DomainError
+from shipei.core.errors import DomainError, NotPermitted
 
 
 class UnknownSection(DomainError):
@@ -53,3 +53,17 @@ class LastItem(DomainError):
     code = "last_item"
     status = 409
     template = gettext_lazy("培训计划至少要有一个培训项目，不能删除最后一个。")
+
+
+class NotOwner(NotPermitted):
+    """A change to a programme by someone who is not its owner's admin (a province editing the
+    ministry's programme, a city the province's): says whose it is."""
+
+    def __init__(self, programme: Any) -> None:
+        owner = programme.owner.name if programme.owner_id else gettext_lazy("教育部")
+        super().__init__(
+            str(
+                gettext_lazy("“%(title)s”由%(owner)s主管，只有其管理员可以修改；本次修改未保存。")
+                % {"title": programme.title, "owner": owner}
+            )
+        )

@@ -43,6 +43,21 @@ class Programme(models.Model):
     revision = models.PositiveIntegerField(_("政策版本"), default=1)
     preset = models.CharField(_("来源预设"), max_length=60, blank=True)
     preset_digest = models.CharField(_("预设摘要"), max_length=64, blank=True, editable=False)
+    # What the preset's author noted about reading the notice (a misprint, a setting the schema
+    # cannot hold), one note a line; shown on the programme's page as 预设说明. Kept with the
+    # programme, so that a copy keeps them and this app never reads the presets' folder.
+    preset_notes = models.JSONField(_("预设说明"), default=list, blank=True)
+    # The programme this one was copied from for another year: its quota table is accepted on
+    # import (quotas.layout.previous_layout).
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("复制自"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

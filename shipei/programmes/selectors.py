@@ -142,3 +142,14 @@ def owner_choices(user: Any) -> QuerySet[Organisation]:
         .filter(kind__in=OWNER_KINDS, is_active=True)
         .order_by("path")
     )
+
+
+def base_choices() -> list[str]:
+    """The full names of the organisations that hold a training-base designation (any kind, any
+    year), which an item may name as its base."""
+    return list(
+        Organisation.objects.filter(designations__isnull=False)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )

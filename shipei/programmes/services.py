@@ -22,9 +22,18 @@ from shipei.orgs.models import Organisation
 
 from . import chains, selectors
 from .calendar import shift_days, shift_years
-from .errors import ItemHasChildren, ItemInUse, ItemMissing, LastItem, PolicyInvalid, UnknownSection
+from .errors import (
+    ItemHasChildren,
+    ItemInUse,
+    ItemMissing,
+    LastItem,
+    NotOwner,
+    PolicyInvalid,
+    UnknownSection,
+)
 from .models import OWNER_KINDS, PolicyRevision, PrintedTable, Programme
 from .policy import CURRENT_VERSION, PolicyV1, parse_policy, policy_errors
+from .signals import programme_cloned
 
 # The top-level parts of a policy an admin edits one at a time, in the order of the notices.
 SECTIONS: dict[str, Any] = {
@@ -75,6 +84,13 @@ def validate_policy(data: Any) -> dict[str, Any]:
             problems.append((loc, why))
         raise PolicyInvalid(problems) from None
     return policy.model_dump(mode="json")
+
+
+def require_manage(actor: Any, programme: Programme) -> None:
+    """Only the owner's admins (the ministry's for a programme without an owner) change a
+    programme; anyone else is told whose it is (NotOwner, 403)."""
+    if not scope.allows_programme(actor, "programme.manage", programme):
+        raise NotOwner(programme)
 
 
 def _require_owner(actor: Any, owner: Organisation | None) -> None:
@@ -170,7 +186,7 @@ def _check_notice_file(upload: Any) -> None:
 @transaction.atomic
 def programme_update(*, actor: Any, programme: Programme, **identity: Any) -> Programme:
     """Change the notice's identity (code, title, year, issuer, number, date, owner)."""
-    scope.require_programme(actor, "programme.manage", programme)
+    require_manage(actor, programme)
     unknown = set(identity) - set(IDENTITY_FIELDS)
     if unknown:
         raise ValidationError(
@@ -211,7 +227,7 @@ def programme_update_policy(
     removed or renamed. A change is a new revision (with `reason`), and one audit entry per
     section that changed.
     """
-    scope.require_programme(actor, "programme.manage", programme)
+    require_manage(actor, programme)
     if not isinstance(sections, dict) or not sections:
         raise PolicyInvalid([((), _("请至少提交一个政策部分"))])
     for name in sections:
@@ -256,7 +272,7 @@ def programme_rollback(
     *, actor: Any, programme: Programme, number: int, reason: str = ""
 ) -> Programme:
     """Save revision `number`'s policy again, as a new revision: the history stays whole."""
-    scope.require_programme(actor, "programme.manage", programme)
+    require_manage(actor, programme)
     try:
         old = programme.revisions.get(number=number)
     except (PolicyRevision.DoesNotExist, ValueError, TypeError):
@@ -328,7 +344,7 @@ def programme_patch(
             actor=actor, programme=programme, sections=sections, reason=reason
         )
     if not identity and sections is None:
-        scope.require_programme(actor, "programme.manage", programme)
+        require_manage(actor, programme)
     return programme
 
 
@@ -341,15 +357,17 @@ def programme_clone(
     code: str,
     title: str | None = None,
     days: int | None = None,
+    copy_quotas: int | None = None,
 ) -> Programme:
     """Copy a programme for another year: identity and policy, the whole calendar moved by one
     offset, so that its events keep their order: by the year difference, or by `days` when
     given (the new notice's dates are known: its registration opens on another weekday, say).
     The new notice has no number or date yet and no preset; its policy names no printed quota
     table (the old notice's seats), but it keeps the old notice's printed tables, so that an
-    admin may choose one again for its layout. Quotas and projects belong to the old year and
-    are not copied."""
-    scope.require_programme(actor, "programme.manage", programme)
+    admin may choose one again for its layout. Projects belong to the old year and are not
+    copied; quotas are when `copy_quotas` gives a percentage of last year's seats (100: as they
+    were), through the quotas app (``programme_cloned``): a refused seat refuses the clone."""
+    require_manage(actor, programme)
     from_year = programme.year or (programme.issued_on.year if programme.issued_on else None)
     if from_year is None and days is None:
         raise ValidationError(
@@ -381,8 +399,10 @@ def programme_clone(
         year=year,
         issuer=programme.issuer,
         created_by=actor if getattr(actor, "pk", None) else None,
+        preset_notes=programme.preset_notes,
         policy=policy_json,
         policy_version=CURRENT_VERSION,
+        copied_from=programme,
     )
     _check_identity(clone)
     clone.save()
@@ -392,6 +412,8 @@ def programme_clone(
         for t in programme.printed_tables.all()
     )
     moved = {"days": days} if days is not None else {"years": year - from_year}
+    if copy_quotas:
+        moved["copy_quotas"] = copy_quotas
     record(
         actor,
         "programme.cloned",
@@ -399,6 +421,9 @@ def programme_clone(
         org=_audit_org(actor, clone),
         source=programme.pk,
         **moved,
+    )
+    programme_cloned.send(
+        sender=Programme, actor=actor, source=programme, clone=clone, copy_quotas=copy_quotas
     )
     return clone
 
@@ -444,7 +469,7 @@ def programme_item_save(
     that the items under a renamed item follow it; the whole policy is validated and audited as
     a section edit. The item's own problems come back under
     ``item`` ("item.registration：..."), so that a form for the one item can place them."""
-    scope.require_programme(actor, "programme.manage", programme)
+    require_manage(actor, programme)
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     items = list(locked.rules.model_dump(mode="json")["items"])
     if code is None:
@@ -475,7 +500,7 @@ def programme_item_remove(
     *, actor: Any, programme: Programme, code: str, reason: str = ""
 ) -> Programme:
     """Remove one item; refused while quota or project rows name it, or items sit under it."""
-    scope.require_programme(actor, "programme.manage", programme)
+    require_manage(actor, programme)
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     items = list(locked.rules.model_dump(mode="json")["items"])
     index = _item_index(items, code)

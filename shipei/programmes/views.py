@@ -27,9 +27,12 @@ from .forms import (
     ProgrammeCreateForm,
     ProgrammeForm,
     SectionEditor,
+    item_conditions,
     item_facts,
+    item_overrides,
     section_display,
 )
+from .in_force import in_force
 from .models import Programme
 
 
@@ -45,7 +48,7 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 def _managed(request: HttpRequest, pk: int) -> Programme:
     """A programme the user may change: out of view scope 404, not its issuer's admin 403."""
     programme = _programme(request, pk)
-    scope.require_programme(request.user, "programme.manage", programme)
+    services.require_manage(request.user, programme)
     return programme
 
 
@@ -94,9 +97,16 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rules": rules,
             "items": [
-                {"label": i.label, "child": bool(i.parent), "facts": item_facts(rules, i)}
+                {
+                    "label": i.label,
+                    "child": bool(i.parent),
+                    "facts": item_facts(rules, i),
+                    "conditions": item_conditions(i),
+                    "overrides": item_overrides(rules, i),
+                }
                 for i in rules.items
             ],
+            "quota_scope_in_force": in_force("quota.scope"),
             "warnings": calendar_warnings(rules) if can_manage else [],
             # A chain that cannot run is everyone's concern; missing accounts the manager's.
             "chain_problems": chains.unrunnable(rules),
@@ -109,7 +119,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # offers it neither its quotas nor its lists.
             "can_see_lists": scope.reaches_area(request.user, "enrollment.view", programme.owner),
             "can_see_quotas": scope.reaches_area(request.user, "quota.view", programme.owner)
-            and (programme.rules.quota.scope != "none" or programme.quota_set.exists()),
+            and (
+                any(
+                    programme.rules.quota_scope_for(i.code) != "none" for i in programme.rules.items
+                )
+                or programme.quota_set.exists()
+            ),
             "table": selectors.notice_table(programme),
             "breadcrumbs": [
                 (_("培训计划"), reverse("programmes:list")),
@@ -201,7 +216,7 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
     programme = _programme(request, pk)
     if section not in services.SECTIONS:
         raise NotFound(UnknownSection(section=section[:40], known="").message)
-    scope.require_programme(request.user, "programme.manage", programme)
+    services.require_manage(request.user, programme)
     add_row = request.POST.get("add_row", "") if request.method == "POST" else ""
     editor = SectionEditor(
         section,
@@ -214,7 +229,11 @@ def programme_edit_section(request: HttpRequest, pk: int, section: str) -> HttpR
         if editor.is_valid():
             try:
                 services.programme_update_section(
-                    actor=request.user, programme=programme, section=section, data=editor.data()
+                    actor=request.user,
+                    programme=programme,
+                    section=section,
+                    data=editor.data(),
+                    reason=request.POST.get("reason", ""),
                 )
             except PolicyInvalid as exc:
                 editor.add_problems(exc.problems)
@@ -251,7 +270,12 @@ def programme_clone(request: HttpRequest, pk: int) -> HttpResponse:
         initial["code"] = programme.code.replace(str(programme.year), str(next_year))
         if initial["code"] == programme.code:
             initial["code"] = f"{programme.code}-{next_year}"
-    form = CloneForm(request.POST or None, initial=initial, first_date=first_date(programme.rules))
+    form = CloneForm(
+        request.POST or None,
+        initial=initial,
+        first_date=first_date(programme.rules),
+        has_quotas=programme.quota_set.exists(),
+    )
     if request.method == "POST" and form.is_valid():
         kwargs = form.clone_kwargs()
         try:
@@ -267,10 +291,17 @@ def programme_clone(request: HttpRequest, pk: int) -> HttpResponse:
                 moved = _("日程整体提前 %(days)d 天") % {"days": -kwargs["days"]}
             else:
                 moved = _("日期已顺延到 %(year)d 年度") % {"year": clone.year}
+            if "copy_quotas" in kwargs:
+                copied = _("已复制 %(n)d 个名额（按原数的 %(p)d%%），申报项目未复制") % {
+                    "n": clone.quota_set.count(),
+                    "p": kwargs["copy_quotas"],
+                }
+            else:
+                copied = _("名额和申报项目未复制")
             messages.success(
                 request,
-                _("已复制为“%(title)s”，%(moved)s；名额和申报项目未复制。")
-                % {"title": clone.title, "moved": moved},
+                _("已复制为“%(title)s”，%(moved)s；%(copied)s。")
+                % {"title": clone.title, "moved": moved, "copied": copied},
             )
             return redirect(clone)
     return render(
@@ -282,7 +313,7 @@ def programme_clone(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "intro": _(
                 "复制通知信息和全部政策配置，日程中的全部日期一起平移，先后顺序不变；"
-                "文号、发文日期、通知附表不复制，名额和申报项目也不复制。"
+                "文号、发文日期、通知附表不复制，申报项目也不复制；名额可选择一并复制。"
             ),
             "cancel_url": programme.get_absolute_url(),
             "breadcrumbs": _crumbs(programme, _("复制为新年度")),

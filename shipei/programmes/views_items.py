@@ -91,6 +91,15 @@ def items_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form(request: HttpRequest, programme: Programme, item: Item | None) -> ItemForm:
+    """The item's form; "添加一行" without scripts posts it to come back with one more row."""
+    data = request.POST if request.method == "POST" else None
+    add_row = request.POST.get("add_row", "") if data is not None else ""
+    return ItemForm(
+        data, rules=programme.rules, item=item, bases=selectors.base_choices(), add_row=add_row
+    )
+
+
 def _form_page(
     request: HttpRequest, programme: Programme, form: ItemForm, item: Item | None
 ) -> HttpResponse:
@@ -120,7 +129,11 @@ def _save(
         return None
     try:
         return services.programme_item_save(
-            actor=request.user, programme=programme, code=code, item=form.item_data()
+            actor=request.user,
+            programme=programme,
+            code=code,
+            item=form.item_data(),
+            reason=request.POST.get("reason", ""),
         )
     except PolicyInvalid as exc:
         form.add_problems(exc.problems)
@@ -134,12 +147,10 @@ def _save(
 def item_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     programme = _managed(request, pk)
     item = _item(programme, code)
-    form = ItemForm(
-        request.POST if request.method == "POST" else None, rules=programme.rules, item=item
-    )
+    form = _form(request, programme, item)
     if selectors.items_in_use(programme, {code}):
         form.keep_code()
-    if request.method == "POST":
+    if request.method == "POST" and not form.adding_row:
         saved = _save(request, programme, form, code)
         if saved is not None:
             new_code = form.cleaned_data["code"]
@@ -161,8 +172,8 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _managed(request, pk)
     if request.method == "GET" and request.htmx and "cancel" in request.GET:
         return render(request, "programmes/_item_add.html", {"programme": programme})
-    form = ItemForm(request.POST if request.method == "POST" else None, rules=programme.rules)
-    if request.method == "POST":
+    form = _form(request, programme, None)
+    if request.method == "POST" and not form.adding_row:
         saved = _save(request, programme, form, None)
         if saved is not None:
             new_code = form.cleaned_data["code"]

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shipei.classes.services import class_problems
+from shipei.core import majors
 from shipei.core.forms import PLEASE_CHOOSE, FilterForm
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.programmes.models import Programme
@@ -57,6 +58,13 @@ class ProjectForm(forms.Form):
         label=_("收费标准（元/人）"), required=False, min_value=0, initial=0
     )
     audience = forms.CharField(label=_("培训对象"), max_length=300, required=False)
+    field_classes = forms.MultipleChoiceField(
+        label=_("面向专业类"),
+        required=False,
+        choices=majors.grouped_choices(),
+        help_text=_("可多选（按住 Ctrl 或长按）；报名须专业对口的项目按此核对教师的专业类。"),
+        widget=forms.SelectMultiple(attrs={"data-search": "", "size": 8}),
+    )
     outline = forms.CharField(
         label=_("内容大纲"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -103,6 +111,7 @@ class ProjectForm(forms.Form):
             hours=project.hours,
             fee_yuan=project.fee_yuan,
             audience=project.audience,
+            field_classes=project.field_classes,
             outline=project.outline,
         )
         for name in ("practice_share", "video_share"):

@@ -4,11 +4,13 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shipei.core import majors
 from shipei.orgs.models import Designation
 
 
@@ -68,6 +70,9 @@ class Project(models.Model):
     )
     fee_yuan = models.PositiveIntegerField(_("收费标准（元/人）"), default=0)
     audience = models.CharField(_("培训对象"), max_length=300, blank=True)
+    # The 专业类 (职业教育专业目录) the project trains: a major-match rule of eligibility holds
+    # a teacher's 专业类 against them (notice 003: 附件1's 重点专业类).
+    field_classes = models.JSONField(_("面向专业类"), default=list, blank=True)
     outline = models.TextField(_("内容大纲"), blank=True)
     practice_share = models.DecimalField(
         _("实践课程占比"),
@@ -121,6 +126,16 @@ class Project(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    def clean(self) -> None:
+        unknown = [c for c in self.field_classes or [] if c not in majors.class_names()]
+        if unknown:
+            raise ValidationError(
+                {
+                    "field_classes": _("“%(v)s”不是职业教育专业目录中的专业类。")
+                    % {"v": "、".join(unknown)}
+                }
+            )
 
     @property
     def item_label(self) -> str:

@@ -55,6 +55,7 @@ EDITABLE_FIELDS = (
     "hours",
     "fee_yuan",
     "audience",
+    "field_classes",
     "outline",
     "practice_share",
     "video_share",

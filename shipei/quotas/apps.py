@@ -12,10 +12,25 @@ class QuotasConfig(AppConfig):
 
         from shipei.audit import describe
         from shipei.programmes.selectors import ITEM_USERS
+        from shipei.programmes.signals import programme_cloned
 
-        from . import audit_describers, models, seats, selectors
+        from . import audit_describers, carry, models, seats, selectors
 
         ITEM_USERS.append(selectors.items_with_quotas)
+
+        def copy_quotas(
+            sender: type,
+            actor: object,
+            source: object,
+            clone: object,
+            copy_quotas: int | None,
+            **kw: object,
+        ) -> None:
+            if copy_quotas:
+                carry.quota_copy(actor=actor, source=source, target=clone, percent=copy_quotas)
+
+        # Held strongly: a local function would be gone when ready() returns.
+        programme_cloned.connect(copy_quotas, weak=False, dispatch_uid="quotas.copy")
         describe.register("quotas.quota", audit_describers.describe_quotas)
 
         def forget(

@@ -25,7 +25,7 @@ from shipei.programmes.models import Programme
 
 from . import services
 from .exports import PLAN_GROUP, REGION_HEADER
-from .layout import Layout, item_columns, item_index, normalise, table_layout
+from .layout import Layout, item_columns, item_index, normalise, previous_layout, table_layout
 from .models import Quota
 
 TOTAL_LABELS = {"合计", "总计", "小计"}
@@ -131,12 +131,42 @@ def _region_index(layout: Layout) -> tuple[dict[str, Region], dict[str, Region]]
 def parse_quota_table(
     *, programme: Programme, upload: Any
 ) -> tuple[Sheet, QuotaUpload, list[Problem]]:
-    """The table on the first sheet whose header lists the table's regions (or items)."""
+    """Read an upload in the programme's own layout or, for a programme copied for a new year,
+    in the layout of the one it was copied from (last year's export, fed back in): the file is
+    read the second way only when the first finds problems and the second finds none, so that
+    a mistake in this year's table is named against this year's layout."""
     layout = table_layout(programme)
     grids = [_grid(table) for _name, table in read_book(upload)]
     grids = [g for g in grids if any(not _is_blank(v) for row in g for v in row)]
     if not grids:
         raise ExcelFormatError(_("文件是空的。"))
+    try:
+        found = _parse_book(programme, layout, grids)
+    except ExcelFormatError as exc:
+        found, refused = None, exc
+    if found is None or found[2]:
+        previous = previous_layout(programme)
+        if previous is not None:
+            try:
+                again = _parse_book(programme, previous, grids)
+            except ExcelFormatError:
+                again = None
+            if again is not None and not again[2]:
+                again[1].warnings.insert(
+                    0,
+                    _("已按复制来源“%(title)s”的名额表版式读取。")
+                    % {"title": programme.copied_from.title},
+                )
+                return again
+    if found is None:
+        raise refused
+    return found
+
+
+def _parse_book(
+    programme: Programme, layout: Layout, grids: list[list[list[Any]]]
+) -> tuple[Sheet, QuotaUpload, list[Problem]]:
+    """The table on the first sheet whose header lists the layout's regions (or items)."""
     first_error = None
     for grid in grids:
         parser = _Parser(programme, layout, grid)
@@ -165,6 +195,7 @@ class _Parser:
         self.item_labels = dict(layout.items)
         for item in programme.rules.items:
             self.item_labels.setdefault(item.code, item.label)
+        self.codes = {item.code for item in programme.rules.items}
 
     def fail(self, row: int, column: str, message: str) -> None:
         self.problems.append(CellProblem(row, column, message))
@@ -175,7 +206,7 @@ class _Parser:
         """What a header label names along the table: a region (items down) or an item."""
         if self.layout.items_across:
             code = self.items.get(label)
-            return code if code in self.item_labels and code in dict(self.layout.items) else None
+            return code if code in self.codes and code in dict(self.layout.items) else None
         return self.our_regions.get(label)
 
     def find_header(self) -> int:
@@ -413,6 +444,13 @@ class _Parser:
                         excel_row,
                         _at(key_col + 1, self.column_name(key_col)),
                         message % {"v": shown},
+                    )
+                    continue
+                if target not in self.codes:
+                    self.fail(
+                        excel_row,
+                        _at(key_col + 1, self.column_name(key_col)),
+                        _("培训项目“%(v)s”不在本培训计划中。") % {"v": shown},
                     )
                     continue
             if target in seen_rows:

@@ -6,7 +6,7 @@ import all read the layout from here, so the notice's order and labels live in o
 programme without such a table gets items down and the regions of its top-level quotas across.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shipei.core.text import fold
@@ -175,8 +175,13 @@ def _printed_cells(layout: Layout, rows: list[dict[str, Any]]) -> dict[tuple[str
 
 
 def _generic(programme: Programme) -> Layout:
+    """Items down, the regions of the top-level quotas across: every item that has quotas or
+    is to get them (a leaf whose quota scope is not "none"), so that a new programme's table
+    lists what its first quotas are for."""
     top = Quota.objects.filter(programme=programme, parent=None, region__isnull=False)
-    codes = set(top.values_list("item", flat=True))
+    rules = programme.rules
+    codes = set(Quota.objects.filter(programme=programme).values_list("item", flat=True))
+    codes |= {i.code for i in rules.leaves() if rules.quota_scope_for(i.code) != "none"}
     regions = list(
         Region.objects.filter(pk__in=top.values_list("region", flat=True)).order_by("code")
     )
@@ -184,9 +189,35 @@ def _generic(programme: Programme) -> Layout:
         title=f"{programme.title}名额分配表",
         unit="人",
         items_across=False,
-        items=[(i.code, i.label) for i in programme.rules.items if i.code in codes],
+        items=[(i.code, i.label) for i in rules.items if i.code in codes],
         regions=regions,
         region_labels=[r.name for r in regions],
+    )
+
+
+def previous_layout(programme: Programme) -> Layout | None:
+    """The layout of the programme this one was copied from, its items named by this one's
+    codes (the same code, else the same label): last year's exported table, read into this
+    year's copy. None for a programme not copied, or whose source's table cannot be laid out."""
+    source = programme.copied_from
+    if source is None:
+        return None
+    try:
+        layout = table_layout(source)
+    except LayoutError:
+        return None
+    codes = {i.code for i in programme.rules.items}
+    by_label = {i.label: i.code for i in programme.rules.items}
+    old_labels = {i.code: i.label for i in source.rules.items}
+
+    def ours(code: str) -> str:
+        return code if code in codes else by_label.get(old_labels.get(code, ""), code)
+
+    return replace(
+        layout,
+        items=[(ours(code), label) for code, label in layout.items],
+        on_demand={ours(code): region for code, region in layout.on_demand.items()},
+        cells={(ours(code), region): n for (code, region), n in layout.cells.items()},
     )
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from shipei.accounts import scope
 from shipei.accounts.models import Person
@@ -258,30 +258,10 @@ def quota_matrix(*, user: Any, programme: Programme, at: Receiver | None) -> Mat
     return Matrix(programme, at, items, receivers, cells, parents=parents)
 
 
-def owner_receiver(programme: Programme) -> Receiver | None:
-    """Where a programme's own table gives its seats from: the region a provincial or city
-    department governs, the owner itself for any other organisation; None for the country."""
-    owner = programme.owner
-    if owner is None:
-        return None
-    prefix = scope.area_prefix(owner)
-    if prefix == "":
-        return None
-    if prefix is not None:
-        return Receiver(f"r{owner.region_id}", owner.region.name, region=owner.region)
-    return Receiver(f"o{owner.pk}", owner.name, org=owner)
-
-
-def child_receivers(*, user: Any, programme: Programme, at: Receiver | None) -> list[Receiver]:
-    """Receivers a new column can be given to: below `at` (below the programme's owner for its
-    own table), within the user's reach; regions first, then organisations."""
-    if at is None:
-        at = owner_receiver(programme)
-    if at is None:
-        return [
-            Receiver(f"r{r.code}", r.name, region=r)
-            for r in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
-        ]
+def child_receivers(*, user: Any, programme: Programme, at: Receiver) -> list[Receiver]:
+    """Receivers a level's new column can be given to: below `at`, within the user's reach;
+    regions first, then organisations. (The programme's own table offers those its quota
+    scope names: ``receivers.scope_receivers``.)"""
     out: list[Receiver] = []
     if at.region is not None:
         prefix = at.region.code[: scope.region_digits(at.region)]
@@ -302,17 +282,24 @@ def child_receivers(*, user: Any, programme: Programme, at: Receiver | None) -> 
     return out
 
 
+def receiver_area_q(receiver: Receiver, *, via: str = "org") -> Q:
+    """Rows (people, enrollments) whose organisation lies in a receiver's area: under its
+    region's code, or under the organisation itself."""
+    if receiver.region is not None:
+        prefix = receiver.region.code[: scope.region_digits(receiver.region)]
+        return Q(**{f"{via}__region__code__startswith": prefix})
+    return Q(**{f"{via}__path__startswith": receiver.org.path})
+
+
 def teacher_weights(receivers: list[Receiver]) -> list[int]:
-    """Teachers registered under each receiver: the default weights for apportionment."""
-    people = Person.objects.filter(teacher_profile__isnull=False)
-    out = []
-    for r in receivers:
-        if r.region is not None:
-            prefix = r.region.code[: scope.region_digits(r.region)]
-            out.append(people.filter(org__region__code__startswith=prefix).count())
-        else:
-            out.append(people.filter(org__path__startswith=r.org.path).count())
-    return out
+    """Teachers registered under each receiver: the default weights for apportionment, in one
+    query."""
+    if not receivers:
+        return []
+    counts = Person.objects.filter(teacher_profile__isnull=False).aggregate(
+        **{f"n{n}": Count("pk", filter=receiver_area_q(r)) for n, r in enumerate(receivers)}
+    )
+    return [counts[f"n{n}"] for n in range(len(receivers))]
 
 
 def recent_changes(*, user: Any, programme: Programme, at: Receiver | None) -> QuerySet[Any]:

@@ -16,10 +16,12 @@ from shipei.programmes.models import Programme
 from shipei.programmes.selectors import notice_table, programme_list
 
 from . import selectors, services
-from .apportion import METHODS, apportion
+from .apportion import METHODS
 from .errors import QuotaBatchRefused
 from .forms import AddReceiverForm, ApportionForm, MatrixForm
+from .receivers import SCOPE_NOUNS, Fit, item_scopes, scope_receivers
 from .selectors import Matrix, Receiver
+from .weights import WeightsRefused, apportion_preview, pasted_weights, sources
 
 
 def _programme(request: HttpRequest, pk: int) -> Programme:
@@ -112,6 +114,33 @@ def _trail(programme: Programme, at: Receiver | None) -> list[tuple[str, str | N
     return crumbs
 
 
+def _choices(user: Any, programme: Programme, at: Receiver | None, matrix: Matrix) -> list:
+    """Receivers a column may be added for: at the programme's own table, those its items'
+    quota scopes name; at a level, those below it."""
+    if at is not None:
+        return selectors.child_receivers(user=user, programme=programme, at=at)
+    scopes = {item_scopes(programme).get(code, "none") for code, _label in matrix.items}
+    return scope_receivers(user=user, programme=programme, scopes=scopes - {"none"})
+
+
+def _add_all(addable: list[Receiver], programme: Programme, at: Receiver | None) -> dict | None:
+    """The button that adds every column offered at once: at a level, its regions below; at
+    the programme's own table, every receiver of its items' scopes ("添加全部 11 个设区市")."""
+    if at is not None:
+        regions = [r for r in addable if r.region is not None]
+        if not regions:
+            return None
+        return {"value": "regions", "label": _("添加全部 %(n)s 个下级地区") % {"n": len(regions)}}
+    if not addable:
+        return None
+    scopes = set(item_scopes(programme).values()) - {"none"}
+    noun = SCOPE_NOUNS.get(next(iter(scopes))) if len(scopes) == 1 else _("接收地区或单位")
+    return {
+        "value": "1",
+        "label": _("添加全部 %(n)s 个%(noun)s") % {"n": len(addable), "noun": noun},
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
@@ -125,20 +154,26 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
     # Only a save binds the cells: after any other post (a preview) they show the saved seats,
     # so that a save below a preview never writes blanks.
     editing = may_edit and (request.GET.get("edit") == "1" or action == "save")
-    choices = (
-        selectors.child_receivers(user=request.user, programme=programme, at=at) if may_edit else []
-    )
+    choices = _choices(request.user, programme, at, matrix) if may_edit else []
     shown = {r.key for r in matrix.receivers}
-    # Columns added so far ("add"), those just chosen in the add form ("receiver"), or every
-    # region below ("all").
+    # Columns added so far ("add"), those just chosen in the add form ("receiver"), every
+    # region below ("all=regions") or every receiver offered ("all=1").
     wanted = {*request.GET.getlist("add"), *request.GET.getlist("receiver")}
     wanted |= set(request.POST.getlist("add"))
     if request.GET.get("all") == "regions":
         wanted |= {r.key for r in choices if r.region is not None}
+    elif request.GET.get("all") == "1":
+        wanted |= {r.key for r in choices}
     extra = [r for r in choices if r.key in wanted and r.key not in shown]
     receivers = [*matrix.receivers, *extra]
+    fit = Fit(programme, receivers) if at is None else None
     form = (
-        MatrixForm(request.POST if action == "save" else None, matrix=matrix, extra_receivers=extra)
+        MatrixForm(
+            request.POST if action == "save" else None,
+            matrix=matrix,
+            extra_receivers=extra,
+            fits=fit,
+        )
         if editing
         else None
     )
@@ -148,7 +183,9 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
         apportion_form = ApportionForm(
             request.POST if action in ("preview", "apportion") else None,
             items=matrix.items,
-            receivers=[r for r in choices if at is not None or r.region is not None] or receivers,
+            receivers=choices or receivers,
+            sources=sources(),
+            bases=_bases(request.user, programme),
             prefix="ap",
         )
     if action == "save" and form is not None and form.is_valid():
@@ -160,25 +197,17 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
         if _apply(request, programme, changes, form.cleaned_data["reason"], form):
             return redirect(_here(programme, at))
     elif action in ("preview", "apportion") and apportion_form.is_valid():
-        preview = _preview(apportion_form, choices or receivers, matrix)
-        if isinstance(preview, str):
-            apportion_form.add_error(None, preview)
-            preview = None
-        elif action == "apportion":
-            item = apportion_form.cleaned_data["item"]
-            changes = [
-                (item, r.region, r.org, row["after"], f"c:{item}:{r.key}")
-                for row in preview["rows"]
-                for r in [row["receiver"]]
-            ]
-            reason = _("按%(method)s分配 %(n)s 个名额") % {
-                "method": METHODS[apportion_form.cleaned_data["method"]],
-                "n": apportion_form.cleaned_data["seats"],
+        preview = _preview(request.user, apportion_form, choices or receivers, matrix, fit)
+        if preview is not None and action == "apportion" and _confirmed(apportion_form, preview):
+            reason = _("按%(method)s分配 %(n)s 个名额（%(source)s）") % {
+                "method": METHODS[preview.method],
+                "n": preview.seats,
+                "source": preview.source.label,
             }
-            if _apply(request, programme, changes, reason, apportion_form):
+            if _apply(request, programme, preview.changes(), reason, apportion_form):
                 return redirect(_here(programme, at))
     table = notice_table(programme) if at is None else None
-    regions = [r for r in choices if r.region is not None and r.key not in shown]
+    addable = [r for r in choices if r.key not in shown and r.key not in wanted]
     return render(
         request,
         "quotas/matrix.html",
@@ -197,11 +226,12 @@ def quota_matrix(request: HttpRequest, programme_pk: int) -> HttpResponse:
             )
             if editing
             else None,
-            "add_all_regions": len([r for r in regions if r.key not in wanted]),
+            "add_all": _add_all(addable, programme, at),
             "added": [r.key for r in extra],
             "apportion_form": apportion_form,
             "preview": preview,
             "contradictions": _contradictions(matrix, table),
+            "printed": table is not None,
             "changes": selectors.recent_changes(user=request.user, programme=programme, at=at),
             "item_labels": {i.code: i.label for i in programme.rules.items},
             "can_drill": at is None or at.region is not None,
@@ -237,43 +267,76 @@ def _apply(request: HttpRequest, programme: Programme, changes: list, reason: st
     return True
 
 
+def _bases(user: Any, programme: Programme) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What enrollments may be counted: each programme the user sees (this one first), as a
+    whole or one of its items."""
+    visible = [programme, *programme_list(user=user).exclude(pk=programme.pk).order_by("-year")]
+    out = []
+    for p in visible:
+        options = [(f"{p.pk}:", _("全部培训项目"))]
+        options += [(f"{p.pk}:{i.code}", i.label) for i in p.rules.leaves()]
+        out.append((p.title, options))
+    return out
+
+
 def _preview(
-    form: ApportionForm, receivers: list[Receiver], matrix: Matrix
-) -> dict[str, Any] | str:
-    """The split of the seats asked for, receiver by receiver with the seats it has now, and
-    whether the level has enough seats left for it (`short`: why not)."""
-    by_key = {r.key: r for r in receivers}
-    chosen = [by_key[k] for k in form.cleaned_data["receivers"] if k in by_key]
-    item = form.cleaned_data["item"]
-    weights = selectors.teacher_weights(chosen)
+    user: Any, form: ApportionForm, offered: list[Receiver], matrix: Matrix, fit: Fit | None
+) -> Any:
+    """The share asked for, or None with the form's error saying why it cannot be made."""
+    data = form.cleaned_data
+    source = form.sources[data["source"]]
+    item = data["item"]
     try:
-        seats = apportion(form.cleaned_data["seats"], weights, form.cleaned_data["method"])
-    except ValueError as exc:
-        return _("无法按比例分配：%(why)s（按各地区/单位已登记的教师人数计算权重）") % {"why": exc}
-    rows = [
-        {"receiver": r, "weight": w, "before": matrix.seats(item, r.key) or 0, "after": n}
-        for r, n, w in zip(chosen, seats, weights, strict=True)
-    ]
-    wanted = sum(row["after"] - row["before"] for row in rows)
-    parent = matrix.parents.get(item)
-    short = ""
-    if parent is not None and wanted > parent.seats_free:
-        short = _(
-            "%(level)s本项目尚可分配 %(free)s 个名额，本次预览需再分出 %(wanted)s 个，"
-            "多出 %(over)s 个：请减少分配总数，或先调低其他单位的名额。"
-        ) % {
-            "level": parent.receiver_name,
-            "free": f"{parent.seats_free:,}",
-            "wanted": f"{wanted:,}",
-            "over": f"{wanted - parent.seats_free:,}",
-        }
-    return {
-        "rows": rows,
-        "total": sum(seats),
-        "before_total": sum(row["before"] for row in rows),
-        "weight_total": sum(weights),
-        "short": short,
-    }
+        if source.count is None:
+            chosen, weights = pasted_weights(data["pasted"], offered)
+        else:
+            by_key = {r.key: r for r in offered}
+            chosen = [by_key[k] for k in data["receivers"] if k in by_key]
+            basis, basis_item = None, None
+            if source.per_programme:
+                pk, _sep, basis_item = data["basis"].partition(":")
+                basis = programme_list(user=user).filter(pk=int(pk)).first()
+            weights = source.count(chosen, basis, basis_item or None)
+        if fit is not None:
+            outside = [
+                r.label for r in chosen if not fit(item, r) and (item, r.key) not in matrix.cells
+            ]
+            if outside:
+                raise WeightsRefused(
+                    [
+                        _("%(who)s不在本项目的分配范围（%(scope)s）内。")
+                        % {"who": "、".join(outside), "scope": fit.explain(item)}
+                    ]
+                )
+        return apportion_preview(
+            matrix=matrix,
+            item=item,
+            seats=data["seats"],
+            method=data["method"],
+            source=source,
+            receivers=chosen,
+            weights=weights,
+        )
+    except WeightsRefused as exc:
+        for problem in exc.problems:
+            form.add_error(None, problem)
+        return None
+
+
+def _confirmed(form: ApportionForm, preview: Any) -> bool:
+    """Whether the save carries the seats of the preview just computed; if the counts changed
+    since the admin looked, the new preview is shown instead of saving."""
+    if preview.short:
+        return False  # the preview says why
+    if form.cleaned_data.get("expect") == preview.key:
+        return True
+    form.add_error(
+        None,
+        _("预览后数据已有变化，以下为最新预览，请核对后再保存。")
+        if form.cleaned_data.get("expect")
+        else _("请先预览，核对后再保存。"),
+    )
+    return False
 
 
 def _contradictions(matrix: Matrix, table: dict[str, Any] | None) -> list[dict[str, Any]]:

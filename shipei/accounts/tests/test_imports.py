@@ -274,3 +274,49 @@ def test_our_masked_people_export_fed_back_is_refused_with_one_message(
         "或在下载的导入模板中填写完整信息后上传。"
     ]
     assert (Person.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_the_major_class_column_is_checked_and_a_blank_one_follows_the_teaching_major(
+    city_admin, tree, ids
+):
+    upload = xlsx(
+        [
+            ["张一", ids[0], "", "13811110001", "杭州市中策职业学校", "", "中级", "计算机应用", 8],
+            ["李二", ids[1], "", "13811110002", "杭州市中策职业学校", "", "中级", "数控加工", 8],
+        ]
+    )
+    problems, counts = run(city_admin.user, upload)
+    assert problems == [] and counts["created"] == 2
+    profiles = {
+        p.person.name: p.major_class for p in TeacherProfile.objects.select_related("person")
+    }
+    assert profiles == {"张一": "计算机类", "李二": ""}  # 数控加工 names no 专业类 by itself
+
+    book = Workbook()
+    ws = book.active
+    ws.append([*HEADER, "专业类"])
+    ws.append(
+        [1, "王三", ids[2], "", "", "杭州市中策职业学校", "", "中级", "数控加工", 8, "数控类"]
+    )
+    ws.append(
+        [
+            2,
+            "李二",
+            ids[1],
+            "",
+            "13811110002",
+            "杭州市中策职业学校",
+            "",
+            "中级",
+            "数控加工",
+            8,
+            "机械设计制造类",
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    problems, _counts = run(city_admin.user, SimpleUploadedFile("t.xlsx", out.getvalue()))
+    assert [str(p) for p in problems] == [
+        "第2行“专业类”列：“数控类”不是职业教育专业目录中的专业类（如 计算机类、自动化类）。"
+    ]
+    assert not Person.objects.filter(name="王三").exists()

@@ -1,7 +1,9 @@
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -15,7 +17,14 @@ from shipei.accounts.errors import (
     PersonDuplicate,
     RoleNotGrantable,
 )
-from shipei.accounts.models import ActivationCode, Person, Role, RoleAssignment, User
+from shipei.accounts.models import (
+    ActivationCode,
+    Person,
+    Role,
+    RoleAssignment,
+    TeacherProfile,
+    User,
+)
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
@@ -256,3 +265,42 @@ def test_ten_wrong_codes_a_day_lock_activation_until_tomorrow(
     assert (
         sum(ActivationCode.objects.filter(person=person).values_list("attempts", flat=True)) == 10
     )
+
+
+# --- the 专业类 ----------------------------------------------------------------------------------
+
+
+def test_registered_teachers_get_the_major_class_their_teaching_major_names_once(tree):
+    mapping = import_module("shipei.accounts.migrations.0003_map_major_class")
+    texts = ["计算机应用", "计算机类", "电子商务类专业", "数控加工", "", "会计事务"]
+    people = [PersonFactory(org=tree["hz_school"]) for _text in texts]
+    for person, text in zip(people, texts, strict=True):
+        TeacherProfile.objects.create(person=person, teaching_major=text)
+    chosen = PersonFactory(org=tree["hz_school"])
+    TeacherProfile.objects.create(person=chosen, teaching_major="计算机应用", major_class="通信类")
+
+    mapping.forwards(apps, None)
+
+    found = [TeacherProfile.objects.get(person=p).major_class for p in people]
+    assert found == ["计算机类", "计算机类", "电子商务类", "", "", "财务会计类"]
+    assert TeacherProfile.objects.get(person=chosen).major_class == "通信类"  # kept
+
+
+def test_a_person_saved_with_a_teaching_major_gets_its_class_unless_one_is_chosen(tree):
+    typed = PersonFactory(org=tree["hz_school"], teacher={"teaching_major": "软件技术"})
+    chosen = PersonFactory(
+        org=tree["hz_school"], teacher={"teaching_major": "软件技术", "major_class": "通信类"}
+    )
+    assert typed.teacher_profile.major_class == "计算机类"
+    assert chosen.teacher_profile.major_class == "通信类"
+
+
+def test_a_major_class_outside_the_catalogue_is_refused(tree, city_admin):
+    person = PersonFactory(org=tree["hz_school"], teacher={"teaching_major": "软件技术"})
+    with pytest.raises(ValidationError) as refused:
+        services.person_update(
+            actor=city_admin.user, person=person, teacher={"major_class": "软件类"}
+        )
+    assert "不是职业教育专业目录中的专业类" in str(refused.value)
+    person.teacher_profile.refresh_from_db()
+    assert person.teacher_profile.major_class == "计算机类"

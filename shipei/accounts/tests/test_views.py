@@ -152,7 +152,9 @@ def test_the_person_list_shows_teaching_details_in_one_column(client, school_coo
     response = client.get("/people/")
 
     headers = [str(c.header) for c in response.context["table"].columns]
-    assert headers[-3:] == ["任教专业 / 职称", "账号", "更新时间"] and "职称" not in headers
+    assert (
+        headers[-3:] == ["任教专业 · 专业类 · 职称", "账号", "更新时间"] and "职称" not in headers
+    )
     assert "电子商务 · 中级" in response.content.decode()
 
 
@@ -295,3 +297,72 @@ def test_role_select_offers_only_roles_the_user_may_hand_out(client, city_admin,
     roles = [c for c, _ in form.fields["role"].choices]
     assert roles == ["", "city_admin", "school_coordinator", "trainee"]  # never 省级/部级管理员
     assert set(form.fields["org"].queryset) == {tree["hz"], tree["hz_school"], tree["hz_base"]}
+
+
+# --- the teacher's 专业类 -------------------------------------------------------------------------
+
+
+def test_a_teacher_chooses_their_own_major_class_from_the_grouped_list(client, trainee):
+    TeacherProfile.objects.create(person=trainee.person, teaching_major="数控加工")
+    client.force_login(trainee.user)
+    page = client.get(trainee.person.get_absolute_url()).content.decode()
+    assert '<optgroup label="装备制造大类">' in page and "data-search" in page
+    url = f"/people/{trainee.person.pk}/major-class/"
+
+    client.post(url, {"major_class": "机械设计制造类"})
+
+    trainee.person.teacher_profile.refresh_from_db()
+    assert trainee.person.teacher_profile.major_class == "机械设计制造类"
+    shown = client.get(trainee.person.get_absolute_url()).content.decode()
+    assert "机械设计制造类" in shown
+    assert AuditEntry.objects.filter(action="person.updated", data__fields=["major_class"]).exists()
+
+
+def test_a_major_class_not_in_the_catalogue_is_refused_and_nothing_changes(client, trainee):
+    TeacherProfile.objects.create(person=trainee.person, major_class="计算机类")
+    client.force_login(trainee.user)
+
+    response = client.post(
+        f"/people/{trainee.person.pk}/major-class/", {"major_class": "数控类"}, follow=True
+    )
+
+    assert "请从列表中选择专业类" in response.content.decode()
+    trainee.person.teacher_profile.refresh_from_db()
+    assert trainee.person.teacher_profile.major_class == "计算机类"
+
+
+def test_a_teacher_cannot_set_another_teachers_major_class(client, trainee, tree):
+    other = PersonFactory(org=tree["hz_school"])
+    TeacherProfile.objects.create(person=other)
+    client.force_login(trainee.user)
+
+    response = client.post(f"/people/{other.pk}/major-class/", {"major_class": "计算机类"})
+
+    assert response.status_code == 404
+    other.teacher_profile.refresh_from_db()
+    assert other.teacher_profile.major_class == ""
+
+
+def test_an_administrator_sets_the_major_class_on_the_person_form(client, city_admin, tree):
+    person = PersonFactory(org=tree["hz_school"])
+    TeacherProfile.objects.create(person=person, teaching_major="旅游服务")
+    client.force_login(city_admin.user)
+    form = client.get(f"/people/{person.pk}/edit/").content.decode()
+    assert '<optgroup label="旅游大类">' in form
+
+    client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "name": person.name,
+            "id_number": person.id_number_masked,
+            "mobile": person.mobile_masked,
+            "org": person.org_id,
+            "is_teacher": "on",
+            "title": "intermediate",
+            "teaching_major": "旅游服务",
+            "major_class": "旅游类",
+        },
+    )
+
+    person.teacher_profile.refresh_from_db()
+    assert person.teacher_profile.major_class == "旅游类"

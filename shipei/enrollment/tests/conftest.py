@@ -12,12 +12,13 @@ from django.utils import timezone
 from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.classes.models import TrainingClass
+from shipei.core import majors
 from shipei.core.clock import SHANGHAI
 from shipei.enrollment import services as enrollment_services
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.orgs.tests.factories import SchoolFactory
-from shipei.presets.loader import preset_data
-from shipei.programmes.models import Programme
+from shipei.presets.loader import preset_data, preset_tables
+from shipei.programmes.models import PrintedTable, Programme
 from shipei.projects import services as project_services
 from shipei.projects.tests.conftest import GOOD_SCORES, make_actor, make_programme, make_project
 from shipei.quotas.models import Quota
@@ -68,9 +69,13 @@ def from_preset(slug: str, code: str, **enrollment: Any) -> Programme:
     data = copy.deepcopy(preset_data(slug))
     policy = data["policy"]
     policy["enrollment"] = {**policy["enrollment"], "window": open_window(5), **enrollment}
-    return Programme.objects.create(
+    programme = Programme.objects.create(
         code=code, title=data["title"], year=data["year"], issuer=data["issuer"], policy=policy
     )
+    # The notice's tables, as loading the preset keeps them (003's gives its projects' 专业类).
+    for name, table in preset_tables(slug, data).items():
+        PrintedTable.objects.create(programme=programme, name=name, data=table)
+    return programme
 
 
 @pytest.fixture
@@ -109,7 +114,11 @@ def teacher_at(
 ) -> Person:
     person = PersonFactory(org=org, **({"name": name} if name else {}))
     TeacherProfile.objects.create(
-        person=person, years_teaching=years, title=title, teaching_major=major
+        person=person,
+        years_teaching=years,
+        title=title,
+        teaching_major=major,
+        major_class=majors.class_for_text(major),
     )
     return person
 
@@ -128,9 +137,14 @@ def nomination_programme(db: Any) -> Programme:
 
 @pytest.fixture
 def teacher(trainee: Any) -> Any:
-    """The trainee fixture as a teacher of 杭州市中策职业学校 (with a teaching major)."""
+    """The trainee fixture as a teacher of 杭州市中策职业学校 (with a teaching major and its
+    专业类)."""
     TeacherProfile.objects.create(
-        person=trainee.person, years_teaching=6, title="senior", teaching_major="计算机网络技术"
+        person=trainee.person,
+        years_teaching=6,
+        title="senior",
+        teaching_major="计算机网络技术",
+        major_class="计算机类",
     )
     return trainee
 

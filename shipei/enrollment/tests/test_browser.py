@@ -124,7 +124,7 @@ def test_a_school_nominates_and_the_city_approves_one_and_rejects_the_other(
     page.get_by_role("link", name="建筑信息模型（BIM）职业技能等级证书").click()
     expect(page.get_by_role("heading", name="建筑信息模型（BIM）职业技能等级证书")).to_be_visible()
     row = page.locator("tbody tr", has_text="赵无专业")
-    expect(row).to_contain_text("须与任教专业对口")
+    expect(row).to_contain_text("须与项目专业对口：请先在个人信息中选择专业类")
     expect(row.get_by_role("checkbox")).to_have_count(0)
     check_page(page, found, "nominate-1280")
     page.get_by_role("checkbox", name="选择“王建国”").check()

@@ -286,7 +286,9 @@ def p000(tree, zhejiang_admin, school_coordinator) -> Programme:
 
     def enroll(org: Organisation, item: str) -> None:
         person = PersonFactory(org=org)
-        TeacherProfile.objects.create(person=person, teaching_major="计算机网络技术")
+        TeacherProfile.objects.create(
+            person=person, teaching_major="计算机网络技术", major_class="计算机类"
+        )
         services.enrollment_submit(
             actor=zhejiang_admin.user,
             programme=programme,

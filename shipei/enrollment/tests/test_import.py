@@ -204,7 +204,10 @@ def _bad(case: str, tree: dict[str, Organisation]) -> tuple[list[list[Any]], str
         return [good, bad], "第3行“身份证号”列：不符合报名条件：只接受职业本科、高职的教师"
     if case == "no_major":
         bad[5] = ""
-        return [good, bad], "第3行“身份证号”列：不符合报名条件：须与任教专业对口"
+        return [
+            good,
+            bad,
+        ], "第3行“身份证号”列：不符合报名条件：专业类应与项目对口（集成电路类），未选择专业类"
     if case == "quota":
         rows = [good, bad, row_003(name="赵四", mobile="13711110003")]
         rows.append(row_003(name="钱五", mobile="13711110004"))
@@ -305,8 +308,10 @@ def test_host_aliases_and_full_labels_name_the_same_project(zhejiang_admin, p003
     Quota.objects.create(
         programme=p003, item="x10", region=Region.objects.get(code="330000"), seats=2
     )
+    robots = row_003(project=("机器人领域领军教师示范培训项目", "深圳职业技术学院"))
+    robots[5] = "工业机器人技术"  # x10 trains 自动化类
     rows = [
-        row_003(project=("机器人领域领军教师示范培训项目", "深圳职业技术学院")),
+        robots,
         row_003(
             project=("集成电路领域领军教师示范培训项目（山东理工大学）", "山东理工大学"),
             name="李二",
@@ -387,7 +392,9 @@ def test_someone_nominated_on_the_platform_cannot_also_come_by_sign_up_table(
     school_coordinator, p001, tree
 ):
     person = PersonFactory(org=tree["hz_school"], name="张一")
-    TeacherProfile.objects.create(person=person, teaching_major="建筑工程技术")
+    TeacherProfile.objects.create(
+        person=person, teaching_major="建筑工程技术", major_class="土建施工类"
+    )
     services.enrollment_submit(
         actor=school_coordinator.user,
         programme=p001,

@@ -33,8 +33,10 @@ def nominate(actor: Any, programme: Any, item: str, person: Any) -> Any:
 @pytest.fixture
 def listed(p003, zhejiang_admin, college):
     """Two teachers of 浙江 nominated for x01 (hosted by 北京航空航天大学's base) and x02."""
-    first = nominate(zhejiang_admin, p003, "x01", teacher_at(college, name="张一"))
-    nominate(zhejiang_admin, p003, "x02", teacher_at(college, name="李二"))
+    first = nominate(
+        zhejiang_admin, p003, "x01", teacher_at(college, name="张一", major="集成电路技术")
+    )
+    nominate(zhejiang_admin, p003, "x02", teacher_at(college, name="李二", major="集成电路技术"))
     return first
 
 
@@ -59,7 +61,7 @@ def test_each_submission_is_a_version_with_what_changed(zhejiang_admin, p003, li
     with pytest.raises(lists.ListUnchanged, match="与第 1 版相同"):
         submit(zhejiang_admin, p003)
     services.enrollment_withdraw(actor=zhejiang_admin.user, enrollment=listed, reason="另有安排")
-    nominate(zhejiang_admin, p003, "x01", teacher_at(college, name="王三"))
+    nominate(zhejiang_admin, p003, "x01", teacher_at(college, name="王三", major="集成电路技术"))
     second = submit(zhejiang_admin, p003, scan=scan())
     assert second.version == 2
     assert second.added == ["王三（浙江机电职业技术学院）"]

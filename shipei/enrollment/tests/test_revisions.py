@@ -1,15 +1,19 @@
 """Policy revisions as enrollment meets them: an enrollment keeps the chain it started with,
 items run their own chains, and a base step is taken by the base an item names."""
 
+import datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from shipei.accounts.models import Role, RoleAssignment
 from shipei.audit.models import AuditEntry
 from shipei.enrollment import approvals, selectors, services
 from shipei.enrollment.models import Enrollment
+from shipei.enrollment.reminders import remind_approval_deadlines
 from shipei.enrollment.tests.conftest import open_window, teacher_at
+from shipei.notifications.models import Notification
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.programmes import services as programme_services
 from shipei.programmes.errors import PolicyInvalid
@@ -217,3 +221,23 @@ def test_an_item_takes_only_its_own_channels(tree, school_coordinator, zhejiang_
         nominate(school_coordinator, programme, "x1", teacher_at(tree["hz_school"]))
     assert "x1" not in Enrollment.objects.values_list("item", flat=True)
     assert refused.type.__name__ == "ChannelNotOpen"
+
+
+def test_the_deadline_of_an_items_own_step_reminds_its_approvers(
+    tree, zhejiang_admin, school_coordinator
+):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = policy()
+    data["items"][1]["approval_chain"] = [{**PROVINCE, "deadline": tomorrow.isoformat()}]
+    programme = programme_services.programme_create(
+        actor=zhejiang_admin.user,
+        owner=zhejiang_admin.org,
+        code="zj-remind",
+        title="2026年浙江省教师培训（分项目审核期限）",
+        year=2026,
+        policy=data,
+    )
+    nominate(school_coordinator, programme, "x1", teacher_at(tree["hz_school"]))
+    assert remind_approval_deadlines() == 1
+    note = Notification.objects.get(user=zhejiang_admin.user)
+    assert "省教育厅审核" in note.title and tomorrow.isoformat() in note.body

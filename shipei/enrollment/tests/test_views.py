@@ -54,10 +54,10 @@ def test_apply_page_lists_open_items_with_window_and_time_left(client, teacher, 
 
 
 def test_apply_page_shows_eligibility_problems_before_applying(client, trainee, self_programme):
-    # A teacher without a teaching major cannot take a field that must match it (000).
+    # A teacher without a 专业类 cannot take a field that must match it (000).
     teacher_at(trainee.org)  # another teacher, so that the page is not about profiles only
     response = page(client, trainee, reverse("enrollment:apply"))
-    assert "须与任教专业对口" in text(response)
+    assert "须与项目专业对口：请先在个人信息中选择专业类" in text(response)
 
 
 def test_double_submit_of_the_apply_form_creates_one_enrollment(client, teacher, self_programme):
@@ -80,7 +80,7 @@ def test_apply_refusal_names_the_failed_rule(client, trainee, self_programme):
         {"programme": self_programme.pk, "item": "p2-f1", "key": "a" * 32},
     )
     assert response.status_code == 200
-    assert "不符合报名条件：须与任教专业对口" in text(response)
+    assert "不符合报名条件：须与项目专业对口：请先在个人信息中选择专业类" in text(response)
     assert not Enrollment.objects.exists()
 
 
@@ -306,7 +306,7 @@ def test_coordinator_nominates_teachers_once_with_problems_shown_per_teacher(
     params = {"programme": nomination_programme.pk, "item": "1x-01"}
     body = text(client.get(url, params))
     assert all(p.name in body for p in [*good, no_major])
-    assert "须与任教专业对口" in body and "还剩 3 天" in body
+    assert "须与项目专业对口：请先在个人信息中选择专业类" in body and "还剩 3 天" in body
     assert good[0]._id_number() not in body
     form = {**params, "key": "n" * 32, "selected": [p.pk for p in good]}
     first = client.post(url, form)
@@ -332,7 +332,9 @@ def test_coordinator_sees_why_a_ticked_teacher_was_refused(
         },
     )
     assert response.status_code == 200
-    assert f"{novice.name}：不符合报名条件：须与任教专业对口" in text(response)
+    assert f"{novice.name}：不符合报名条件：须与项目专业对口：请先在个人信息中选择专业类" in text(
+        response
+    )
     assert not Enrollment.objects.exists()
 
 

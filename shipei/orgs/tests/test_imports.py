@@ -294,3 +294,20 @@ def test_a_school_list_missing_its_region_column_is_named_once(zhejiang_admin, t
         run(zhejiang_admin.user, xlsx(rows, header=header))
     assert caught.value.message == "第1行的表头缺少“所在地区”列，请补上该列后重新上传。"
     assert Organisation.objects.count() == before
+
+
+def test_the_school_list_takes_general_high_schools_and_undergraduate_universities(
+    zhejiang_admin, tree
+):
+    rows = [
+        ["杭州第二中学", "3133000002", "普通高中", "杭州", "杭州市教育局", ""],
+        ["浙江理工大学", "4133010338", "普通本科", "杭州", "杭州市教育局", ""],
+    ]
+    problems, counts = run(zhejiang_admin.user, xlsx(rows))
+    assert problems == [] and counts["created"] == 2
+    assert Organisation.objects.get(name="浙江理工大学").school_kind == "undergrad_general"
+
+    problems, _counts = run(
+        zhejiang_admin.user, xlsx([["某高中", "3133000003", "高中", "杭州", "杭州市教育局", ""]])
+    )
+    assert "普通高中、普通本科" in str(problems[0])

@@ -83,3 +83,43 @@ def test_adding_a_designation_offers_a_chinese_blank_choice(client, national_adm
 
     assert '<option value="">请选择</option>' in html
     assert "---------" not in html
+
+
+def test_a_city_creates_a_research_institute_and_a_general_high_school(client, city_admin, tree):
+    client.force_login(city_admin.user)
+    form = client.get("/orgs/new/").content.decode()
+    assert ">科研院所<" in form and ">普通高中<" in form and ">普通本科<" in form
+    hangzhou = Region.objects.get(code="330100").pk
+
+    client.post(
+        "/orgs/new/",
+        {
+            "name": "杭州市机电研究所",
+            "kind": "research_institute",
+            "parent": tree["hz"].pk,
+            "region": hangzhou,
+        },
+    )
+    client.post(
+        "/orgs/new/",
+        {
+            "name": "杭州第十四中学",
+            "kind": "school",
+            "parent": tree["hz"].pk,
+            "region": hangzhou,
+            "school_kind": "general_high",
+            "school_code": "3133000014",
+        },
+    )
+
+    institute = Organisation.objects.get(name="杭州市机电研究所")
+    assert (institute.kind, institute.parent, institute.region_id) == (
+        "research_institute",
+        tree["hz"],
+        hangzhou,
+    )
+    assert Organisation.objects.get(name="杭州第十四中学").school_kind == "general_high"
+    # Nothing sits under a research institute: it is offered as no one's parent.
+    parents = client.get("/orgs/new/").content.decode()
+    assert f'<option value="{tree["hz"].pk}"' in parents
+    assert f'<option value="{institute.pk}"' not in parents

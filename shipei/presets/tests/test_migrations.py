@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from shipei.presets.loader import preset_data, store_missing_tables
+from shipei.presets.loader import preset_data, store_missing_notes, store_missing_tables
 from shipei.programmes.models import PrintedTable, Programme
 from shipei.quotas.layout import table_layout
 
@@ -59,3 +59,20 @@ def test_a_preset_programmes_own_policy_and_its_presets_table_are_both_kept(db):
     assert store_missing_tables(Programme, PrintedTable) == 0
     assert list(programme.printed_tables.values_list("name", flat=True)) == ["000_quota.json"]
     assert table_layout(programme).kind == "generic"  # the policy still names none
+
+
+def test_programmes_loaded_before_the_notes_were_kept_get_them_once(db):
+    """``0002_preset_notes``: a preset's programme gets its preset's notes; a programme of no
+    preset, and one that has notes already, are left as they are."""
+    loaded = _programme(
+        "zj-2020-vocational-teacher",
+        "zj-2020-vocational-teacher",
+        preset="zj-2020-vocational-teacher",
+    )
+    own = _programme("own", "zj-2020-vocational-teacher")
+    assert store_missing_notes(Programme) == 1
+    assert store_missing_notes(Programme) == 0
+    loaded.refresh_from_db()
+    own.refresh_from_db()
+    assert loaded.preset_notes == preset_data("zj-2020-vocational-teacher")["notes"]
+    assert own.preset_notes == []

@@ -15,7 +15,7 @@ as key/number rows.
 - ``display``: a section for reading on the programme's page.
 """
 
-from .display import item_facts, section_display
+from .display import item_conditions, item_facts, item_overrides, section_display
 from .identity import CREATE_PLACES, CloneForm, ProgrammeCreateForm, ProgrammeForm
 from .items import ItemForm
 from .sections import SectionEditor
@@ -27,6 +27,8 @@ __all__ = [
     "ProgrammeCreateForm",
     "ProgrammeForm",
     "SectionEditor",
+    "item_conditions",
     "item_facts",
+    "item_overrides",
     "section_display",
 ]

@@ -17,7 +17,17 @@ from pydantic import BaseModel
 from shipei.core.clock import SHANGHAI
 
 from ..calendar import registration_of, training_of
-from ..policy import NUMBER_FIELDS, Item, PolicyV1, Window, number_format_parts
+from ..in_force import in_force
+from ..policy import (
+    CHANNEL_LABELS,
+    NUMBER_FIELDS,
+    QUOTA_SCOPE_LABELS,
+    Eligibility,
+    Item,
+    PolicyV1,
+    Window,
+    number_format_parts,
+)
 from ..services import SECTIONS
 from .labels import choice_label, field_key, label_of
 from .spec import Spec, field_spec
@@ -28,6 +38,10 @@ READ_LABELS: dict[str, Any] = {
     "Content.video_share_min": gettext_lazy("视频课程最低占比"),
     "Component.weight": gettext_lazy("权重"),
     "Quota.table": gettext_lazy("名额表"),
+    "Eligibility.audiences": gettext_lazy("培训对象"),
+    "Eligibility.major_classes": gettext_lazy("专业类"),
+    "Eligibility.not_in_programmes": gettext_lazy("未参加以下培训计划"),
+    "Eligibility.other": gettext_lazy("其他条件"),
 }
 # How one entry of a dictionary setting reads.
 DICT_TEXT: dict[str, Any] = {
@@ -146,8 +160,11 @@ def _label(model: type[BaseModel], name: str) -> Any:
     return READ_LABELS.get(field_key(model, name)) or label_of(model, name)
 
 
-def _table(model: type[BaseModel], label: Any, rows: list[BaseModel]) -> dict[str, Any]:
-    """Rows as a table without internal codes and without columns no row fills."""
+def _table(
+    model: type[BaseModel], label: Any, rows: list[BaseModel], path: str = ""
+) -> dict[str, Any]:
+    """Rows as a table without internal codes and without columns no row fills; `path` is the
+    rows' place in the policy ("evaluation[]"): `not_in_force` when no column is acted on."""
     names = [n for n in model.model_fields if n not in HIDDEN_COLUMNS]
     cells = {n: [_text(model, n, field_spec(model, n), getattr(r, n)) for r in rows] for n in names}
     names = [n for n in names if any(cells[n])]
@@ -155,6 +172,7 @@ def _table(model: type[BaseModel], label: Any, rows: list[BaseModel]) -> dict[st
         "label": label,
         "headers": [_label(model, n) for n in names],
         "rows": [[cells[n][i] or "--" for n in names] for i in range(len(rows))],
+        "not_in_force": bool(path) and not any(in_force(f"{path}.{n}") for n in model.model_fields),
     }
 
 
@@ -162,21 +180,23 @@ def section_display(
     rules: PolicyV1, section: str, *, year: int | None = None, code: str = ""
 ) -> dict[str, Any]:
     """One section as label/value pairs and tables, for reading; `unset` when the notice sets
-    nothing in it. `year` and `code` make the example certificate number."""
+    nothing in it; `not_in_force` the labels of the settings shown that the platform does not
+    yet act on. `year` and `code` make the example certificate number."""
     spec = field_spec(PolicyV1, section)
     value = getattr(rules, section)
     if spec.kind == "models":
-        tables = [_table(spec.model, SECTIONS[section], value)] if value else []
-        return {"fields": [], "tables": tables, "unset": not value}
+        tables = [_table(spec.model, SECTIONS[section], value, f"{section}[]")] if value else []
+        return {"fields": [], "tables": tables, "unset": not value, "not_in_force": []}
     model = spec.model
-    fields, tables, unset = [], [], True
+    fields, tables, unset, pending = [], [], True, []
     for name in model.model_fields:
         sub = field_spec(model, name)
         current = getattr(value, name)
         unset = unset and current == sub.default
         if sub.kind == "models":
             if current:
-                tables.append(_table(sub.model, label_of(model, name), current))
+                path = f"{section}.{name}[]"
+                tables.append(_table(sub.model, label_of(model, name), current, path))
             continue
         if field_key(model, name) == "Certificate.number_format":
             text = number_format_text(current, year=year, code=code)
@@ -184,7 +204,14 @@ def section_display(
             text = _text(model, name, sub, current)
         if text:
             fields.append((_label(model, name), text))
-    return {"fields": [] if unset else fields, "tables": tables, "unset": unset}
+            if not in_force(f"{section}.{name}"):
+                pending.append(str(_label(model, name)))
+    return {
+        "fields": [] if unset else fields,
+        "tables": tables,
+        "unset": unset,
+        "not_in_force": [] if unset else pending,
+    }
 
 
 def item_facts(rules: PolicyV1, item: Item) -> list[str]:
@@ -212,3 +239,48 @@ def item_facts(rules: PolicyV1, item: Item) -> list[str]:
     if item.host:
         facts.append(item.host)
     return facts
+
+
+def item_conditions(item: Item) -> list[dict[str, Any]]:
+    """The item's own eligibility rules in words, each with whether it is in force."""
+    out = []
+    rules = item.eligibility
+    for name in Eligibility.model_fields:
+        value = getattr(rules, name)
+        if name == "requires":
+            text = "、".join(
+                _("%(item)s须已%(state)s")
+                % {"item": need.item, "state": choice_label(type(need), "state", need.state)}
+                for need in value
+            )
+        else:
+            text = _text(Eligibility, name, field_spec(Eligibility, name), value)
+        if text and text != str(_("否")):
+            label = _label(Eligibility, name)
+            path = f"items[].eligibility.{name}"
+            out.append({"text": f"{label}：{text}", "in_force": in_force(path)})
+    return out
+
+
+def item_overrides(rules: PolicyV1, item: Item) -> list[dict[str, Any]]:
+    """What the item sets for itself instead of the programme, in words, each with whether it is
+    in force: channels, approval chain, quota scope, base, content and assessment."""
+    out = []
+
+    def add(name: str, text: str) -> None:
+        label = str(label_of(Item, name)).split("（")[0]
+        out.append({"text": f"{label}：{text}", "in_force": in_force(f"items[].{name}")})
+
+    if item.channels is not None:
+        add("channels", "、".join(str(CHANNEL_LABELS[c]) for c in item.channels))
+    if item.approval_chain is not None:
+        add("approval_chain", " → ".join(s.label for s in item.approval_chain) or _("无审核环节"))
+    if item.quota_scope is not None:
+        add("quota_scope", str(QUOTA_SCOPE_LABELS[item.quota_scope]))
+    if item.base:
+        add("base", item.base)
+    for name in ("content", "assessment"):
+        value = getattr(item, name)
+        if value is not None:
+            add(name, _text(Item, name, field_spec(Item, name), value) or _("按默认"))
+    return out

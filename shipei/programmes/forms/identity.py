@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from shipei.core.forms import PLEASE_CHOOSE, chinese_blank_choices
 from shipei.orgs.models import Organisation
 
+from ..in_force import in_force
 from ..models import Programme
 from ..policy import Item
 from .inputs import DateInput, choice_list
 from .labels import CHOICES, FIELD_CHOICES, HELP
+from .pending import with_badge
 from .spec import field_spec
 
 
@@ -80,6 +82,12 @@ class ProgrammeCreateForm(ProgrammeForm):
         label=_("第一个培训项目：类型"), choices=[("", PLEASE_CHOOSE), *ITEM_KINDS]
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for path, name in CREATE_PLACES.items():
+            if not in_force(path.replace("items.0", "items[]")):
+                self.fields[name].label = with_badge(self.fields[name].label)
+
     def policy(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -119,10 +127,34 @@ class CloneForm(forms.Form):
         required=False,
         widget=DateInput(),
     )
+    copy_quotas = forms.BooleanField(
+        label=_("同时复制名额"),
+        required=False,
+        help_text=_("把原计划各地区、单位的名额（含下级的分配）复制到新计划。"),
+    )
+    quota_percent = forms.IntegerField(
+        label=_("名额比例（%）"),
+        min_value=1,
+        max_value=1000,
+        initial=100,
+        required=False,
+        help_text=_(
+            "100 即按原数复制；如填 120，每个培训项目的名额合计按 120% 取整后，"
+            "再按原名额的比例分给各地区、单位。"
+        ),
+    )
 
-    def __init__(self, *args: Any, first_date: datetime.date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        first_date: datetime.date | None = None,
+        has_quotas: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.first_date = first_date
+        if not has_quotas:  # nothing to copy
+            del self.fields["copy_quotas"], self.fields["quota_percent"]
         field = self.fields["starts_on"]
         if first_date is None:
             del self.fields["starts_on"]  # nothing to move
@@ -138,4 +170,6 @@ class CloneForm(forms.Form):
         starts_on = self.cleaned_data.get("starts_on")
         if starts_on is not None and self.first_date is not None:
             data["days"] = (starts_on - self.first_date).days
+        if self.cleaned_data.get("copy_quotas"):
+            data["copy_quotas"] = self.cleaned_data.get("quota_percent") or 100
         return data

@@ -2,6 +2,7 @@
 lists of rows. The policy stays the one validator: its "位置：原因" problems are put back beside
 the field they concern (``SectionEditor.add_problems``)."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from ..policy import PolicyV1, Quota
 from ..services import SECTIONS
 from .inputs import flat_data, flat_fields, flat_initial
 from .labels import DICT_LABELS, field_key, label_of
+from .pending import all_pending, mark_form
 from .spec import Spec, field_spec
 
 
@@ -24,6 +26,7 @@ class RowForm(forms.Form):
     """One row of a list setting (a step, a criterion, an item); built per model."""
 
     model: type[BaseModel]
+    path = ""  # the policy path of a row ("enrollment.approval_chain[]")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,6 +35,8 @@ class RowForm(forms.Form):
         for name, f in self.fields.items():
             if isinstance(f, forms.ChoiceField) and name.endswith("kind"):
                 f.widget.attrs.setdefault("class", "form-select")
+        if not all_pending(self, self.path):  # else the badge is beside the list's name
+            mark_form(self, self.path)
 
 
 class KeyValueForm(forms.Form):
@@ -64,6 +69,7 @@ class Rows:
     formset: Any
     keyed: bool
     kept: list[Any] = field(default_factory=list)  # row forms in the order sent to the policy
+    not_in_force: bool = False  # no setting of its rows is acted on yet (尚未生效)
 
     @property
     def card(self) -> bool:
@@ -71,10 +77,21 @@ class Rows:
 
 
 def _row_formset(
-    owner: type[BaseModel] | None, name: str, spec: Spec, initial: Any, data: Any, extra: int
+    owner: type[BaseModel] | None,
+    name: str,
+    spec: Spec,
+    initial: Any,
+    data: Any,
+    extra: int,
+    path: str = "",
 ) -> Rows:
+    """The rows of list `name`; `path` is its place in the policy ("enrollment.approval_chain"),
+    by default the section of that name."""
+    path = path or name
     if spec.kind == "models":
-        form_class = type(f"{spec.model.__name__}Row", (RowForm,), {"model": spec.model})
+        form_class = type(
+            f"{spec.model.__name__}Row", (RowForm,), {"model": spec.model, "path": f"{path}[]"}
+        )
         rows = [flat_initial(spec.model, row) for row in initial or []]
         keyed = False
     else:
@@ -97,7 +114,14 @@ def _row_formset(
     formset = formset_class(data, initial=rows, prefix=name)
     formset.keyed = keyed
     label = SECTIONS[name] if owner is None else label_of(owner, name)
-    return Rows(name=name, label=label, formset=formset, keyed=keyed)
+    rows_path = f"{path}[]" if spec.kind == "models" else path
+    return Rows(
+        name=name,
+        label=label,
+        formset=formset,
+        keyed=keyed,
+        not_in_force=all_pending(formset.empty_form, rows_path),
+    )
 
 
 class SectionEditor:
@@ -129,6 +153,7 @@ class SectionEditor:
             self.model = spec.model
             extra = 0 if current else 1
             self.rows.append(_row_formset(None, section, spec, current, data, extra))
+            self.not_in_force = self.rows[0].not_in_force
         else:
             self.model = spec.model
             form_class = type(f"{spec.model.__name__}Form", (forms.Form,), {})
@@ -137,11 +162,14 @@ class SectionEditor:
             chinese_blank_choices(self.form)
             if spec.model is Quota:
                 _table_choices(self.form.fields["table"], current.table, tables)
+            self.not_in_force = mark_form(self.form, section)
             for name in spec.model.model_fields:
                 sub = field_spec(spec.model, name)
                 if sub.kind in ("models", "dict"):
                     value = getattr(current, name)
-                    self.rows.append(_row_formset(spec.model, name, sub, value, data, 0))
+                    rows = _row_formset(spec.model, name, sub, value, data, 0, f"{section}.{name}")
+                    self.rows.append(rows)
+                    self.not_in_force = self.not_in_force or rows.not_in_force
 
     def is_valid(self) -> bool:
         results = [self.form.is_valid()] if self.form is not None else []
@@ -172,12 +200,29 @@ class SectionEditor:
     def add_problems(self, problems: list[tuple[tuple[Any, ...], str]]) -> None:
         """Put the policy's "位置：原因" problems beside the fields they concern."""
         for loc, why in problems:
-            if not loc or loc[0] != self.section:
+            if not loc:  # the policy's words about itself as a whole, each part on its own
+                for said in why.split("；"):
+                    if not self._place_said(said):
+                        self.problems.append(said)
+                continue
+            if loc[0] != self.section:
                 where = ".".join(str(p) for p in loc)
                 self.problems.append(f"{where}：{why}" if where else why)
                 continue
             if not self._place(list(loc[1:]), why):
                 self.problems.append(f"{'.'.join(str(p) for p in loc)}：{why}")
+
+    def _place_said(self, said: str) -> bool:
+        """A step of the programme's chain that no holder could take, beside its role."""
+        found = re.match(r"审核流程第 (\d+) 步", said)
+        rows = next((r for r in self.rows if r.name == "approval_chain"), None)
+        if found is None or rows is None or self.section != "enrollment":
+            return False
+        index = int(found.group(1)) - 1
+        if not 0 <= index < len(rows.kept):
+            return False
+        rows.kept[index].add_error("role", said)
+        return True
 
     def _place(self, loc: list[Any], why: str) -> bool:
         if self.form is None:

@@ -24,7 +24,12 @@ def test_a_field_reads_with_its_phases_dates_and_nothing_the_notice_leaves_out()
 
 def test_a_section_the_notice_sets_nothing_in_is_unset_and_empty_settings_are_left_out():
     bare = policy([{"code": "a", "label": "甲", "kind": "course"}])
-    assert section_display(bare, "assessment") == {"fields": [], "tables": [], "unset": True}
+    assert section_display(bare, "assessment") == {
+        "fields": [],
+        "tables": [],
+        "unset": True,
+        "not_in_force": [],
+    }
     data = {**bare.model_dump(mode="json"), "content": {"practice_share_min": "0.5"}}
     shares = section_display(parse_policy(data), "content")
     assert shares["fields"] == [("实践课程最低占比", "50%")] and not shares["unset"]

@@ -81,9 +81,15 @@ def zj_programme(zhejiang_admin: Any) -> Programme:
 
 
 def editor_post_form(form: forms.BaseForm) -> dict[str, Any]:
-    """What a browser sends back for a form left as it was shown."""
+    """What a browser sends back for a form left as it was shown (an item's form with the rows
+    of its prerequisites and its own approval chain)."""
     data: dict[str, Any] = {}
     _put(form, data)
+    for rows in (getattr(form, "requires", None), getattr(form, "chain", None)):
+        if rows is not None:
+            _put(rows.formset.management_form, data)
+            for row in rows.formset.forms:
+                _put(row, data)
     return data
 
 

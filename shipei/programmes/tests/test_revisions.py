@@ -11,6 +11,7 @@ from shipei.core.tests.api_helpers import api_as
 from shipei.programmes import services
 from shipei.programmes.models import Programme
 from shipei.programmes.tests.test_editor import POLICY
+from shipei.programmes.tests.test_views import _section_post
 
 STEPS = [
     {"role": "city_admin", "label": "设区市教育局审核"},
@@ -128,3 +129,17 @@ def test_the_api_lists_revisions_with_their_changes_and_rolls_back(
     )
     assert patched.json()["revision"] == 4
     assert Programme.objects.get(pk=programme.pk).revisions.get(number=4).reason == "班级人数"
+
+
+def test_a_reason_typed_in_the_editor_is_kept_with_the_revision(client, zhejiang_admin, programme):
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/edit/enrollment/")
+    assert "修改说明（可不填）" in page.content.decode()
+    data = _section_post(programme, "enrollment")
+    data["s-window__closes_0"] = "2024-03-25"
+    data["reason"] = "按补充通知延长报名"
+    response = client.post(f"/programmes/{programme.pk}/edit/enrollment/", data)
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.revision == 3
+    assert programme.revisions.get(number=3).reason == "按补充通知延长报名"

@@ -67,6 +67,19 @@ def test_base_admin_creates_a_draft_with_a_class_and_it_is_audited(
     assert entry.actor == base_admin.user and entry.org == designated
 
 
+def test_a_project_names_the_major_classes_it_trains_from_the_catalogue_only(
+    base_admin, programme, designated
+):
+    project = make_project(base_admin, programme, field_classes=["自动化类", "机电设备类"])
+    assert project.field_classes == ["自动化类", "机电设备类"]
+
+    with pytest.raises(ValidationError) as refused:
+        services.project_update(actor=base_admin.user, project=project, field_classes=["数控类"])
+    assert "“数控类”不是职业教育专业目录中的专业类" in str(refused.value)
+    project.refresh_from_db()
+    assert project.field_classes == ["自动化类", "机电设备类"]
+
+
 def test_base_without_a_designation_for_the_year_cannot_apply(base_admin, programme, tree):
     Designation.objects.create(
         organisation=tree["hz_base"], kind="dual_teacher_base", year_from=2019, year_to=2023

@@ -22,3 +22,33 @@ def split_zhejiang(actor: Any) -> Programme:
             region=Region.objects.get(code=code),
         )
     return programme
+
+
+def new_programme(
+    actor: Any,
+    owner: Any,
+    *,
+    code: str = "zj-2027-new",
+    title: str = "2027年浙江省骨干教师培训",
+    scope: str = "city",
+    items: list[dict[str, Any]] | None = None,
+) -> Programme:
+    """A programme an admin has just created: no printed table, no quotas yet."""
+    from shipei.programmes.services import programme_create
+
+    items = items or [
+        {"code": "p1", "label": "专业骨干教师培训", "kind": "phase"},
+        {"code": "p2", "label": "班主任能力提升", "kind": "phase"},
+    ]
+    return programme_create(
+        actor=actor,
+        owner=owner,
+        code=code,
+        title=title,
+        year=2027,
+        policy={
+            "items": items,
+            "enrollment": {"channels": ["nomination"]},
+            "quota": {"scope": scope},
+        },
+    )

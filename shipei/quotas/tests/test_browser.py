@@ -147,3 +147,64 @@ def test_programme_section_editor_passes_axe(live_server: Any, page: Page, natio
     programme.refresh_from_db()
     assert programme.rules.projects.experts_per_project == 2
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_a_province_creates_a_programme_and_enters_its_first_city_quotas(
+    live_server: Any, page: Page, zhejiang_admin: Any
+) -> None:
+    """浙江省教育厅's admin creates a city-scope programme in the browser, opens its empty
+    matrix, adds the 11 cities at once, types the seats and saves; they are kept, and the
+    matrix reads at desktop and phone widths."""
+    url = live_server.url
+    login(page, url, zhejiang_admin.person._mobile())
+    page.goto(f"{url}/programmes/new/")
+    page.locator("#id_owner").select_option(label="浙江省教育厅")
+    page.locator("#id_code").fill("zj-2027-backbone")
+    page.locator("#id_title").fill("2027年浙江省职业院校骨干教师培训")
+    page.locator("#id_year").fill("2027")
+    page.get_by_label("学校推荐").check()
+    page.locator("#id_quota_scope").select_option(label="按市分配")
+    page.locator("#id_item_code").fill("p1")
+    page.locator("#id_item_label").fill("专业骨干教师培训")
+    page.locator("#id_item_kind").select_option(label="阶段")
+    page.get_by_role("button", name="保存").click()
+    programme = Programme.objects.get(code="zj-2027-backbone")
+    page.get_by_role("link", name="名额分配", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("名额分配")
+    page.get_by_role("link", name="调整名额").click()
+    page.get_by_role("button", name="添加全部 11 个设区市").click()
+    seats = {"杭州市": "120", "宁波市": "95", "温州市": "80", "丽水市": "２０"}
+    for city, n in seats.items():
+        page.get_by_label(f"专业骨干教师培训 / {city}").fill(n)
+    page.get_by_label("调整原因").fill("首次分配")
+    found = {"edit-1280": page_problems(page)}
+    shot(page, "quota-first-edit-1280")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("已保存 4 处名额调整。")).to_be_visible()
+    kept = dict(Quota.objects.filter(programme=programme).values_list("region__name", "seats"))
+    assert kept == {"杭州市": 120, "宁波市": 95, "温州市": 80, "丽水市": 20}
+    expect(page.locator("tfoot")).to_contain_text("315")
+    found["matrix-1280"] = page_problems(page)
+    shot(page, "quota-first-1280")
+    # Two more cities by a pasted column: the receivers to tick give way to the paste box.
+    panel = page.locator("section", has=page.get_by_role("heading", name="按比例分配"))
+    panel.get_by_label("分配名额总数").fill("30")
+    panel.get_by_label("按什么比例").select_option(label="粘贴的一列数字")
+    expect(panel.get_by_role("group", name="接收地区或单位")).to_be_hidden()
+    panel.get_by_label("粘贴的数字").fill("嘉兴市\t2\n湖州\t1")
+    panel.get_by_role("button", name="预览", exact=True).click()
+    expect(page.get_by_role("table", name="预览（尚未保存）")).to_contain_text("+20")
+    found["preview-1280"] = page_problems(page)
+    shot(page, "quota-first-preview-1280")
+    page.get_by_role("button", name="按预览保存").click()
+    expect(page.get_by_text("已保存 2 处名额调整。")).to_be_visible()
+    kept = dict(Quota.objects.filter(programme=programme).values_list("region__name", "seats"))
+    assert (kept["嘉兴市"], kept["湖州市"]) == (20, 10)
+    page.set_viewport_size(PHONE)
+    page.reload()
+    found["matrix-390"] = page_problems(page)
+    shot(page, "quota-first-390")
+    page.get_by_role("link", name="调整名额").click()
+    found["edit-390"] = page_problems(page)
+    shot(page, "quota-first-edit-390")
+    assert {k: v for k, v in found.items() if v} == {}

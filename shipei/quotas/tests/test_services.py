@@ -342,23 +342,6 @@ def test_a_provincial_programme_gives_seats_only_inside_its_province(tree, zheji
     assert not AuditEntry.objects.filter(action="quota.allocated", data__receiver="江苏省").exists()
 
 
-def test_receivers_offered_start_from_the_programme_owner(tree, zhejiang_admin, national_admin):
-    zj_programme = Programme.objects.create(
-        code="zj", title="浙江省计划", year=2026, policy=POLICY, owner=tree["zj"]
-    )
-    offered = selectors.child_receivers(user=zhejiang_admin.user, programme=zj_programme, at=None)
-    labels = [r.label for r in offered]
-    assert "杭州市" in labels and "宁波市" in labels
-    assert (
-        "江苏省" not in labels and "浙江省" not in labels and "南京市莫愁中等专业学校" not in labels
-    )
-    national = Programme.objects.create(
-        code="n", title="国家计划", year=2026, policy=POLICY, owner=tree["moe"]
-    )
-    provinces = selectors.child_receivers(user=national_admin.user, programme=national, at=None)
-    assert {"浙江省", "江苏省"} <= {r.label for r in provinces}
-
-
 def test_seats_given_outside_the_area_before_the_rule_can_be_taken_back(tree, zhejiang_admin):
     zj_programme = Programme.objects.create(
         code="zj", title="浙江省计划", year=2026, policy=POLICY, owner=tree["zj"]

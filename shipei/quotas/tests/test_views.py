@@ -1,5 +1,6 @@
 """The matrix page: totals, edit in place, apportionment, history, scope."""
 
+import html
 import re
 from io import StringIO
 
@@ -120,7 +121,11 @@ def test_apportion_previews_then_saves_exactly_n(client, zhejiang_admin, tree, l
     page = client.post(f"{target}?at=r330000", {**data, "action": "preview"}).content.decode()
     assert "预览" in page and "按预览保存" in page
     assert Quota.objects.filter(org__isnull=False).count() == 0  # a preview saves nothing
-    response = client.post(f"{target}?at=r330000", {**data, "action": "apportion"})
+    # The save sends back what the preview showed.
+    expect = html.unescape(re.search(r'name="ap-expect" value="([^"]*)"', page)[1])
+    response = client.post(
+        f"{target}?at=r330000", {**data, "ap-expect": expect, "action": "apportion"}
+    )
     assert response.status_code == 302
     seats = dict(Quota.objects.filter(org__isnull=False).values_list("org_id", "seats"))
     assert seats == {tree["hz_school"].pk: 8, hz_school_2.pk: 2}

@@ -59,3 +59,34 @@ document.addEventListener("change", (event) => {
 window.addEventListener("pageshow", syncBatchForms);
 document.addEventListener("htmx:afterSettle", syncBatchForms);
 syncBatchForms();
+
+// A long select (the 专业类 of the catalogue, grouped by 大类) gets a box above it that keeps the
+// options containing the typed text (and their groups); the select itself works without it.
+function addSelectSearch(root) {
+  root.querySelectorAll("select[data-search]:not([data-search-ready])").forEach((select) => {
+    select.setAttribute("data-search-ready", "");
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = "输入文字筛选，如 计算机";
+    box.setAttribute("aria-label", "筛选选项");
+    box.addEventListener("input", () => {
+      const text = box.value.trim();
+      select.querySelectorAll("option").forEach((option) => {
+        option.hidden = Boolean(text) && option.value !== "" && !option.textContent.includes(text);
+      });
+      select.querySelectorAll("optgroup").forEach((group) => {
+        group.hidden = Boolean(text) && !group.label.includes(text)
+          && !group.querySelector("option:not([hidden])");
+        if (group.label.includes(text) && text) {
+          group.querySelectorAll("option").forEach((option) => { option.hidden = false; });
+        }
+      });
+      const shown = select.querySelectorAll("option:not([hidden]):not([value=''])");
+      if (!select.multiple && shown.length === 1) shown[0].selected = true;
+    });
+    select.before(box);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => addSelectSearch(document));
+document.addEventListener("htmx:afterSettle", (event) => addSelectSearch(event.target));

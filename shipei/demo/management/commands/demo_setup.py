@@ -182,6 +182,7 @@ ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
         {
             "title": "senior",
             "teaching_major": "数控加工",
+            "major_class": "机械设计制造类",
             "years_teaching": 20,
             "department_post": "机械系 教师",
         },
@@ -229,7 +230,12 @@ UNACTIVATED = [
         "钱浩",
         "32010619900415021",
         "13800000021",
-        {"title": "intermediate", "teaching_major": "旅游服务", "years_teaching": 8},
+        {
+            "title": "intermediate",
+            "teaching_major": "旅游服务",
+            "major_class": "旅游类",
+            "years_teaching": 8,
+        },
     ),
 ]
 

@@ -1,0 +1,185 @@
+"""Which settings of the policy the platform acts on: one line per field of the schema.
+
+Each line is ``field | code | test``: the field's path in the policy (``items[]`` for every item,
+``[]`` for every row of a list), the code that acts on it (a dotted path) and the test that proves
+it (``file::test``), or ``field | issue N | why`` for a setting that is saved but not yet acted
+on, naming the issue that will enforce it. A ``field:value`` line marks one choice of a field
+that is not yet in force while the field's other choices are.
+
+``tests/test_in_force.py`` walks the schema and fails when a field has no line, when a line names
+a field the schema does not have, a test that does not exist or code that does not resolve. The
+editor and the programme's page show 尚未生效 beside every setting that is not yet in force
+(never the issue number: that is for us).
+"""
+
+from dataclasses import dataclass
+
+TABLE = """
+items[].code | shipei.programmes.services.programme_update_policy | shipei/enrollment/tests/test_services.py::test_an_item_teachers_enrolled_for_keeps_its_code
+items[].label | shipei.programmes.views_items._row | shipei/programmes/tests/test_views_items.py::test_the_items_section_is_one_compact_row_per_item_without_forms
+items[].aliases | shipei.enrollment.import_layouts.ItemIndex | shipei/enrollment/tests/test_import.py::test_a_project_named_by_its_alias_is_found
+items[].kind | shipei.projects.selectors.applicable_items | shipei/programmes/tests/test_in_force.py::test_a_phase_is_never_offered_to_a_base_as_a_project_but_a_course_is
+items[].parent | shipei.programmes.policy.PolicyV1.lineage | shipei/programmes/tests/test_display.py::test_a_field_reads_with_its_phases_dates_and_nothing_the_notice_leaves_out
+items[].hours | issue 14 | not yet checked against a project's hours
+items[].days | issue 14 | not yet checked against a project's days
+items[].fee_cap_yuan | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_a_fee_above_the_items_cap
+items[].mode | shipei.programmes.forms.display.item_facts | shipei/programmes/tests/test_in_force.py::test_an_items_mode_host_and_audiences_are_shown_on_the_programme_page
+items[].host | shipei.enrollment.import_layouts.ItemIndex.project | shipei/enrollment/tests/test_import.py::test_host_aliases_and_full_labels_name_the_same_project
+items[].training | shipei.programmes.calendar.calendar_warnings | shipei/programmes/tests/test_views.py::test_managers_are_warned_of_training_that_ends_before_registration_closes
+items[].registration | shipei.enrollment.terms.registration_window | shipei/enrollment/tests/test_views.py::test_closed_window_is_refused_with_the_window_shown
+items[].planned_seats | issue 14 | the item's planned total (001's 1+X) does not yet stop enrollments
+items[].eligibility.min_years_teaching | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_services.py::test_eligibility_says_which_rule_failed
+items[].eligibility.titles | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_services.py::test_eligibility_says_which_rule_failed
+items[].eligibility.org_kinds | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_org_kind_rule_takes_a_research_institute_and_names_a_school_it_refuses
+items[].eligibility.school_kinds | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_views_teacher.py::test_what_the_teacher_may_apply_for_comes_first_and_the_rest_is_folded_with_one_reason
+items[].eligibility.min_age | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_minimum_age_falls_back_to_the_day_the_items_registration_opens
+items[].eligibility.max_age | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_age_is_counted_on_the_rules_date_from_the_id_numbers_birth_date
+items[].eligibility.age_on | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_age_is_counted_on_the_rules_date_from_the_id_numbers_birth_date
+items[].eligibility.major_classes | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_major_classes_match_the_teachers_class_its_大类_or_the_2010_name
+items[].eligibility.major_must_match | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_major_match_holds_the_teachers_class_against_the_003_projects_field_classes
+items[].eligibility.not_elsewhere_same_year | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_elsewhere_the_same_year_names_the_other_programme
+items[].eligibility.not_in_programmes | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_in_programmes_names_the_programme_the_teacher_is_in
+items[].eligibility.requires[].item | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_a_prerequisite_item_must_be_reached_first
+items[].eligibility.requires[].state | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_a_prerequisite_item_must_be_reached_first
+items[].eligibility.audiences | shipei.programmes.forms.display.item_facts | shipei/programmes/tests/test_in_force.py::test_an_items_mode_host_and_audiences_are_shown_on_the_programme_page
+items[].eligibility.other | shipei.enrollment.terms.conditions_to_check | shipei/enrollment/tests/test_terms.py::test_other_conditions_are_listed_for_people_to_check_and_never_refuse
+items[].channels | shipei.enrollment.checks.submission_refusals | shipei/enrollment/tests/test_revisions.py::test_an_item_takes_only_its_own_channels
+items[].approval_chain[].role | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
+items[].approval_chain[].label | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
+items[].approval_chain[].deadline | shipei.enrollment.reminders.remind_approval_deadlines | shipei/enrollment/tests/test_revisions.py::test_the_deadline_of_an_items_own_step_reminds_its_approvers
+items[].quota_scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_each_item_gets_cells_only_for_the_receivers_its_own_scope_names
+items[].content.practice_share_min | issue 16 | content shares per item
+items[].content.video_share_min | issue 16 | content shares per item
+items[].assessment.components[].code | issue 17 | assessment
+items[].assessment.components[].label | issue 17 | assessment
+items[].assessment.components[].scorers | issue 17 | assessment
+items[].assessment.components[].scorer_role | issue 17 | assessment
+items[].assessment.components[].weight | issue 17 | assessment
+items[].assessment.pass_mark | issue 17 | assessment
+items[].assessment.retries | issue 17 | assessment
+items[].assessment.absence_limit_hours | issue 16 | absence threshold
+items[].assessment.essay_min_chars | issue 17 | assessment
+items[].assessment.process_pass_before_final | issue 17 | assessment
+items[].base | shipei.enrollment.approvals.item_base | shipei/enrollment/tests/test_revisions.py::test_a_base_step_is_taken_by_the_base_the_item_names
+enrollment.channels | shipei.enrollment.checks.submission_refusals | shipei/enrollment/tests/test_services.py::test_who_may_submit
+enrollment.approval_chain[].role | shipei.enrollment.approvals.holds_step | shipei/enrollment/tests/test_approvals.py::test_each_step_names_the_holders_the_check_lets_decide
+enrollment.approval_chain[].label | shipei.enrollment.tables.AwaitingTable | shipei/enrollment/tests/test_tables.py::test_awaiting_rows_carry_their_card_roles_and_labels
+enrollment.approval_chain[].deadline | shipei.enrollment.reminders.remind_approval_deadlines | shipei/enrollment/tests/test_reminders.py::test_approvers_are_reminded_once_the_day_before_a_step_deadline
+enrollment.window | shipei.enrollment.terms.registration_window | shipei/enrollment/tests/test_services.py::test_window_is_shanghai_time_and_date_only_close_ends_at_midnight
+enrollment.cancellation_deadline | issue 14 | withdrawal is not yet refused after it
+enrollment.seat_released_by | shipei.enrollment.services.enrollment_withdraw | shipei/enrollment/tests/test_services.py::test_withdrawal_frees_the_seat_unless_substitutions_are_forbidden
+enrollment.seat_released_by:no_show | issue 14 | no-show is not yet marked, so it releases nothing
+enrollment.substitutions_allowed | shipei.enrollment.services.enrollment_withdraw | shipei/enrollment/tests/test_services.py::test_withdrawal_frees_the_seat_unless_substitutions_are_forbidden
+enrollment.one_active_per | issue 14 | "none" is still refused by the database
+enrollment.waitlist | shipei.enrollment.seats.fill_from_waitlist | shipei/enrollment/tests/test_services.py::test_waitlist_fills_a_freed_seat_in_order
+enrollment.participant_list_scan | shipei.enrollment.lists.list_submit | shipei/enrollment/tests/test_lists.py::test_a_list_without_the_scan_the_notice_asks_for_is_refused
+enrollment.participant_list_to | shipei.enrollment.exports.may_submit_list | shipei/enrollment/tests/test_export.py::test_submitting_a_list_is_offered_only_where_the_programme_asks_for_it
+quota.scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_a_new_city_scope_programme_gets_its_first_quotas_for_the_eleven_cities
+quota.table | shipei.quotas.layout.table_layout | shipei/quotas/tests/test_export.py::test_the_export_lays_out_the_table_kept_with_the_programme
+quota.held_from | issue 14 | seats are always held at submission
+projects.application | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_submit_after_the_application_deadline_is_refused_with_the_deadline
+projects.review_criteria[].code | shipei.projects.services.review_submit | shipei/projects/tests/test_services.py::test_expert_scores_every_criterion_and_the_total_is_kept
+projects.review_criteria[].label | shipei.projects.services.review_submit | shipei/projects/tests/test_services.py::test_a_score_out_of_range_says_which_criterion_and_the_range
+projects.review_criteria[].max_score | shipei.projects.services.review_submit | shipei/projects/tests/test_services.py::test_a_score_out_of_range_says_which_criterion_and_the_range
+projects.experts_per_project | shipei.projects.services.project_decide | shipei/projects/tests/test_services.py::test_approval_needs_the_policy_number_of_submitted_reviews
+base_caps.per_kind | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_cancelled_and_rejected_projects_free_their_places
+base_caps.each_class_counts_as_project | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_submit_over_the_cap_counts_every_class_as_a_project
+base_caps.adjusted_by_performance | issue 18 | needs the evaluation results
+classes.max_size | shipei.classes.services.class_problems | shipei/classes/tests/test_services.py::test_class_larger_than_the_policy_class_size_is_refused
+classes.staff | issue 16 | staff per class
+classes.milestones_days_before_start | issue 16 | milestones relative to a class's start
+classes.length_days | issue 16 | length per level
+assessment.components[].code | issue 17 | assessment
+assessment.components[].label | issue 17 | assessment
+assessment.components[].scorers | issue 17 | assessment
+assessment.components[].scorer_role | issue 17 | assessment
+assessment.components[].weight | issue 17 | assessment
+assessment.pass_mark | issue 17 | assessment
+assessment.retries | issue 17 | assessment
+assessment.absence_limit_hours | issue 16 | absence threshold
+assessment.essay_min_chars | issue 17 | assessment
+assessment.process_pass_before_final | issue 17 | assessment
+content.practice_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
+content.video_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
+certificate.issuer | issue 17 | certificates
+certificate.electronic | issue 17 | certificates
+certificate.number_format | shipei.programmes.policy.Certificate._number_format | shipei/programmes/tests/test_policy.py::test_a_certificate_number_format_that_cannot_make_numbers_is_refused
+credit.counts_as_continuing_education | issue 17 | credit hours
+evaluation[].code | issue 18 | evaluation forms
+evaluation[].label | issue 18 | evaluation forms
+evaluation[].respondent | issue 18 | evaluation forms
+evaluation[].anonymous | issue 18 | anonymity
+milestones[].code | issue 14 | milestones before classes
+milestones[].label | issue 14 | milestones before classes
+milestones[].due | issue 14 | milestones before classes
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Where a field stands: `code` and `test` when in force, else `issue` and `why`."""
+
+    field: str
+    code: str = ""
+    test: str = ""
+    issue: int | None = None
+    why: str = ""
+
+    @property
+    def in_force(self) -> bool:
+        return self.issue is None
+
+
+def _parse(table: str) -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
+    for line in table.strip().splitlines():
+        field, where, proof = (part.strip() for part in line.split("|"))
+        if where.startswith("issue "):
+            out[field] = Entry(field, issue=int(where.removeprefix("issue ")), why=proof)
+        else:
+            out[field] = Entry(field, code=where, test=proof)
+    return out
+
+
+REGISTRY: dict[str, Entry] = _parse(TABLE)
+
+
+def in_force(path: str) -> bool:
+    """Whether the platform acts on the setting at `path` ("items[].eligibility.min_age"). A
+    group of settings ("items[].assessment", "evaluation[]") is in force when any of its settings
+    is; a path the registry does not know (a window's end, a row's delete box) counts by its
+    nearest known parent."""
+    inside = [
+        e
+        for key, e in REGISTRY.items()
+        if key.startswith((f"{path}.", f"{path}[]")) and ":" not in key
+    ]
+    if inside and path not in REGISTRY:
+        return any(e.in_force for e in inside)
+    entry = entry_for(path)
+    return entry is None or entry.in_force
+
+
+def entry_for(path: str) -> Entry | None:
+    while path:
+        if path in REGISTRY:
+            return REGISTRY[path]
+        path = path.rpartition(".")[0]
+    return None
+
+
+def pending_choices(path: str) -> set[str]:
+    """The choices of the field at `path` that are not yet in force ("no_show")."""
+    prefix = f"{path}:"
+    return {
+        key.removeprefix(prefix)
+        for key, entry in REGISTRY.items()
+        if key.startswith(prefix) and not entry.in_force
+    }
+
+
+def form_path(base: str, name: str) -> str:
+    """The policy path of a form field: `base` ("items[]", "enrollment") and the field's name
+    (``eligibility__min_age``)."""
+    parts = [p for p in name.split("__") if p]
+    return ".".join([base, *parts]) if base else ".".join(parts)
