@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "enrollment.withdrawn": _("撤回报名"),
     "enrollment.promoted": _("候补转为正式报名"),
     "enrollment.project_cancelled": _("项目撤销，报名取消"),
+    "enrollment.no_show": _("标记未报到"),
     "enrollment.imported": _("导入报名名单"),
     "enrollment.list_submitted": _("报送参训名单"),
     "enrollment.list_versioned": _("保存参训名单版本"),

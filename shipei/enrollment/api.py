@@ -23,6 +23,7 @@ from . import selectors, services
 from .api_lists import ListViewSet
 from .errors import FormExpired
 from .models import Enrollment
+from .no_show import enrollment_mark_no_show
 from .serializers import (
     BatchInput,
     BatchOutput,
@@ -223,6 +224,21 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data.is_valid(raise_exception=True)
         enrollment = services.enrollment_withdraw(
             actor=request.user, enrollment=enrollment, **data.validated_data
+        )
+        return self._detail(enrollment)
+
+    @extend_schema(
+        request=ReasonInput,
+        responses={200: EnrollmentDetail},
+        description="培训基地（无基地的由培训计划主办方管理员）将已录取的学员标记为未报到（须填原因）；"
+        "按培训计划的规定释放或保留名额。",
+    )
+    @action(detail=True, methods=["post"], url_path="no-show", url_name="no-show")
+    def no_show(self, request: Request, pk: str | None = None) -> Response:
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrollment = enrollment_mark_no_show(
+            actor=request.user, enrollment=self.get_object(), **data.validated_data
         )
         return self._detail(enrollment)
 

@@ -22,6 +22,7 @@ from shipei.programmes.models import Programme
 from shipei.projects.models import ENROLLABLE
 from shipei.quotas import selectors as quota_selectors
 
+from . import approvals
 from .errors import (
     AlreadyEnrolled,
     ChannelNotOpen,
@@ -84,7 +85,7 @@ def submission_refusals(
     `live` is the person's live enrollments in the programme, where the caller has read them
     (an import, for the whole list at once). Without it, one live enrollment per item is left
     to the table's unique constraint (the INSERT refuses a second one), and one per programme,
-    where the policy says so, is read here.
+    where the policy says so, is read here (the constraint refuses it too, see live_key).
     """
     rules = programme.rules
     try:
@@ -132,6 +133,8 @@ def _enrolled(
     programme: Programme, item: str, person: Person, live: Sequence[Enrollment] | None
 ) -> Refusal | None:
     rules = programme.rules
+    if rules.enrollment.one_active_per == "none":
+        return None  # as many live enrollments as the teacher asks for
     one_per_programme = rules.enrollment.one_active_per == "programme"
     if live is None:
         if not one_per_programme:
@@ -241,11 +244,31 @@ def list_refusals(
         quota = _covering(covered, programme, one)
         if isinstance(quota, NoQuotaHere):
             check.refusals.append((one.ref, Refusal("quota", quota)))
-        elif quota is not None:
+        elif quota is not None and _seat_taken_on_import(actor, programme, one):
             wanted.setdefault(quota.pk, []).append(one)
     if not rules.enrollment.waitlist:
         check.refusals += _beyond_seats(programme, covered, wanted)
     return check
+
+
+def _seat_taken_on_import(actor: Any, programme: Programme, one: Asked) -> bool:
+    """Whether the row's seat is taken as it is imported: held from submission, or held from
+    approval where the import admits at once (no chain, or one step that the importer takes:
+    a province importing its own list). Otherwise the last step takes it later."""
+    rules = programme.rules
+    chain = rules.chain_for(one.item)
+    if rules.quota.held_from == "submission" or not chain:
+        return True
+    if len(chain) > 1:
+        return False
+    probe = Enrollment(
+        programme=programme,
+        item=one.item,
+        person=one.person,
+        org=one.person.org,
+        policy_revision=programme.revision,
+    )
+    return approvals.may_decide(actor, probe)
 
 
 def _covering(covered: dict[tuple[str, int], Any], programme: Programme, one: Asked) -> Any:

@@ -43,6 +43,16 @@ class SeatsShort(DomainError):
     )
 
 
+class SeatsGoneAtAdmission(DomainError):
+    """Seats held from approval: none left when the last step would admit."""
+
+    code = "seats_gone_at_admission"
+    status = 409
+    template = _(
+        "%(receiver)s的名额已用完，不能录取（本计划在录取时占用名额）；报名仍在本环节等待审核。"
+    )
+
+
 class NoQuotaHere(DomainError):
     code = "no_quota_here"
     status = 409
@@ -81,3 +91,11 @@ class FormExpired(DomainError):
     code = "form_expired"
     status = 409
     template = _("该表单已提交过或已失效，请刷新页面后重新填写。")
+
+
+class WithdrawalClosed(DomainError):
+    code = "withdrawal_closed"
+    status = 409
+    template = _(
+        "撤回报名的截止时间为 %(deadline)s，已过截止时间，不能自行撤回；如确需撤回，请联系教育行政部门办理。"
+    )

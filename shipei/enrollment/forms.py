@@ -229,3 +229,14 @@ class ProvinceContactsForm(forms.Form):
                 }
             )
         return initial
+
+
+class NoShowForm(forms.Form):
+    reason = forms.CharField(
+        label=_("未报到原因"),
+        max_length=500,
+        error_messages={"required": _("请填写原因。")},
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("如：开班当日未报到，联系未果")}
+        ),
+    )

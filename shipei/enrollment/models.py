@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -102,6 +104,10 @@ class Enrollment(models.Model):
     )
     holds_seat = models.BooleanField(_("占用名额"), default=False, editable=False)
     live = models.BooleanField(_("有效"), default=True, editable=False)
+    # What the policy's one_active_per counts live enrollments by (``live_key``): the item's
+    # code, "*" for the whole programme, NULL for no limit. One live enrollment per person and
+    # key is the table's unique constraint; fixed when the enrollment is made.
+    live_key = models.CharField(max_length=40, null=True, blank=True, editable=False)
     reason = models.CharField(_("说明"), max_length=500, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,11 +134,12 @@ class Enrollment(models.Model):
         verbose_name_plural = _("报名")
         ordering = ["-submitted_at", "-pk"]
         constraints = [
-            # One live enrollment per person and item, whichever channel or import brings it.
+            # One live enrollment per person and key (per item, per programme, or none, as the
+            # policy's one_active_per says), whichever channel or import brings it.
             models.UniqueConstraint(
-                fields=["programme", "item", "person"],
+                fields=["programme", "person", "live_key"],
                 condition=Q(live=True),
-                name="enrollment_one_live_per_item",
+                name="enrollment_one_live_per_key",
             ),
             # A constraint rather than unique=True: without the second, pattern-matching index
             # PostgreSQL gets for a unique text column, which no read uses.
@@ -142,6 +149,11 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.item}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.live_key is None:
+            self.live_key = live_key(self.programme.rules.enrollment.one_active_per, self.item)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("enrollment:detail", args=[self.pk])
@@ -154,6 +166,12 @@ class Enrollment(models.Model):
     def status_css(self) -> str:
         """The badge class of the status, the same on every page (STATUS_BADGES)."""
         return STATUS_BADGES[self.status]
+
+
+def live_key(one_active_per: str, item: str) -> str | None:
+    """The key a live enrollment for `item` is counted by under the policy's one_active_per:
+    one live enrollment per person and key (the table's constraint)."""
+    return {"item": item, "programme": "*"}.get(one_active_per)
 
 
 LIVE = (

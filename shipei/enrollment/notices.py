@@ -22,7 +22,15 @@ Status = Enrollment.Status
 # Events after which an enrollment waits at a step of the chain (whose approvers then hear).
 ARRIVING = {"submitted", "resubmitted", "promoted", "approved"}
 # Events the person who submitted the enrollment (a school coordinator) hears about.
-SUBMITTER_HEARS = {"approved", "rejected", "returned", "promoted", "withdrawn", "project_cancelled"}
+SUBMITTER_HEARS = {
+    "approved",
+    "rejected",
+    "returned",
+    "promoted",
+    "withdrawn",
+    "project_cancelled",
+    "no_show",
+}
 
 
 def notice_fields(enrollment: Enrollment, action: str) -> dict[str, Any]:
@@ -93,6 +101,8 @@ def _submitter_notice(
         return _("%(name)s的报名已撤回") % {"name": name}, because
     if action == "project_cancelled":
         return _("%(name)s报名的培训项目已撤销") % {"name": name}, reason
+    if action == "no_show":
+        return _("%(name)s被培训基地标记为未报到") % {"name": name}, because
     return None
 
 

@@ -25,10 +25,10 @@ from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
 
 from . import outbox
-from .errors import AlreadyEnrolled, ClassFull, NoQuotaHere
+from .errors import AlreadyEnrolled, ClassFull, NoQuotaHere, SeatsGoneAtAdmission
 from .events import event_rows, record_event, restate
 from .lifecycle import move
-from .models import Enrollment, EnrollmentEvent
+from .models import Enrollment, EnrollmentEvent, live_key
 from .terms import item_label
 
 
@@ -106,9 +106,10 @@ def fill_from_waitlist(enrollment: Enrollment) -> None:
 
 
 def write_submission(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
-    """Write the new `enrollment` (holds_seat set, not saved), its "submitted" event and audit
-    entry, and its seats; or, writing nothing, raise why not (AlreadyEnrolled, QuotaExhausted,
-    ClassFull, NoQuotaHere). Where the programme keeps a waitlist, a full quota or class puts
+    """Write the new `enrollment` (not saved), its "submitted" event and audit entry, and its
+    seats where they are held from submission (held_at_submission); or, writing nothing, raise
+    why not (AlreadyEnrolled, QuotaExhausted, ClassFull, NoQuotaHere). Its live_key is the
+    policy's one_active_per's. Where the programme keeps a waitlist, a full quota or class puts
     the enrollment on it; where it names no approval chain, the enrollment is admitted at once.
 
     Where nothing but the seat's outcome is at stake (fits_one_statement), in one statement:
@@ -116,13 +117,40 @@ def write_submission(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     round trip to PostgreSQL instead of seven. Otherwise, or when the rows cannot be written
     that way, through the ORM in a transaction (nested: a savepoint). Both end alike
     (tests/test_seats.py runs one table of cases through both)."""
+    rules = enrollment.programme.rules
+    enrollment.live_key = live_key(rules.enrollment.one_active_per, enrollment.item)
+    enrollment.holds_seat = held_at_submission(enrollment)
     if fits_one_statement(enrollment):
         try:
             return _write_in_one_statement(enrollment, actor)
         except _Declined:
             pass
-    enrollment.quota = covering(enrollment)
+    quota = covering(enrollment)  # NoQuotaHere, wherever the seat is taken
+    enrollment.quota = quota if enrollment.holds_seat else None
     return _write_through_orm(enrollment, actor)
+
+
+def held_at_submission(enrollment: Enrollment) -> bool:
+    """Whether the enrollment's seats are taken when it is submitted (quota.held_from
+    "submission", or no approval chain to wait for); else when the last step admits it
+    (``hold_on_admission``)."""
+    rules = enrollment.programme.rules
+    return rules.quota.held_from == "submission" or not rules.chain_for(enrollment.item)
+
+
+def hold_on_admission(enrollment: Enrollment) -> None:
+    """Where seats are held from approval, take them as the last step admits the enrollment;
+    SeatsGoneAtAdmission (or ClassFull) when none is left then: the caller's transaction is
+    rolled back and the enrollment stays waiting at its step."""
+    if enrollment.holds_seat:
+        return
+    full = hold(enrollment)
+    if full == "class":
+        training_class = enrollment.training_class
+        raise ClassFull(name=str(training_class), capacity=training_class.capacity)
+    if full:
+        quota = covering(enrollment)
+        raise SeatsGoneAtAdmission(receiver=quota.receiver_name if quota else enrollment.org.name)
 
 
 def fits_one_statement(enrollment: Enrollment) -> bool:
@@ -155,6 +183,10 @@ def _write_in_one_statement(enrollment: Enrollment, actor: Any) -> EnrollmentEve
     full, or gone, the quota is looked up afresh and, if another covers the teacher now, tried
     once more."""
     kept = enrollment.quota = covering(enrollment, recent=True)
+    if not enrollment.holds_seat:
+        # Held from approval: the quota is looked up (NoQuotaHere), its seat taken later; the
+        # statement takes no seat, so it always writes (or finds the teacher enrolled).
+        kept = enrollment.quota = None
     event = _one_statement(enrollment, kept, actor)
     if event is not None:
         return event
@@ -165,9 +197,15 @@ def _write_in_one_statement(enrollment: Enrollment, actor: Any) -> EnrollmentEve
             return event
     # Nothing written: the seat came first, so an enrollment the teacher already has is told
     # here, as the ORM's INSERT tells it.
-    if Enrollment.objects.filter(
-        programme=enrollment.programme, item=enrollment.item, person=enrollment.person, live=True
-    ).exists():
+    if (
+        enrollment.live_key is not None
+        and Enrollment.objects.filter(
+            programme=enrollment.programme,
+            person=enrollment.person,
+            live_key=enrollment.live_key,
+            live=True,
+        ).exists()
+    ):
         raise AlreadyEnrolled(name=enrollment.person.name, what=item_label(enrollment))
     raise QuotaExhausted(receiver=fresh.receiver_name if fresh else enrollment.org.name)
 
@@ -233,6 +271,8 @@ def _write_through_orm(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     # locked only from there to the commit. Nothing of this is seen before the commit, and a
     # seat not taken is undone below (or the whole transaction refused).
     event = record_event(enrollment, actor, "submitted")
+    if not enrollment.holds_seat:  # held from approval: taken when the last step admits
+        return event
     full = take(enrollment, quota)
     if full and not rules.enrollment.waitlist:
         if full == "class":

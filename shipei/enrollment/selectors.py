@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shipei.accounts import scope
 from shipei.programmes.models import Programme
@@ -56,3 +56,19 @@ def enrollment_title(enrollment: Enrollment) -> str:
     if enrollment.project_id:
         return enrollment.project.title
     return terms.item_title(enrollment.programme, enrollment.item)
+
+
+def no_show_candidates(*, user: Any) -> QuerySet[Enrollment]:
+    """Admitted enrollments the user may mark 未报到 (``no_show.may_mark_no_show``): those at the
+    user's bases; those without a base in programmes the user's organisations own (the
+    ministry's own programmes: its admins). Oldest admission first."""
+    q = scope.orgs_q(user, "enrollment.view_base", via="base")
+    owned = scope.orgs_q(user, "programme.manage", via="programme__owner")
+    if "" in scope.region_prefixes(user, "programme.manage"):
+        owned |= Q(programme__owner__isnull=True)
+    q |= owned & Q(base__isnull=True)
+    return (
+        Enrollment.objects.filter(q, status=Enrollment.Status.ADMITTED)
+        .select_related("programme", "person", "org", "base", "training_class")
+        .order_by("decided_at", "pk")
+    )

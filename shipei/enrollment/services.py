@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shipei.accounts import registry, scope
-from shipei.accounts.models import Person
+from shipei.accounts.models import Person, Role
 from shipei.classes.models import TrainingClass
+from shipei.core.clock import minute_text
 from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
+from shipei.programmes.policy import Window
 from shipei.projects.models import Project
 
 from . import approvals
@@ -30,11 +32,12 @@ from .errors import (
     NotYourStep,
     OwnEnrollment,
     ReasonRequired,
+    WithdrawalClosed,
 )
 from .events import record_event
 from .lifecycle import LIFECYCLE, move
 from .models import Enrollment
-from .seats import fill_from_waitlist, release, write_submission
+from .seats import fill_from_waitlist, hold_on_admission, release, write_submission
 from .terms import eligibility_problems, registration_window
 
 Status = Enrollment.Status
@@ -225,8 +228,6 @@ def _submit(
         status=Enrollment.Status.SUBMITTED,
         submitted_by=actor if getattr(actor, "pk", None) else None,
         submission_key=key or None,
-        # Written as holding its seat: the seat is taken with it, or nothing is written.
-        holds_seat=True,
     )
     enrollment.history = [write_submission(enrollment, actor)]
     return enrollment
@@ -269,6 +270,7 @@ def enrollment_decide(
         if not is_last_step(enrollment):
             enrollment.step += 1
         else:
+            hold_on_admission(enrollment)  # seats held from approval: taken now, or refused
             move(enrollment, Status.ADMITTED)
             enrollment.decided_at = timezone.now()
     elif decision == "reject":
@@ -343,6 +345,32 @@ def enrollment_resubmit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     return enrollment
 
 
+def cancellation_deadline(programme: Programme) -> datetime.datetime | None:
+    """The last moment a teacher may withdraw by themselves (a date ends at 23:59:59
+    Asia/Shanghai); None: until the enrollment can no longer be withdrawn."""
+    deadline = programme.rules.enrollment.cancellation_deadline
+    return Window(closes=deadline).closes_at() if deadline is not None else None
+
+
+ADMIN_ROLES = (Role.NATIONAL_ADMIN, Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
+
+
+def _admin_over(actor: Any, enrollment: Enrollment) -> bool:
+    """An education (or HR) department's admin over the teacher's organisation."""
+    return any(scope.acts_as(actor, role, enrollment.org) for role in ADMIN_ROLES)
+
+
+def withdrawal_closed(actor: Any, enrollment: Enrollment) -> str:
+    """Why `actor` may no longer withdraw the enrollment (the deadline has passed), for pages
+    that then show it instead of the button; "" while they may."""
+    deadline = cancellation_deadline(enrollment.programme)
+    if deadline is None or timezone.now() <= deadline:
+        return ""
+    if not is_own(actor, enrollment) and _admin_over(actor, enrollment):
+        return ""
+    return WithdrawalClosed(deadline=minute_text(deadline)).message
+
+
 @transaction.atomic
 def enrollment_withdraw(
     *, actor: Any, enrollment: Enrollment, reason: str = "", now: datetime.datetime | None = None
@@ -355,6 +383,13 @@ def enrollment_withdraw(
     if not own:
         scope.require(actor, "enrollment.nominate", enrollment.org)
     rules = enrollment.programme.rules.enrollment
+    deadline = cancellation_deadline(enrollment.programme)
+    if deadline is not None and (now or timezone.now()) > deadline:
+        # After the deadline only an admin over the teacher's organisation withdraws, saying why.
+        if own or not _admin_over(actor, enrollment):
+            raise WithdrawalClosed(deadline=minute_text(deadline))
+        if not (reason or "").strip():
+            raise ReasonRequired()
     window = registration_window(enrollment.programme, enrollment.item)
     signed_up = (
         window is not None

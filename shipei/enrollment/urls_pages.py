@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_teacher
+from . import views, views_no_show, views_teacher
 
 urlpatterns = [
     path("", views.enrollment_list, name="list"),
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("admitted/", views_no_show.admitted, name="admitted"),
+    path("<int:pk>/no-show/", views_no_show.no_show, name="no_show"),
 ]

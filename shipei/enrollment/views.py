@@ -39,11 +39,13 @@ from .forms import (
     DecideForm,
     EnrollmentFilterForm,
     NominateForm,
+    NoShowForm,
     WithdrawForm,
     new_key,
 )
 from .lifecycle import WITHDRAWABLE
 from .models import CHAIN_COMPLETED, Enrollment, EnrollmentEvent
+from .no_show import may_mark_no_show
 from .tables import (
     AwaitingTable,
     EnrollmentTable,
@@ -62,6 +64,7 @@ ACTION_WORDS = {
     "resubmitted": _("修改后重新提交"),
     "withdrawn": _("撤回报名"),
     "promoted": _("候补转为正式报名"),
+    "no_show": _("标记未报到"),
 }
 
 
@@ -138,7 +141,8 @@ def my_enrollments(request: HttpRequest) -> HttpResponse:
             "item": selectors.enrollment_title(e),
             "next": approvals.next_step(e),
             "deadline": step_deadline(e),
-            "can_withdraw": e.status in WITHDRAWABLE,
+            "can_withdraw": e.status in WITHDRAWABLE
+            and not services.withdrawal_closed(request.user, e),
             "can_resubmit": e.status == Enrollment.Status.RETURNED
             and e.channel == Enrollment.Channel.SELF_REGISTRATION,
         }
@@ -389,6 +393,8 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
             "table": table,
             "title": title,
             "can_nominate": scope.has_any(request.user, "enrollment.nominate"),
+            "sees_admitted": scope.has_any(request.user, "enrollment.view_base")
+            or scope.has_any(request.user, "programme.manage"),
             "breadcrumbs": [(title, None)],
         },
     )
@@ -515,6 +521,8 @@ def _detail(
     step = approvals.current_step(enrollment)
     approve = _("核准") if step is not None and step.role == Role.BASE_ADMIN else _("通过")
     may_act = _may_act_for(user, enrollment)
+    withdrawable = may_act and enrollment.status in WITHDRAWABLE
+    closed = services.withdrawal_closed(user, enrollment) if withdrawable else ""
     context = {
         "enrollment": enrollment,
         "person": enrollment.person,
@@ -526,9 +534,12 @@ def _detail(
         "events": [{"event": e, "word": ACTION_WORDS.get(e.action, e.action)} for e in events],
         "may_decide": may_decide,
         "decide_form": decide_form or DecideForm(approve_label=approve),
-        "can_withdraw": may_act and enrollment.status in WITHDRAWABLE,
+        "can_withdraw": withdrawable and not closed,
+        "withdraw_closed": withdrawable and closed,
         "can_resubmit": may_act and enrollment.status == Enrollment.Status.RETURNED,
         "withdraw_form": WithdrawForm(),
+        "can_mark_no_show": may_mark_no_show(user, enrollment),
+        "no_show_form": NoShowForm(),
         "from_awaiting": navigation.from_awaiting(request),
         "breadcrumbs": navigation.detail_trail(request, enrollment),
     }

@@ -82,4 +82,6 @@ def teacher_notice(
         return _("培训项目已撤销"), _("%(why)s。名额已释放，可另行报名。") % {"why": reason}
     if action == "promoted":
         return _("已由候补转为正式报名"), waiting
+    if action == "no_show":
+        return _with_reason(_("被标记为未报到"), reason), because
     return None

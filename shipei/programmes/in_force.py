@@ -27,7 +27,7 @@ items[].mode | shipei.programmes.forms.display.item_facts | shipei/programmes/te
 items[].host | shipei.enrollment.import_layouts.ItemIndex.project | shipei/enrollment/tests/test_import.py::test_host_aliases_and_full_labels_name_the_same_project
 items[].training | shipei.programmes.calendar.calendar_warnings | shipei/programmes/tests/test_views.py::test_managers_are_warned_of_training_that_ends_before_registration_closes
 items[].registration | shipei.enrollment.terms.registration_window | shipei/enrollment/tests/test_views.py::test_closed_window_is_refused_with_the_window_shown
-items[].planned_seats | issue 14 | the item's planned total (001's 1+X) does not yet stop enrollments
+items[].planned_seats | shipei.quotas.services.quota_set | shipei/quotas/tests/test_policy.py::test_planned_seats_cap_what_the_owner_hands_out
 items[].eligibility.min_years_teaching | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_services.py::test_eligibility_says_which_rule_failed
 items[].eligibility.titles | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_services.py::test_eligibility_says_which_rule_failed
 items[].eligibility.org_kinds | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_org_kind_rule_takes_a_research_institute_and_names_a_school_it_refuses
@@ -66,17 +66,16 @@ enrollment.approval_chain[].role | shipei.enrollment.approvals.holds_step | ship
 enrollment.approval_chain[].label | shipei.enrollment.tables.AwaitingTable | shipei/enrollment/tests/test_tables.py::test_awaiting_rows_carry_their_card_roles_and_labels
 enrollment.approval_chain[].deadline | shipei.enrollment.reminders.remind_approval_deadlines | shipei/enrollment/tests/test_reminders.py::test_approvers_are_reminded_once_the_day_before_a_step_deadline
 enrollment.window | shipei.enrollment.terms.registration_window | shipei/enrollment/tests/test_services.py::test_window_is_shanghai_time_and_date_only_close_ends_at_midnight
-enrollment.cancellation_deadline | issue 14 | withdrawal is not yet refused after it
+enrollment.cancellation_deadline | shipei.enrollment.services.enrollment_withdraw | shipei/enrollment/tests/test_options.py::test_after_the_deadline_the_teacher_cannot_withdraw_by_themselves
 enrollment.seat_released_by | shipei.enrollment.services.enrollment_withdraw | shipei/enrollment/tests/test_services.py::test_withdrawal_frees_the_seat_unless_substitutions_are_forbidden
-enrollment.seat_released_by:no_show | issue 14 | no-show is not yet marked, so it releases nothing
 enrollment.substitutions_allowed | shipei.enrollment.services.enrollment_withdraw | shipei/enrollment/tests/test_services.py::test_withdrawal_frees_the_seat_unless_substitutions_are_forbidden
-enrollment.one_active_per | issue 14 | "none" is still refused by the database
+enrollment.one_active_per | shipei.enrollment.models.live_key | shipei/enrollment/tests/test_seats.py::test_the_table_counts_live_enrollments_as_the_policy_says
 enrollment.waitlist | shipei.enrollment.seats.fill_from_waitlist | shipei/enrollment/tests/test_services.py::test_waitlist_fills_a_freed_seat_in_order
 enrollment.participant_list_scan | shipei.enrollment.lists.list_submit | shipei/enrollment/tests/test_lists.py::test_a_list_without_the_scan_the_notice_asks_for_is_refused
 enrollment.participant_list_to | shipei.enrollment.exports.may_submit_list | shipei/enrollment/tests/test_export.py::test_submitting_a_list_is_offered_only_where_the_programme_asks_for_it
 quota.scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_a_new_city_scope_programme_gets_its_first_quotas_for_the_eleven_cities
 quota.table | shipei.quotas.layout.table_layout | shipei/quotas/tests/test_export.py::test_the_export_lays_out_the_table_kept_with_the_programme
-quota.held_from | issue 14 | seats are always held at submission
+quota.held_from | shipei.enrollment.seats.held_at_submission | shipei/enrollment/tests/test_options.py::test_a_seat_held_from_approval_is_taken_when_the_last_step_admits
 projects.application | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_submit_after_the_application_deadline_is_refused_with_the_deadline
 projects.review_criteria[].code | shipei.projects.services.review_submit | shipei/projects/tests/test_services.py::test_expert_scores_every_criterion_and_the_total_is_kept
 projects.review_criteria[].label | shipei.projects.services.review_submit | shipei/projects/tests/test_services.py::test_a_score_out_of_range_says_which_criterion_and_the_range

@@ -43,6 +43,7 @@ from .errors import (
     ReviewClosed,
 )
 from .models import MOVES, Project, Review
+from .notices import project_notice
 
 Status = Project.Status
 EDITABLE_FIELDS = (
@@ -476,6 +477,7 @@ def project_decide(*, actor: Any, project: Project, decision: str, reason: str =
         fields=["status_reason"],
         reason=reason[:200],
     )
+    project_notice(project, actor, reason)
     return project
 
 
@@ -494,6 +496,7 @@ def project_publish(*, actor: Any, project: Project) -> Project:
         org=project.base,
         fields=["published_at"],
     )
+    project_notice(project, actor)
     return project
 
 

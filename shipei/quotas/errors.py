@@ -59,3 +59,20 @@ class QuotaBatchRefused(DomainError):
 class QuotaTooLarge(DomainError):
     code = "quota_too_large"
     template = _("名额不能超过 %(most)s 个。")
+
+
+class QuotaOutsideScope(DomainError):
+    code = "quota_outside_scope"
+    template = _(
+        "“%(item)s”%(scope)s：%(receiver)s不能直接接收本计划的名额，应分配给%(expected)s。"
+    )
+
+
+class QuotaScopeNone(DomainError):
+    code = "quota_scope_none"
+    template = _("“%(item)s”不分配名额（名额分配方式为“不分配名额”），不能为%(receiver)s设置名额。")
+
+
+class QuotaOverPlanned(DomainError):
+    code = "quota_over_planned"
+    template = _("“%(item)s”计划培训 %(planned)s 人，按此分配合计将为 %(asked)s 人，超出计划人数。")

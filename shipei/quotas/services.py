@@ -5,13 +5,15 @@ below a quota (``seats_split``) changes only here, what is held on it (``seats_h
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
 
 from shipei.accounts import scope
 from shipei.audit.services import record
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
+from shipei.programmes.policy import QUOTA_SCOPE_LABELS
 from shipei.programmes.selectors import printed_table
 
 from . import selectors
@@ -23,11 +25,15 @@ from .errors import (
     QuotaInUse,
     QuotaNegative,
     QuotaOutsideArea,
+    QuotaOutsideScope,
+    QuotaOverPlanned,
+    QuotaScopeNone,
     QuotaTooLarge,
     QuotaUnknownItem,
 )
 from .layout import table_layout
 from .models import Quota, QuotaChange
+from .notices import quota_notice
 
 MAX_SEATS = 1_000_000  # no notice comes near; keeps every sum inside a database integer
 
@@ -99,16 +105,26 @@ def quota_set(
         raise QuotaOutsideArea(receiver=(region or org).name, owner=programme.owner.name)
     if quota is not None and before == seats and quota.on_demand == on_demand:
         return quota  # nothing to change, nothing to record
+    # What the owner gives (a quota without one above it) goes to the receivers the item's
+    # quota scope names, within its planned seats; what was given before may still be cut.
+    # Seats kept on demand stay a level above the scope's receivers (由上一级统筹).
+    growing = parent is None and (before is None or seats > before)
+    if growing and not on_demand:
+        _check_scope(programme, item, region, org)
+    given_before = _given_by_owner(programme) if growing else {}
     if quota is None:
         quota = _create(programme, item, region, org, parent, seats, on_demand)
     else:
         _resize(quota, seats)
         if quota.on_demand != on_demand:
             Quota.objects.filter(pk=quota.pk).update(on_demand=on_demand)
+    if growing:
+        _check_planned(programme, item, given_before)
     quota.refresh_from_db()
     QuotaChange.objects.create(
         quota=quota, actor=actor, seats_before=before, seats_after=seats, reason=reason
     )
+    quota_notice(programme, quota, actor, before, seats)
     record(
         actor,
         "quota.allocated" if before is None else "quota.changed",
@@ -122,6 +138,92 @@ def quota_set(
         reason=reason,
     )
     return quota
+
+
+# What a quota scope hands seats to, at the first level below the programme's owner.
+_SCOPE_RECEIVERS = {
+    "province": _("省级教育行政部门（省、自治区、直辖市）"),
+    "city": _("设区市（地级）"),
+    "school": _("学校"),
+    "base": _("培训基地"),
+}
+_K = Organisation.Kind
+
+
+def _in_scope(scope_code: str, region: Region | None, org: Organisation | None) -> bool:
+    """Whether the receiver is of the level the quota scope names."""
+    if scope_code == "province":
+        if region is not None:
+            return region.level == Region.Level.PROVINCE
+        return org.kind in (_K.PROVINCE_EDU, _K.PROVINCE_HR)
+    if scope_code == "city":
+        if region is not None:
+            return region.level == Region.Level.PREFECTURE
+        return org.kind in (_K.CITY_EDU, _K.CITY_HR)
+    if scope_code == "school":
+        return org is not None and org.kind == _K.SCHOOL
+    if scope_code == "base":
+        return org is not None and org.designations.exists()
+    return False
+
+
+def _check_scope(
+    programme: Programme, item: str, region: Region | None, org: Organisation | None
+) -> None:
+    """QuotaOutsideScope (QuotaScopeNone) unless the item's quota scope (policy quota.scope,
+    or the item's own) hands seats to this receiver."""
+    scope_code = programme.rules.quota_scope_for(item)
+    label = _item_label(programme, item)
+    receiver = (region or org).name
+    if scope_code == "none":
+        raise QuotaScopeNone(item=label, receiver=receiver)
+    if not _in_scope(scope_code, region, org):
+        raise QuotaOutsideScope(
+            item=label,
+            scope=QUOTA_SCOPE_LABELS[scope_code],
+            receiver=receiver,
+            expected=_SCOPE_RECEIVERS[scope_code],
+        )
+
+
+def _item_label(programme: Programme, item: str) -> str:
+    return f"{programme.rules.item(item).label}（{item}）"
+
+
+def _given_by_owner(programme: Programme) -> dict[str, int]:
+    """Seats the owner has given (quotas with none above them), per item."""
+    return {
+        code: total
+        for code, total in Quota.objects.filter(programme=programme, parent__isnull=True)
+        .values_list("item")
+        .annotate(total=Sum("seats"))
+    }
+
+
+def _check_planned(programme: Programme, item: str, before: dict[str, int]) -> None:
+    """QuotaOverPlanned when the seats the owner has given for an item with planned seats (the
+    item or any above it: 001's 1+X, 750 in all) now pass them, and grew."""
+    rules = programme.rules
+    after = _given_by_owner(programme)
+    for planned in rules.lineage(item):
+        if planned.planned_seats is None:
+            continue
+        codes = {planned.code, *_below(rules, planned.code)}
+        asked = sum(after.get(c, 0) for c in codes)
+        if asked > planned.planned_seats and asked > sum(before.get(c, 0) for c in codes):
+            raise QuotaOverPlanned(
+                item=_item_label(programme, planned.code),
+                planned=planned.planned_seats,
+                asked=asked,
+            )
+
+
+def _below(rules: Any, code: str) -> set[str]:
+    """The codes of the items under `code`, at any depth."""
+    out: set[str] = set()
+    for child in (i.code for i in rules.items if i.parent == code):
+        out |= {child, *_below(rules, child)}
+    return out
 
 
 def _take_from_parent(parent: Quota | None, delta: int) -> None:
@@ -199,6 +301,7 @@ def quota_delete(*, actor: Any, quota: Quota, reason: str = "") -> None:
         raise QuotaInUse(receiver=quota.receiver_name)
     if quota.parent_id:
         Quota.objects.filter(pk=quota.parent_id).update(seats_split=F("seats_split") - quota.seats)
+    quota_notice(quota.programme, quota, actor, quota.seats, None)
     record(
         actor,
         "quota.deleted",

@@ -109,7 +109,7 @@ def test_fetch_gives_the_instances_the_orm_gives(tree, national_admin):
         policy={
             "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],
             "enrollment": {"channels": ["nomination"]},
-            "quota": {"scope": "city"},
+            "quota": {"scope": "school"},
         },
     )
     quota = quota_set(

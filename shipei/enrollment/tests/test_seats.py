@@ -98,7 +98,9 @@ class World:
             project=project, seq=1, starts_on="2026-07-01", ends_on="2026-07-05", capacity=capacity
         )
 
-    def submit(self, who: str, *, key: str | None = None, in_class: bool = False) -> None:
+    def submit(
+        self, who: str, *, key: str | None = None, in_class: bool = False, item: str = "k1"
+    ) -> None:
         """Submit teacher `who` (甲, 乙...: the same name in both runs) of 杭州市中策职业学校."""
         if who not in self.people:
             self.people[who] = PersonFactory(org=self.tree["hz_school"], name=who)
@@ -106,7 +108,7 @@ class World:
             made = services.enrollment_submit(
                 actor=self.actor.user,
                 programme=self.programme,
-                item="k1",
+                item=item,
                 person=self.people[who],
                 channel="nomination",
                 training_class=self.training_class if in_class else None,
@@ -156,6 +158,17 @@ class Case:
     answers: list[str]  # what each submission is told: a status, "replayed" or an error
     declined: bool = False  # the one statement leaves it to the ORM (in both runs)
     policy: dict[str, Any] = field(default_factory=dict)  # changes to the policy's enrollment
+    quota: dict[str, Any] = field(default_factory=dict)  # changes to the policy's quota
+    items: list[dict[str, Any]] = field(default_factory=list)  # items besides k1
+
+    def programme_policy(self) -> dict[str, Any]:
+        base = ONE_STEP_POLICY
+        return {
+            **base,
+            "items": [*base["items"], *self.items],
+            "enrollment": {**base["enrollment"], **self.policy},
+            "quota": {**base["quota"], **self.quota},
+        }
 
 
 def _seat_free(w: World) -> None:
@@ -250,6 +263,22 @@ def _listener(sender: type, **kwargs: Any) -> None:
     """Someone listening to audit entries' saves, which one statement would pass by."""
 
 
+def _two_items(w: World) -> None:
+    w.quota(2, region="330100")
+    w.submit("甲", key="form-1")
+    w.submit("甲", key="form-2", item="k2")
+
+
+def _quota_full_then_same_teacher(w: World) -> None:
+    w.quota(1, region="330100")
+    w.submit("甲", key="form-1")
+    w.submit("乙", key="form-2")
+    w.submit("甲", key="form-3")
+
+
+K2 = [{"code": "k2", "label": "专业带头人研修", "kind": "training_kind"}]
+AT_APPROVAL = {"held_from": "approval"}
+
 CASES = [
     Case("a seat is free", _seat_free, ["submitted"]),
     Case("the quota is full", _quota_full, ["submitted", "QuotaExhausted"]),
@@ -291,6 +320,62 @@ CASES = [
         policy={"approval_chain": []},
     ),
     Case("someone listens to the rows' saves", _listened_to, ["submitted"], declined=True),
+    # quota.held_from = "approval": nothing is taken at submission (the last step takes it).
+    Case("held from approval: a seat is free", _seat_free, ["submitted"], quota=AT_APPROVAL),
+    Case(
+        "held from approval: the quota full",
+        _quota_full,
+        ["submitted", "submitted"],
+        quota=AT_APPROVAL,
+    ),
+    Case(
+        "held from approval: no quota covers the teacher",
+        _no_quota_covers_the_teacher,
+        ["NoQuotaHere"],
+        quota=AT_APPROVAL,
+    ),
+    Case(
+        "held from approval: the same teacher again",
+        _quota_full_then_same_teacher,
+        ["submitted", "submitted", "AlreadyEnrolled"],
+        quota=AT_APPROVAL,
+    ),
+    Case(
+        "held from approval: a class",
+        _class_with_quota_full,
+        ["submitted", "submitted"],
+        declined=True,
+        quota=AT_APPROVAL,
+    ),
+    Case(
+        "held from approval, no approval chain: taken at once",
+        _quota_full,
+        ["admitted", "QuotaExhausted"],
+        declined=True,
+        policy={"approval_chain": []},
+        quota=AT_APPROVAL,
+    ),
+    # enrollment.one_active_per
+    Case("one per item: another item", _two_items, ["submitted", "submitted"], items=K2),
+    Case(
+        "one per programme: another item",
+        _two_items,
+        ["submitted", "OnePerProgramme"],
+        policy={"one_active_per": "programme"},
+        items=K2,
+    ),
+    Case(
+        "no limit: the same teacher again",
+        _same_teacher_again,
+        ["submitted", "submitted"],
+        policy={"one_active_per": "none"},
+    ),
+    Case(
+        "no limit: the same teacher again, the quota full",
+        _same_teacher_again_quota_full,
+        ["submitted", "QuotaExhausted"],
+        policy={"one_active_per": "none"},
+    ),
 ]
 _codes = itertools.count()
 
@@ -300,8 +385,7 @@ _codes = itertools.count()
 def test_each_case_gets_its_answers_through_the_orm_on_any_database(
     case, tree, school_coordinator, writes
 ):
-    policy = {**ONE_STEP_POLICY, "enrollment": {**ONE_STEP_POLICY["enrollment"], **case.policy}}
-    world = World("orm", policy, tree, school_coordinator)
+    world = World("orm", case.programme_policy(), tree, school_coordinator)
 
     case.run(world)
 
@@ -316,7 +400,7 @@ def test_each_case_gets_its_answers_through_the_orm_on_any_database(
 def test_each_case_ends_alike_in_one_statement_and_through_the_orm(
     case, tree, school_coordinator, writes
 ):
-    policy = {**ONE_STEP_POLICY, "enrollment": {**ONE_STEP_POLICY["enrollment"], **case.policy}}
+    policy = case.programme_policy()
 
     at_once = World(f"a{next(_codes)}", policy, tree, school_coordinator)
     case.run(at_once)
@@ -336,6 +420,62 @@ def test_each_case_ends_alike_in_one_statement_and_through_the_orm(
     else:
         assert "orm" not in written_at_once
         assert written_at_once.count("one statement") >= len(at_once.made)
+
+
+# ---- one_active_per in the table itself ---------------------------------------------------------
+
+# (policy, the second item, refused by the database): checks passed by (an import's rows, a
+# race), the table's constraint still counts live enrollments as the policy says.
+PER = [
+    ("item", "k1", True),
+    ("item", "k2", False),
+    ("programme", "k2", True),
+    ("none", "k1", False),
+]
+
+
+def _second_enrollment(per: str, item: str, refused: bool, tree: Any, actor: Any) -> None:
+    policy = {
+        **ONE_STEP_POLICY,
+        "items": [*ONE_STEP_POLICY["items"], *K2],
+        "enrollment": {**ONE_STEP_POLICY["enrollment"], "one_active_per": per},
+    }
+    programme = Programme.objects.create(code=f"per{next(_codes)}", title="每人", policy=policy)
+    person = PersonFactory(org=tree["hz_school"])
+
+    def write(code: str) -> None:
+        enrollment = Enrollment(
+            programme=programme, item=code, person=person, org=person.org, channel="nomination"
+        )
+        seats.write_submission(enrollment, actor.user)
+
+    write("k1")
+    if refused:
+        with pytest.raises(AlreadyEnrolled):
+            write(item)
+    else:
+        write(item)
+    live = Enrollment.objects.filter(programme=programme, person=person, live=True)
+    assert live.count() == (1 if refused else 2)
+
+
+@pytest.mark.parametrize(("per", "item", "refused"), PER)
+@pytest.mark.django_db
+def test_the_table_counts_live_enrollments_as_the_policy_says(
+    per, item, refused, tree, school_coordinator, writes
+):
+    _second_enrollment(per, item, refused, tree, school_coordinator)
+    assert set(writes) == {"orm"}
+
+
+@pytest.mark.parametrize(("per", "item", "refused"), PER)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_table_counts_live_enrollments_as_the_policy_says_in_one_statement(
+    per, item, refused, tree, school_coordinator, writes
+):
+    _second_enrollment(per, item, refused, tree, school_coordinator)
+    assert set(writes) == {"one statement"}
 
 
 # ---- the one statement in detail -----------------------------------------------------------------

@@ -91,7 +91,7 @@ def test_each_field_in_force_names_code_that_resolves_and_a_test_that_exists():
 
 
 def test_a_group_of_settings_is_in_force_when_any_of_its_settings_is():
-    assert in_force("enrollment.waitlist") and not in_force("quota.held_from")
+    assert in_force("enrollment.waitlist") and not in_force("items[].hours")
     assert not in_force("evaluation[]") and not in_force("items[].assessment")
     assert in_force("content") and not in_force("items[].content")
     assert in_force("enrollment.window.closes")  # a window's end: its window's
@@ -145,16 +145,19 @@ def test_the_editor_marks_each_setting_not_yet_in_force_and_names_no_issue(
 ):
     client.force_login(zhejiang_admin.user)
     page = client.get(f"/programmes/{programme.pk}/edit/enrollment/").content.decode()
+    for label in (  # every enrollment option is in force (test_options.py, test_seats.py)
+        "撤回报名截止时间",
+        "同一学员同时可报名",
+        "名额已满时允许候补",
+        "允许替换学员",
+        "未报到",
+        "学员退出",
+    ):
+        assert not badge_beside(page, label), label
+    page = client.get(f"/programmes/{programme.pk}/edit/evaluation/").content.decode()
     assert "标有“尚未生效”的设置可以保存" in page
     assert "本平台尚未执行此项设置" in page  # the badge's explanation
-    assert badge_beside(page, "撤回报名截止时间")
-    assert badge_beside(page, "同一学员同时可报名")
-    assert not badge_beside(page, "名额已满时允许候补")
-    assert not badge_beside(page, "允许替换学员")
-    assert badge_beside(page, "未报到")  # the one choice of 以下情形释放名额 not acted on
-    assert not badge_beside(page, "学员退出")
     assert not re.search(r"issue|#1[4-8]\b|第 ?1[4-8] ?号", page)
-    page = client.get(f"/programmes/{programme.pk}/edit/evaluation/").content.decode()
     assert badge_beside(page, "评价问卷")  # the whole list, once
     assert page.count("尚未生效</span>") <= 3  # the note, the list; not each column again
     page = client.get(f"/programmes/{programme.pk}/edit/certificate/").content.decode()

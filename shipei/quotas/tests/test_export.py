@@ -105,10 +105,10 @@ def test_csv_follows_the_current_quotas_not_the_print(presets, national_admin):
         actor=national_admin.user,
         programme=presets[N000],
         item="p1",
-        seats=351,
+        seats=349,
         region=Region.objects.get(code="110000"),
     )
-    assert export_csv(N000).splitlines()[1] == "第1期,北京市,351"
+    assert export_csv(N000).splitlines()[1] == "第1期,北京市,349"
 
 
 def test_unknown_programme_is_an_error_in_chinese(presets):

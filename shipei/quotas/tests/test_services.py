@@ -23,8 +23,10 @@ from shipei.quotas.models import Quota
 POLICY = {
     "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],
     "enrollment": {"channels": ["nomination"]},
-    "quota": {"scope": "city"},
+    "quota": {"scope": "province"},
 }
+# A province's own programme, its seats given to its cities.
+CITY_POLICY = {**POLICY, "quota": {"scope": "city"}}
 
 
 @pytest.fixture
@@ -319,7 +321,7 @@ def test_a_provincial_programme_gives_seats_only_inside_its_province(tree, zheji
     """浙江's own programme: its cities and schools may get seats, 江苏 and its schools may not,
     whoever asks (the service refuses, not only the page)."""
     zj_programme = Programme.objects.create(
-        code="zj", title="浙江省计划", year=2026, policy=POLICY, owner=tree["zj"]
+        code="zj", title="浙江省计划", year=2026, policy=CITY_POLICY, owner=tree["zj"]
     )
     hz = services.quota_set(
         actor=zhejiang_admin.user,
