@@ -101,7 +101,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "label": i.label,
                     "child": bool(i.parent),
                     "facts": item_facts(rules, i),
-                    "conditions": item_conditions(i),
+                    "conditions": item_conditions(rules, i),
                     "overrides": item_overrides(rules, i),
                 }
                 for i in rules.items

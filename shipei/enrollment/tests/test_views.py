@@ -113,6 +113,27 @@ def test_my_enrollments_show_status_step_and_who_acts_next(client, teacher, self
     assert "撤回报名" in body
 
 
+def test_the_detail_says_no_seat_is_counted_where_the_programme_has_no_quotas_nor_class(
+    client, teacher
+):
+    """A programme that sets no quota for the item (不分配名额) and names no class: the
+    enrollment takes no one's seat; the page said 占用班次名额."""
+    programme = Programme.objects.create(
+        code="no-quota",
+        title="不分配名额的计划",
+        year=2026,
+        policy={
+            "items": [{"code": "d1", "label": "信息化教学能力提升", "kind": "course"}],
+            "enrollment": {"channels": ["self_registration"]},
+            "quota": {"scope": "none"},
+        },
+    )
+    enrollment = self_apply(teacher, programme, item="d1")
+    body = text(page(client, teacher, enrollment.get_absolute_url()))
+    assert re.search(r"<dt>名额</dt><dd>不限（本项目未分配名额）</dd>", body)
+    assert "占用班次名额" not in body
+
+
 def test_teacher_withdraws_own_enrollment(client, teacher, self_programme):
     enrollment = self_apply(teacher, self_programme)
     client.force_login(teacher.user)

@@ -241,16 +241,21 @@ def item_facts(rules: PolicyV1, item: Item) -> list[str]:
     return facts
 
 
-def item_conditions(item: Item) -> list[dict[str, Any]]:
-    """The item's own eligibility rules in words, each with whether it is in force."""
+def item_conditions(policy: PolicyV1, item: Item) -> list[dict[str, Any]]:
+    """The item's own eligibility rules in words, each with whether it is in force; a
+    prerequisite by the other item's name, as the teacher's refusal names it."""
     out = []
     rules = item.eligibility
+    labels = {i.code: i.label for i in policy.items}
     for name in Eligibility.model_fields:
         value = getattr(rules, name)
         if name == "requires":
             text = "、".join(
-                _("%(item)s须已%(state)s")
-                % {"item": need.item, "state": choice_label(type(need), "state", need.state)}
+                _("“%(item)s”须已%(state)s")
+                % {
+                    "item": labels.get(need.item, need.item),
+                    "state": choice_label(type(need), "state", need.state),
+                }
                 for need in value
             )
         else:

@@ -105,9 +105,9 @@ class ItemForm(forms.Form):
             "items[].eligibility.requires",
         )
         codes = [("", PLEASE_CHOOSE), *((i.code, f"{i.label}（{i.code}）") for i in others)]
-        for row in [*self.requires.formset.forms, self.requires.formset.empty_form]:
-            row.fields["item"] = AnyCode(label=_("先修项目"), choices=codes)
-            row.fields["item"].widget.attrs["class"] = "form-select"
+        # On the row form's class, so that the blank row "添加一行" copies (the formset's
+        # empty_form, made anew on each use) offers the items too, not a box for a code.
+        self.requires.formset.form = _prerequisite_row(self.requires.formset.form, codes)
         self.not_in_force = self.not_in_force or self.chain.not_in_force
         self.not_in_force = self.not_in_force or self.requires.not_in_force
 
@@ -239,6 +239,18 @@ _SAID = (
     (r"的报名方式不能为空", "channels"),
     (r"的审核流程第 (\d+) 步", "chain"),
 )
+
+
+def _prerequisite_row(base: type[forms.Form], codes: list[tuple[str, str]]) -> type[forms.Form]:
+    """A prerequisite's row whose item is chosen among the programme's other items."""
+
+    class PrerequisiteRow(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["item"] = AnyCode(label=_("先修项目"), choices=codes)
+            self.fields["item"].widget.attrs["class"] = "form-select"
+
+    return PrerequisiteRow
 
 
 def _rows(rows: Rows) -> list[dict[str, Any]]:

@@ -255,7 +255,7 @@ def test_an_item_sets_its_own_channels_chain_quota_scope_base_and_prerequisite(
     assert "与计划不同：" in page
     assert "报名方式：个人报名" in page and "审核流程：学校审核 → 基地确认" in page
     assert "名额分配方式：按校分配" in page and "承训基地：杭州职业技术学院" in page
-    assert "先修项目：p1须已录取" in page
+    assert "先修项目：“第1期”须已录取" in page
     # Back to 同计划: the programme's chain holds again.
     data["item-chain_mode"] = "same"
     client.post(f"/programmes/{programme.pk}/items/p2/edit/", data, **HTMX)

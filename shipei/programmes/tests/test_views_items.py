@@ -234,3 +234,17 @@ def test_an_unknown_item_is_not_found(client, zhejiang_admin, programme):
     client.force_login(zhejiang_admin.user)
     assert client.get(f"/programmes/{programme.pk}/items/p9/edit/").status_code == 404
     assert client.post(f"/programmes/{programme.pk}/items/p9/remove/").status_code == 404
+
+
+def test_a_prerequisite_row_added_by_the_button_offers_the_other_items(
+    client, zhejiang_admin, programme
+):
+    """The blank row that "添加一行（先修项目）" copies chooses the item among the programme's
+    others, as the saved rows do; it was a box asking for a code (项目代码)."""
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{programme.pk}/items/p2/edit/").content.decode()
+    template = page[page.index('<template class="sp-row-template"', page.index("rows-requires")) :]
+    template = template[: template.index("</template>")]
+    assert '<select name="requires-__prefix__-item"' in template
+    assert '<option value="p1">第1期（p1）</option>' in template
+    assert "项目代码" not in template and 'value="p2"' not in template
