@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "enrollment.list_versioned": _("保存参训名单版本"),
     "enrollment.list_received": _("接收参训名单"),
     "enrollment.list_forwarded": _("转发参训名单"),
+    "enrollment.list_scan_downloaded": _("下载参训名单盖章扫描件"),
     "enrollment.exported_full": _("导出完整报名信息"),
     "enrollment.province_contacts_saved": _("填写省级负责人及联系人"),
 }

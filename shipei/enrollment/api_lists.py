@@ -89,7 +89,7 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         with transaction.atomic():
             if v.get("file") and not (key and ParticipantList.objects.filter(client_key=key)):
                 self._import(request, v)
-            plist, _content = lists.list_submit(
+            plist = lists.list_submit(
                 actor=request.user,
                 programme=v["programme"],
                 province=v["province"],

@@ -5,7 +5,7 @@
   units and trainees; it can be produced before registration opens (the notice asks for it
   first), with the units' lines left for the province to fill;
 - notice 003 附件3 参训人员汇总表: per province and per project, the list the province submits
-  (``participant_list_submit`` records ``enrollment.list_submitted``);
+  (submitted as a version by ``lists.list_submit``);
 - class rosters.
 
 Rows come from ``selectors.enrollment_list`` (the user's scope). ID numbers and mobiles are
@@ -31,7 +31,6 @@ from shipei.accounts import scope
 from shipei.accounts.models import Person, Role, RoleAssignment
 from shipei.audit.services import record
 from shipei.classes.models import TrainingClass
-from shipei.core.errors import NotPermitted
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
@@ -252,38 +251,6 @@ def may_submit_list(actor: Any, programme: Programme, province: Region | None) -
         and scope.in_area(programme.owner, region=province)
         and scope.allows_receiver(actor, "enrollment.nominate", region=province)
     )
-
-
-@transaction.atomic
-def participant_list_submit(
-    *,
-    actor: Any,
-    programme: Programme,
-    province: Region,
-    item: str = "",
-    full: bool = False,
-    ip: str | None = None,
-) -> bytes:
-    """The province confirms and submits its list (notice 003: to the project office): the
-    export, with an audit entry saying who submitted how many, when."""
-    if not may_submit_list(actor, programme, province):
-        raise NotPermitted(_("参训人员名单由本计划所辖省份的省级教育行政部门报送。"))
-    content = participant_list(
-        actor=actor, programme=programme, province=province, item=item, full=full, ip=ip
-    )
-    record(
-        actor,
-        "enrollment.list_submitted",
-        None,
-        org=scope.top_org(actor, "enrollment.nominate"),
-        ip=ip,
-        programme=programme.pk,
-        province=province.code,
-        item=item,
-        count=listed(actor=actor, programme=programme, province=province, item=item).count(),
-        to=programme.rules.enrollment.participant_list_to,
-    )
-    return content
 
 
 # ---- notice 000 附件2: the province's summary ------------------------------------------------------

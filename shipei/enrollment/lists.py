@@ -5,7 +5,7 @@ the programme's office and forwarded to the bases, each of which then sees its t
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,21 +50,22 @@ def list_submit(
     province: Region,
     item: str = "",
     scan: Any = None,
-    full: bool = False,
     key: str | None = None,
     ip: str | None = None,
-) -> tuple[ParticipantList, bytes]:
-    """Submit the province's list as it stands: a new version (with what changed since the
-    last one) and the file the notice asks for. Idempotent by `key`; refused, writing
-    nothing, without the scan the policy asks for, or when nothing changed since the last
-    version and no new scan comes with it."""
+) -> ParticipantList:
+    """Submit the province's list as it stands: a new version, with what changed since the
+    last one. Idempotent by `key` (the caller's: made per user by the callers); refused,
+    writing nothing, to anyone but the province's department, without the scan the policy
+    asks for, or when nothing changed since the last version and no new scan comes with it.
+    The file itself is a download of its own (exports.participant_list, audited there)."""
+    if not exports.may_submit_list(actor, programme, province):
+        raise NotPermitted(_("参训人员名单由本计划所辖省份的省级教育行政部门报送。"))
     if key:
         earlier = ParticipantList.objects.filter(client_key=key).first()
         if earlier is not None:
-            return earlier, b""
-    if not exports.may_submit_list(actor, programme, province):
-        raise NotPermitted(_("参训人员名单由本计划所辖省份的省级教育行政部门报送。"))
+            return earlier
     rules = programme.rules.enrollment
+    bases = _Bases(programme)
     rows = [
         {
             "id": e.pk,
@@ -72,6 +73,7 @@ def list_submit(
             "name": e.person.name,
             "org": e.org.name,
             "item": e.item,
+            "base": e.base_id or bases.of(e.item),
         }
         for e in exports.listed(actor=actor, programme=programme, province=province, item=item)
     ]
@@ -89,9 +91,6 @@ def list_submit(
         _check_scan(scan)
     elif rules.participant_list_scan:
         raise ScanRequired()
-    content = exports.participant_list_submit(
-        actor=actor, programme=programme, province=province, item=item, full=full, ip=ip
-    )
     plist = ParticipantList(
         programme=programme,
         province=province,
@@ -112,17 +111,43 @@ def list_submit(
         raise InvalidTransition(current=_("名单刚刚由他人报送，请刷新后重试")) from None
     record(
         actor,
-        "enrollment.list_versioned",
+        "enrollment.list_submitted",
         plist,
         org=scope.top_org(actor, "enrollment.nominate"),
+        ip=ip,
         programme=programme.pk,
         province=province.code,
-        version=plist.version,
+        item=item,
         count=len(rows),
+        to=rules.participant_list_to,
+        version=plist.version,
         added=len(plist.added),
         removed=len(plist.removed),
     )
-    return plist, content
+    return plist
+
+
+class _Bases:
+    """The training base that runs an item (the base its policy names, else its 承训单位), by
+    full name or alias, looked up once per item."""
+
+    def __init__(self, programme: Programme) -> None:
+        self.programme = programme
+        self.found: dict[str, int | None] = {}
+
+    def of(self, item: str) -> int | None:
+        if item not in self.found:
+            rules = self.programme.rules
+            try:
+                name = rules.base_for(item) or rules.item(item).host
+            except StopIteration:
+                name = ""
+            org = name and (
+                Organisation.objects.filter(name=name).first()
+                or Organisation.objects.filter(aliases__name=name).first()
+            )
+            self.found[item] = org.pk if org else None
+        return self.found[item]
 
 
 def _who(row: dict[str, Any]) -> str:
@@ -177,19 +202,13 @@ def list_forward(*, actor: Any, plist: ParticipantList) -> ParticipantList:
     return plist
 
 
-def _base_names(programme: Programme, item: str) -> set[str]:
-    rules = programme.rules
-    try:
-        return {n for n in (rules.base_for(item), rules.item(item).host) if n}
-    except StopIteration:
-        return set()
-
-
 def bases_of(plist: ParticipantList) -> list[Organisation]:
-    names = set()
-    for item in {r["item"] for r in plist.rows}:
-        names |= _base_names(plist.programme, item)
-    return list(Organisation.objects.filter(name__in=names))
+    ids = {r.get("base") for r in plist.rows} - {None}
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+def _own_bases(user: Any) -> set[int]:
+    return {a.org_id for a in scope.active_assignments(user) if a.role == Role.BASE_ADMIN}
 
 
 def rows_for(user: Any, plist: ParticipantList) -> list[dict[str, Any]]:
@@ -197,8 +216,8 @@ def rows_for(user: Any, plist: ParticipantList) -> list[dict[str, Any]]:
     base's own trainees for a base once forwarded."""
     if sees_whole(user, plist):
         return plist.rows
-    own = {a.org.name for a in scope.active_assignments(user) if a.role == Role.BASE_ADMIN}
-    return [r for r in plist.rows if _base_names(plist.programme, r["item"]) & own]
+    own = _own_bases(user)
+    return [r for r in plist.rows if r.get("base") in own]
 
 
 def sees_whole(user: Any, plist: ParticipantList) -> bool:
@@ -213,9 +232,19 @@ def lists_for(user: Any, programme: Programme | None = None) -> QuerySet[Partici
     qs = ParticipantList.objects.select_related("programme", "province", "submitted_by__person")
     if programme is not None:
         qs = qs.filter(programme=programme)
+    # In SQL first, a superset of what the checks below keep: lists of programmes owned at or
+    # under the user's organisations, of its provinces, and (for a base) forwarded ones.
+    near = Q(programme__owner__isnull=True)
+    for a in scope.active_assignments(user):
+        near |= Q(programme__owner__path__startswith=a.org.path)
+    for prefix in scope.region_prefixes(user, "enrollment.view"):
+        near |= Q(province__code__startswith=prefix)
+    if _own_bases(user):
+        near |= Q(status=Status.FORWARDED)
+    candidates = qs.filter(near)
     visible = [
         p.pk
-        for p in qs
+        for p in candidates
         if sees_whole(user, p) or (p.status == Status.FORWARDED and rows_for(user, p))
     ]
     return qs.filter(pk__in=visible).order_by("-submitted_at", "-pk")

@@ -4,8 +4,10 @@ before a registration window closes. Each goes out once per person and deadline,
 the jobs run (``notifications.services.remind_once``)."""
 
 import datetime
+import zlib
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ from shipei.notifications.services import remind_once
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 
-from .approvals import users_who_may_decide
+from .approvals import chain_for, users_who_may_decide
 from .checks import NOMINATING
 from .models import Enrollment
 from .notices import page_url
@@ -35,22 +37,41 @@ def remind_approval_deadlines(*, now: datetime.datetime | None = None) -> int:
         pk__in=Enrollment.objects.filter(status=Status.SUBMITTED).values("programme")
     ).select_related("owner")
     for programme in programmes:
-        rules = programme.rules
-        for chain in rules.chains():  # the programme's, and the items' own
-            items = [i.code for i in rules.leaves() if rules.chain_for(i.code) == chain]
-            for index, step in enumerate(chain):
+        # Each enrollment waits at a step of the chain it started with (its item's, in the
+        # policy revision it was made under): group them by that chain.
+        kinds = (
+            Enrollment.objects.filter(programme=programme, status=Status.SUBMITTED)
+            .order_by()
+            .values_list("policy_revision", "item")
+            .distinct()
+        )
+        groups: dict[tuple, list[tuple[int, str]]] = {}
+        chains: dict[tuple, list[Any]] = {}
+        for revision, item in kinds:
+            chain = chain_for(programme, revision, item)
+            key = tuple(s.model_dump_json() for s in chain)
+            chains[key] = chain
+            groups.setdefault(key, []).append((revision, item))
+        for key, members in groups.items():
+            for index, step in enumerate(chains[key]):
                 if step.deadline is not None and (
                     today <= step.deadline <= today + datetime.timedelta(days=1)
                 ):
-                    sent += _remind_step(programme, items, index, step)
+                    sent += _remind_step(programme, members, index, step)
     return sent
 
 
-def _remind_step(programme: Programme, items: list[str], index: int, step: Any) -> int:
-    """Remind the approvers of one step whose deadline is near, once each."""
+def _remind_step(
+    programme: Programme, members: list[tuple[int, str]], index: int, step: Any
+) -> int:
+    """Remind the approvers of one step whose deadline is near, once each; `members` are the
+    (policy revision, item) pairs whose chain has the step."""
     sent = 0
+    which = Q(pk__in=[])
+    for revision, item in members:
+        which |= Q(policy_revision=revision, item=item)
     waiting = Enrollment.objects.filter(
-        programme=programme, status=Status.SUBMITTED, step=index, item__in=items
+        which, programme=programme, status=Status.SUBMITTED, step=index
     ).select_related("programme__owner", "org", "base", "training_class")
     cache: dict = {}
     counts: dict[int, list[Any]] = {}
@@ -68,7 +89,8 @@ def _remind_step(programme: Programme, items: list[str], index: int, step: Any) 
         }
         sent += remind_once(
             user,
-            key=f"approval:{programme.pk}:{index}:{step.deadline.isoformat()}:{user.pk}",
+            key=f"approval:{programme.pk}:{index}:{zlib.crc32(step.label.encode())}:"
+            f"{step.deadline.isoformat()}:{user.pk}",
             title=_("%(step)s即将截止") % {"step": step.label},
             body=body,
             url=page_url("enrollment:awaiting"),

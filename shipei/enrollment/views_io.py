@@ -360,15 +360,15 @@ def export_list_003(request: HttpRequest, programme_pk: int) -> HttpResponse:
     if request.method == "POST":
         if province is None:
             raise NotPermitted(_("参训人员名单由省级教育行政部门报送。"))
+        raw_key = request.POST.get("key", "")[:64]
         try:
-            plist, _content = lists.list_submit(
+            plist = lists.list_submit(
                 actor=user,
                 programme=programme,
                 province=province,
                 item=item,
-                full=full,
                 scan=request.FILES.get("scan"),
-                key=request.POST.get("key") or None,
+                key=f"{user.pk}:{raw_key}"[:64] if raw_key else None,
                 ip=client_ip(request),
             )
         except DomainError as exc:

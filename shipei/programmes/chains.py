@@ -120,7 +120,8 @@ def _takers(programme: Programme, rules: PolicyV1, role: str) -> list[Organisati
         return [top] if top else []
     if role == Role.BASE_ADMIN:
         names = {rules.base_for(i.code) for i in rules.leaves()} - {""}
-        return list(Organisation.objects.filter(name__in=names, is_active=True))
+        named = Q(name__in=names) | Q(aliases__name__in=names)
+        return list(Organisation.objects.filter(named, is_active=True).distinct())
     kinds = STEP_KINDS.get(role)
     if kinds is None:
         return None

@@ -226,29 +226,6 @@ def test_the_exports_page_shows_the_count_and_the_submit_action(client, zhejiang
     assert "确定报送浙江省的 2 条参训人员名单？" in page
 
 
-def test_a_submission_that_fails_leaves_no_record_of_a_full_export(
-    zhejiang_admin, p003, monkeypatch
-):
-    """The full export (its audited reveal) and the record of the submission are one act: if
-    the second cannot be written, the first is not kept either."""
-    real = exports.record
-
-    def failing(actor, action, *args, **kw):
-        if action == "enrollment.list_submitted":
-            raise RuntimeError("audit log unavailable")
-        return real(actor, action, *args, **kw)
-
-    monkeypatch.setattr(exports, "record", failing)
-    with pytest.raises(RuntimeError):
-        exports.participant_list_submit(
-            actor=zhejiang_admin.user,
-            programme=p003,
-            province=Region.objects.get(code="330000"),
-            full=True,
-        )
-    assert not AuditEntry.objects.filter(action="enrollment.exported_full").exists()
-
-
 def test_submitting_a_list_is_offered_only_where_the_programme_asks_for_it(
     client, zhejiang_admin, jiangsu_admin, tree, p003
 ):

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shipei.accounts.models import Role, RoleAssignment, User
+from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
 from shipei.core.tests.api_helpers import api_as
 from shipei.enrollment import lists, services
@@ -14,7 +15,7 @@ from shipei.enrollment.models import Enrollment, ParticipantList
 from shipei.enrollment.tests.conftest import teacher_at
 from shipei.enrollment.tests.test_import import HEADER_003, row_003, workbook
 from shipei.notifications.models import Notification
-from shipei.orgs.models import Organisation, Region
+from shipei.orgs.models import OrganisationAlias, Region
 from shipei.orgs.tests.factories import SchoolFactory
 
 ZJ = "330000"
@@ -41,10 +42,9 @@ def listed(p003, zhejiang_admin, college):
 
 
 def submit(actor: Any, programme: Any, **kw: Any) -> ParticipantList:
-    plist, _content = lists.list_submit(
+    return lists.list_submit(
         actor=actor.user, programme=programme, province=Region.objects.get(code=ZJ), **kw
     )
-    return plist
 
 
 def test_a_list_without_the_scan_the_notice_asks_for_is_refused(zhejiang_admin, p003, listed):
@@ -77,11 +77,11 @@ def test_the_same_key_submits_once(zhejiang_admin, p003, listed):
 def test_the_office_receives_and_forwards_and_each_base_sees_its_trainees(
     client, zhejiang_admin, jiangsu_admin, national_admin, p003, listed, tree
 ):
-    plist = submit(zhejiang_admin, p003, scan=scan())
+    # The platform knows the base by a newer name; the notice's name is its alias.
     x01_host = p003.rules.item("x01").host
-    base = Organisation.objects.filter(name=x01_host).first() or SchoolFactory(
-        parent=tree["moe"], name=x01_host
-    )
+    base = SchoolFactory(parent=tree["moe"], name=f"{x01_host}（新校名）")
+    OrganisationAlias.objects.create(organisation=base, name=x01_host)
+    plist = submit(zhejiang_admin, p003, scan=scan())
     base_user = User.objects.create_user("base-x01", "Secret123")
     RoleAssignment.objects.create(user=base_user, role=Role.BASE_ADMIN, org=base)
     assert list(lists.lists_for(base_user)) == []  # not before it is forwarded
@@ -100,6 +100,8 @@ def test_the_office_receives_and_forwards_and_each_base_sees_its_trainees(
     assert client.get(f"/enrollment/lists/{plist.pk}/scan/").status_code == 404
     client.force_login(national_admin.user)
     assert client.get(f"/enrollment/lists/{plist.pk}/scan/").status_code == 200
+    downloaded = AuditEntry.objects.get(action="enrollment.list_scan_downloaded")
+    assert downloaded.actor == national_admin.user
 
 
 def test_a_province_system_submits_its_list_file_over_the_api_all_or_nothing_once(

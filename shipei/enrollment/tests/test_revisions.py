@@ -241,3 +241,31 @@ def test_the_deadline_of_an_items_own_step_reminds_its_approvers(
     assert remind_approval_deadlines() == 1
     note = Notification.objects.get(user=zhejiang_admin.user)
     assert "省教育厅审核" in note.title and tomorrow.isoformat() in note.body
+
+
+def test_a_step_of_the_chain_an_enrollment_started_with_is_reminded_by_its_own_deadline(
+    tree, zhejiang_admin, city_admin, school_coordinator
+):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    data = policy(approval_chain=[{**CITY, "deadline": tomorrow}, PROVINCE])
+    programme = programme_services.programme_create(
+        actor=zhejiang_admin.user,
+        owner=zhejiang_admin.org,
+        code="zj-remind-pinned",
+        title="2026年浙江省教师培训（改过审核流程）",
+        year=2026,
+        policy=data,
+    )
+    nominate(school_coordinator, programme, "k1", teacher_at(tree["hz_school"]))
+    changed = {
+        **programme.policy["enrollment"],
+        "approval_chain": [
+            {"role": "provincial_admin", "label": "省厅直接审核", "deadline": tomorrow}
+        ],
+    }
+    programme_services.programme_update_section(
+        actor=zhejiang_admin.user, programme=programme, section="enrollment", data=changed
+    )
+    assert remind_approval_deadlines() == 1
+    note = Notification.objects.get()
+    assert note.user == city_admin.user and "设区市教育局审核" in note.title
