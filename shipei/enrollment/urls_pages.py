@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_no_show, views_teacher
+from . import views, views_detail, views_no_show, views_teacher
 
 urlpatterns = [
     path("", views.enrollment_list, name="list"),
@@ -12,10 +12,10 @@ urlpatterns = [
     path("nominate/", views.nominate, name="nominate"),
     path("awaiting/", views.awaiting, name="awaiting"),
     path("awaiting/decide/", views.decide_batch, name="decide_batch"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/decide/", views.decide, name="decide"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("<int:pk>/", views_detail.detail, name="detail"),
+    path("<int:pk>/decide/", views_detail.decide, name="decide"),
+    path("<int:pk>/withdraw/", views_detail.withdraw, name="withdraw"),
+    path("<int:pk>/resubmit/", views_detail.resubmit, name="resubmit"),
     path("admitted/", views_no_show.admitted, name="admitted"),
     path("<int:pk>/no-show/", views_no_show.no_show, name="no_show"),
 ]
