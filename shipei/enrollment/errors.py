@@ -99,3 +99,19 @@ class WithdrawalClosed(DomainError):
     template = _(
         "撤回报名的截止时间为 %(deadline)s，已过截止时间，不能自行撤回；如确需撤回，请联系教育行政部门办理。"
     )
+
+
+class ScanRequired(DomainError):
+    code = "scan_required"
+    template = _("请附上加盖公章的名单扫描件（PDF 或图片）。")
+
+
+class ScanInvalid(DomainError):
+    code = "scan_invalid"
+    template = _("扫描件应为 PDF、OFD 或图片文件，且不超过 20 MB。")
+
+
+class ListUnchanged(DomainError):
+    code = "list_unchanged"
+    status = 409
+    template = _("名单与第 %(version)s 版相同，无需再次报送。")

@@ -8,38 +8,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role, RoleAssignment
 from shipei.audit.services import record
-from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
+from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.notifications.services import notify
 from shipei.orgs.models import Organisation, Region
 from shipei.programmes.models import Programme
 
 from . import exports
+from .errors import ListUnchanged, ScanInvalid, ScanRequired
 from .models import ParticipantList
 
 Status = ParticipantList.Status
 SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".ofd")
 SCAN_MAX_BYTES = 20 * 1024 * 1024
-
-
-class ScanRequired(DomainError):
-    code = "scan_required"
-    template = gettext_lazy("请附上加盖公章的名单扫描件（PDF 或图片）。")
-
-
-class ScanInvalid(DomainError):
-    code = "scan_invalid"
-    template = gettext_lazy("扫描件应为 PDF、OFD 或图片文件，且不超过 20 MB。")
-
-
-class ListUnchanged(DomainError):
-    code = "list_unchanged"
-    status = 409
-    template = gettext_lazy("名单与第 %(version)s 版相同，无需再次报送。")
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.audit.models import AuditEntry
 from shipei.core.errors import NotPermitted
 from shipei.core.tests.api_helpers import api_as
-from shipei.enrollment import lists, services
+from shipei.enrollment import errors, lists, services
 from shipei.enrollment.models import Enrollment, ParticipantList
 from shipei.enrollment.tests.conftest import teacher_at
 from shipei.enrollment.tests.test_import import HEADER_003, row_003, workbook
@@ -48,9 +48,9 @@ def submit(actor: Any, programme: Any, **kw: Any) -> ParticipantList:
 
 
 def test_a_list_without_the_scan_the_notice_asks_for_is_refused(zhejiang_admin, p003, listed):
-    with pytest.raises(lists.ScanRequired, match="加盖公章"):
+    with pytest.raises(errors.ScanRequired, match="加盖公章"):
         submit(zhejiang_admin, p003)
-    with pytest.raises(lists.ScanInvalid):
+    with pytest.raises(errors.ScanInvalid):
         submit(zhejiang_admin, p003, scan=SimpleUploadedFile("名单.exe", b"MZ"))
     assert not ParticipantList.objects.exists()
 
@@ -58,7 +58,7 @@ def test_a_list_without_the_scan_the_notice_asks_for_is_refused(zhejiang_admin, 
 def test_each_submission_is_a_version_with_what_changed(zhejiang_admin, p003, listed, college):
     first = submit(zhejiang_admin, p003, scan=scan())
     assert (first.version, len(first.rows), first.added, first.removed) == (1, 2, [], [])
-    with pytest.raises(lists.ListUnchanged, match="与第 1 版相同"):
+    with pytest.raises(errors.ListUnchanged, match="与第 1 版相同"):
         submit(zhejiang_admin, p003)
     services.enrollment_withdraw(actor=zhejiang_admin.user, enrollment=listed, reason="另有安排")
     nominate(zhejiang_admin, p003, "x01", teacher_at(college, name="王三", major="集成电路技术"))
