@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectModeEnum": "shipei.projects.models.Project.Mode",
         "EnrollmentStatusEnum": "shipei.enrollment.models.Enrollment.Status",
         "EnrollmentChannelEnum": "shipei.enrollment.models.Enrollment.Channel",
+        "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
     },
 }
 
