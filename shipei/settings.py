@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "shipei.quotas",
     "shipei.projects",
     "shipei.classes",
+    "shipei.staffing",
     "shipei.enrollment",
     "shipei.notifications",
     "shipei.presets",

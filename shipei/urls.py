@@ -9,6 +9,7 @@ from shipei.core import views as core_views
 from shipei.core import views_site
 from shipei.dashboard import views as dashboard_views
 from shipei.enrollment import api as enrollment_api
+from shipei.notifications import views_calendar
 from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
 from shipei.projects import api as projects_api
@@ -45,7 +46,10 @@ urlpatterns = [
     path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
     path("", include("shipei.projects.urls")),
     path("enrollment/", include("shipei.enrollment.urls")),
+    path("staffing/", include("shipei.staffing.urls")),
     path("notifications/", include("shipei.notifications.urls")),
+    # Outside notifications/: the feed's address is for calendar apps, which do not log in.
+    path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),
     path("", include("shipei.accounts.urls_signup")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", views_site.ApiDocsView.as_view(), name="api_docs"),
