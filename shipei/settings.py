@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "shipei.enrollment.models.Enrollment.Status",
         "EnrollmentChannelEnum": "shipei.enrollment.models.Enrollment.Channel",
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
+        "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
+        "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
     },
 }
 

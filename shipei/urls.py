@@ -14,6 +14,7 @@ from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
 from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
+from shipei.staffing import api as staffing_api
 
 router = DefaultRouter()
 # Enrollments first: in an enrollment rush each request is matched against the routes before its
@@ -25,6 +26,7 @@ router.register("people", accounts_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 quotas_api.register(router)
 projects_api.register(router)
+staffing_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched

@@ -1,7 +1,6 @@
 """Notice 004 as a programme, classes at two institutions, and a small pool of core teachers."""
 
 import datetime
-from typing import Any
 
 import pytest
 from django.utils import timezone

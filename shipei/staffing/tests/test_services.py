@@ -326,7 +326,7 @@ def test_proposals_count_a_teachers_assignments_this_year_and_spread_them(
         busy_until=earlier.ends_on,
     )
     later = make_class(programme, tree["hz_base"], start=datetime.date(2027, 5, 10))
-    for t in range(4):
+    for _t in range(4):
         make_core_teacher(tree["nj_school"], assesses=False)
     # Three assessing places, two assessors besides these two: one of the two is needed.
     make_core_teacher(tree["nj_school"], teaches=False)
