@@ -71,7 +71,7 @@ class PreferenceForm(forms.Form):
         label=_("授课骨干教师选择倾向"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("可选承担授课、符合本班专业大类和级别、不属于本机构的在库骨干教师。"),
     )
 
