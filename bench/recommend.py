@@ -190,43 +190,55 @@ def _most_full(group: list[solver.Class], fits: dict, flow_cache: dict) -> int:
 def upper_bound(classes: list[solver.Class], teachers: list[solver.Teacher]) -> int:
     """At most this many classes can be fully staffed.
 
-    The classes are split into disjoint groups, and each group's bound is added up: a class
-    alone (the flow of its places to the teachers who fit), then groups of classes that all
-    overlap one day of the calendar (anyone serves at most one of them), taken greedily where
-    they lose the most. Any split gives a valid bound: no class is counted in two groups."""
-    fits = {
-        (c.id, r): [t.id for t in teachers if _fits(t, c, r)]
-        for c in classes
-        for r in solver.ROLES
-        if c.need.get(r, 0)
-    }
+    The classes are split into disjoint groups and each group's bound added up: a class alone
+    (the flow of its places to the teachers who fit), then sets of classes of one category and
+    level that all overlap one day of the calendar (anyone serves at most one of them), taken
+    greedily where they lose the most. Any split gives a valid bound, as no class is counted in
+    two groups; sets whose candidates far outnumber their places cannot lose and are skipped."""
+    by_group: dict[tuple[str, str], list[solver.Teacher]] = defaultdict(list)
+    for t in teachers:
+        for group in t.groups:
+            by_group[group].append(t)
+    fits = {}
     for c in classes:
+        pool = by_group.get((c.category, c.level), [])
         for r in solver.ROLES:
-            fits.setdefault((c.id, r), [])
+            fits[c.id, r] = [t.id for t in pool if _fits(t, c, r)] if c.need.get(r, 0) else []
     cache: dict = {}
-    alone_bad = {c.id for c in classes if _most_full([c], fits, cache) == 0}
-    left = [c for c in classes if c.id not in alone_bad]
-    lost = len(alone_bad)
+
+    def places(c: solver.Class) -> int:
+        return sum(c.need.values())
+
+    def plenty(group: list[solver.Class]) -> bool:
+        # Every role has more candidates than all the group's places: Hall's condition holds.
+        demand = sum(places(c) for c in group)
+        return all(
+            len(fits[c.id, r]) >= demand for c in group for r in solver.ROLES if c.need.get(r, 0)
+        )
+
+    lost_alone = {c.id for c in classes if not plenty([c]) and _most_full([c], fits, cache) == 0}
+    losses = []
+    seen = set()
     gap = datetime.timedelta(days=1)
-    while True:
-        best_loss, best_group = 0, None
-        days = sorted({c.starts_on for c in left})
-        by_group: dict[tuple[str, str], list[solver.Class]] = defaultdict(list)
-        for c in left:
-            by_group[c.category, c.level].append(c)
-        for members in by_group.values():
-            for day in days:
-                group = [c for c in members if c.starts_on <= day <= c.ends_on + gap]
-                if len(group) < 2:
-                    continue
-                loss = len(group) - _most_full(group, fits, cache)
-                if loss > best_loss:
-                    best_loss, best_group = loss, group
-        if best_group is None:
-            break
-        lost += best_loss
-        taken = {c.id for c in best_group}
-        left = [c for c in left if c.id not in taken]
+    groups: dict[tuple[str, str], list[solver.Class]] = defaultdict(list)
+    for c in classes:
+        if c.id not in lost_alone:
+            groups[c.category, c.level].append(c)
+    for members in groups.values():
+        for day in sorted({c.starts_on for c in members}):
+            group = [c for c in members if c.starts_on <= day <= c.ends_on + gap]
+            key = frozenset(c.id for c in group)
+            if len(group) < 2 or key in seen or plenty(group):
+                continue
+            seen.add(key)
+            loss = len(group) - _most_full(group, fits, cache)
+            if loss:
+                losses.append((loss, key))
+    lost, used = len(lost_alone), set()
+    for loss, key in sorted(losses, key=lambda x: (-x[0], sorted(x[1]))):
+        if not key & used:
+            lost += loss
+            used |= key
     return len(classes) - lost
 
 
