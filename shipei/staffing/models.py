@@ -277,7 +277,7 @@ class StaffingRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.programme} {self.year}{self.get_half_display()}"
+        return f"{self.programme.title} · {self.year}年{self.get_half_display()}"
 
     def get_absolute_url(self) -> str:
         return reverse("staffing:run", args=[self.pk])

@@ -54,7 +54,9 @@ def test_a_half_year_is_staffed_an_invitation_sent_and_accepted_on_a_phone(
     page.get_by_role("link", name="骨干教师配备").click()
     page.get_by_label("培训计划", exact=True).select_option(label=str(klass.project.programme))
     page.get_by_label("年度", exact=True).fill(str(klass.starts_on.year))
-    page.get_by_label("半年", exact=True).select_option(value="1" if klass.starts_on.month <= 6 else "2")
+    page.get_by_label("半年", exact=True).select_option(
+        value="1" if klass.starts_on.month <= 6 else "2"
+    )
     page.get_by_role("button", name="查看班次").click()
     expect(page.get_by_text("本半年共 1 个班次")).to_be_visible()
     page.get_by_role("button", name="统一配备").click()
