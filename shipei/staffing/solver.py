@@ -341,17 +341,22 @@ class _Part:
             loads[tid] += 1
             held[tid].add(cid)
             members[cid].add(tid)
-        for cid, role, tid in sorted(chosen, key=lambda k: -loads[k[2]]):
-            c = by_class[cid]
-            if role == TEACHING and tid in c.preferred:
-                continue
-            for other in cands.get((cid, role), ()):
-                if loads[other] + 1 >= loads[tid]:
+        for _round in range(5):  # until no place moves
+            moved = False
+            for cid, role, tid in sorted(chosen, key=lambda k: (-loads[k[2]], k)):
+                c = by_class[cid]
+                if role == TEACHING and tid in c.preferred:
                     continue
-                if other in members[cid] or any(
-                    clash(span(c), span(by_class[k])) for k in held[other]
-                ):
+                free_ = [
+                    other
+                    for other in cands.get((cid, role), ())
+                    if loads[other] + 1 < loads[tid]
+                    and other not in members[cid]
+                    and not any(clash(span(c), span(by_class[k])) for k in held[other])
+                ]
+                if not free_:
                     continue
+                other = min(free_, key=lambda t: (loads[t], t))
                 chosen.discard((cid, role, tid))
                 chosen.add((cid, role, other))
                 held[tid].discard(cid)
@@ -360,6 +365,8 @@ class _Part:
                 members[cid].add(other)
                 loads[tid] -= 1
                 loads[other] += 1
+                moved = True
+            if not moved:
                 break
         self._set_hint(chosen, staffed)
 
