@@ -132,3 +132,17 @@ def test_preferences_over_the_api_name_unknown_teachers(base_admin, klass, pool)
     )
     assert ok.json()["preferred"] == [pool[3].pk]
     assert CoreTeacher.objects.count() == 8
+
+
+def test_a_home_outside_the_callers_area_is_refused(jiangsu_admin, programme, tree):
+    body = {
+        "name": "林海",
+        "id_number": make_id_number(),
+        "home": tree["hz_school"].pk,
+        "teaches": True,
+        "assesses": True,
+        "categories": ["机械类"],
+    }
+    refused = api_as(jiangsu_admin).post("/api/v1/core-teachers/", body, format="json")
+    assert "home" in error(refused, 400)["fields"]
+    assert not CoreTeacher.objects.exists()

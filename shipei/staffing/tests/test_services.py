@@ -336,3 +336,12 @@ def test_proposals_count_a_teachers_assignments_this_year_and_spread_them(
 
     chosen = set(live(later, StaffRole.ASSESSING).values_list("core_teacher", flat=True))
     assert idle.pk in chosen and busy.pk not in chosen
+
+
+def test_staff_keys_name_roles_by_code_or_words_and_other_staff_stay_the_institutions():
+    from shipei.presets.loader import preset_data
+    from shipei.programmes.policy import parse_policy
+
+    data = preset_data("mohrss-integrated-teacher-training")["policy"]
+    data["classes"]["staff"] = {"teaching": 1, "考核骨干教师": 2, "班务管理教师": 1, "assessing": 1}
+    assert staff_roles(parse_policy(data)) == {"teaching": 1, "assessing": 3}

@@ -297,3 +297,48 @@ def test_the_menu_offers_each_role_its_staffing_pages(
     client.force_login(user_of(pool[0]))
     labels = [i["label"] for i in client.get(reverse("dashboard")).context["nav_items"]]
     assert "我的骨干教师任务" in labels and "我的日程" in labels
+
+
+def test_an_import_names_a_repeated_person_a_bad_mobile_and_a_name_the_register_disagrees_with(
+    client, zhejiang_admin, programme, pool, tree
+):
+    client.force_login(zhejiang_admin.user)
+    number = make_id_number()
+    registered = pool[2].person  # at 杭州市中策职业学校, in Zhejiang
+    rows = [
+        ["王一", number, "12345", "杭州市中策职业学校", "机械类", "三级", "授课", ""],
+        ["王一", number, "", "杭州市中策职业学校", "机械类", "三级", "授课", ""],
+        ["别名", registered._id_number(), "", "杭州市中策职业学校", "机械类", "三级", "考核", ""],
+    ]
+    response = client.post(reverse("staffing:pool_import"), {"file": xlsx(rows)})
+
+    problems = {(p.row, p.column): p.message for p in response.context["problems"]}
+    assert (2, "手机号") in problems
+    assert "同一人" in problems[(3, "身份证号")]
+    assert "已登记为" in problems[(4, "姓名")]
+
+
+def test_the_import_template_offers_the_programmes_categories_and_levels(
+    client, zhejiang_admin, programme
+):
+    client.force_login(zhejiang_admin.user)
+    response = client.get(reverse("staffing:pool_import_template"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    notes = " ".join(str(r[0]) for r in book["填写说明"].values)
+    assert "机械类" in notes and "文化艺术与综合类" in notes and "一级" in notes
+
+
+def test_a_core_teachers_page_shows_the_classes_to_come(
+    client, zhejiang_admin, base_admin, klass, pool
+):
+    services.class_recommend(actor=base_admin.user, training_class=klass)
+    a = (
+        Assignment.objects.filter(training_class=klass, core_teacher=pool[2]).first()
+        or Assignment.objects.filter(
+            training_class=klass, core_teacher__home__path__startswith=zhejiang_admin.org.path
+        ).first()
+    )
+    services.assignment_invite(actor=base_admin.user, assignment=a)
+    client.force_login(zhejiang_admin.user)
+    page = client.get(reverse("staffing:teacher_detail", args=[a.core_teacher.pk])).content.decode()
+    assert str(klass) in page and "已邀请" in page
