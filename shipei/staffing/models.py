@@ -64,10 +64,6 @@ class CoreTeacher(models.Model):
         return reverse("staffing:teacher_detail", args=[self.pk])
 
     @property
-    def org(self) -> object:
-        return self.home
-
-    @property
     def roles(self) -> list[str]:
         return [
             r
@@ -209,14 +205,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.core_teacher} · {self.get_role_display()} · {self.training_class}"
-
-    @property
-    def org(self) -> object:
-        return self.training_class.project.base
-
-    @property
-    def holds(self) -> bool:
-        return self.status in HOLDING
 
     @property
     def status_css(self) -> str:
