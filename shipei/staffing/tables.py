@@ -24,12 +24,10 @@ class PoolTable(tables.Table):
         attrs=card("title", nowrap=True),
     )
     home = tables.Column(verbose_name=_("所在单位"), order_by=("home__name_pinyin",))
-    qualifications = tables.Column(
-        verbose_name=_("专业大类 · 培训级别"), empty_values=(), orderable=False
-    )
+    qualifications = tables.Column(verbose_name=_("专业·级别"), empty_values=(), orderable=False)
     roles = tables.Column(verbose_name=_("承担任务"), empty_values=(), orderable=False)
     year_load = tables.Column(
-        verbose_name=_("本年度任务（个）"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+        verbose_name=_("本年任务"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     is_active = tables.Column(verbose_name=_("状态"), attrs=card("badge"))
 

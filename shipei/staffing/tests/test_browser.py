@@ -63,6 +63,12 @@ def test_a_half_year_is_staffed_an_invitation_sent_and_accepted_on_a_phone(
     expect(page.get_by_text("配齐 1 个班次（共 1 个）")).to_be_visible()
     found["run-1280"] = problems(page)
     shot(page, "staffing-run-1280")
+    page.get_by_role("link", name="骨干教师库").click()
+    expect(page.get_by_text(pool[0].person.name)).to_be_visible()
+    page.set_viewport_size(PHONE)
+    found["pool-390"] = problems(page)
+    shot(page, "staffing-pool-390")
+    page.set_viewport_size(DESKTOP)
     logout(page)
 
     # 2. The institution invites one of the proposed core teachers.
@@ -77,6 +83,9 @@ def test_a_half_year_is_staffed_an_invitation_sent_and_accepted_on_a_phone(
     expect(page.locator("li", has_text=name)).to_contain_text("已邀请")
     found["class-1280"] = problems(page)
     shot(page, "staffing-class-1280")
+    page.set_viewport_size(PHONE)
+    found["class-390"] = problems(page)
+    shot(page, "staffing-class-390")
     logout(page)
 
     # 3. The core teacher answers on a phone.
