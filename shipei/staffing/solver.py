@@ -370,6 +370,40 @@ class _Part:
                 break
         self._set_hint(chosen, staffed)
 
+    def prefer_hint(self, cands: Mapping[tuple[int, str], list[int]]) -> None:
+        """Improve the current answer's preferences by hand before their stage: a preferred
+        teacher free at the class's time takes a teaching place held by someone not preferred."""
+        by_class = {c.id: c for c in self.classes}
+        chosen = {k for k, v in self.x.items() if self.hint.get(v, 0)}
+        staffed = {cid for cid, v in self.y.items() if self.hint.get(v, 0)}
+        held: dict[int, set[int]] = defaultdict(set)
+        members: dict[int, set[int]] = defaultdict(set)
+        for cid, _role, tid in chosen:
+            held[tid].add(cid)
+            members[cid].add(tid)
+        for cid in sorted(staffed):
+            c = by_class[cid]
+            for tid in sorted(c.preferred & set(cands.get((cid, TEACHING), ()))):
+                if tid in members[cid] or any(clash(span(c), span(by_class[k])) for k in held[tid]):
+                    continue
+                out = next(
+                    (
+                        (cid, TEACHING, o)
+                        for o in sorted(members[cid])
+                        if (cid, TEACHING, o) in chosen and o not in c.preferred
+                    ),
+                    None,
+                )
+                if out is None:
+                    break
+                chosen.discard(out)
+                chosen.add((cid, TEACHING, tid))
+                held[out[2]].discard(cid)
+                members[cid].discard(out[2])
+                held[tid].add(cid)
+                members[cid].add(tid)
+        self._set_hint(chosen, staffed)
+
     def _set_hint(self, chosen: set[tuple[int, str, int]], staffed: set[int]) -> None:
         self.hint = {v: int(k in chosen) for k, v in self.x.items()}
         self.hint.update({v: int(cid in staffed) for cid, v in self.y.items()})
@@ -493,6 +527,7 @@ def solve(
             p.model.maximize(p.filled)
             run(p, "filled")
             p.model.add(p.filled >= p.values["filled"])
+        p.prefer_hint(cands)
         p.model.maximize(p.preferences)
         run(p, "preferences")
         p.model.add(p.preferences >= p.values["preferences"])
