@@ -315,31 +315,48 @@ def _problem(
 def _propose(
     classes: Sequence[TrainingClass], solution: solver.Solution, *, source: str, replace: bool
 ) -> int:
-    """Write the solver's answer as proposals (replacing the classes' earlier ones)."""
+    """Write the solver's answer as proposals (replacing the classes' earlier ones, or adding to
+    them). The classes' rows are locked only now, in primary-key order, not while the solver
+    runs (an enrollment taking a class seat would wait behind it): a place another request
+    filled meanwhile, or a teacher it proposed, is left out."""
+    ids = sorted(c.pk for c in classes)
+    list(TrainingClass.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
     if replace:
-        Assignment.objects.filter(training_class__in=classes, status=Status.PROPOSED).delete()
+        Assignment.objects.filter(training_class__in=ids, status=Status.PROPOSED).delete()
+    taken: dict[tuple[int, str], int] = {}
+    present: set[tuple[int, int]] = set()
+    for cid, role, tid in Assignment.objects.filter(
+        training_class__in=ids, status__in=LIVE
+    ).values_list("training_class", "role", "core_teacher"):
+        taken[cid, role] = taken.get((cid, role), 0) + 1
+        present.add((cid, tid))
     by_id = {c.pk: c for c in classes}
     preferred = set(
-        Preference.objects.filter(training_class__in=classes).values_list(
+        Preference.objects.filter(training_class__in=ids).values_list(
             "training_class", "core_teacher"
         )
     )
     rows = []
     for cid, staff in solution.staff.items():
         c = by_id[cid]
+        places = class_needs(c).staff
         start, end = busy_span(c.starts_on, c.ends_on)
-        rows += [
-            Assignment(
-                training_class=c,
-                core_teacher_id=tid,
-                role=role,
-                source=source,
-                preferred=(cid, tid) in preferred,
-                busy_from=start,
-                busy_until=end,
+        for role, tid in staff:
+            if (cid, tid) in present or taken.get((cid, role), 0) >= places.get(role, 0):
+                continue
+            taken[cid, role] = taken.get((cid, role), 0) + 1
+            present.add((cid, tid))
+            rows.append(
+                Assignment(
+                    training_class=c,
+                    core_teacher_id=tid,
+                    role=role,
+                    source=source,
+                    preferred=(cid, tid) in preferred,
+                    busy_from=start,
+                    busy_until=end,
+                )
             )
-            for role, tid in staff
-        ]
     Assignment.objects.bulk_create(rows)
     return len(rows)
 
@@ -361,8 +378,6 @@ def class_recommend(
 def _recommend(actor: Any, training_class: TrainingClass, *, keep_proposals: bool) -> list[str]:
     if not class_needs(training_class).staff:
         raise NoStaffPolicy()
-    # One recommendation of a class at a time: two clicks must not propose twice.
-    TrainingClass.objects.select_for_update().filter(pk=training_class.pk).first()
     classes, teachers = _problem([training_class], keep_proposals=keep_proposals)
     solution = solver.solve(classes, teachers, partial=True, time_limit=CLASS_SECONDS, workers=1)
     made = _propose(
@@ -391,11 +406,7 @@ def plan_staff(*, actor: Any, programme: Any, year: int, half: int) -> StaffingR
     scope.require_programme(actor, selectors.POOL_ACTION, programme)
     if not staff_roles(programme.rules):
         raise NoStaffPolicy()
-    classes = list(
-        selectors.half_classes(programme=programme, year=year, half=half).select_for_update(
-            of=("self",)
-        )
-    )
+    classes = list(selectors.half_classes(programme=programme, year=year, half=half))
     problem, teachers = _problem(classes, keep_proposals=False)
     solution = solver.solve(problem, teachers, time_limit=PLAN_SECONDS)
     _propose(classes, solution, source=Assignment.Source.PLAN, replace=True)

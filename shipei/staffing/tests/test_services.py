@@ -345,3 +345,29 @@ def test_staff_keys_name_roles_by_code_or_words_and_other_staff_stay_the_institu
     data = preset_data("mohrss-integrated-teacher-training")["policy"]
     data["classes"]["staff"] = {"teaching": 1, "考核骨干教师": 2, "班务管理教师": 1, "assessing": 1}
     assert staff_roles(parse_policy(data)) == {"teaching": 1, "assessing": 3}
+
+
+def test_proposals_written_after_another_request_filled_the_places_are_left_out(
+    base_admin, klass, pool
+):
+    """The solver runs without locking the class; what it proposes is written under the lock
+    and never beyond the places (another recommendation may have come first)."""
+    from shipei.staffing import solver
+
+    services.class_recommend(actor=base_admin.user, training_class=klass)
+    before = set(live(klass).values_list("core_teacher", "role"))
+    late = solver.Solution(
+        staff={klass.pk: [("teaching", pool[3].pk), ("assessing", pool[5].pk)]},
+        staffed=set(),
+        status="OPTIMAL",
+        preferences=0,
+        max_load=0,
+        sum_squares=0,
+        bound=1,
+        seconds=0,
+    )
+
+    made = services._propose([klass], late, source="recommendation", replace=False)
+
+    assert made == 0
+    assert set(live(klass).values_list("core_teacher", "role")) == before
