@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from shipei.accounts import registry, scope
+from shipei.accounts import scope
 from shipei.core.errors import NotFound, NotPermitted
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
@@ -132,26 +132,7 @@ class CoreTeacherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request: Request) -> Response:
         data = CoreTeacherNew(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        person = registry.person_by_id_number(
-            actor=request.user,
-            action="person.view",
-            id_number=v["id_number"],
-            name=v["name"],
-            org=v["home"],
-            mobile=v["mobile"],
-        )
-        teacher = services.core_teacher_save(
-            actor=request.user,
-            person=person,
-            home=v["home"],
-            teaches=v["teaches"],
-            assesses=v["assesses"],
-            categories=v["categories"],
-            levels=v["levels"],
-            is_active=v["is_active"],
-            note=v["note"],
-        )
+        teacher = services.core_teacher_add(actor=request.user, **data.validated_data)
         out = selectors.pool_list(user=request.user).get(pk=teacher.pk)
         return Response(CoreTeacherOutput(out).data, status=status.HTTP_201_CREATED)
 

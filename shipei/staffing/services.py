@@ -124,6 +124,18 @@ def core_teacher_save(
     return core_teacher
 
 
+@transaction.atomic
+def core_teacher_add(
+    *, actor: Any, name: str, id_number: str, mobile: str = "", home: Organisation, **fields: Any
+) -> CoreTeacher:
+    """Add someone named by name and ID number: found in the register, or registered at the
+    home institution; a refusal of the record leaves no one registered behind it."""
+    person = registry.person_by_id_number(
+        actor=actor, action="person.view", id_number=id_number, name=name, org=home, mobile=mobile
+    )
+    return core_teacher_save(actor=actor, person=person, home=home, **fields)
+
+
 def _set_qualifications(
     core_teacher: CoreTeacher, categories: Iterable[str], levels: Iterable[str]
 ) -> bool:

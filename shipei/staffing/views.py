@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from shipei.accounts import registry, scope
+from shipei.accounts import scope
 from shipei.core import excel
 from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.views_util import apply_errors, import_page, per_page
@@ -64,29 +64,13 @@ def teacher_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = registry.person_by_id_number(
-                actor=request.user,
-                action="person.view",
-                id_number=data["id_number"],
-                name=data["name"],
-                org=data["home"],
-                mobile=data["mobile"],
-            )
-            teacher = services.core_teacher_save(
-                actor=request.user,
-                person=person,
-                home=data["home"],
-                teaches=data["teaches"],
-                assesses=data["assesses"],
-                categories=data["categories"],
-                levels=data["levels"],
-                is_active=data["is_active"],
-                note=data["note"],
-            )
+            teacher = services.core_teacher_add(actor=request.user, **data)
         except (ValidationError, DomainError) as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("已将%(name)s加入骨干教师库。") % {"name": person.name})
+            messages.success(
+                request, _("已将%(name)s加入骨干教师库。") % {"name": teacher.person.name}
+            )
             return redirect(teacher)
     return render(
         request,
