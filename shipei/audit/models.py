@@ -99,10 +99,11 @@ class AuditEntry(models.Model):
     matter to people (logins, role changes, full views of personal data, imports).
     """
 
+    # An account that acted is kept while its entries are (deactivated, never deleted).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -122,6 +123,15 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("数据"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # The person the account belonged to when it acted: an account's person can be changed.
+    actor_person = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("操作人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("审计记录")
@@ -145,5 +155,10 @@ class AuditEntry(models.Model):
 
     @property
     def actor_name(self) -> str:
-        """Set-up commands and the system act without a user."""
+        """Who acted, as the entry recorded them; set-up commands and the system act without a
+        user."""
+        if self.actor_id and self.actor.person_id == self.actor_person_id:
+            return self.actor.display_name  # the usual case, read with the account
+        if self.actor_person_id:
+            return self.actor_person.name
         return self.actor.display_name if self.actor_id else str(_("系统"))

@@ -29,8 +29,10 @@ def entry_for(
     """The entry `record` writes, not yet written (for a statement that writes it with others)."""
     if org is None and target is not None:
         org = _org_of(target)
+    acting = getattr(actor, "pk", None) is not None
     return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if acting else None,
+        actor_person_id=getattr(actor, "person_id", None) if acting else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
