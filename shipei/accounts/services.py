@@ -267,7 +267,9 @@ def person_reveal(*, actor: Any, person: Person, field: str, ip: str | None = No
     if field not in ("id_number", "mobile"):
         raise ValidationError(_("只能查看身份证号或手机号。"))
     value = person._id_number() if field == "id_number" else person._mobile()
-    record(actor, "person.revealed", person, ip=ip, field=field)
+    record(
+        actor, "person.revealed", person, ip=ip, field=field, disclosed=[(person.pk, person.org_id)]
+    )
     return value
 
 

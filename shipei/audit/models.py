@@ -147,6 +147,8 @@ class AuditEntry(models.Model):
 
     @property
     def target_text(self) -> str:
+        if not (self.described or self.target_repr) and self.action.endswith(".exported_full"):
+            return str(_("%(count)s 人的完整信息") % {"count": self.data.get("count", 0)})
         return self.described or self.target_repr
 
     @property
@@ -162,3 +164,39 @@ class AuditEntry(models.Model):
         if self.actor_person_id:
             return self.actor_person.name
         return self.actor.display_name if self.actor_id else str(_("系统"))
+
+
+class DisclosedPerson(models.Model):
+    """A person whose ID number or mobile an entry's action showed in full (a full view, a full
+    export): whose personal data was seen, by whom and when, answered per person.
+
+    The person is kept as a number, not a key: the record of a disclosure outlives the person's
+    record. Their organisation at the time is kept for the log's scope: those who audit it see
+    the disclosures of its people, whoever made them.
+    """
+
+    entry = models.ForeignKey(
+        AuditEntry,
+        verbose_name=_("审计记录"),
+        on_delete=models.CASCADE,
+        related_name="disclosed",
+    )
+    person_id = models.BigIntegerField(_("人员编号"), db_index=True)
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("人员所在机构"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("完整信息涉及人员")
+        verbose_name_plural = _("完整信息涉及人员")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "person_id"], name="disclosed_once_per_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}:{self.person_id}"

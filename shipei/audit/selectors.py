@@ -1,22 +1,41 @@
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shipei.core.access import scope
 
-from .models import AuditEntry
+from .models import AuditEntry, DisclosedPerson
+
+# The person model as the entries know it: audit may not import accounts.
+Person = AuditEntry._meta.get_field("actor_person").related_model
 
 
-def audit_list(*, user: Any, action: str = "") -> QuerySet[AuditEntry]:
-    """Entries about organisations in scope, plus the user's own actions."""
-    qs = AuditEntry.objects.filter(scope.orgs_q(user, "audit.view") | Q(actor=user)).select_related(
-        "actor__person", "org"
-    )
+def audit_list(*, user: Any, action: str = "", person: int | None = None) -> QuerySet[AuditEntry]:
+    """Entries about organisations in scope, full views and exports of their people by anyone,
+    plus the user's own actions; optionally only those about one person (``about_person``)."""
+    in_scope = scope.orgs_q(user, "audit.view")
+    their_people = DisclosedPerson.objects.filter(in_scope, entry=OuterRef("pk"))
+    qs = AuditEntry.objects.filter(in_scope | Q(actor=user) | Exists(their_people))
     if action:
         qs = qs.filter(action__startswith=action)
-    return qs
+    if person is not None:
+        qs = qs.filter(about_person(person))
+    return qs.select_related("actor__person", "org")
+
+
+def about_person(person: int) -> Q:
+    """Entries about a person: changes to their record, and every action that showed their ID
+    number or mobile in full (full views, full exports that listed them)."""
+    return Q(target_type=Person._meta.label_lower, target_id=str(person)) | Exists(
+        DisclosedPerson.objects.filter(entry=OuterRef("pk"), person_id=person)
+    )
+
+
+def person_history(*, person: int) -> QuerySet[AuditEntry]:
+    """Everything the log holds about one person, newest first, for whoever may audit them."""
+    return AuditEntry.objects.filter(about_person(person)).select_related("actor__person")
 
 
 ACTOR_KEPT = _("该账号有操作记录，审计日志须保留操作人，不能删除；请改为停用该账号。")
