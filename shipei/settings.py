@@ -218,6 +218,10 @@ AXES_USERNAME_CALLABLE = "shipei.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "shipei.accounts.views.lockout_response"
 AXES_VERBOSE = False
 
+# Audit entries are kept at least 184 days (网络安全法 第二十一条: network logs at least six
+# months); `shipei prune_audit` deletes older ones, never younger than this.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 # Before every app's catalogue: Django's own messages reworded to address users as 您.
