@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "person.revealed": _("查看完整个人信息"),
     "person.exported_full": _("导出完整个人信息"),
     "person.imported": _("导入教师名单"),
+    "person.number_refused": _("拒绝登记他处已登记的号码"),
+    "person.numbers_paused": _("多次被拒，暂停登记新号码"),
     "account.opened": _("开通账号"),
     "account.password_reset": _("重置密码"),
     "account.password_changed": _("修改密码"),
