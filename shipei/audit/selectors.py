@@ -1,7 +1,7 @@
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shipei.core.access import scope
@@ -16,8 +16,9 @@ def audit_list(*, user: Any, action: str = "", person: int | None = None) -> Que
     """Entries about organisations in scope, full views and exports of their people by anyone,
     plus the user's own actions; optionally only those about one person (``about_person``)."""
     in_scope = scope.orgs_q(user, "audit.view")
-    their_people = DisclosedPerson.objects.filter(in_scope, entry=OuterRef("pk"))
-    qs = AuditEntry.objects.filter(in_scope | Q(actor=user) | Exists(their_people))
+    # Not correlated: PostgreSQL reads it once into a hash, not once per entry.
+    their_people = DisclosedPerson.objects.filter(in_scope).values("entry_id")
+    qs = AuditEntry.objects.filter(in_scope | Q(actor=user) | Q(pk__in=their_people))
     if action:
         qs = qs.filter(action__startswith=action)
     if person is not None:
@@ -28,8 +29,8 @@ def audit_list(*, user: Any, action: str = "", person: int | None = None) -> Que
 def about_person(person: int) -> Q:
     """Entries about a person: changes to their record, and every action that showed their ID
     number or mobile in full (full views, full exports that listed them)."""
-    return Q(target_type=Person._meta.label_lower, target_id=str(person)) | Exists(
-        DisclosedPerson.objects.filter(entry=OuterRef("pk"), person_id=person)
+    return Q(target_type=Person._meta.label_lower, target_id=str(person)) | Q(
+        pk__in=DisclosedPerson.objects.filter(person_id=person).values("entry_id")
     )
 
 
