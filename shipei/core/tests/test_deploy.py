@@ -83,6 +83,7 @@ class Proxy:
         for sub in ("pids", "logs", "nginx/tmp", "static/css"):
             (self.dir / sub).mkdir(parents=True)
         (self.dir / "static/css/site.0123456789ab.css").write_text("body{}")
+        shutil.copytree(DEPLOY / "nginx/errors", self.dir / "errors")
         cert, key = _certificate(self.dir)
         self.port = _free_port()
         self.url = f"https://127.0.0.1:{self.port}"
@@ -95,7 +96,7 @@ class Proxy:
                 "TLS_CERT": str(cert),
                 "TLS_KEY": str(key),
                 "STATIC_ROOT": str(self.dir / "static"),
-                "ERROR_PAGES": str(DEPLOY / "nginx/errors"),
+                "ERROR_PAGES": str(self.dir / "errors"),
             },
         )
         (self.dir / "nginx/shipei.conf").write_text(site)
