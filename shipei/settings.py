@@ -56,6 +56,17 @@ SECRET_KEY = _secret("SECRET_KEY", 50)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies whose X-Forwarded-For is believed (addresses or networks): the client's address is the
+# right-most one a trusted proxy reports (core/views_util.py client_ip). Loopback by default: a
+# proxy on the app server's own machine, and no outside client can connect from there.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise environ.ImproperlyConfigured(
+            f"TRUSTED_PROXIES 中的 {_proxy} 不是有效的地址或网段。"
+        ) from None
 
 # Personal data (ID numbers, mobiles): AES-GCM keys by key id, the first one encrypts; the
 # blind index has its own key so that a leaked index key does not decrypt anything.
@@ -124,18 +135,6 @@ MIDDLEWARE = [
     "shipei.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-
-# Proxies whose X-Forwarded-For is believed (addresses or networks): the client's address is the
-# right-most one a trusted proxy reports (core/views_util.py client_ip). Loopback by default: a
-# proxy on the app server's own machine, and no outside client can connect from there.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
-for _proxy in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
-        raise environ.ImproperlyConfigured(
-            f"TRUSTED_PROXIES 中的 {_proxy} 不是有效的地址或网段。"
-        ) from None
 
 ROOT_URLCONF = "shipei.urls"
 CSRF_FAILURE_VIEW = "shipei.core.views.csrf_failure"
