@@ -7,13 +7,14 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from shipei.core import identifiers
+from shipei.core.views_util import client_ip
 
 from .selectors import ACTOR_KEPT, has_acted
 from .services import record
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .excel import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
@@ -47,3 +48,21 @@ class ImportForm(forms.Form):
                 _("文件超过%(mb)d MB，请分批导入。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
             )
         return upload
+
+
+class SuggestingInput(forms.TextInput):
+    """A text input offering the values already in use (a datalist), so that a label shared
+    by several records is typed the same way each time; any other text is still accepted."""
+
+    def __init__(self, suggestions: Any = (), attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None):
+        options = list(dict.fromkeys(s for s in self.suggestions if s))
+        if not options:
+            return super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id') or f'id_{name}'}_options"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        items = format_html_join("", '<option value="{}">', ((o,) for o in options))
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, items)

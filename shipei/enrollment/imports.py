@@ -106,6 +106,36 @@ def parse_enrollments(
 ) -> tuple[Sheet, list[EnrollmentRow], list[Problem]]:
     """Check every row of the upload; the rows come back only if there is no problem at all."""
     sheet = read_sheet(upload, layout.columns, filename=filename)
+    rows, problems = check_sheet(
+        user=user, programme=programme, layout=layout, sheet=sheet, progress=progress
+    )
+    return sheet, rows, problems
+
+
+def sheet_from_records(layout: Layout, records: list[dict[str, Any]]) -> Sheet:
+    """Rows given as data (the API's JSON, keyed by the layout's column keys) as a sheet whose
+    row numbers are the records' positions from 1, so that every check and message is the
+    file's. A key the layout does not have is refused before anything is checked."""
+    keys = {c.key for c in layout.columns}
+    for n, given in enumerate(records, start=1):
+        unknown = sorted(set(given) - keys)
+        if unknown:
+            raise ExcelFormatError(
+                _("第%(row)d行有无法识别的字段：%(keys)s（可用：%(known)s）")
+                % {"row": n, "keys": "、".join(unknown), "known": "、".join(sorted(keys))}
+            )
+    headers = [c.label for c in layout.columns]
+    return Sheet(headers=headers, header_row=0, rows=list(enumerate(records, start=1)))
+
+
+def check_sheet(
+    *,
+    user: Any,
+    programme: Programme,
+    layout: Layout,
+    sheet: Sheet,
+    progress: Progress | None = None,
+) -> tuple[list[EnrollmentRow], list[Problem]]:
     label = {c.key: c.label for c in layout.columns}
     problems: list[Problem] = []
     rows: list[EnrollmentRow] = []
@@ -237,7 +267,7 @@ def parse_enrollments(
         progress("check", total, total)
     _check_rows(user, programme, layout, rows, problems)
     problems.sort(key=lambda p: p.row)
-    return sheet, ([] if problems else rows), problems
+    return ([] if problems else rows), problems
 
 
 def _check_rows(

@@ -133,7 +133,11 @@ class _Facts:
             out += self._major_in(rules.major_classes)
         if rules.major_must_match:
             out += self._major_matches()
-        if rules.not_elsewhere_same_year or rules.not_in_programmes:
+        if (
+            rules.not_elsewhere_same_year
+            or rules.not_elsewhere_same_kind
+            or rules.not_in_programmes
+        ):
             out += self._elsewhere(rules)
         for need in rules.requires:
             out += self._prerequisite(need)
@@ -217,14 +221,28 @@ class _Facts:
     def _elsewhere(self, rules: Eligibility) -> list[str]:
         out = []
         others = [e for e in self._enrollments() if e.programme_id != self.programme.pk]
-        year = self.programme.year
-        if rules.not_elsewhere_same_year and year is not None:
-            same = next((e for e in others if e.programme.year == year), None)
+        year, kind = self.programme.year, self.programme.kind
+        by_year = rules.not_elsewhere_same_year and year is not None
+        by_kind = rules.not_elsewhere_same_kind and bool(kind)
+        if by_year or by_kind:
+            same = next(
+                (
+                    e
+                    for e in others
+                    if (not by_year or e.programme.year == year)
+                    and (not by_kind or e.programme.kind == kind)
+                ),
+                None,
+            )
             if same is not None:
-                out.append(
-                    _("同一年度只能参加一个培训计划（已报名%(year)s年的“%(title)s”）")
-                    % {"year": year, "title": same.programme.title}
-                )
+                values = {"year": year, "kind": kind, "title": same.programme.title}
+                if by_year and by_kind:
+                    text = _("同一年度的%(kind)s只能参加一个（已报名%(year)s年的“%(title)s”）")
+                elif by_kind:
+                    text = _("%(kind)s只能参加一个（已报名“%(title)s”）")
+                else:
+                    text = _("同一年度只能参加一个培训计划（已报名%(year)s年的“%(title)s”）")
+                out.append(text % values)
         barred = next((e for e in others if e.programme.code in rules.not_in_programmes), None)
         if barred is not None:
             out.append(_("已报名“%(title)s”的不能再报名本计划") % {"title": barred.programme.title})

@@ -56,6 +56,7 @@ class ProgrammeOutput(serializers.ModelSerializer):
             "code",
             "title",
             "year",
+            "kind",
             "issuer",
             "document_number",
             "issued_on",
@@ -89,6 +90,13 @@ class ProgrammeInput(serializers.Serializer):
     year = serializers.IntegerField(
         min_value=2000, max_value=2100, allow_null=True, required=False, default=None
     )
+    kind = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="计划类别，如 国培计划",
+    )
     issuer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     document_number = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default=""
@@ -102,6 +110,7 @@ class ProgrammeUpdate(serializers.Serializer):
     code = serializers.SlugField(max_length=60, required=False)
     title = serializers.CharField(max_length=200, required=False)
     year = serializers.IntegerField(min_value=2000, max_value=2100, allow_null=True, required=False)
+    kind = serializers.CharField(max_length=40, required=False, allow_blank=True)
     issuer = serializers.CharField(max_length=100, required=False, allow_blank=True)
     document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     issued_on = serializers.DateField(required=False, allow_null=True)

@@ -38,6 +38,7 @@ items[].eligibility.age_on | shipei.enrollment.terms.eligibility_problems | ship
 items[].eligibility.major_classes | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_major_classes_match_the_teachers_class_its_大类_or_the_2010_name
 items[].eligibility.major_must_match | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_major_match_holds_the_teachers_class_against_the_003_projects_field_classes
 items[].eligibility.not_elsewhere_same_year | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_elsewhere_the_same_year_names_the_other_programme
+items[].eligibility.not_elsewhere_same_kind | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_elsewhere_of_the_same_kind_in_any_year_or_with_the_year_too
 items[].eligibility.not_in_programmes | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_not_in_programmes_names_the_programme_the_teacher_is_in
 items[].eligibility.requires[].item | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_a_prerequisite_item_must_be_reached_first
 items[].eligibility.requires[].state | shipei.enrollment.terms.eligibility_problems | shipei/enrollment/tests/test_terms.py::test_a_prerequisite_item_must_be_reached_first

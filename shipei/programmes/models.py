@@ -23,6 +23,9 @@ class Programme(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)  # 004 has none
     issuer = models.CharField(_("发文单位"), max_length=100, blank=True)
+    # A label programmes share (国培计划, 省培计划 ...): eligibility can bar a teacher live in
+    # another programme of the same kind (``Eligibility.not_elsewhere_same_kind``).
+    kind = models.CharField(_("计划类别"), max_length=40, blank=True)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     issued_on = models.DateField(_("发文日期"), null=True, blank=True)
     owner = models.ForeignKey(

@@ -143,8 +143,10 @@ class Eligibility(Strict):
     # must be one of the project's field classes.
     major_classes: list[str] = []
     major_must_match: bool = False
-    # Not live in another programme of the same year, nor in any of these programmes (codes).
+    # Not live in another programme of the same year, of the same kind (``Programme.kind``), or
+    # with both set of the same year and kind; nor in any of these programmes (codes).
     not_elsewhere_same_year: bool = False
+    not_elsewhere_same_kind: bool = False
     not_in_programmes: list[str] = []
     requires: list[Prerequisite] = []
     audiences: list[str] = []  # who the notice addresses, as printed (校领导, 骨干教师, ...)

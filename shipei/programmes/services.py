@@ -57,6 +57,7 @@ IDENTITY_FIELDS = (
     "code",
     "title",
     "year",
+    "kind",
     "issuer",
     "document_number",
     "issued_on",
@@ -125,6 +126,7 @@ def programme_create(
     code: str,
     title: str,
     year: int | None,
+    kind: str = "",
     issuer: str = "",
     document_number: str = "",
     issued_on: datetime.date | None = None,
@@ -141,6 +143,7 @@ def programme_create(
         code=(code or "").strip(),
         title=(title or "").strip(),
         year=year,
+        kind=(kind or "").strip(),
         issuer=(issuer or "").strip(),
         document_number=(document_number or "").strip(),
         issued_on=issued_on,
@@ -185,14 +188,14 @@ def _check_notice_file(upload: Any) -> None:
 
 @transaction.atomic
 def programme_update(*, actor: Any, programme: Programme, **identity: Any) -> Programme:
-    """Change the notice's identity (code, title, year, issuer, number, date, owner)."""
+    """Change the notice's identity (code, title, year, kind, issuer, number, date, owner)."""
     require_manage(actor, programme)
     unknown = set(identity) - set(IDENTITY_FIELDS)
     if unknown:
         raise ValidationError(
             _("不可修改的字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    for key in ("code", "title", "issuer", "document_number"):
+    for key in ("code", "title", "kind", "issuer", "document_number"):
         if key in identity:
             identity[key] = (identity[key] or "").strip()
     if "owner" in identity and identity["owner"] != programme.owner:
@@ -397,6 +400,7 @@ def programme_clone(
         code=(code or "").strip(),
         title=title.strip(),
         year=year,
+        kind=programme.kind,
         issuer=programme.issuer,
         created_by=actor if getattr(actor, "pk", None) else None,
         preset_notes=programme.preset_notes,

@@ -1,6 +1,7 @@
 """A province's participant list as a submission (notice 003): versions with what changed, the
 stamped scan the policy asks for, received and forwarded, each base seeing its own trainees."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -135,6 +136,61 @@ def test_a_province_system_submits_its_list_file_over_the_api_all_or_nothing_onc
     assert Enrollment.objects.count() == 2 and ParticipantList.objects.count() == 1
     state = api.get(f"/api/v1/participant-lists/{body['id']}/").json()
     assert state["status"] == "submitted" and state["province"] == ZJ
+
+
+def test_a_province_system_submits_its_list_as_json_rows_and_reads_each_rows_state(
+    zhejiang_admin, p003, college
+):
+    api = api_as(zhejiang_admin)
+    keys = ["project", "host", "name", "org", "post", "major", "mobile", "remark"]
+
+    def record(**kw: Any) -> dict[str, Any]:
+        values = dict(zip([*keys, "id_number"], row_003(**kw), strict=True))
+        return {k: v for k, v in values.items() if v}
+
+    stamped = {
+        "scan_base64": base64.b64encode(b"%PDF-1.4 stamped").decode(),
+        "scan_name": "盖章.pdf",
+    }
+    body = {"programme": p003.pk, "province": ZJ, **stamped}
+    one, two = record(name="张一"), record(name="李二", mobile="13711110002")
+    refused = api.post(
+        "/api/v1/participant-lists/",
+        {**body, "rows": [one, {**two, "id_number": "123"}]},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "第2行“身份证号”列" in str(refused.json()["fields"]["rows"])
+    unknown = api.post(
+        "/api/v1/participant-lists/", {**body, "rows": [{**one, "学校": "x"}]}, format="json"
+    )
+    assert unknown.status_code == 400 and "无法识别的字段：学校" in str(unknown.json())
+    both = api.post(
+        "/api/v1/participant-lists/",
+        {**body, "rows": [one], "file": "x"},
+        format="json",
+    )
+    assert both.status_code == 400
+    assert not Enrollment.objects.exists() and not ParticipantList.objects.exists()
+
+    for _attempt in range(2):
+        response = api.post(
+            "/api/v1/participant-lists/",
+            {**body, "rows": [one, two]},
+            format="json",
+            headers={"Idempotency-Key": "zj-json"},
+        )
+        assert response.status_code == 201, response.content
+    assert Enrollment.objects.count() == 2 and ParticipantList.objects.count() == 1
+    plist = ParticipantList.objects.get()
+    assert plist.scan.read() == b"%PDF-1.4 stamped"
+    state = api.get(f"/api/v1/participant-lists/{plist.pk}/").json()
+    assert sorted(r["name"] for r in state["rows"]) == ["张一", "李二"]
+    assert {r["status_display"] for r in state["rows"]} == {
+        Enrollment.objects.first().get_status_display()
+    }
+    listing = api.get("/api/v1/participant-lists/").json()
+    assert "rows" not in listing["results"][0]
 
 
 def upload(content: bytes) -> SimpleUploadedFile:

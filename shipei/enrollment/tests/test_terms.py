@@ -35,6 +35,7 @@ def programme_with(
     title: str = "资格测试计划",
     window: bool = True,
     chain: list[dict[str, str]] | None = None,
+    kind: str = "",
 ) -> Programme:
     """Phase a (no rules of its own), phase b with `rules`, and b1, a field under b."""
     items = [
@@ -53,7 +54,7 @@ def programme_with(
         },
         "quota": {"scope": "none"},
     }
-    return Programme.objects.create(code=code, title=title, year=year, policy=policy)
+    return Programme.objects.create(code=code, title=title, year=year, kind=kind, policy=policy)
 
 
 def teacher(org: Organisation, *, born: str = "19800601", major_class: str = "", **profile: Any):
@@ -247,6 +248,40 @@ def test_not_elsewhere_the_same_year_names_the_other_programme(tree):
     ]
     assert eligibility_problems(programme, "b", free) == []
     assert eligibility_problems(programme, "b", withdrew) == []
+
+
+def test_not_elsewhere_of_the_same_kind_in_any_year_or_with_the_year_too(tree):
+    def ruled(rules: dict[str, bool], code: str) -> Programme:
+        return programme_with(rules, code=code, kind="国培计划", title=f"2024年国培{code}")
+
+    by_kind = ruled({"not_elsewhere_same_kind": True}, "k")
+    by_both = ruled({"not_elsewhere_same_kind": True, "not_elsewhere_same_year": True}, "ky")
+    guopei_23 = programme_with({}, code="g23", year=2023, kind="国培计划", title="2023年国培")
+    provincial = programme_with({}, code="s24", kind="省培计划", title="2024年省培")
+    in_guopei_23, in_provincial = teacher(tree["hz_school"]), teacher(tree["hz_school"])
+    enrol(guopei_23, "a", in_guopei_23, status=S.ADMITTED)
+    enrol(provincial, "a", in_provincial, status=S.ADMITTED)
+
+    assert eligibility_problems(by_kind, "b", in_guopei_23) == [
+        "国培计划只能参加一个（已报名“2023年国培”）"
+    ]
+    assert eligibility_problems(by_kind, "b", in_provincial) == []
+    # Both rules: the same year and the same kind; last year's 国培 does not count.
+    assert eligibility_problems(by_both, "b", in_guopei_23) == []
+    guopei_24 = programme_with({}, code="g24", kind="国培计划", title="2024年国培甲")
+    enrol(guopei_24, "a", in_provincial)
+    assert eligibility_problems(by_both, "b", in_provincial) == [
+        "同一年度的国培计划只能参加一个（已报名2024年的“2024年国培甲”）"
+    ]
+
+
+def test_the_kind_rule_holds_nothing_against_a_programme_without_a_kind(tree):
+    programme = programme_with({"not_elsewhere_same_kind": True})
+    other = programme_with({}, code="other", title="另一个没有类别的计划")
+    person = teacher(tree["hz_school"])
+    enrol(other, "a", person)
+
+    assert eligibility_problems(programme, "b", person) == []
 
 
 def test_not_in_programmes_names_the_programme_the_teacher_is_in(tree):

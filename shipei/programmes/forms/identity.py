@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core.forms import PLEASE_CHOOSE, chinese_blank_choices
+from shipei.core.forms import PLEASE_CHOOSE, SuggestingInput, chinese_blank_choices
 from shipei.orgs.models import Organisation
 
 from ..in_force import in_force
@@ -28,6 +28,7 @@ class ProgrammeForm(forms.ModelForm):
             "code",
             "title",
             "year",
+            "kind",
             "issuer",
             "document_number",
             "issued_on",
@@ -37,6 +38,9 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"issued_on": DateInput(), "notice_text": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "code": _("字母、数字、下划线或连字符，如 zj-2025-vocational-teacher。"),
+            "kind": _(
+                "同类计划共用的名称，如 国培计划、省培计划；报名条件可限制同类计划只报一个。"
+            ),
             "document_number": _("如 浙教办函〔2020〕262号。"),
             "notice_text": _("可粘贴通知正文，便于查阅。"),
             "notice_file": _(
@@ -50,6 +54,8 @@ class ProgrammeForm(forms.ModelForm):
             owners if owners is not None else Organisation.objects.none()
         )
         self.fields["owner"].required = self.instance.pk is None or bool(self.instance.owner_id)
+        kinds = Programme.objects.exclude(kind="").order_by("kind").values_list("kind", flat=True)
+        self.fields["kind"].widget = SuggestingInput(kinds.distinct())
         chinese_blank_choices(self)
 
     def validate_unique(self) -> None:

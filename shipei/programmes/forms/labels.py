@@ -37,6 +37,9 @@ LABELS: dict[str, Any] = {
     "Eligibility.age_on": _("年龄计算日期"),
     "Eligibility.major_classes": _("专业类（每行一项）"),
     "Eligibility.not_elsewhere_same_year": _("未参加同年度其他培训计划"),
+    "Eligibility.not_elsewhere_same_kind": _(
+        "未参加同类别其他培训计划（与上一项同时勾选时，只限同年度同类别）"
+    ),
     "Eligibility.not_in_programmes": _("未参加以下培训计划（计划代码，每行一项）"),
     "Eligibility.requires": _("先修项目"),
     "Prerequisite.item": _("项目代码"),

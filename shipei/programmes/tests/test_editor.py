@@ -318,6 +318,26 @@ def test_identity_edit_is_audited_with_the_fields(zj_programme, zhejiang_admin):
     assert AuditEntry.objects.get(action="programme.updated").data == {"fields": ["title"]}
 
 
+def test_the_kind_is_offered_as_typed_before_saved_trimmed_shown_and_cloned(
+    client, zj_programme, zhejiang_admin
+):
+    Programme.objects.create(
+        code="other", title="另一计划", kind="省培计划", policy=zj_programme.policy
+    )
+    client.force_login(zhejiang_admin.user)
+    page = client.get(f"/programmes/{zj_programme.pk}/edit/").content.decode()
+    assert 'list="id_kind_options"' in page and '<option value="省培计划">' in page
+
+    programme_update(actor=zhejiang_admin.user, programme=zj_programme, kind=" 省培计划 ")
+    zj_programme = Programme.objects.get(pk=zj_programme.pk)
+    assert zj_programme.kind == "省培计划"
+    assert "省培计划" in client.get(zj_programme.get_absolute_url()).content.decode()
+    clone = programme_clone(
+        actor=zhejiang_admin.user, programme=zj_programme, year=2025, code="zj-2025-kind"
+    )
+    assert clone.kind == "省培计划"
+
+
 def test_clone_moves_every_date_by_the_year_difference(zj_programme, zhejiang_admin):
     clone = programme_clone(
         actor=zhejiang_admin.user, programme=zj_programme, year=2025, code="zj-2025-demo"
