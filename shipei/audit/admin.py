@@ -21,6 +21,7 @@ class DisclosedInline(admin.TabularInline):
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor", "actor_person", "action", "target_repr", "org", "ip"]
     list_filter = ["action"]
+    list_select_related = ["actor__person", "actor_person", "org"]
     search_fields = ["action", "target_repr"]
     inlines = [DisclosedInline]
 
