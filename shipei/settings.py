@@ -261,6 +261,14 @@ AXES_LOCKOUT_CALLABLE = "shipei.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "shipei.core.views_util.client_ip"
 
+# Audit entries are kept at least 184 days (网络安全法 第二十一条: network logs at least six
+# months); `shipei prune_audit` deletes older ones, never younger than this.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# Numbers (ID, mobile) refused as registered outside the actor's reach, per actor and window;
+# past the limit every number outside the actor's reach is refused (accounts.elsewhere).
+REGISTERED_ELSEWHERE_LIMIT = env.int("REGISTERED_ELSEWHERE_LIMIT", default=20)
+REGISTERED_ELSEWHERE_HOURS = env.int("REGISTERED_ELSEWHERE_HOURS", default=24)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 # Before every app's catalogue: Django's own messages reworded to address users as 您.

@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
 
         from shipei.core import access
 
-        from . import models, scope
+        from . import checks, models, scope  # noqa: F401  (checks: registered on import)
 
         access.install(scope)
 

@@ -15,6 +15,27 @@ class MobileTaken(DomainError):
     template = _("手机号 %(masked)s 已被另一人登记，请核对。")
 
 
+class NumberUnavailable(DomainError):
+    """A number registered to someone outside the actor's reach (accounts.elsewhere): the same
+    words whoever holds it."""
+
+    code = "number_unavailable"
+    status = 409
+    template = _(
+        "%(what)s %(masked)s 无法在此登记。请核对号码；如该教师已在其他单位登记（例如刚调入），"
+        "请不要重复登记，请联系上级管理部门为其办理调动。"
+    )
+
+
+class NumberChecksPaused(DomainError):
+    code = "number_checks_paused"
+    status = 429
+    template = _(
+        "您近期多次填写了无法在此登记的身份证号或手机号，为保护个人信息，"
+        "%(hours)s 小时内暂不能登记新的号码。如需尽快处理，请联系上级管理部门。"
+    )
+
+
 class AccountExists(DomainError):
     code = "account_exists"
     status = 409

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
-from shipei.audit.models import AuditEntry
+from shipei.audit import selectors as audit_selectors
 from shipei.core import excel
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.core.text import is_int
@@ -278,9 +278,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if is_self and profile is not None
             else None,
-            "history": AuditEntry.objects.filter(
-                target_type="accounts.person", target_id=str(person.pk)
-            ).select_related("actor__person")[:20]
+            "history": audit_selectors.person_history(person=person.pk)[:20]
             if scope.allows(user, "audit.view", person.org)
             else [],
             "breadcrumbs": (

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from shipei.accounts.models import Person, TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
+from shipei.audit.models import AuditEntry
 from shipei.classes.models import TrainingClass
 from shipei.core.tests.api_helpers import api_as, error
 from shipei.enrollment.models import Enrollment
@@ -382,8 +383,11 @@ def test_an_id_number_outside_ones_scope_answers_the_same_whatever_the_name(
         payload = {"programme": programme.pk, "item": "k1", "id_number": number, "name": name}
         answers.append(error(api.post(URL, payload, format="json"), 400, "invalid")["fields"])
     assert answers[0] == answers[1]  # the name is never compared outside scope
-    assert "不在您的管理范围内" in str(answers[0])
+    assert "无法在此登记" in str(answers[0]) and "南京" not in str(answers[0])
     assert not Enrollment.objects.filter(person=other).exists()
+    # Each attempt stays in the log, though the submission was refused.
+    refused = AuditEntry.objects.filter(action="person.number_refused")
+    assert [e.actor for e in refused] == [school_coordinator.user] * 2
 
 
 def test_a_form_post_with_the_teachers_details_is_read_whole(
