@@ -5,6 +5,7 @@ import datetime
 import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -339,3 +340,14 @@ def test_what_nginx_lets_through_reaches_django_not_gunicorns_english_errors(gun
     assert long_url.status_code == 404
     assert "未找到该页面或记录" in long_url.text
     assert (big_header.status_code, many.status_code) == (200, 200)
+
+
+def test_every_variable_the_settings_read_is_in_the_environment_example():
+    """An operator learns the settings from deploy/env.example: one missing there is unknown."""
+    settings_text = (Path(__file__).resolve().parents[2] / "settings.py").read_text("utf-8")
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]+)"', settings_text))
+    read |= set(re.findall(r'_secret\("([A-Z][A-Z0-9_]+)"', settings_text))
+    example = (DEPLOY / "env.example").read_text("utf-8")
+    documented = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    assert len(read) > 20
+    assert sorted(read - documented) == []
