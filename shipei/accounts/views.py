@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.audit.models import AuditEntry
 from shipei.core import excel
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
-from shipei.core.views_util import apply_errors, client_ip, import_page, per_page
+from shipei.core.views_util import apply_errors, client_ip, import_page
 from shipei.orgs.models import Organisation
 
 from . import exports, imports, selectors, services
@@ -222,7 +222,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         form.data = form.data.copy()
         form.data["q"] = ""
     table = PersonTable(selectors.person_list(user=user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "accounts/person_list.html",
