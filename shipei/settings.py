@@ -304,6 +304,12 @@ REST_FRAMEWORK = {
         "shipei.core.permissions.PasswordChanged",
     ],
     "DEFAULT_PAGINATION_CLASS": "shipei.core.api.Pagination",
+    # JSON with a nesting limit (deep nesting was a RecursionError); form and multipart as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "shipei.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
