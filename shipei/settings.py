@@ -225,6 +225,7 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "shipei.accounts.backends.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "shipei.accounts.backends.PersonBackend",
 ]
@@ -249,12 +250,16 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Lock an account, not an address: a whole county's schools share one government NAT.
+# Axes locks an account, not an address: a whole county's schools share one government NAT.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=15))
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for an address lock too; that would lock out every school behind one NAT.
+# axes.W006 asks for its address lock too; that would lock out every school behind one NAT.
+# An address gets a limit of its own, high enough for that NAT (accounts.backends).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=200)
+LOGIN_ADDRESS_MINUTES = env.int("LOGIN_ADDRESS_MINUTES", default=15)
+AXES_WHITELIST_CALLABLE = "shipei.accounts.backends.not_tried"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "shipei.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "shipei.accounts.views.lockout_response"

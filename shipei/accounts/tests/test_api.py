@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile
+from shipei.accounts.selectors import identifier_token
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core.identifiers import id_check_digit
@@ -114,16 +115,55 @@ def test_jiangsu_admin_gets_404_patching_a_zhejiang_person(
     assert not AuditEntry.objects.filter(action="person.updated").exists()
 
 
-def test_search_by_full_id_number_finds_only_people_in_scope(
+def test_search_by_full_id_number_or_mobile_is_posted_and_finds_only_people_in_scope(
     zhejiang_admin: Any, hz_teacher: Person, nj_teacher: Person
 ) -> None:
     api = api_as(zhejiang_admin)
 
-    found = listed(api.get("/api/v1/people/", {"q": hz_teacher._id_number()}))
-    outside = listed(api.get("/api/v1/people/", {"q": nj_teacher._id_number()}))
+    def search(q: str) -> set[int]:
+        return listed(api.post("/api/v1/people/search/", {"q": q}, format="json"))
 
-    assert found == {hz_teacher.pk}
-    assert outside == set()
+    assert search(hz_teacher._id_number()) == {hz_teacher.pk}
+    assert search(hz_teacher._id_number().lower()) == {hz_teacher.pk}
+    assert search(hz_teacher._mobile()) == {hz_teacher.pk}
+    assert search(nj_teacher._id_number()) == set()
+    assert search(nj_teacher._mobile()) == set()
+    assert search("杭州") == {hz_teacher.pk}
+
+
+@pytest.mark.parametrize("which", ["id_number", "mobile"])
+def test_a_full_number_in_the_list_url_is_refused_and_points_to_the_posted_search(
+    zhejiang_admin: Any, hz_teacher: Person, which: str
+) -> None:
+    number = hz_teacher._id_number() if which == "id_number" else hz_teacher._mobile()
+
+    response = api_as(zhejiang_admin).get("/api/v1/people/", {"q": number})
+
+    body = error(response, 400, "identifier_in_url")
+    assert "POST /api/v1/people/search/" in body["message"]
+    assert "杭州教师" not in response.content.decode()
+
+
+def test_a_search_url_may_carry_the_numbers_keyed_hash_as_the_page_search_does(
+    zhejiang_admin: Any, hz_teacher: Person
+) -> None:
+    token = identifier_token(hz_teacher._id_number())
+
+    response = api_as(zhejiang_admin).get("/api/v1/people/", {"q": token})
+
+    assert listed(response) == {hz_teacher.pk}
+
+
+def test_the_posted_search_needs_a_term_and_is_in_the_schema(zhejiang_admin: Any) -> None:
+    api = api_as(zhejiang_admin)
+
+    refused = api.post("/api/v1/people/search/", {}, format="json")
+    spec = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert "q" in error(refused, 400, "invalid")["fields"]
+    assert "post" in spec["paths"]["/api/v1/people/search/"]
+    (q,) = [p for p in spec["paths"]["/api/v1/people/"]["get"]["parameters"] if p["name"] == "q"]
+    assert "POST /api/v1/people/search/" in q["description"]
 
 
 # Reading: masking
