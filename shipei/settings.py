@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "职业院校教师培训管理平台接口。所有数据按调用者的角色和机构范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe every endpoint: for signed-in users (or a token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Deep links put a link inside each operation's button (nested controls: axe "serious").
