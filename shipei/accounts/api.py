@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from shipei.accounts import scope
 from shipei.core import majors
-from shipei.core.api import ErrorOutput
+from shipei.core.api import ErrorOutput, IdNumberField
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import client_ip
 from shipei.orgs.api import OrgInScopeField
@@ -78,7 +78,7 @@ class PersonOutput(serializers.Serializer):
 
 class PersonInput(serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=30)
+    id_number = IdNumberField(max_length=30)
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -88,7 +88,7 @@ class PersonInput(serializers.Serializer):
 
 class PersonUpdate(PersonInput):
     name = serializers.CharField(max_length=50, required=False)
-    id_number = serializers.CharField(max_length=30, required=False)
+    id_number = IdNumberField(max_length=30, required=False)
     org = OrgInScopeField(required=False)
 
 

@@ -23,6 +23,24 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+class IdNumberField(serializers.CharField):
+    """A resident ID number, as text only. Sent as a JSON number it has often lost its last
+    digits already (JavaScript keeps about 16) and cannot end in X: say so, as the Excel imports
+    do for a numeric cell, rather than check the digits as if they were what was meant."""
+
+    default_error_messages = {
+        "number": gettext_lazy(
+            '身份证号请以文本（字符串）提交，如 "33010619850312001X"：'
+            "以数字提交可能已丢失末尾几位，也无法表示末位的 X。"
+        )
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            self.fail("number")
+        return super().to_internal_value(data)
+
+
 class ErrorOutput(serializers.Serializer):
     """The shape of every refusal, for the schema."""
 

@@ -398,6 +398,44 @@ def test_an_id_number_of_the_wrong_length_is_refused(
     assert "18位" in body["fields"]["id_number"][0]
 
 
+@pytest.mark.parametrize("number", ["330106198503120010", "33010619900230123X", "3301061990"])
+def test_a_bad_id_number_is_the_only_error_not_also_the_gender_it_would_give(
+    school_coordinator: Any, new_person: dict, number: str
+) -> None:
+    new_person["id_number"] = number
+
+    body = _post_refused(school_coordinator, new_person)
+
+    assert list(body["fields"]) == ["id_number"]
+    assert "性别" not in body["message"] and "不能为空" not in body["message"]
+
+
+@pytest.mark.parametrize("as_number", [330106198503120116, 3.301061985031201e17])
+def test_an_id_number_sent_as_a_json_number_is_asked_for_as_text(
+    school_coordinator: Any, new_person: dict, as_number: float
+) -> None:
+    new_person["id_number"] = as_number
+
+    body = _post_refused(school_coordinator, new_person)
+
+    assert body["fields"]["id_number"] == [
+        '身份证号请以文本（字符串）提交，如 "33010619850312001X"：'
+        "以数字提交可能已丢失末尾几位，也无法表示末位的 X。"
+    ]
+
+
+def test_a_nul_character_in_a_field_is_called_what_it_is(
+    school_coordinator: Any, new_person: dict
+) -> None:
+    new_person["name"] = "王\x00建国"
+
+    body = _post_refused(school_coordinator, new_person)
+
+    assert body["fields"]["name"] == [
+        "输入的内容含有不允许的控制字符（空字符 NUL），请删除后重试。"
+    ]
+
+
 def test_a_name_longer_than_50_characters_is_refused(
     school_coordinator: Any, new_person: dict
 ) -> None:
