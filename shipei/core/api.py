@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .dates import validate_in_range
 from .errors import DomainError, NotFound, NotPermitted
 from .parsers import JSONTooDeep
 
@@ -21,6 +22,12 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "per_page"
     max_page_size = 100
+
+
+class DateField(serializers.DateField):
+    """A date a client sends, within the platform's years (core.dates)."""
+
+    default_validators = [validate_in_range]
 
 
 class IdNumberField(serializers.CharField):
