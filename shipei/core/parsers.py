@@ -18,7 +18,7 @@ class JSONTooDeep(exceptions.ParseError):
         super().__init__(str(self.default_detail) % {"depth": MAX_JSON_DEPTH})
 
 
-class JSONParser(parsers.JSONParser):
+class JSONParser(parsers.JSONParser):  # noqa: TID251 -- the one subclass
     """DRF's JSON parser, refusing deep nesting: 5,000 nested ``[`` ran Python's decoder out of
     stack (RecursionError, a 500), and a few hundred would do the same further in."""
 

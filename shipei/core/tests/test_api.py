@@ -19,7 +19,12 @@ def test_deeply_nested_json_is_refused_with_400_in_the_error_shape(
     api = api_as(national_admin)
     body = "[" * depth + "]" * depth
 
-    for path in ("/api/v1/people/", "/api/v1/programmes/", "/api/v1/enrollments/"):
+    for path in (
+        "/api/v1/people/",
+        "/api/v1/programmes/",
+        "/api/v1/enrollments/",
+        "/api/v1/participant-lists/",
+    ):
         response = api.post(path, body, content_type="application/json")
         assert "嵌套层数过多" in error(response, 400, "json_too_deep")["message"], path
 
