@@ -225,6 +225,7 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "shipei.accounts.backends.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "shipei.accounts.backends.PersonBackend",
 ]
@@ -249,12 +250,16 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Lock an account, not an address: a whole county's schools share one government NAT.
+# Axes locks an account, not an address: a whole county's schools share one government NAT.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=15))
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for an address lock too; that would lock out every school behind one NAT.
+# axes.W006 asks for its address lock too; that would lock out every school behind one NAT.
+# An address gets a limit of its own, high enough for that NAT (accounts.backends).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=200)
+LOGIN_ADDRESS_MINUTES = env.int("LOGIN_ADDRESS_MINUTES", default=15)
+AXES_WHITELIST_CALLABLE = "shipei.accounts.backends.not_tried"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "shipei.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "shipei.accounts.views.lockout_response"
@@ -312,6 +317,12 @@ REST_FRAMEWORK = {
         "shipei.core.permissions.PasswordChanged",
     ],
     "DEFAULT_PAGINATION_CLASS": "shipei.core.api.Pagination",
+    # JSON with a nesting limit (deep nesting was a RecursionError); form and multipart as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "shipei.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -325,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "职业院校教师培训管理平台接口。所有数据按调用者的角色和机构范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe every endpoint: for signed-in users (or a token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Deep links put a link inside each operation's button (nested controls: axe "serious").
@@ -397,9 +410,13 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_error_one_line": {"()": "shipei.core.logs.ClientErrorOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_error_one_line"]},
+    },
 }
 
 if PRODUCTION:

@@ -92,6 +92,7 @@ def _clean_person_fields(
                 person.set_mobile(number)
     person.name = clean_name(person.name)
     person.name_pinyin = pinyin_key(person.name)
+    derived = ["gender"] if "id_number" in errors else []  # no number, no gender: one error
     try:
         person.full_clean(
             exclude=[
@@ -100,6 +101,7 @@ def _clean_person_fields(
                 "mobile_cipher",
                 "mobile_hash",
                 "name_pinyin",
+                *derived,
             ]
         )
     except ValidationError as exc:

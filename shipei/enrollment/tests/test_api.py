@@ -135,6 +135,18 @@ def test_a_person_id_and_an_id_number_are_one_or_the_other(programme, tree, scho
     assert "id_number" in error(api.post(URL, bad), 400, "invalid")["fields"]
 
 
+def test_an_id_number_sent_as_a_json_number_is_asked_for_as_text(
+    programme, tree, school_coordinator
+):
+    number = int(make_id_number(seq=1)[:17] + "0")  # digits only: a number a client might send
+    payload = {"programme": programme.pk, "item": "k1", "id_number": number, "name": "张三"}
+
+    body = error(api_as(school_coordinator).post(URL, payload, format="json"), 400, "invalid")
+
+    assert "请以文本（字符串）提交" in body["fields"]["id_number"][0]
+    assert not Person.objects.filter(name="张三").exists()
+
+
 def test_teacher_self_registers_with_its_own_record_only(programme, quota, tree, trainee):
     TeacherProfile.objects.create(person=trainee.person, years_teaching=6, title="senior")
     api = api_as(trainee)
