@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
@@ -36,6 +37,13 @@ def _regions(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db" if transactional else "db")
     if not Region.objects.exists():
         sync_regions(Region)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Limits counted in the cache (SMS codes, numbers refused) start from zero in each test:
+    on SQLite the next test's users get the keys of the last one's."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
+from shipei.audit.selectors import ACTOR_KEPT, has_acted
 from shipei.core import majors
 
 from .models import ActivationCode, Person, RoleAssignment, TeacherProfile, User
@@ -100,6 +102,25 @@ class UserAdmin(BaseUserAdmin):
     ]
     filter_horizontal: list[str] = []
     inlines = [AssignmentInline]
+
+    # Accounts that acted are deactivated, not deleted: the audit log keeps who acted. One at a
+    # time, so that each is checked (the bulk action would fail on the first that acted).
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and has_acted(obj))
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        user = self.get_object(request, object_id)
+        if user is not None and has_acted(user):
+            messages.error(request, ACTOR_KEPT)
+            return redirect("admin:accounts_user_change", user.pk)
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(ActivationCode)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -12,7 +13,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,11 +20,13 @@ from rest_framework.views import APIView
 
 from shipei.accounts import scope
 from shipei.core import majors
+from shipei.core.api import ErrorOutput, IdNumberField
 from shipei.core.errors import NotPermitted
 from shipei.core.views_util import client_ip
 from shipei.orgs.api import OrgInScopeField
 
-from . import selectors, services
+from . import backends, selectors, services
+from .errors import IdentifierInUrl
 from .models import Person, Role, TeacherProfile
 
 
@@ -76,7 +78,7 @@ class PersonOutput(serializers.Serializer):
 
 class PersonInput(serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=30)
+    id_number = IdNumberField(max_length=30)
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -86,7 +88,7 @@ class PersonInput(serializers.Serializer):
 
 class PersonUpdate(PersonInput):
     name = serializers.CharField(max_length=50, required=False)
-    id_number = serializers.CharField(max_length=30, required=False)
+    id_number = IdNumberField(max_length=30, required=False)
     org = OrgInScopeField(required=False)
 
 
@@ -101,14 +103,31 @@ class RevealOutput(serializers.Serializer):
     value = serializers.CharField()
 
 
+class SearchInput(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100, help_text="完整的身份证号或手机号（按索引精确查找），或姓名、拼音"
+    )
+
+
+class PersonPage(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PersonOutput(many=True)
+
+
 @extend_schema_view(
     list=extend_schema(
         description="调用者管理范围内的人员（以及本人）；身份证号和手机号脱敏显示。",
         parameters=[
             OpenApiParameter(
-                "q", str, description="姓名、拼音，或完整的身份证号、手机号（按索引精确查找）"
+                "q",
+                str,
+                description="姓名或拼音。完整的身份证号、手机号不能放在网址中（会进入访问日志，"
+                "返回 400 identifier_in_url）：请用 POST /api/v1/people/search/。",
             )
         ],
+        responses={200: PersonOutput(many=True), 400: ErrorOutput},
     ),
     retrieve=extend_schema(description="查看一个人员；范围外与不存在一样返回 404。"),
 )
@@ -118,10 +137,31 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filter_backends: list[Any] = []  # the selector filters by `q`; a `search` here did nothing
 
     def get_queryset(self) -> Any:
-        filters = {"q": self.request.query_params.get("q", "")}
-        return selectors.person_list(user=self.request.user, filters=filters).order_by(
+        return self._people(self.request.query_params.get("q", ""))
+
+    def _people(self, q: str) -> Any:
+        return selectors.person_list(user=self.request.user, filters={"q": q}).order_by(
             "name_pinyin", "pk"
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A number in the URL would land in every access log on the way (README, personal data).
+        if selectors.identifier_token(request.query_params.get("q", "")):
+            raise IdentifierInUrl()
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=SearchInput,
+        responses={200: PersonPage, 400: ErrorOutput},
+        description="按完整的身份证号或手机号查找人员（也可按姓名、拼音）：号码在请求正文中，"
+        "不进入网址和访问日志。结果与人员列表相同，按页返回（下一页：同样的请求加 ?page=2）。",
+    )
+    @action(detail=False, methods=["post"])
+    def search(self, request: Request) -> Response:
+        data = SearchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        page = self.paginate_queryset(self._people(data.validated_data["q"]))
+        return self.get_paginated_response(PersonOutput(page, many=True).data)
 
     def get_object(self) -> Person:
         return scope.get_person_in_scope(
@@ -209,13 +249,48 @@ class MeView(APIView):
         )
 
 
-class ObtainToken(ObtainAuthToken):
-    """A token for ID number or mobile and password; not while a one-time password is in use."""
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField(
+        max_length=100, help_text="身份证号或手机号（超级管理员为登录名）"
+    )
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
 
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainToken(APIView):
+    """A token for ID number or mobile and password; not while a one-time password is in use.
+    Failed tries count as on the login page: per account and per address."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    @extend_schema(
+        request=TokenInput,
+        responses={200: TokenOutput, 400: ErrorOutput, 403: ErrorOutput, 429: ErrorOutput},
+        description="用身份证号或手机号和密码换取接口令牌（请求头 Authorization: Token …）。"
+        "连续输错会锁定账号（429 account_locked），同一网络地址失败过多也会暂停尝试"
+        "（429 too_many_failures）；两者都带 Retry-After（秒）。",
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            refusal = backends.login_refusal(request)
+            if refusal is not None:
+                raise refusal
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("身份证号/手机号或密码不正确。连续输错多次，账号将被暂时锁定。")
+                    ]
+                }
+            )
         if user.must_change_password:
             raise NotPermitted(_("请先登录网页修改初始密码，再申请接口令牌。"))
         token, _created = Token.objects.get_or_create(user=user)

@@ -8,12 +8,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_login_failed
 
         from shipei.core import access
 
-        from . import models, scope
+        from . import backends, checks, models, scope  # noqa: F401  (checks: registered on import)
 
         access.install(scope)
+        user_login_failed.connect(backends.count_failure, dispatch_uid="accounts.count_failure")
 
         # Ciphertexts change on every save (fresh nonce) and say nothing readable: leave them out.
         auditlog.register(

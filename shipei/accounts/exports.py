@@ -28,8 +28,10 @@ HEADERS = [
 ]
 
 
-def person_rows(people: QuerySet[Person], *, full: bool) -> Any:
+def person_rows(people: QuerySet[Person], *, full: bool, listed: dict[int, int]) -> Any:
+    """The rows of the file; each person written goes into `listed` (id: organisation id)."""
     for p in people.iterator(chunk_size=1000):
+        listed[p.pk] = p.org_id
         profile = getattr(p, "teacher_profile", None)
         yield [
             p.name,
@@ -57,8 +59,9 @@ def person_export(
     people = people.select_related("org", "teacher_profile", "user").order_by(
         "org__path", "name_pinyin"
     )
+    listed: dict[int, int] = {}  # the people the file holds, as the audit entry lists them
     content = excel.flat_xlsx(
-        [_(h) for h in HEADERS], person_rows(people, full=full), title=_("人员")
+        [_(h) for h in HEADERS], person_rows(people, full=full, listed=listed), title=_("人员")
     )
     if full:
         record(
@@ -67,6 +70,7 @@ def person_export(
             None,
             org=scope.top_org(actor, "person.reveal"),
             ip=ip,
-            count=people.count(),
+            count=len(listed),
+            disclosed=listed.items(),
         )
     return content

@@ -4,7 +4,7 @@ People imported here get no account and no password hash (10,000 Argon2 hashes w
 minutes); each activates an account at first login with an SMS code to the recorded mobile.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,13 +12,14 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
-from shipei.core import identifiers, majors, pii
+from shipei.core import identifiers, majors
 from shipei.core.excel import Column, Problem, Sheet, cell_text, read_sheet, template_workbook
 from shipei.core.text import clean_name
 from shipei.orgs.models import Organisation, OrganisationAlias
 from shipei.orgs.selectors import org_names
 
-from .models import ID_CONTEXT, MOBILE_CONTEXT, Person, TeacherProfile
+from . import elsewhere
+from .models import Person, TeacherProfile
 
 # The ID number's column, as every list of people names it (teachers, participants, sign-ups):
 # text, so that Excel keeps all 18 characters.
@@ -88,7 +89,6 @@ class PersonRow:
     email: str
     teacher: dict[str, Any]
     existing: Person | None = None
-    id_hash: str = field(default="", repr=False)
 
 
 def people_template(user: Any) -> bytes:
@@ -259,7 +259,6 @@ def parse_people(*, user: Any, upload: Any) -> tuple[Sheet, list[PersonRow], lis
                     "years_teaching": years,
                     "department_post": post,
                 },
-                id_hash=pii.blind_index(number, context=ID_CONTEXT),
             )
         )
     _check_against_database(user, rows, problems)
@@ -267,34 +266,31 @@ def parse_people(*, user: Any, upload: Any) -> tuple[Sheet, list[PersonRow], lis
 
 
 def _check_against_database(user: Any, rows: list[PersonRow], problems: list[Problem]) -> None:
-    """Existing people are updated in place if in scope; their mobiles must stay unique."""
-    id_label = _("身份证号")
-    existing = {
-        p.id_number_hash: p
-        for p in Person.objects.filter(id_number_hash__in=[r.id_hash for r in rows]).select_related(
-            "org"
-        )
-    }
-    mobile_hashes = {pii.blind_index(r.mobile, context=MOBILE_CONTEXT): r for r in rows if r.mobile}
-    mobile_owners = dict(
-        Person.objects.filter(mobile_hash__in=list(mobile_hashes)).values_list(
-            "mobile_hash", "id_number_hash"
-        )
-    )
-    for row in rows:
-        person = existing.get(row.id_hash)
-        if person is not None:
-            if not scope.allows_person(user, "person.change", person):
-                problems.append(
-                    Problem(
-                        row.row,
-                        id_label,
-                        _("该教师已在其他单位登记，不在您的管理范围内；请联系其所在单位。"),
-                    )
+    """Existing people are updated in place if in scope; their mobiles must stay unique; numbers
+    registered outside the user's reach are refused as accounts.elsewhere says."""
+    labels = {"id_number": _("身份证号"), "mobile": _("手机号")}
+    typed = [elsewhere.typed(id_number=r.id_number, mobile=r.mobile) for r in rows]
+    numbers = [n for row in typed for n in row]
+    held = elsewhere.holders(numbers)
+    refused = elsewhere.refusals(actor=user, numbers=numbers, held=held)
+    for row, (number, *mobile) in zip(rows, typed, strict=True):  # the ID first: checked valid
+        for one in (number, *mobile):
+            if one in refused:
+                problems.append(Problem(row.row, labels[one.field], refused[one].message))
+        if mobile and mobile[0] not in refused and mobile[0] in held:
+            problems.append(
+                Problem(row.row, labels["mobile"], _("该手机号已被另一位已登记人员使用。"))
+            )
+        person = held.get(number)
+        if person is None or number in refused:
+            continue
+        if not scope.allows_person(user, "person.change", person):
+            problems.append(
+                Problem(
+                    row.row,
+                    labels["id_number"],
+                    _("该教师已在其他单位登记，不在您的管理范围内；请联系其所在单位。"),
                 )
-                continue
-            row.existing = person
-    for mobile_hash, row in mobile_hashes.items():
-        owner = mobile_owners.get(mobile_hash)
-        if owner is not None and owner != row.id_hash:
-            problems.append(Problem(row.row, _("手机号"), _("该手机号已被另一位已登记人员使用。")))
+            )
+            continue
+        row.existing = person

@@ -26,8 +26,9 @@ from shipei.core.errors import NotFound
 from shipei.core.text import clean_name, pinyin_key
 from shipei.orgs.models import Organisation
 
+from . import elsewhere
 from .errors import PersonDuplicate
-from .models import ID_CONTEXT, MOBILE_CONTEXT, Person, Role, TeacherProfile
+from .models import ID_CONTEXT, Person, Role, TeacherProfile
 from .services import person_create, with_major_class
 
 
@@ -84,15 +85,24 @@ def _refusal(actor: Any, action: str, person: Person, name: str) -> tuple[str, s
     return None
 
 
-def person_found(*, actor: Any, action: str, id_number: Any, name: str) -> Person | None:
+def person_found(
+    *, actor: Any, action: str, id_number: Any, name: str, mobile: Any = ""
+) -> Person | None:
     """The person registered under `id_number`, where `actor` may do `action`, or None when
     the number is not registered. ValidationError, by field, when the number is not valid, the
-    person lies elsewhere or is registered under another name. Writes nothing."""
+    person lies elsewhere or is registered under another name, or when the number or the
+    `mobile` given with it is one the actor may not register (accounts.elsewhere: counted and
+    audited, hence called outside the caller's transaction). Writes nothing else."""
     try:
         number = identifiers.id_number_clean(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
     person = _registered(number)
+    refused = elsewhere.refusals(  # the mobile only of someone to register
+        actor=actor, numbers=elsewhere.typed(id_number=number, mobile=mobile if not person else "")
+    )
+    if refused:
+        raise ValidationError({n.field: [error.message] for n, error in refused.items()})
     if person is not None:
         _refuse(actor, action, person, clean_name(name))
     return person
@@ -123,7 +133,7 @@ def person_by_id_number(
     enrollment that is not accepted) rolls the registration back with it, so that a refused
     submission leaves no one behind whose record would then block the right one.
     """
-    person = person_found(actor=actor, action=action, id_number=id_number, name=name)
+    person = person_found(actor=actor, action=action, id_number=id_number, name=name, mobile=mobile)
     if person is not None:
         return person
     number = identifiers.id_number_clean(id_number)
@@ -152,27 +162,19 @@ def people_by_id_number(
     person_by_id_number does, and more: a registered person must work where the list says, and
     no mobile may be another registered person's. Sets `person` on each one found; returns the
     problems as (position in `named`, field, message)."""
-    found = {
-        p.id_number_hash: p
-        for p in Person.objects.filter(id_number_hash__in=[n.id_hash for n in named])
-        .select_related("org", "teacher_profile")
-        .order_by()
-    }
-    mobile_hashes = [
-        pii.blind_index(n.mobile, context=MOBILE_CONTEXT) if n.mobile else "" for n in named
-    ]
-    mobile_owners = dict(
-        Person.objects.filter(mobile_hash__in=[h for h in mobile_hashes if h])
-        .order_by()
-        .values_list("mobile_hash", "id_number_hash")
-    )
+    typed = [elsewhere.typed(id_number=one.id_number, mobile=one.mobile) for one in named]
+    numbers = [n for row in typed for n in row]
+    held = elsewhere.holders(numbers)
+    refused = elsewhere.refusals(actor=actor, numbers=numbers, held=held)
     problems: list[tuple[int, str, str]] = []
     for index, one in enumerate(named):
-        owner = mobile_owners.get(mobile_hashes[index])
-        if owner is not None and owner != one.id_hash:
+        mine = {n.field: refused[n] for n in typed[index] if n in refused}
+        problems.extend((index, about, error.message) for about, error in mine.items())
+        number, *mobile = typed[index]  # the list's numbers are valid: the ID first
+        if mobile and "mobile" not in mine and mobile[0] in held:
             problems.append((index, "mobile", _("该手机号已被另一位已登记人员使用。")))
-        person = found.get(one.id_hash)
-        if person is None:
+        person = held.get(number)
+        if person is None or "id_number" in mine:
             continue
         one.person = person
         refusal = _refusal(actor, action, person, one.name)

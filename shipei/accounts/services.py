@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from shipei.accounts import scope
+from shipei.accounts import elsewhere, scope
 from shipei.audit.services import record
 from shipei.core import identifiers, majors, pii
 from shipei.core.errors import NotPermitted
@@ -92,6 +92,7 @@ def _clean_person_fields(
                 person.set_mobile(number)
     person.name = clean_name(person.name)
     person.name_pinyin = pinyin_key(person.name)
+    derived = ["gender"] if "id_number" in errors else []  # no number, no gender: one error
     try:
         person.full_clean(
             exclude=[
@@ -100,6 +101,7 @@ def _clean_person_fields(
                 "mobile_cipher",
                 "mobile_hash",
                 "name_pinyin",
+                *derived,
             ]
         )
     except ValidationError as exc:
@@ -131,7 +133,6 @@ def _save_teacher(person: Person, teacher: dict[str, Any] | None) -> None:
     profile.save()
 
 
-@transaction.atomic
 def person_create(
     *,
     actor: Any,
@@ -143,17 +144,20 @@ def person_create(
     email: str = "",
     teacher: dict[str, Any] | None = None,
 ) -> Person:
-    """Register a person at `org`; the ID number must be new (one person, one record)."""
+    """Register a person at `org`; the ID number must be new (one person, one record), and no
+    number may be one registered outside the actor's reach (accounts.elsewhere)."""
     scope.require(actor, "person.create", org)
-    person = Person(org=org, name=name, email=email)
-    _clean_person_fields(person, id_number=id_number, mobile=mobile or "", gender=gender)
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:  # a concurrent insert of the same ID number or mobile
-        raise PersonDuplicate(masked=person.id_number_masked) from None
-    _save_teacher(person, teacher)
-    record(actor, "person.created", person)
+    elsewhere.refuse(actor=actor, numbers=elsewhere.typed(id_number=id_number, mobile=mobile))
+    with transaction.atomic():
+        person = Person(org=org, name=name, email=email)
+        _clean_person_fields(person, id_number=id_number, mobile=mobile or "", gender=gender)
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:  # a concurrent insert of the same ID number or mobile
+            raise PersonDuplicate(masked=person.id_number_masked) from None
+        _save_teacher(person, teacher)
+        record(actor, "person.created", person)
     return person
 
 
@@ -175,7 +179,6 @@ def person_bootstrap(
     return person
 
 
-@transaction.atomic
 def person_update(
     *,
     actor: Any,
@@ -188,47 +191,56 @@ def person_update(
     org: Organisation | None = None,
     teacher: dict[str, Any] | None = None,
 ) -> Person:
+    """Change a person's record; a new number may not be one registered outside the actor's
+    reach (accounts.elsewhere)."""
     scope.require_person(actor, "person.change", person)
     account = User.objects.filter(person=person).first()
     if account is not None and account != actor and not scope.may_manage_account(actor, account):
         raise NotPermitted(_("该人员的账号拥有您无权授予的角色，其信息须由上级管理员修改。"))
-    changed: list[str] = []
-    if org is not None and org.pk != person.org_id:
-        scope.require(actor, "person.create", org)  # moving someone in needs rights there too
-        person.org = org
-        changed.append("org")
-    if name is not None and clean_name(name) != person.name:
-        person.name = name
-        changed.append("name")
-    if email is not None and email != person.email:
-        person.email = email
-        changed.append("email")
-    if id_number is not None and _same(identifiers.id_number_clean, id_number, person._id_number()):
-        id_number = None
-    elif id_number is not None:
-        changed.append("id_number")
-    if mobile is not None and _same(identifiers.mobile_clean, mobile, person._mobile()):
-        mobile = None
-    elif mobile is not None:
-        changed.append("mobile")
-    if gender is not None and gender != person.gender:
-        changed.append("gender")
-    if (
-        gender is not None
-        and id_number is None
-        and gender != identifiers.id_gender(person._id_number())
-    ):
-        raise ValidationError({"gender": [_("性别与身份证号不符（身份证号第17位表示性别）。")]})
-    _clean_person_fields(person, id_number=id_number, mobile=mobile, gender=gender)
-    profile = getattr(person, "teacher_profile", None)
-    if teacher is not None and (
-        profile is None or any(getattr(profile, k) != v for k, v in teacher.items())
-    ):
-        changed.append("teacher")
-    if changed:
-        person.save()
-        _save_teacher(person, teacher)
-        record(actor, "person.updated", person, fields=changed)
+    elsewhere.refuse(
+        actor=actor,
+        numbers=elsewhere.typed(id_number=id_number, mobile=mobile, owner=person.id_number_hash),
+    )
+    with transaction.atomic():
+        changed: list[str] = []
+        if org is not None and org.pk != person.org_id:
+            scope.require(actor, "person.create", org)  # moving someone in needs rights there too
+            person.org = org
+            changed.append("org")
+        if name is not None and clean_name(name) != person.name:
+            person.name = name
+            changed.append("name")
+        if email is not None and email != person.email:
+            person.email = email
+            changed.append("email")
+        if id_number is not None and _same(
+            identifiers.id_number_clean, id_number, person._id_number()
+        ):
+            id_number = None
+        elif id_number is not None:
+            changed.append("id_number")
+        if mobile is not None and _same(identifiers.mobile_clean, mobile, person._mobile()):
+            mobile = None
+        elif mobile is not None:
+            changed.append("mobile")
+        if gender is not None and gender != person.gender:
+            changed.append("gender")
+        if (
+            gender is not None
+            and id_number is None
+            and gender != identifiers.id_gender(person._id_number())
+        ):
+            raise ValidationError({"gender": [_("性别与身份证号不符（身份证号第17位表示性别）。")]})
+        _clean_person_fields(person, id_number=id_number, mobile=mobile, gender=gender)
+        profile = getattr(person, "teacher_profile", None)
+        if teacher is not None and (
+            profile is None or any(getattr(profile, k) != v for k, v in teacher.items())
+        ):
+            changed.append("teacher")
+        if changed:
+            person.save()
+            _save_teacher(person, teacher)
+            record(actor, "person.updated", person, fields=changed)
     return person
 
 
@@ -267,7 +279,9 @@ def person_reveal(*, actor: Any, person: Person, field: str, ip: str | None = No
     if field not in ("id_number", "mobile"):
         raise ValidationError(_("只能查看身份证号或手机号。"))
     value = person._id_number() if field == "id_number" else person._mobile()
-    record(actor, "person.revealed", person, ip=ip, field=field)
+    record(
+        actor, "person.revealed", person, ip=ip, field=field, disclosed=[(person.pk, person.org_id)]
+    )
     return value
 
 

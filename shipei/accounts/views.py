@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -16,18 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
-from shipei.audit.models import AuditEntry
+from shipei.audit import selectors as audit_selectors
 from shipei.core import excel
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
-from shipei.core.views_util import apply_errors, client_ip, import_page, per_page
+from shipei.core.views_util import apply_errors, client_ip, import_page
 from shipei.orgs.models import Organisation
 
 from . import exports, imports, selectors, services
-from .backends import is_inactive_login
+from .backends import is_inactive_login, login_refusal
+from .errors import AccountLocked
 from .forms import (
     ActivationForm,
     LoginForm,
@@ -71,8 +72,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
             ):
                 target = reverse("dashboard")
             return redirect(target)
-        if getattr(request, "axes_locked_out", False):
+        refusal = login_refusal(request)
+        if isinstance(refusal, AccountLocked):
             return lockout_response(request, None, form.cleaned_data)
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            response = _login_page(request, form, status=refusal.status)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         if is_inactive_login(form.cleaned_data["username"], form.cleaned_data["password"]):
             form.add_error(None, _("该账号已停用，请联系所在单位的管理员。"))
         else:
@@ -84,20 +91,18 @@ def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
     """Axes calls this when an account is locked: say until when, in Chinese."""
-    cool_off = get_cool_off(request)
-    until = timezone.localtime(timezone.now() + cool_off) if cool_off else None
+    locked = AccountLocked(seconds=int(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "code": "locked",
-                "message": _("登录失败次数过多，账号已被暂时锁定，请稍后再试。"),
-                "fields": {},
-            },
-            status=429,
+        response: HttpResponse = JsonResponse(
+            {"code": locked.code, "message": locked.message, "fields": {}}, status=locked.status
         )
-    form = LoginForm(request.POST or None)
-    form.is_valid()
-    return _login_page(request, form, status=429, locked_until=until)
+    else:
+        form = LoginForm(request.POST or None)
+        form.is_valid()
+        until = timezone.localtime(timezone.now() + settings.AXES_COOLOFF_TIME)
+        response = _login_page(request, form, status=locked.status, locked_until=until)
+    response["Retry-After"] = str(locked.retry_after)
+    return response
 
 
 @require_POST
@@ -222,7 +227,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         form.data = form.data.copy()
         form.data["q"] = ""
     table = PersonTable(selectors.person_list(user=user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "accounts/person_list.html",
@@ -278,9 +283,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if is_self and profile is not None
             else None,
-            "history": AuditEntry.objects.filter(
-                target_type="accounts.person", target_id=str(person.pk)
-            ).select_related("actor__person")[:20]
+            "history": audit_selectors.person_history(person=person.pk)[:20]
             if scope.allows(user, "audit.view", person.org)
             else [],
             "breadcrumbs": (

@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "person.revealed": _("查看完整个人信息"),
     "person.exported_full": _("导出完整个人信息"),
     "person.imported": _("导入教师名单"),
+    "person.number_refused": _("拒绝登记他处已登记的号码"),
+    "person.numbers_paused": _("多次被拒，暂停登记新号码"),
     "account.opened": _("开通账号"),
     "account.password_reset": _("重置密码"),
     "account.password_changed": _("修改密码"),
@@ -113,10 +115,11 @@ class AuditEntry(models.Model):
     matter to people (logins, role changes, full views of personal data, imports).
     """
 
+    # An account that acted is kept while its entries are (deactivated, never deleted).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -136,6 +139,15 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("数据"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # The person the account belonged to when it acted: an account's person can be changed.
+    actor_person = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("操作人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("审计记录")
@@ -151,6 +163,8 @@ class AuditEntry(models.Model):
 
     @property
     def target_text(self) -> str:
+        if not (self.described or self.target_repr) and self.action.endswith(".exported_full"):
+            return str(_("%(count)s 人的完整信息") % {"count": self.data.get("count", 0)})
         return self.described or self.target_repr
 
     @property
@@ -159,5 +173,46 @@ class AuditEntry(models.Model):
 
     @property
     def actor_name(self) -> str:
-        """Set-up commands and the system act without a user."""
+        """Who acted, as the entry recorded them; set-up commands and the system act without a
+        user."""
+        if self.actor_id and self.actor.person_id == self.actor_person_id:
+            return self.actor.display_name  # the usual case, read with the account
+        if self.actor_person_id:
+            return self.actor_person.name
         return self.actor.display_name if self.actor_id else str(_("系统"))
+
+
+class DisclosedPerson(models.Model):
+    """A person whose ID number or mobile an entry's action showed in full (a full view, a full
+    export): whose personal data was seen, by whom and when, answered per person.
+
+    The person is kept as a number, not a key: the record of a disclosure outlives the person's
+    record. Their organisation at the time is kept for the log's scope: those who audit it see
+    the disclosures of its people, whoever made them.
+    """
+
+    entry = models.ForeignKey(
+        AuditEntry,
+        verbose_name=_("审计记录"),
+        on_delete=models.CASCADE,
+        related_name="disclosed",
+    )
+    person_id = models.BigIntegerField(_("人员编号"), db_index=True)
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("人员所在机构"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("完整信息涉及人员")
+        verbose_name_plural = _("完整信息涉及人员")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "person_id"], name="disclosed_once_per_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}:{self.person_id}"

@@ -1,19 +1,35 @@
 """Writing audit entries, inside the caller's transaction (STYLE.md §2)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 
 from shipei.core import rows
 
-from .models import AuditEntry
+from .models import AuditEntry, DisclosedPerson
 
 
-def record(actor: Any, action: str, target: models.Model | None = None, **kw: Any) -> AuditEntry:
+def record(
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    disclosed: Iterable[tuple[int, int | None]] = (),
+    **kw: Any,
+) -> AuditEntry:
     """Record `action`, a dotted code such as ``person.revealed`` (``entry_for`` says what else
-    it takes); the data hold no personal data."""
+    it takes); the data hold no personal data. `disclosed`: the people whose ID number or
+    mobile the action showed in full, as (person id, their organisation's id)."""
     entry = entry_for(actor, action, target, **kw)
     rows.insert(entry)
+    DisclosedPerson.objects.bulk_create(
+        [
+            DisclosedPerson(entry=entry, person_id=person, org_id=org)
+            for person, org in dict(disclosed).items()
+        ],
+        batch_size=2000,
+    )
     return entry
 
 
@@ -29,8 +45,10 @@ def entry_for(
     """The entry `record` writes, not yet written (for a statement that writes it with others)."""
     if org is None and target is not None:
         org = _org_of(target)
+    acting = getattr(actor, "pk", None) is not None
     return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if acting else None,
+        actor_person_id=getattr(actor, "person_id", None) if acting else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

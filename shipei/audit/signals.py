@@ -1,15 +1,20 @@
-"""Logins, failed logins and logouts go to the audit trail."""
+"""Logins, failed logins and logouts go to the audit trail; accounts that acted stay."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import ProtectedError
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from shipei.core import identifiers
+from shipei.core.views_util import client_ip
 
+from .selectors import ACTOR_KEPT, has_acted
 from .services import record
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)
@@ -31,3 +36,11 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
         identifiers.mask_id_number(typed) if len(typed) == 18 else identifiers.mask_mobile(typed)
     )
     record(None, "auth.login_failed", None, ip=_ip(request), login=shown)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _keep_actors(sender, instance, **kwargs) -> None:
+    # The audit entries' own key protects the account; the field history (django-auditlog)
+    # would only forget who made its changes.
+    if has_acted(instance):
+        raise ProtectedError(str(ACTOR_KEPT), set())

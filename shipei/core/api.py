@@ -7,18 +7,55 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .dates import validate_in_range
 from .errors import DomainError, NotFound, NotPermitted
+from .parsers import JSONTooDeep
 
 
 class Pagination(PageNumberPagination):
+    # DRF falls back to page_size for anything but a positive integer and caps at the maximum.
     page_size = 20
     page_size_query_param = "per_page"
     max_page_size = 100
+
+
+class DateField(serializers.DateField):
+    """A date a client sends, within the platform's years (core.dates)."""
+
+    default_validators = [validate_in_range]
+
+
+class IdNumberField(serializers.CharField):
+    """A resident ID number, as text only. Sent as a JSON number it has often lost its last
+    digits already (JavaScript keeps about 16) and cannot end in X: say so, as the Excel imports
+    do for a numeric cell, rather than check the digits as if they were what was meant."""
+
+    default_error_messages = {
+        "number": gettext_lazy(
+            '身份证号请以文本（字符串）提交，如 "33010619850312001X"：'
+            "以数字提交可能已丢失末尾几位，也无法表示末位的 X。"
+        )
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            self.fail("number")
+        return super().to_internal_value(data)
+
+
+class ErrorOutput(serializers.Serializer):
+    """The shape of every refusal, for the schema."""
+
+    code = serializers.CharField(help_text="稳定的错误代码，如 not_found、account_locked")
+    message = serializers.CharField(help_text="给用户看的中文说明")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="各字段的问题"
+    )
 
 
 def _body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]:
@@ -28,7 +65,10 @@ def _body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every failure as {"code", "message", "fields"} (STYLE.md §4)."""
     if isinstance(exc, DomainError):
-        return Response(_body(exc.code, exc.message), status=exc.status)
+        response = Response(_body(exc.code, exc.message), status=exc.status)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         message = "；".join(exc.messages)
@@ -45,6 +85,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = _body("invalid", _("提交的数据有误，请按提示修改。"), _translate(detail))
+    elif isinstance(exc, JSONTooDeep):
+        response.data = _body(exc.default_code, str(exc.detail))
     elif isinstance(exc, exceptions.ParseError):
         # DRF's text carries the JSON decoder's English message.
         response.data = _body("parse_error", _("提交的内容无法解析，请检查数据格式（如 JSON）。"))

@@ -4,9 +4,16 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .dates import validate_in_range
 from .excel import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
 
 PLEASE_CHOOSE = _("请选择")
+
+
+class DateField(forms.DateField):
+    """A date a user types, within the platform's years (core.dates)."""
+
+    default_validators = [validate_in_range]
 
 
 def chinese_blank_choices(form: forms.BaseForm) -> None:

@@ -10,6 +10,7 @@ import hmac
 import os
 from functools import cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
@@ -36,10 +37,32 @@ def encrypt(plain: str, *, context: str) -> str:
     return f"{kid}:{base64.b64encode(nonce + sealed).decode()}"
 
 
+class Undecryptable(InvalidTag):
+    """A value these keys cannot open: encrypted with a key PII_KEYS does not hold (another
+    installation's, a lost one: a database restored without its keys), or moved to another
+    column. Said plainly, where the library says nothing."""
+
+
+_RESTORE_HINT = (
+    "请配置加密这些数据时的 PII_KEYS（恢复备份时须使用备份时的密钥，见 deploy/backup.md）。"
+)
+
+
 def decrypt(token: str, *, context: str) -> str:
     kid, _, payload = token.partition(":")
+    key = _keys()[1].get(kid)
+    if key is None:
+        raise Undecryptable(
+            f"个人信息无法解密：数据由密钥“{kid}”加密，PII_KEYS 中没有这把密钥。{_RESTORE_HINT}"
+        )
     raw = base64.b64decode(payload)
-    return AESGCM(_keys()[1][kid]).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    try:
+        return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    except InvalidTag:
+        raise Undecryptable(
+            f"个人信息无法解密：PII_KEYS 中的密钥“{kid}”与数据不符，不是加密这些数据的那把密钥。"
+            f"{_RESTORE_HINT}"
+        ) from None
 
 
 def needs_rotation(token: str) -> bool:

@@ -18,8 +18,38 @@ from collections.abc import Callable
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from .views_util import per_page
+
+
+class RequestConfig(tables.RequestConfig):  # noqa: TID251 -- the one subclass
+    """Order and paginate a list table from the query string, the page size only as the pager
+    offers it (10, 20, 50, 100; anything else: 20).
+
+    django-tables2's own reads ``per_page`` itself, past any default given to it: ``-1`` was a
+    server error and ``1000000`` put every row on one page."""
+
+    def __init__(self, request: HttpRequest, *, default: int = 20) -> None:
+        super().__init__(request, paginate=True)
+        self.default = default
+
+    def configure(self, table: tables.Table) -> tables.Table:
+        table.request = self.request
+        order_by = self.request.GET.getlist(table.prefixed_order_by_field)
+        if order_by:
+            table.order_by = order_by
+        page = self.request.GET.get(table.prefixed_page_field, "")
+        try:
+            table.paginate(per_page=per_page(self.request, self.default), page=page or 1)
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:  # past the end (or below 1): the last page
+            table.page = table.paginator.page(table.paginator.num_pages)
+        return table
 
 
 def card(role: str | Callable[..., str], *, nowrap: bool = False) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,6 +33,12 @@ class ApiDocsView(SpectacularSwaggerView):
 
     template_name = "core/api_docs.html"
     url_name = "api_schema"
+
+    def handle_exception(self, exc: Exception) -> Any:
+        # A person who is not signed in gets the login page and comes back, not a JSON 401.
+        if isinstance(exc, exceptions.NotAuthenticated):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
 
     @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shipei.core.excel import ExcelFormatError
+from shipei.core.parsers import JSONParser
 from shipei.core.views_util import client_ip
 from shipei.orgs.models import Region
 from shipei.programmes.api import ProgrammeField

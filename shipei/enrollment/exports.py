@@ -57,16 +57,16 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 class Reveal:
     """Full ID numbers and mobiles for the people the actor may reveal, if asked; masked
-    otherwise. Counts what it revealed, for the audit entry."""
+    otherwise. Keeps whom it revealed, for the audit entry."""
 
     def __init__(self, actor: Any, full: bool) -> None:
         self.actor = actor
         self.full = full
-        self.people: set[int] = set()
+        self.people: dict[int, int] = {}  # person id: organisation id
 
     def _may(self, person: Person) -> bool:
         if self.full and scope.allows_person(self.actor, "person.reveal", person):
-            self.people.add(person.pk)
+            self.people[person.pk] = person.org_id
             return True
         return False
 
@@ -87,6 +87,7 @@ class Reveal:
                 kind=kind,
                 programme=programme.pk if programme else None,
                 count=len(self.people),
+                disclosed=self.people.items(),
                 **data,
             )
 

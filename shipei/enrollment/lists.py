@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
-from shipei.accounts.models import Role, RoleAssignment
+from shipei.accounts.models import Person, Role, RoleAssignment
 from shipei.audit.services import record
 from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.notifications.services import notify
@@ -184,6 +184,24 @@ def list_forward(*, actor: Any, plist: ParticipantList) -> ParticipantList:
     )
     record(actor, "enrollment.list_forwarded", plist, bases=[b.pk for b in bases])
     return plist
+
+
+def scan_downloaded(*, actor: Any, plist: ParticipantList, ip: str | None = None) -> None:
+    """The stamped sheet carries the ID numbers of everyone on the list in full: every download
+    is audited, with the people it holds."""
+    people = Person.objects.filter(pk__in=[r["person"] for r in plist.rows]).values_list(
+        "pk", "org_id"
+    )
+    record(
+        actor,
+        "enrollment.list_scan_downloaded",
+        plist,
+        org=plist.programme.owner,
+        ip=ip,
+        version=plist.version,
+        count=len(plist.rows),
+        disclosed=people,
+    )
 
 
 def bases_of(plist: ParticipantList) -> list[Organisation]:

@@ -22,6 +22,7 @@ from shipei.accounts.api import TeacherSerializer
 from shipei.accounts.models import Person
 from shipei.accounts.selectors import person_submitting
 from shipei.classes.models import TrainingClass
+from shipei.core.api import IdNumberField
 from shipei.orgs.api import OrgInScopeField
 from shipei.programmes.api import ProgrammeField
 from shipei.projects.models import ENROLLABLE
@@ -304,7 +305,7 @@ class SubmitInput(BuiltOnce, serializers.Serializer):
     person = PersonInScopeField(
         required=False, allow_null=True, help_text="人员编号；与 id_number 二选一"
     )
-    id_number = serializers.CharField(
+    id_number = IdNumberField(
         max_length=30,
         required=False,
         help_text="身份证号（推荐报名时用）：已登记的人员按身份证号查找，未登记的在 org 登记",

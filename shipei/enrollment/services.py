@@ -134,7 +134,7 @@ def enrollment_submit_named(
         "key": key,
     }
     found = registry.person_found(
-        actor=actor, action="enrollment.nominate", id_number=id_number, name=name
+        actor=actor, action="enrollment.nominate", id_number=id_number, name=name, mobile=mobile
     )
     if found is not None:
         if found.pk == getattr(actor, "person_id", None):

@@ -19,15 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.accounts import selectors as people
 from shipei.accounts.models import Person, Role
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotFound, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import clean_name, is_int
-from shipei.core.views_util import per_page
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.projects.models import LISTED
@@ -284,7 +283,7 @@ def _teachers_page(request: HttpRequest, chosen: dict[str, Any], crumbs: list) -
         )
     }
     table = TeacherPickTable(teachers, programme=programme, item=item, enrolled=enrolled)
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     label = terms.item_title(programme, item)
     back = reverse("enrollment:nominate") + f"?programme={programme.pk}"
     return render(
@@ -365,7 +364,7 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
     form = EnrollmentFilterForm(request.GET or None, programmes=_programmes_of(qs))
     data = form.cleaned_data if form.is_valid() else {}
     table = EnrollmentTable(_filtered(qs, data))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     title = (
         _("本校报名") if scope.roles(request.user) == {Role.SCHOOL_COORDINATOR} else _("报名管理")
     )
@@ -394,7 +393,7 @@ def _awaiting_page(
     form = EnrollmentFilterForm(query or None, programmes=_programmes_of(qs), statuses=False)
     data = form.cleaned_data if form.is_valid() else {}
     table = AwaitingTable(_filtered(qs, data), checked=checked or set())
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     approve = _approve_label(request.user)
     return render(
         request,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from shipei.accounts import scope
-from shipei.audit.services import record
 from shipei.core.errors import DomainError, NotFound
 from shipei.core.views_util import client_ip
 
@@ -70,15 +69,7 @@ def list_scan(request: HttpRequest, pk: int) -> HttpResponse:
     plist = _list(request.user, pk)
     if not plist.scan or not lists.sees_whole(request.user, plist):
         raise NotFound()
-    # The stamped sheet carries ID numbers in full: every download is audited.
-    record(
-        request.user,
-        "enrollment.list_scan_downloaded",
-        plist,
-        org=plist.programme.owner,
-        ip=client_ip(request),
-        version=plist.version,
-    )
+    lists.scan_downloaded(actor=request.user, plist=plist, ip=client_ip(request))
     return FileResponse(plist.scan.open("rb"), as_attachment=True, filename=plist.scan.name)
 
 

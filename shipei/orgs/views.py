@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.audit.models import AuditEntry
 from shipei.core import excel
 from shipei.core.access import scope
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
-from shipei.core.views_util import apply_errors, import_page, per_page
+from shipei.core.views_util import apply_errors, import_page
 
 from . import imports, selectors, services
 from .forms import AliasForm, DesignationForm, OrgFilterForm, OrgForm
@@ -43,7 +43,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
     form = OrgFilterForm(request.GET or None, facets=selectors.org_facets(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     table = OrgTable(selectors.org_list(user=request.user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "orgs/list.html",

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import scope
+from shipei.core.api import DateField
 from shipei.core.errors import NotFound, NotPermitted
 from shipei.core.text import is_int
 from shipei.orgs.api import OrgInScopeField
@@ -101,7 +102,7 @@ class ProgrammeInput(serializers.Serializer):
     document_number = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default=""
     )
-    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+    issued_on = DateField(required=False, allow_null=True, default=None)
     policy = PolicyField(help_text="完整的政策配置")
 
 
@@ -113,7 +114,7 @@ class ProgrammeUpdate(serializers.Serializer):
     kind = serializers.CharField(max_length=40, required=False, allow_blank=True)
     issuer = serializers.CharField(max_length=100, required=False, allow_blank=True)
     document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    issued_on = serializers.DateField(required=False, allow_null=True)
+    issued_on = DateField(required=False, allow_null=True)
     policy = PolicyField(
         required=False,
         help_text='要替换的政策部分，如 {"assessment": {...}}；给出的每个部分整体替换，'

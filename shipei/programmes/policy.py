@@ -11,8 +11,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from shipei.core import dates
 from shipei.core.clock import SHANGHAI
 
 # The words for the policy's codes wherever they are shown (the editor, the programme page, the
@@ -78,8 +88,25 @@ APPROVER_ROLES = (
     "base_admin",
 )
 Share = Annotated[Decimal, Field(ge=0, le=1)]
+
+
+def _in_range(value: Any, info: ValidationInfo) -> Any:
+    # Only a policy being saved (parse_policy(..., typed=True)): one saved before the rule
+    # must still read.
+    if info.context == TYPED and (message := dates.out_of_range(value)):
+        raise ValueError(message)
+    return value
+
+
+# Within the platform's years when typed: a year 9999 is a slip of the keyboard (core.dates).
+TYPED = {"typed": True}
+Day = Annotated[datetime.date, AfterValidator(_in_range)]
 # A date stays a date ("5月6日前" ends at 23:59:59 that day); a time of day makes a datetime.
-Moment = Annotated[datetime.date | datetime.datetime, Field(union_mode="left_to_right")]
+Moment = Annotated[
+    datetime.date | datetime.datetime,
+    Field(union_mode="left_to_right"),
+    AfterValidator(_in_range),
+]
 Count = Annotated[int, Field(ge=0)]
 
 
@@ -138,7 +165,7 @@ class Eligibility(Strict):
     # Age in whole years on ``age_on`` (else the day registration opens), from the ID number.
     min_age: Count | None = None
     max_age: Count | None = None
-    age_on: datetime.date | None = None
+    age_on: Day | None = None
     # The teacher's 专业类 (职业教育专业目录) must be one of these; with ``major_must_match`` it
     # must be one of the project's field classes.
     major_classes: list[str] = []
@@ -158,7 +185,7 @@ class Eligibility(Strict):
 class ApprovalStep(Strict):
     role: Role
     label: str
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
 
 
 class Component(Strict):
@@ -301,7 +328,7 @@ class EvaluationForm(Strict):
 class Milestone(Strict):
     code: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: str
-    due: datetime.date
+    due: Day
 
 
 class Criterion(Strict):
@@ -541,6 +568,7 @@ def _place(error: Any) -> list[Any]:
     return loc
 
 
-def parse_policy(data: Any, *, version: int = CURRENT_VERSION) -> PolicyV1:
-    """Validate raw policy data (JSON) against the schema of `version`; raises ValidationError."""
-    return SCHEMAS[version].model_validate(data)
+def parse_policy(data: Any, *, version: int = CURRENT_VERSION, typed: bool = False) -> PolicyV1:
+    """Validate raw policy data (JSON) against the schema of `version`; raises ValidationError.
+    `typed`: the policy is being saved, so its dates must lie in the platform's years."""
+    return SCHEMAS[version].model_validate(data, context=TYPED if typed else None)

@@ -76,7 +76,7 @@ def validate_policy(data: Any) -> dict[str, Any]:
     if "\\u0000" in json.dumps(data, default=str):  # PostgreSQL's jsonb refuses it
         raise PolicyInvalid([((), _("含有不可见的控制字符（\\u0000），请删除后再提交"))])
     try:
-        policy = parse_policy(data)
+        policy = parse_policy(data, typed=True)
     except PolicyValidationError as exc:
         problems = []
         for message in policy_errors(exc):

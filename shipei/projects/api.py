@@ -15,6 +15,7 @@ from rest_framework.routers import DefaultRouter
 from shipei.accounts import scope
 from shipei.accounts.models import Role, User
 from shipei.classes.models import TrainingClass
+from shipei.core.api import DateField
 from shipei.core.errors import NotPermitted
 from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
@@ -117,8 +118,8 @@ class ReviewOutput(serializers.ModelSerializer):
 
 
 class ClassInput(serializers.Serializer):
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = DateField()
+    ends_on = DateField()
     capacity = serializers.IntegerField(min_value=1, max_value=100000)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     online_platform = serializers.CharField(
@@ -131,8 +132,8 @@ class ClassChange(ClassInput):
 
     id = serializers.IntegerField(required=False, min_value=1)
     delete = serializers.BooleanField(required=False, default=False)
-    starts_on = serializers.DateField(required=False)
-    ends_on = serializers.DateField(required=False)
+    starts_on = DateField(required=False)
+    ends_on = DateField(required=False)
     capacity = serializers.IntegerField(min_value=1, max_value=100000, required=False)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shipei.classes.services import class_problems
 from shipei.core import majors
-from shipei.core.forms import PLEASE_CHOOSE, FilterForm
+from shipei.core.forms import PLEASE_CHOOSE, DateField, FilterForm
 from shipei.orgs.models import Designation, Organisation, Region
 from shipei.programmes.models import Programme
 
@@ -127,8 +127,8 @@ class ClassForm(forms.Form):
     """One row of the class table (班次)."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    starts_on = forms.DateField(label=_("开班日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("结业日期"), widget=DATE)
+    starts_on = DateField(label=_("开班日期"), widget=DATE)
+    ends_on = DateField(label=_("结业日期"), widget=DATE)
     capacity = forms.IntegerField(label=_("计划人数"), min_value=1, max_value=100000)
     place = forms.CharField(label=_("培训地点"), max_length=200, required=False)
     online_platform = forms.CharField(label=_("线上平台"), max_length=200, required=False)

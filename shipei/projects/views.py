@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
-from shipei.core.views_util import apply_errors, per_page
+from shipei.core.views_util import apply_errors
 from shipei.programmes.models import Programme
 
 from . import attachments, selectors, services
@@ -60,7 +60,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         selectors.project_list(user=request.user, filters=filters),
         exclude=() if facets["several_bases"] else ("base",),
     )
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     mine = scope.has_any(request.user, "project.apply")
     return render(
         request,
@@ -480,7 +480,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     table = CatalogueTable(selectors.catalogue_list(user=request.user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "projects/catalogue.html",

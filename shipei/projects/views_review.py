@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
-from shipei.core.views_util import apply_errors, per_page
+from shipei.core.views_util import apply_errors
 
 from . import selectors, services
 from .forms import ProjectFilterForm, ReviewForm
@@ -35,7 +35,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
     filters = form.cleaned_data if form.is_valid() else {}
     table = QueueTable(selectors.review_queue(user=request.user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "projects/queue.html",
@@ -81,7 +81,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     table = ReviewListTable(
         selectors.review_list(user=request.user, filters={"state": state}), orderable=False
     )
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "projects/reviews.html",

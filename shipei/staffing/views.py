@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.core import excel
 from shipei.core.errors import DomainError, NotFound, NotPermitted
-from shipei.core.views_util import apply_errors, import_page, per_page
+from shipei.core.tables import RequestConfig
+from shipei.core.views_util import apply_errors, import_page
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 
@@ -41,7 +41,7 @@ def pool(request: HttpRequest) -> HttpResponse:
     form = PoolFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     table = PoolTable(selectors.pool_list(user=request.user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "staffing/pool.html",

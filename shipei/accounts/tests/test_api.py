@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shipei.accounts.models import Person, Role, RoleAssignment, TeacherProfile
+from shipei.accounts.selectors import identifier_token
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
 from shipei.audit.models import AuditEntry
 from shipei.core.identifiers import id_check_digit
@@ -114,16 +115,55 @@ def test_jiangsu_admin_gets_404_patching_a_zhejiang_person(
     assert not AuditEntry.objects.filter(action="person.updated").exists()
 
 
-def test_search_by_full_id_number_finds_only_people_in_scope(
+def test_search_by_full_id_number_or_mobile_is_posted_and_finds_only_people_in_scope(
     zhejiang_admin: Any, hz_teacher: Person, nj_teacher: Person
 ) -> None:
     api = api_as(zhejiang_admin)
 
-    found = listed(api.get("/api/v1/people/", {"q": hz_teacher._id_number()}))
-    outside = listed(api.get("/api/v1/people/", {"q": nj_teacher._id_number()}))
+    def search(q: str) -> set[int]:
+        return listed(api.post("/api/v1/people/search/", {"q": q}, format="json"))
 
-    assert found == {hz_teacher.pk}
-    assert outside == set()
+    assert search(hz_teacher._id_number()) == {hz_teacher.pk}
+    assert search(hz_teacher._id_number().lower()) == {hz_teacher.pk}
+    assert search(hz_teacher._mobile()) == {hz_teacher.pk}
+    assert search(nj_teacher._id_number()) == set()
+    assert search(nj_teacher._mobile()) == set()
+    assert search("杭州") == {hz_teacher.pk}
+
+
+@pytest.mark.parametrize("which", ["id_number", "mobile"])
+def test_a_full_number_in_the_list_url_is_refused_and_points_to_the_posted_search(
+    zhejiang_admin: Any, hz_teacher: Person, which: str
+) -> None:
+    number = hz_teacher._id_number() if which == "id_number" else hz_teacher._mobile()
+
+    response = api_as(zhejiang_admin).get("/api/v1/people/", {"q": number})
+
+    body = error(response, 400, "identifier_in_url")
+    assert "POST /api/v1/people/search/" in body["message"]
+    assert "杭州教师" not in response.content.decode()
+
+
+def test_a_search_url_may_carry_the_numbers_keyed_hash_as_the_page_search_does(
+    zhejiang_admin: Any, hz_teacher: Person
+) -> None:
+    token = identifier_token(hz_teacher._id_number())
+
+    response = api_as(zhejiang_admin).get("/api/v1/people/", {"q": token})
+
+    assert listed(response) == {hz_teacher.pk}
+
+
+def test_the_posted_search_needs_a_term_and_is_in_the_schema(zhejiang_admin: Any) -> None:
+    api = api_as(zhejiang_admin)
+
+    refused = api.post("/api/v1/people/search/", {}, format="json")
+    spec = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert "q" in error(refused, 400, "invalid")["fields"]
+    assert "post" in spec["paths"]["/api/v1/people/search/"]
+    (q,) = [p for p in spec["paths"]["/api/v1/people/"]["get"]["parameters"] if p["name"] == "q"]
+    assert "POST /api/v1/people/search/" in q["description"]
 
 
 # Reading: masking
@@ -356,6 +396,44 @@ def test_an_id_number_of_the_wrong_length_is_refused(
     body = _post_refused(school_coordinator, new_person)
 
     assert "18位" in body["fields"]["id_number"][0]
+
+
+@pytest.mark.parametrize("number", ["330106198503120010", "33010619900230123X", "3301061990"])
+def test_a_bad_id_number_is_the_only_error_not_also_the_gender_it_would_give(
+    school_coordinator: Any, new_person: dict, number: str
+) -> None:
+    new_person["id_number"] = number
+
+    body = _post_refused(school_coordinator, new_person)
+
+    assert list(body["fields"]) == ["id_number"]
+    assert "性别" not in body["message"] and "不能为空" not in body["message"]
+
+
+@pytest.mark.parametrize("as_number", [330106198503120116, 3.301061985031201e17])
+def test_an_id_number_sent_as_a_json_number_is_asked_for_as_text(
+    school_coordinator: Any, new_person: dict, as_number: float
+) -> None:
+    new_person["id_number"] = as_number
+
+    body = _post_refused(school_coordinator, new_person)
+
+    assert body["fields"]["id_number"] == [
+        '身份证号请以文本（字符串）提交，如 "33010619850312001X"：'
+        "以数字提交可能已丢失末尾几位，也无法表示末位的 X。"
+    ]
+
+
+def test_a_nul_character_in_a_field_is_called_what_it_is(
+    school_coordinator: Any, new_person: dict
+) -> None:
+    new_person["name"] = "王\x00建国"
+
+    body = _post_refused(school_coordinator, new_person)
+
+    assert body["fields"]["name"] == [
+        "输入的内容含有不允许的控制字符（空字符 NUL），请删除后重试。"
+    ]
 
 
 def test_a_name_longer_than_50_characters_is_refused(

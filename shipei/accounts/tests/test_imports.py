@@ -142,7 +142,8 @@ def test_person_registered_elsewhere_outside_scope_is_refused(city_admin, tree, 
     PersonFactory(org=tree["nj_school"], id_number=ids[0], mobile="")
     problems, _ = run(city_admin.user, xlsx(good_rows(ids)))
     assert [(p.row, p.column) for p in problems] == [(2, "身份证号")]
-    assert "不在您的管理范围内" in problems[0].message
+    assert "无法在此登记" in problems[0].message
+    assert "南京" not in problems[0].message
 
 
 def test_mobile_of_another_registered_person_is_refused(city_admin, tree, ids):

@@ -87,7 +87,8 @@ def test_outside_ones_scope_the_answer_is_the_same_whatever_the_name(school_coor
             find(school_coordinator, number, name)
         answers.append(fields(exc))
     assert answers[0] == answers[1]
-    assert "不在您的管理范围内" in str(answers[0]["id_number"])
+    assert "无法在此登记" in str(answers[0]["id_number"])
+    assert "钱浩" not in str(answers) and "南京" not in str(answers)
 
 
 def test_a_registered_person_must_carry_the_name_given(school_coordinator, tree):
@@ -142,7 +143,8 @@ def test_a_list_is_looked_up_in_one_read_and_each_problem_names_its_field(zhejia
             actor=zhejiang_admin.user, action=NOMINATE, named=people
         )
 
-    assert len(queries.captured_queries) <= 3  # the people, the mobiles' owners, the scope
+    # The people and the mobiles' owners, the scope, the audit entry of the number refused.
+    assert len(queries.captured_queries) <= 3
     assert [(i, field) for i, field, _message in problems] == [
         (0, "id_number"),
         (1, "name"),

@@ -197,6 +197,7 @@ def test_person_form_shows_errors_beside_fields_and_keeps_input(client, school_c
     assert response.status_code == 200
     assert "校验位不正确" in page and "手机号应为" in page and 'value="张三"' in page
     assert not Person.objects.filter(name="张三").exists()
+    assert response.context["form"].errors.keys() == {"id_number", "mobile"}  # not gender
 
 
 def test_forged_form_with_an_org_outside_scope_changes_nothing(client, school_coordinator, tree):

@@ -1,9 +1,12 @@
-"""Every action the apps record has Chinese words in the log."""
+"""Every action the apps record has Chinese words in the log; each entry names who acted."""
 
 import ast
 from pathlib import Path
 
-from shipei.audit.models import ACTION_GROUPS, ACTION_LABELS
+from shipei.accounts.models import User
+from shipei.accounts.tests.factories import PersonFactory
+from shipei.audit.models import ACTION_GROUPS, ACTION_LABELS, AuditEntry
+from shipei.audit.services import record
 
 SHIPEI = Path(__file__).resolve().parents[2]
 # Made at run time as f"project.{to}" from projects.services.DECISIONS. The enrollment.<event>
@@ -58,3 +61,16 @@ def test_every_action_code_the_apps_record_has_a_chinese_label() -> None:
     assert prefixes == {"project.", "enrollment."}  # a new kind of made-up code: list it above
     assert (codes | DECIDED) - set(ACTION_LABELS) == set()
     assert {code.split(".")[0] for code in ACTION_LABELS} == set(ACTION_GROUPS)
+
+
+def test_an_entry_names_who_acted_even_after_the_account_is_given_to_another_person(tree):
+    first = PersonFactory(org=tree["hz_school"], name="李先")
+    user = User.objects.create_user("shared-login", "Secret123", person=first)
+    record(user, "org.alias_added", tree["hz_school"], alias="中策职校")
+    user.person = PersonFactory(org=tree["hz_school"], name="赵后")
+    user.save()
+
+    entry = AuditEntry.objects.select_related("actor__person").get(action="org.alias_added")
+    assert entry.actor_name == "李先"
+    record(user, "org.alias_removed", tree["hz_school"], alias="中策职校")
+    assert AuditEntry.objects.get(action="org.alias_removed").actor_name == "赵后"

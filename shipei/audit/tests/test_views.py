@@ -1,5 +1,8 @@
 import re
 
+from shipei.accounts import exports
+from shipei.accounts.models import Person
+from shipei.accounts.services import person_reveal
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.services import record
 
@@ -60,3 +63,58 @@ def test_the_action_filter_offers_every_kind_of_object_as_a_whole(client, nation
 
     assert '<optgroup label="机构"><option value="org." selected>机构：全部操作</option>' in html
     assert "添加别名</td>" in html and "某某" not in html
+
+
+def test_a_province_sees_a_full_export_of_its_people_by_the_ministry_and_another_does_not(
+    client, national_admin, zhejiang_admin, jiangsu_admin, tree
+):
+    PersonFactory(org=tree["hz_school"], name="浙江教师")
+    exports.person_export(
+        actor=national_admin.user, people=Person.objects.filter(name="浙江教师"), full=True
+    )
+
+    client.force_login(zhejiang_admin.user)
+    zhejiang = client.get("/audit/", {"action": "person.exported_full"}).content.decode()
+    client.force_login(jiangsu_admin.user)
+    jiangsu = client.get("/audit/", {"action": "person.exported_full"}).content.decode()
+
+    exported = '<td data-card="title">导出完整个人信息</td>'
+    assert exported in zhejiang and "1 人的完整信息" in zhejiang
+    assert exported not in jiangsu
+
+
+def test_a_person_s_log_answers_who_exported_or_viewed_their_record_and_when(
+    client, national_admin, zhejiang_admin, city_admin, tree
+):
+    person = PersonFactory(org=tree["hz_school"], name="被导出者")
+    other = PersonFactory(org=tree["hz_school"], name="旁人")
+    exports.person_export(
+        actor=national_admin.user, people=Person.objects.filter(pk=person.pk), full=True
+    )
+    exports.person_export(
+        actor=city_admin.user, people=Person.objects.filter(pk=other.pk), full=True
+    )
+    person_reveal(actor=city_admin.user, person=person, field="id_number")
+    client.force_login(zhejiang_admin.user)
+
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    log = client.get("/audit/", {"person": person.pk}).content.decode()
+
+    assert "导出完整个人信息" in page and "查看完整个人信息" in page
+    assert f'href="/audit/?person={person.pk}"' in page
+    rows = re.findall(r"<tr><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", log)
+    assert rows == [
+        (city_admin.person.name, "查看完整个人信息"),
+        (national_admin.person.name, "导出完整个人信息"),
+        ("系统", "登记人员"),
+    ]
+    assert "只显示与 被导出者 有关的记录" in log
+
+
+def test_the_log_of_a_person_out_of_sight_is_not_found(client, zhejiang_admin, tree):
+    stranger = PersonFactory(org=tree["nj_school"])
+    client.force_login(zhejiang_admin.user)
+
+    assert client.get("/audit/", {"person": stranger.pk}).status_code == 404
+    assert client.get("/audit/", {"person": "1" * 30}).status_code == 404
+    assert client.get("/audit/", {"person": "x"}).status_code == 404

@@ -67,3 +67,19 @@ def test_rotation_command_reencrypts_every_person_with_the_new_key(trainee, sett
         assert "重新加密 0 人" in out.getvalue()
     finally:
         pii._keys.cache_clear()
+
+
+def test_a_value_under_another_key_says_so_instead_of_failing_silently():
+    token = pii.encrypt("330106199001011234", context="person.id_number")
+    other = base64.b64encode(b"x" * 32).decode()
+    try:
+        with override_settings(PII_KEYS=f"k1:{other}"):
+            pii._keys.cache_clear()
+            with pytest.raises(pii.Undecryptable, match="密钥“k1”与数据不符"):
+                pii.decrypt(token, context="person.id_number")
+        with override_settings(PII_KEYS=f"k7:{other}"):
+            pii._keys.cache_clear()
+            with pytest.raises(pii.Undecryptable, match="PII_KEYS 中没有这把密钥"):
+                pii.decrypt(token, context="person.id_number")
+    finally:
+        pii._keys.cache_clear()

@@ -25,7 +25,8 @@ from shipei.programmes.models import Programme
 from shipei.quotas.models import Quota
 
 
-def test_schema_is_valid_openapi_3(client: Client, db: Any) -> None:
+def test_schema_is_valid_openapi_3(client: Client, trainee: Any) -> None:
+    client.force_login(trainee.user)
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
 
     assert response.status_code == 200
@@ -45,8 +46,9 @@ def test_schema_is_valid_openapi_3(client: Client, db: Any) -> None:
 
 
 def test_docs_page_loads_its_scripts_and_styles_from_local_static_files_only(
-    client: Client, db: Any
+    client: Client, trainee: Any
 ) -> None:
+    client.force_login(trainee.user)
     response = client.get("/api/docs/")
 
     assert response.status_code == 200
@@ -137,7 +139,9 @@ def test_fuzzing_the_api_as_a_national_admin_finds_no_server_errors(
         "/api/v1/people/{id}/reveal/": {"id": person.pk},
         "/api/v1/regions/{code}/": {"code": "330000"},
     }
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", get_wsgi_application(), headers=dict(headers)
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     # Every endpoint is fuzzed: the list below only checks that none silently dropped out.
     assert {o.path for o in operations} >= {
@@ -164,3 +168,18 @@ def test_fuzzing_the_api_as_a_national_admin_finds_no_server_errors(
                 failures.extend(_odd_bodies(operation, headers, **fixed))
 
     assert [f for f in failures if f] == []
+
+
+def test_the_schema_and_the_docs_need_a_signed_in_user_or_a_token(trainee: Any) -> None:
+    anonymous = Client()
+    schema = anonymous.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    docs = anonymous.get("/api/docs/?x=1")
+    token = Token.objects.create(user=trainee.user)
+    with_token = Client().get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert schema.status_code == 401
+    assert schema.json()["code"] == "not_authenticated"
+    assert "/api/v1/people/" not in schema.content.decode()
+    assert docs.status_code == 302
+    assert docs["Location"] == "/login/?next=/api/docs/%3Fx%3D1"
+    assert with_token.status_code == 200 and "/api/v1/people/" in with_token.content.decode()

@@ -31,7 +31,10 @@ def test_api_docs_page_has_the_sites_header_chinese_title_and_a_way_back(
     assert "/api/v1/auth/token/" in html and "Idempotency-Key" in html  # the Chinese guide
 
 
-def test_api_docs_page_is_not_listed_as_an_endpoint_of_the_api(client: Client, db: Any) -> None:
+def test_api_docs_page_is_not_listed_as_an_endpoint_of_the_api(
+    client: Client, trainee: Any
+) -> None:
+    client.force_login(trainee.user)
     spec = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
     assert "/api/docs/" not in spec["paths"]

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from shipei.accounts.models import Person, TeacherProfile
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
+from shipei.audit.models import AuditEntry
 from shipei.classes.models import TrainingClass
 from shipei.core.tests.api_helpers import api_as, error
 from shipei.enrollment.models import Enrollment
@@ -132,6 +133,18 @@ def test_a_person_id_and_an_id_number_are_one_or_the_other(programme, tree, scho
     assert "person" in body["fields"]
     bad = {"programme": programme.pk, "item": "k1", "id_number": "123", "name": "张三"}
     assert "id_number" in error(api.post(URL, bad), 400, "invalid")["fields"]
+
+
+def test_an_id_number_sent_as_a_json_number_is_asked_for_as_text(
+    programme, tree, school_coordinator
+):
+    number = int(make_id_number(seq=1)[:17] + "0")  # digits only: a number a client might send
+    payload = {"programme": programme.pk, "item": "k1", "id_number": number, "name": "张三"}
+
+    body = error(api_as(school_coordinator).post(URL, payload, format="json"), 400, "invalid")
+
+    assert "请以文本（字符串）提交" in body["fields"]["id_number"][0]
+    assert not Person.objects.filter(name="张三").exists()
 
 
 def test_teacher_self_registers_with_its_own_record_only(programme, quota, tree, trainee):
@@ -382,8 +395,11 @@ def test_an_id_number_outside_ones_scope_answers_the_same_whatever_the_name(
         payload = {"programme": programme.pk, "item": "k1", "id_number": number, "name": name}
         answers.append(error(api.post(URL, payload, format="json"), 400, "invalid")["fields"])
     assert answers[0] == answers[1]  # the name is never compared outside scope
-    assert "不在您的管理范围内" in str(answers[0])
+    assert "无法在此登记" in str(answers[0]) and "南京" not in str(answers[0])
     assert not Enrollment.objects.filter(person=other).exists()
+    # Each attempt stays in the log, though the submission was refused.
+    refused = AuditEntry.objects.filter(action="person.number_refused")
+    assert [e.actor for e in refused] == [school_coordinator.user] * 2
 
 
 def test_a_form_post_with_the_teachers_details_is_read_whole(

@@ -135,6 +135,9 @@ def test_full_list_by_the_province_reimports_without_changes(client, zhejiang_ad
         2,
         "participant_list",
     )
+    assert sorted(d.person_id for d in audit.disclosed.all()) == sorted(
+        Person.objects.filter(name__in=["张一", "李二"]).values_list("pk", flat=True)
+    )  # not 江苏's teacher, who is not on the list
     people, enrollments = (
         Person.objects.count(),
         list(Enrollment.objects.values_list("pk", "status")),
@@ -364,6 +367,10 @@ def test_roster_for_the_base_is_masked_and_full_only_where_revealing_is_allowed(
     full = data_rows(sheet(client.get(url, {"full": "1"})))
     zhang = Person.objects.get(name="张一")
     assert [r[3] for r in full if r[1] == "张一"] == [zhang._id_number()]
-    assert AuditEntry.objects.get(action="enrollment.exported_full").data["count"] == 2
+    entry = AuditEntry.objects.get(action="enrollment.exported_full")
+    assert entry.data["count"] == 2
+    assert {(d.person_id, d.org_id) for d in entry.disclosed.all()} == set(
+        Person.objects.filter(name__in=["张一", "李二"]).values_list("pk", "org_id")
+    )
     client.force_login(jiangsu_admin.user)
     assert client.get(url).status_code == 404

@@ -222,6 +222,13 @@ def _bad(case: str, tree: dict[str, Organisation]) -> tuple[list[list[Any]], str
     if case == "mobile_taken":
         PersonFactory(org=tree["hz_base"], name="吴七", mobile="13711110002")
         return [good, bad], "第3行“联系手机”列：该手机号已被另一位已登记人员使用"
+    if case == "held_elsewhere":  # registered in 江苏, out of 浙江's reach: nothing said of them
+        held = PersonFactory(org=tree["nj_school"], name="钱浩")._id_number()
+        bad[8] = held
+        return [
+            good,
+            bad,
+        ], f"第3行“身份证号”列：身份证号 {held[:6]}********{held[-4:]} 无法在此登记"
     raise AssertionError(case)
 
 
@@ -242,6 +249,7 @@ def _bad(case: str, tree: dict[str, Organisation]) -> tuple[list[list[Any]], str
         "quota",
         "name_mismatch",
         "mobile_taken",
+        "held_elsewhere",
     ],
 )
 def test_a_bad_row_names_row_and_column_and_nothing_is_stored(case, zhejiang_admin, p003, tree):

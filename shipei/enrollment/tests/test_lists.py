@@ -103,6 +103,9 @@ def test_the_office_receives_and_forwards_and_each_base_sees_its_trainees(
     assert client.get(f"/enrollment/lists/{plist.pk}/scan/").status_code == 200
     downloaded = AuditEntry.objects.get(action="enrollment.list_scan_downloaded")
     assert downloaded.actor == national_admin.user
+    assert sorted(d.person_id for d in downloaded.disclosed.all()) == sorted(
+        r["person"] for r in plist.rows
+    )
 
 
 def test_a_province_system_submits_its_list_file_over_the_api_all_or_nothing_once(

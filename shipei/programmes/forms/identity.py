@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core.forms import PLEASE_CHOOSE, SuggestingInput, chinese_blank_choices
+from shipei.core.forms import PLEASE_CHOOSE, DateField, SuggestingInput, chinese_blank_choices
 from shipei.orgs.models import Organisation
 
 from ..in_force import in_force
@@ -36,6 +36,7 @@ class ProgrammeForm(forms.ModelForm):
             "notice_file",
         ]
         widgets = {"issued_on": DateInput(), "notice_text": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"issued_on": DateField}
         help_texts = {
             "code": _("字母、数字、下划线或连字符，如 zj-2025-vocational-teacher。"),
             "kind": _(
@@ -128,7 +129,7 @@ class CloneForm(forms.Form):
         required=False,
         help_text=_("不填则沿用原名称，并把其中的年份改为新年度。"),
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("新日程的第一天"),
         required=False,
         widget=DateInput(),

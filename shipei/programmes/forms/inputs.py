@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
 from shipei.core.clock import SHANGHAI
-from shipei.core.forms import PLEASE_CHOOSE
+from shipei.core.forms import PLEASE_CHOOSE, DateField
 
 from ..policy import PolicyV1
 from .labels import HELP, choice_label, field_key, label_of
@@ -56,7 +56,7 @@ class MomentField(forms.MultiValueField):
             "时间可不填；只填日期时，截止到当天 23:59:59。"
         )
         super().__init__(
-            fields=(forms.DateField(required=False), forms.TimeField(required=False)),
+            fields=(DateField(required=False), forms.TimeField(required=False)),
             require_all_fields=False,
             required=required,
             widget=MomentWidget(label),
@@ -96,7 +96,7 @@ def _input(model: type[BaseModel], name: str, spec: Spec, label: Any) -> forms.F
     if spec.kind == "decimal":
         return forms.DecimalField(required=required, min_value=spec.ge, max_value=spec.le, **common)
     if spec.kind == "date":
-        return forms.DateField(required=required, widget=DateInput(), **common)
+        return DateField(required=required, widget=DateInput(), **common)
     if spec.kind == "moment":
         return MomentField(required=required, **common)
     if spec.kind == "choice":

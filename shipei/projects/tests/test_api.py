@@ -170,3 +170,15 @@ def test_catalogue_lists_published_projects_for_teachers_with_filters(
     detail = api.get(f"/api/v1/catalogue/{published.pk}/").json()
     assert detail["base_name"] == "杭州职业技术学院"
     assert "status_reason" not in detail
+
+
+def test_a_class_date_far_outside_any_programme_is_refused(base_admin, draft):
+    row = {**_class_json(), "starts_on": "9999-01-01", "ends_on": "9999-01-05"}
+
+    response = api_as(base_admin).patch(
+        f"/api/v1/projects/{draft.pk}/", {"classes": [row]}, format="json"
+    )
+
+    body = error(response, 400, "invalid")
+    assert "2000 年至 2100 年" in str(body["fields"]["classes"])
+    assert draft.classes.count() == 1

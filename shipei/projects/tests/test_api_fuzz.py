@@ -24,7 +24,9 @@ def test_fuzzing_the_project_endpoints_finds_no_server_errors(
     headers = {"Authorization": f"Token {token.key}"}
     review = in_review.reviews.get()
     existing = {"{id}": {"id": in_review.pk}}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", get_wsgi_application(), headers=dict(headers)
+    )
     operations = [
         op
         for op in (result.ok() for result in schema.get_all_operations())
