@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "shipei.quotas",
     "shipei.projects",
     "shipei.classes",
+    "shipei.staffing",
     "shipei.enrollment",
     "shipei.notifications",
     "shipei.presets",
@@ -354,6 +355,8 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "shipei.enrollment.models.Enrollment.Status",
         "EnrollmentChannelEnum": "shipei.enrollment.models.Enrollment.Channel",
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
+        "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
+        "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
     },
 }
 

@@ -9,10 +9,12 @@ from shipei.core import views as core_views
 from shipei.core import views_site
 from shipei.dashboard import views as dashboard_views
 from shipei.enrollment import api as enrollment_api
+from shipei.notifications import views_calendar
 from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
 from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
+from shipei.staffing import api as staffing_api
 
 router = DefaultRouter()
 # Enrollments first: in an enrollment rush each request is matched against the routes before its
@@ -24,6 +26,7 @@ router.register("people", accounts_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 quotas_api.register(router)
 projects_api.register(router)
+staffing_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
@@ -45,7 +48,10 @@ urlpatterns = [
     path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
     path("", include("shipei.projects.urls")),
     path("enrollment/", include("shipei.enrollment.urls")),
+    path("staffing/", include("shipei.staffing.urls")),
     path("notifications/", include("shipei.notifications.urls")),
+    # Outside notifications/: the feed's address is for calendar apps, which do not log in.
+    path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),
     path("", include("shipei.accounts.urls_signup")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", views_site.ApiDocsView.as_view(), name="api_docs"),

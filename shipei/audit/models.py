@@ -76,6 +76,19 @@ ACTION_LABELS = {
     "enrollment.list_scan_downloaded": _("下载参训名单盖章扫描件"),
     "enrollment.exported_full": _("导出完整报名信息"),
     "enrollment.province_contacts_saved": _("填写省级负责人及联系人"),
+    "staffing.core_teacher_added": _("添加骨干教师"),
+    "staffing.core_teacher_changed": _("修改骨干教师"),
+    "staffing.imported": _("导入骨干教师库"),
+    "staffing.preferences_set": _("填写授课骨干教师选择倾向"),
+    "staffing.recommended": _("推荐骨干教师"),
+    "staffing.plan_staffed": _("统一配备骨干教师"),
+    "staffing.invited": _("邀请骨干教师"),
+    "staffing.accepted": _("接受骨干教师邀请"),
+    "staffing.declined": _("谢绝骨干教师邀请"),
+    "staffing.withdrawn": _("撤回骨干教师推荐或邀请"),
+    "account.calendar_feed_created": _("开通日程订阅"),
+    "account.calendar_feed_reset": _("重新生成日程订阅地址"),
+    "account.calendar_feed_revoked": _("停用日程订阅"),
 }
 
 # The log's action filter, one group per kind of object (the codes' first part).
@@ -91,6 +104,7 @@ ACTION_GROUPS = {
     "class": _("班次"),
     "quota": _("名额"),
     "enrollment": _("报名"),
+    "staffing": _("骨干教师"),
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from shipei.accounts import scope
 from shipei.accounts.models import Role
 from shipei.enrollment import selectors as enrollment_selectors
+from shipei.staffing import selectors as staffing_selectors
 
 # Who connects another system to the API: those who run programmes (the ministry's and the
 # provinces' platforms) and training bases (their own systems file projects and approve
@@ -38,6 +39,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("待我审核"), reverse("enrollment:awaiting"), "bi-hourglass-split"))
     if scope.has_any(user, "enrollment.nominate"):
         items.append((_("报名教师"), reverse("enrollment:nominate"), "bi-person-plus"))
+    if staffing_selectors.may_keep_pool(user):
+        items.append((_("骨干教师库"), reverse("staffing:pool"), "bi-person-badge"))
+        if staffing_selectors.plan_programmes(user):
+            items.append((_("骨干教师配备"), reverse("staffing:plan"), "bi-diagram-2"))
+    if scope.has_any(user, "project.apply") and staffing_selectors.staffed_programmes():
+        items.append((_("班次骨干教师"), reverse("staffing:classes"), "bi-people-fill"))
+    if staffing_selectors.my_core_teacher(user) is not None:
+        items.append((_("我的骨干教师任务"), reverse("staffing:mine"), "bi-envelope-paper"))
     if scope.has_any(user, "org.view"):
         items.append((_("机构管理"), reverse("orgs:list"), "bi-diagram-3"))
     if scope.has_any(user, "org.change"):  # the codes behind an organisation's region
@@ -47,6 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has_any(user, "audit.view"):
         items.append((_("审计日志"), reverse("audit:list"), "bi-journal-text"))
     items.append((_("消息中心"), reverse("notifications:list"), "bi-bell"))
+    items.append((_("我的日程"), reverse("notifications:calendar"), "bi-calendar3"))
     if any(scope.has_any(user, action) for action in API_ACTIONS):
         items.append((_("接口文档"), reverse("api_docs"), "bi-code-slash"))
     current = request.path

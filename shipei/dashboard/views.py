@@ -16,6 +16,7 @@ from shipei.enrollment import selectors as enrollment_selectors
 from shipei.orgs import selectors as orgs
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Review
+from shipei.staffing import selectors as staffing_selectors
 
 
 @require_GET
@@ -65,4 +66,6 @@ def _todo(user: Any) -> list[tuple[str, int, str]]:
     if enrollment_selectors.may_view_enrollments(user):
         waiting = enrollment_selectors.awaiting(user=user).count()
         items.append((_("待我审核的报名"), waiting, reverse("enrollment:awaiting")))
+    invitations = staffing_selectors.waiting_invitations(user)
+    items.append((_("待答复的骨干教师邀请"), invitations, reverse("staffing:mine")))
     return [(label, n, url) for label, n, url in items if n]

@@ -88,3 +88,24 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar feed (ICS) at a secret address, for phones and Outlook to
+    subscribe to; a new token makes the old address stop working (404)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("订阅令牌"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("生成时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("日程订阅")
+        verbose_name_plural = _("日程订阅")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -9,6 +9,7 @@ What leaves the process (mail, SMS) is sent by a background task started from
 never waits for a mail server or an SMS gateway.
 """
 
+import secrets
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -18,10 +19,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shipei.audit.services import record
 from shipei.core.errors import NotFound
 from shipei.core.sms import send_sms
 
-from .models import Notification, SentReminder
+from .models import CalendarFeed, Notification, SentReminder
 
 EMAIL = "email"
 SMS = "sms"
@@ -230,3 +232,25 @@ def remind_once(user: Any, *, key: str, title: str, body: str = "", url: str = "
             reminder.notification = made[0]
             reminder.save(update_fields=["notification"])
         return True
+
+
+# ---- the personal calendar feed ---------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: Any) -> Any:
+    """Give the user a feed at a new secret address; the old address stops working."""
+    feed, created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    record(
+        user, "account.calendar_feed_created" if created else "account.calendar_feed_reset", None
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: Any) -> None:
+    """Stop the user's feed: its address answers 404 from now on."""
+    if CalendarFeed.objects.filter(user=user).delete()[0]:
+        record(user, "account.calendar_feed_revoked", None)

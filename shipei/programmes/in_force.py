@@ -86,7 +86,7 @@ base_caps.per_kind | shipei.projects.services.project_submit | shipei/projects/t
 base_caps.each_class_counts_as_project | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_submit_over_the_cap_counts_every_class_as_a_project
 base_caps.adjusted_by_performance | issue 18 | needs the evaluation results
 classes.max_size | shipei.classes.services.class_problems | shipei/classes/tests/test_services.py::test_class_larger_than_the_policy_class_size_is_refused
-classes.staff | issue 16 | staff per class
+classes.staff | shipei.staffing.needs.staff_roles | shipei/staffing/tests/test_services.py::test_a_recommendation_fills_each_role_from_the_category_and_level_never_from_its_own_institution
 classes.milestones_days_before_start | issue 16 | milestones relative to a class's start
 classes.length_days | issue 16 | length per level
 assessment.components[].code | issue 17 | assessment
