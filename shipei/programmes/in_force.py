@@ -89,6 +89,7 @@ classes.max_size | shipei.classes.services.class_problems | shipei/classes/tests
 classes.staff | issue 16 | staff per class
 classes.milestones_days_before_start | issue 16 | milestones relative to a class's start
 classes.length_days | issue 16 | length per level
+classes.steps | issue 16 | the class lifecycle steps
 assessment.components[].code | issue 17 | assessment
 assessment.components[].label | issue 17 | assessment
 assessment.components[].scorers | issue 17 | assessment
