@@ -44,6 +44,7 @@ urlpatterns = [
     path("programmes/", include("shipei.programmes.urls")),
     path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
     path("", include("shipei.projects.urls")),
+    path("classes/", include("shipei.classes.urls")),
     path("enrollment/", include("shipei.enrollment.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     path("", include("shipei.accounts.urls_signup")),

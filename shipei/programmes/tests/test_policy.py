@@ -109,7 +109,9 @@ def test_class_steps_need_the_steps_before_them_and_milestones_their_step(classe
 def test_a_class_milestone_is_one_of_the_steps_a_class_takes():
     with pytest.raises(ValidationError) as exc:
         parse_policy({**BASE, "classes": {"milestones_days_before_start": {"opening": 5}}})
-    assert policy_errors(exc.value) == ["classes.milestones_days_before_start.opening：不是可选的值"]
+    assert policy_errors(exc.value) == [
+        "classes.milestones_days_before_start.opening：不是可选的值"
+    ]
 
 
 def test_a_class_is_as_long_as_its_level_allows_by_the_levels_code_or_label():
