@@ -41,8 +41,9 @@ from .errors import (
     ReasonRequired,
     ReviewAlreadySubmitted,
     ReviewClosed,
+    RunByClasses,
 )
-from .models import MOVES, Project, Review
+from .models import ADVANCES, MOVES, Project, Review
 from .notices import project_notice
 
 Status = Project.Status
@@ -543,6 +544,28 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
 
 
 # --- after publication ----------------------------------------------------------------------
+
+
+def may_run(actor: Any, project: Project) -> bool:
+    """The base runs its published project; the programme's office may move it on too."""
+    return scope.allows(actor, "project.apply", project.base) or scope.allows_programme(
+        actor, "project.decide", project.programme
+    )
+
+
+@transaction.atomic
+def project_advance(*, actor: Any, project: Project, to: str) -> Project:
+    """Move a published project on as it runs: enrollment opened, enrollment closed (no more
+    enrollments), training started, completed."""
+    if to not in ADVANCES:
+        raise ValidationError({"to": _("请选择开始报名、截止报名、开始培训或培训结束。")})
+    if not may_run(actor, project):
+        raise NotPermitted()
+    if project.programme.rules.classes.steps:
+        raise RunByClasses(programme=project.programme.title)
+    lock(project)
+    LIFECYCLE.move(project, to, actor=actor, action=ADVANCES[to], org=project.base)
+    return project
 
 
 @transaction.atomic
