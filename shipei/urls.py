@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
+from shipei.classes import api as classes_api
 from shipei.core import views as core_views
 from shipei.core import views_site
 from shipei.dashboard import views as dashboard_views
@@ -24,6 +25,7 @@ router.register("people", accounts_api.PersonViewSet, basename="person")
 programmes_api.register(router)
 quotas_api.register(router)
 projects_api.register(router)
+classes_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
