@@ -14,7 +14,7 @@ from .amendments import SCAN_MAX_BYTES, SCAN_TYPES
 from .flow import PLAN_FIELDS
 from .milestones import LABELS as MILESTONE_LABELS
 from .models import HalfYearPlan, TrainingClass, TrainingPlan
-from .plans import leaf_items
+from .plans import leaf_items, line_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -244,10 +244,21 @@ class PlanLineForm(forms.Form):
     place = forms.CharField(label=_("培训地点"), max_length=200, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan: HalfYearPlan, items: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["item"].choices = [("", PLEASE_CHOOSE), *items]
         _bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        """The service's checks of one line, beside the fields (it checks them again)."""
+        data = super().clean()
+        if not self.errors and data and not data.get("DELETE"):
+            for field, message in line_problems(self.plan, data).items():
+                self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 PlanLineFormSet = forms.formset_factory(PlanLineForm, extra=0, can_delete=True, max_num=200)
@@ -256,7 +267,9 @@ PlanLineFormSet = forms.formset_factory(PlanLineForm, extra=0, can_delete=True, 
 def line_formset(data: Any = None, *, plan: HalfYearPlan) -> forms.BaseFormSet:
     initial = [{f: getattr(line, f) for f in PlanLineForm.base_fields} for line in plan.lines.all()]
     items = [(code, i.label) for code, i in leaf_items(plan.programme).items()]
-    formset = PlanLineFormSet(data, initial=initial, prefix="lines", form_kwargs={"items": items})
+    formset = PlanLineFormSet(
+        data, initial=initial, prefix="lines", form_kwargs={"items": items, "plan": plan}
+    )
     if not initial:
         formset.extra = 1
     return formset

@@ -33,7 +33,7 @@ from .forms import (
     TrainingPlanForm,
     UnplannedForm,
 )
-from .lifecycle import BEFORE_RUNNING, lifecycle_of
+from .lifecycle import BEFORE_RUNNING, LIVE, lifecycle_of
 from .milestones import AHEAD, label, next_milestone, standing
 from .models import ClassAmendment, TrainingClass
 from .tables import ClassTable
@@ -115,14 +115,17 @@ def _detail(request: HttpRequest, cls: TrainingClass, **forms: Any) -> HttpRespo
         for code in ("class_application", "core_teacher_recommendation", "plan_filing")
         if (found := standing(cls, code)) is not None
     ]
-    late = [m.code for m in milestones if not m.excepted]
+    ahead = AHEAD.get(cls.status, ())
+    # A milestone whose step the class has taken is done.
+    done = {m.code for m in milestones if m.code not in ahead} if cls.status in LIVE else set()
+    late = _exceptable(cls)
     context = {
         "cls": cls,
         "project": cls.project,
         "item_label": cls.project.item_label,
         "staff": cls.staff_needed,
         "next": next_milestone(cls),
-        "milestones": milestones,
+        "milestones": [(m, m.code in done) for m in milestones],
         "exceptions": [
             (label(e.milestone), e)
             for e in cls.milestone_exceptions.select_related("granted_by__person")
@@ -139,7 +142,7 @@ def _detail(request: HttpRequest, cls: TrainingClass, **forms: Any) -> HttpRespo
         and rules.classes.uses("semiannual_plan")
         and open_amendment is None
         and cls.status in BEFORE_RUNNING | {S.RETURNED},
-        "can_except": may_except and bool(late) and cls.status in AHEAD,
+        "can_except": may_except and bool(late),
         "may_review": may_review,
         "may_record": may_record,
         "review_form": forms.get("review_form") or DecisionForm(),
@@ -153,6 +156,15 @@ def _detail(request: HttpRequest, cls: TrainingClass, **forms: Any) -> HttpRespo
         "breadcrumbs": _crumbs((str(cls), None)),
     }
     return render(request, "classes/detail.html", context)
+
+
+def _exceptable(cls: TrainingClass) -> list[str]:
+    """The milestones still ahead of the class that an admin may except it from."""
+    return [
+        code
+        for code in AHEAD.get(cls.status, ())
+        if (found := standing(cls, code)) is not None and not found.excepted
+    ]
 
 
 def _act(
@@ -248,11 +260,7 @@ def class_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def class_except(request: HttpRequest, pk: int) -> HttpResponse:
     cls = _class(request, pk)
-    late = [
-        code
-        for code in ("class_application", "core_teacher_recommendation", "plan_filing")
-        if standing(cls, code) is not None
-    ]
+    late = _exceptable(cls)
     form = ExceptionForm(request.POST, milestones=late)
     if not form.is_valid():
         return _detail(request, cls, except_form=form)

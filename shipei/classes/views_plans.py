@@ -112,6 +112,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 done = _("已报送省级管理部门审核。") if "submit" in request.POST else _("已保存。")
                 messages.success(request, done)
                 return redirect(plan)
+        else:
+            messages.error(request, _("未保存：请按各班次旁的提示修改。"))
     return _page(request, plan, formset=formset if editing else None)
 
 

@@ -2,6 +2,7 @@
 without the action 403, refusals come back beside the form."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -154,7 +155,11 @@ def test_an_institution_reports_a_plan_and_the_province_approves_it_on_the_pages
     assert response.url == plan.get_absolute_url()
     response = client.post(plan.get_absolute_url(), lines_post([line(60, days=10)], submit="1"))
     assert response.status_code == 200
-    assert "第1行：二级培训时间为 9 天，本班次为 10 天" in response.content.decode()
+    html = response.content.decode()
+    assert "未保存：请按各班次旁的提示修改。" in html
+    assert re.search(
+        r'name="lines-0-ends_on".{0,600}二级培训时间为 9 天，本班次为 10 天', html, re.S
+    )
     assert HalfYearPlan.objects.get().status == HalfYearPlan.Status.DRAFT
     client.post(plan.get_absolute_url(), lines_post([line(60), line(70)], submit="1"))
     assert HalfYearPlan.objects.get().status == HalfYearPlan.Status.SUBMITTED
