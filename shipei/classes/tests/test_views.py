@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from shipei.accounts.models import Role
 from shipei.audit.models import AuditEntry
 from shipei.classes import flow
+from shipei.classes.forms import AmendmentForm
 from shipei.classes.models import ClassAmendment, HalfYearPlan, TrainingClass
 from shipei.classes.tests.conftest import PLAN, day, half_of, line
 from shipei.classes.tests.test_amendments import PDF
@@ -305,11 +306,12 @@ def test_a_change_is_asked_for_on_the_page(client, base_admin, applied_class):
         "ends_on": applied_class.ends_on.isoformat(),
         "capacity": 30,
         "place": applied_class.place,
-        "staff_0": 3,
-        "staff_1": 3,
-        "staff_2": 1,
         "reason": "分组教学",
     }
+    # One field per role of the policy, in the order the stored policy keeps them.
+    roles = AmendmentForm(training_class=applied_class).roles
+    data.update({f"staff_{n}": applied_class.staff_needed[role] for n, role in enumerate(roles)})
+    data[f"staff_{roles.index('授课骨干教师')}"] = 3
     assert client.post(url, data).status_code == 302
     change = ClassAmendment.objects.get()
     assert change.changes == {"staff_counts": [{}, {"授课骨干教师": 3}]}
