@@ -328,3 +328,17 @@ def test_the_review_queue_is_for_the_province_and_the_centre_only(
     assert "待审核的培训方案" in html and str(filed_class) in html
     flow.class_review_plan(actor=zhejiang_admin.user, training_class=filed_class, approve=True)
     assert "暂无待办事项" in page(client, "/classes/review/")
+
+
+def test_the_plans_page_lists_the_plans_and_the_execution_rate_of_the_year(
+    client, zhejiang_admin, plan_approved
+):
+    TrainingClass.objects.filter(plan_line__plan=plan_approved).update(status=S.RUNNING)
+    client.force_login(zhejiang_admin.user)
+    html = page(client, f"/classes/plans/?year={plan_approved.year}")
+    assert f"杭州职业技术学院 {plan_approved.period_label}" in html and "审核通过" in html
+    assert f"{plan_approved.year} 年培训计划执行率" in html
+    assert '<td class="num">1</td><td class="num">1</td><td class="num">100.0</td>' in html
+    exported = client.get(f"/classes/plans/export/?year={plan_approved.year}")
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert rows[2][0] == "杭州职业技术学院" and rows[2][-1] == "培训中"
