@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
+from shipei.classes import api as classes_api
 from shipei.core import views as core_views
 from shipei.core import views_site
 from shipei.dashboard import views as dashboard_views
@@ -27,6 +28,7 @@ programmes_api.register(router)
 quotas_api.register(router)
 projects_api.register(router)
 staffing_api.register(router)
+classes_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
@@ -47,6 +49,7 @@ urlpatterns = [
     path("programmes/", include("shipei.programmes.urls")),
     path("programmes/<int:programme_pk>/quotas/", include("shipei.quotas.urls")),
     path("", include("shipei.projects.urls")),
+    path("classes/", include("shipei.classes.urls")),
     path("enrollment/", include("shipei.enrollment.urls")),
     path("staffing/", include("shipei.staffing.urls")),
     path("notifications/", include("shipei.notifications.urls")),

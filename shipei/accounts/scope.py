@@ -39,13 +39,25 @@ _ADMIN = {
     "quota.allocate",
     "project.view",
     "enrollment.view",
+    "class.view",
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.NATIONAL_ADMIN: frozenset(_ADMIN | {"programme.manage", "project.decide"}),
+    # Classes (notice 004): the province reviews its institutions' plans and classes and may
+    # except a class from a milestone; the national centre records what the province approved.
+    Role.NATIONAL_ADMIN: frozenset(
+        _ADMIN | {"programme.manage", "project.decide", "class.record", "class.except"}
+    ),
     # A province decides the projects of its own programmes (allows_programme: over the owner).
     Role.PROVINCIAL_ADMIN: frozenset(
-        _ADMIN | {"programme.manage", "project.decide", "enrollment.nominate"}
+        _ADMIN
+        | {
+            "programme.manage",
+            "project.decide",
+            "enrollment.nominate",
+            "class.review",
+            "class.except",
+        }
     ),
     Role.CITY_ADMIN: frozenset(_ADMIN | {"enrollment.nominate"}),
     Role.SCHOOL_COORDINATOR: frozenset(
@@ -75,6 +87,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "project.view",
             "project.apply",
             "enrollment.view_base",
+            "class.view",
+            "class.run",
         }
     ),
     Role.EXPERT_REVIEWER: frozenset(),

@@ -18,9 +18,16 @@ FIELDS = ("starts_on", "ends_on", "capacity", "place", "online_platform")
 
 
 def class_problems(
-    *, starts_on: Any, ends_on: Any, capacity: Any, max_size: int | None
+    *,
+    starts_on: Any,
+    ends_on: Any,
+    capacity: Any,
+    max_size: int | None,
+    length: tuple[str, int] | None = None,
 ) -> dict[str, str]:
-    """What is wrong with a class's dates and size, by field (shared with the forms)."""
+    """What is wrong with a class's dates and size, by field (shared with the forms and the
+    half-year plans): `length` is the longest the class may run, with the level or kind that
+    sets it (``PolicyV1.class_length``; notice 004: 一级 8 days, 二级 9, 三级 7)."""
     problems = {}
     if not isinstance(starts_on, datetime.date):
         problems["starts_on"] = _("请填写开班日期。")
@@ -28,6 +35,12 @@ def class_problems(
         problems["ends_on"] = _("请填写结业日期。")
     elif isinstance(starts_on, datetime.date) and ends_on < starts_on:
         problems["ends_on"] = _("结业日期不能早于开班日期。")
+    elif isinstance(starts_on, datetime.date) and length is not None:
+        days = (ends_on - starts_on).days + 1
+        if days > length[1]:
+            problems["ends_on"] = _(
+                "%(level)s培训时间为 %(max)s 天，本班次为 %(days)s 天，请调整结业日期。"
+            ) % {"level": length[0], "max": length[1], "days": days}
     if not isinstance(capacity, int) or capacity < 1:
         problems["capacity"] = _("计划人数至少为 1 人。")
     elif max_size and capacity > max_size:
@@ -37,13 +50,16 @@ def class_problems(
     return problems
 
 
-def _check(training_class: TrainingClass) -> None:
+def class_check(training_class: TrainingClass) -> None:
+    """ValidationError by field unless the class's dates and size keep to its policy."""
     project = training_class.project
+    rules = project.programme.rules
     problems = class_problems(
         starts_on=training_class.starts_on,
         ends_on=training_class.ends_on,
         capacity=training_class.capacity,
-        max_size=project.programme.rules.classes.max_size,
+        max_size=rules.classes.max_size,
+        length=rules.class_length(project.item),
     )
     if problems:
         raise ValidationError(problems)
@@ -64,11 +80,18 @@ def class_add(*, actor: Any, project: Any, **fields: Any) -> TrainingClass:
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValidationError(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    training_class = class_build(project=project, **fields)
+    record(actor, "class.added", training_class, org=project.base, seq=training_class.seq)
+    return training_class
+
+
+def class_build(*, project: Any, **fields: Any) -> TrainingClass:
+    """Save a new class of `project` with the next sequence number, checked against its
+    policy (the caller checks who may, and records it)."""
     last = project.classes.aggregate(m=Max("seq"))["m"] or 0
     training_class = TrainingClass(project=project, seq=last + 1, **fields)
-    _check(training_class)
+    class_check(training_class)
     training_class.save()
-    record(actor, "class.added", training_class, org=project.base, seq=training_class.seq)
     return training_class
 
 
@@ -84,7 +107,7 @@ def class_update(*, actor: Any, training_class: TrainingClass, **fields: Any) ->
         return training_class
     for key, value in changed.items():
         setattr(training_class, key, value)
-    _check(training_class)
+    class_check(training_class)
     training_class.save(update_fields=[*FIELDS, "updated_at"])
     record(
         actor,

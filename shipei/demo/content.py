@@ -1,6 +1,7 @@
 """Demo content on top of the demo tree: quotas split down, and 2026 copies of notices 000, 001
 and 002 whose whole calendar is moved so that their registration (and 002's project
-applications) are open now, so that the cycles can be clicked through. Idempotent."""
+applications) are open now, so that the cycles can be clicked through; notice 004's classes at
+their steps. Idempotent."""
 
 import datetime
 from decimal import Decimal
@@ -9,6 +10,8 @@ from typing import Any
 from django.utils import timezone
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
+from shipei.classes import flow, plans
+from shipei.classes.models import HalfYearPlan, TrainingClass
 from shipei.enrollment import services as enrollment
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation, Region
@@ -318,7 +321,90 @@ def demo_enrollments(by_name: dict[str, Organisation]) -> None:
             enrollment.enrollment_decide(actor=base_admin, enrollment=e, decision="approve")
 
 
+P004 = "mohrss-integrated-teacher-training"
+# 杭州技师学院's planned classes: (days from today to the start, item, days, how far it goes).
+CLASSES_004 = [
+    (90, "l3-c1", 7, "planned"),
+    (62, "l2-c2", 9, "applied"),
+    (55, "l3-c3", 7, "plan_filed"),
+    (48, "l2-c1", 9, "plan_approved"),
+    (43, "l3-c5", 7, "enrolling"),
+]
+TRAINING_PLAN = {
+    "goals": "掌握本级别工学一体化课程教学实施的方法",
+    "courses": "学习任务分析、教学活动设计、课堂组织与实施，每天 8 课时",
+    "assessment": "过程性考核（2 名授课骨干教师评分）；终结性考核（说课，3 名考核骨干教师线上评分）",
+    "venue": "一体化教室 2 间，实训工位 30 个",
+}
+
+
+def demo_classes(by_name: dict[str, Organisation]) -> None:
+    """Notice 004 at 杭州技师学院: an approved half-year plan whose classes stand at each step
+    up to enrollment, and an unplanned class waiting for the province's consent."""
+    base = by_name["杭州技师学院"]
+    programme = Programme.objects.get(code=P004)
+    if HalfYearPlan.objects.filter(programme=programme, institution=base).exists():
+        return
+    institution = _user(Role.BASE_ADMIN, base)
+    province = _user(Role.PROVINCIAL_ADMIN, by_name["浙江省人力资源和社会保障厅"])
+    centre = _user(Role.NATIONAL_ADMIN, by_name["人力资源和社会保障部"])
+    today = timezone.localdate()
+    by_half: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for start_in, item, days, _end in CLASSES_004:
+        starts_on = today + datetime.timedelta(days=start_in)
+        by_half.setdefault((starts_on.year, 1 if starts_on.month <= 6 else 2), []).append(
+            {
+                "item": item,
+                "starts_on": starts_on,
+                "ends_on": starts_on + datetime.timedelta(days=days - 1),
+                "capacity": 30,
+                "enrolls_from": "浙江省技工院校",
+                "place": "杭州技师学院一体化教学楼",
+            }
+        )
+    for (year, half), lines in sorted(by_half.items()):
+        plan = plans.plan_create(
+            actor=institution, programme=programme, institution=base, year=year, half=half
+        )
+        plans.plan_save_lines(actor=institution, plan=plan, lines=lines)
+        plans.plan_submit(actor=institution, plan=plan)
+        plans.plan_decide(actor=province, plan=plan, approve=True)
+    for start_in, _item, _days, end in CLASSES_004:
+        cls = TrainingClass.objects.get(
+            plan_line__plan__institution=base,
+            starts_on=today + datetime.timedelta(days=start_in),
+        )
+        steps = ("applied", "plan_filed", "plan_approved", "enrolling")
+        if end not in steps:
+            continue
+        flow.class_apply(actor=institution, training_class=cls)
+        if end == "applied":
+            continue
+        flow.class_mark_staffed(actor=institution, training_class=cls)  # the staffing app's step
+        flow.class_file_plan(actor=institution, training_class=cls, **TRAINING_PLAN)
+        if end == "plan_filed":
+            continue
+        flow.class_review_plan(actor=province, training_class=cls, approve=True)
+        if end == "plan_approved":
+            continue
+        flow.class_record(actor=centre, training_class=cls)
+        flow.class_open_enrollment(actor=institution, training_class=cls)
+    # An unplanned class, waiting for the province's consent and stamped scan.
+    flow.class_apply_unplanned(
+        actor=institution,
+        programme=programme,
+        institution=base,
+        item="l2-c5",
+        reason="承接省级技能人才培养项目，需新增一期",
+        starts_on=today + datetime.timedelta(days=70),
+        ends_on=today + datetime.timedelta(days=78),
+        capacity=24,
+        place="杭州技师学院一体化教学楼",
+    )
+
+
 def build(by_name: dict[str, Organisation]) -> None:
     demo_quotas(by_name)
     demo_projects(by_name)
     demo_enrollments(by_name)
+    demo_classes(by_name)

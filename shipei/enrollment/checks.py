@@ -120,7 +120,17 @@ def submission_refusals(
         if project.programme_id != programme.pk or project.item != item:
             yield Refusal("class", NotEligible(why=_("所选班次不属于该培训项目")))
         elif project.status not in ENROLLABLE:
-            why = _("项目“%(title)s”未在报名中") % {"title": project.title}
+            why = _("项目“%(title)s”当前为“%(state)s”，不接受报名") % {
+                "title": project.title,
+                "state": project.get_status_display(),
+            }
+            yield Refusal("class", NotEligible(why=why))
+        elif rules.classes.steps and training_class.status != TrainingClass.Status.ENROLLING:
+            # A class with its own lifecycle takes trainees once it opens enrollment (004).
+            why = _("班次“%(name)s”当前为“%(state)s”，不接受报名") % {
+                "name": training_class,
+                "state": training_class.get_status_display(),
+            }
             yield Refusal("class", NotEligible(why=why))
     elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT:
         yield Refusal("class", NotEligible(why=_("请选择要报名的项目班次")))

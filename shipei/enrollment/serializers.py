@@ -25,7 +25,7 @@ from shipei.classes.models import TrainingClass
 from shipei.core.api import IdNumberField
 from shipei.orgs.api import OrgInScopeField
 from shipei.programmes.api import ProgrammeField
-from shipei.projects.models import ENROLLABLE
+from shipei.projects.models import LISTED
 
 from . import approvals
 from .models import Enrollment, EnrollmentEvent
@@ -286,13 +286,15 @@ class PersonInScopeField(serializers.PrimaryKeyRelatedField):
 @extend_schema_field(OpenApiTypes.INT)
 class OpenClassField(serializers.PrimaryKeyRelatedField):
     default_error_messages = {
-        "does_not_exist": _("未找到该班次，或该班次不在报名中。"),
+        "does_not_exist": _("未找到该班次，或该班次所属项目尚未发布。"),
         "incorrect_type": _("请填写班次编号（整数）。"),
     }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            queryset=TrainingClass.objects.filter(project__status__in=ENROLLABLE).select_related(
+            # Classes of published projects: the service says why one takes no enrollment now
+            # (its project's or its own state).
+            queryset=TrainingClass.objects.filter(project__status__in=LISTED).select_related(
                 "project"
             ),
             **kwargs,

@@ -87,8 +87,9 @@ base_caps.each_class_counts_as_project | shipei.projects.services.project_submit
 base_caps.adjusted_by_performance | issue 18 | needs the evaluation results
 classes.max_size | shipei.classes.services.class_problems | shipei/classes/tests/test_services.py::test_class_larger_than_the_policy_class_size_is_refused
 classes.staff | shipei.staffing.needs.staff_roles | shipei/staffing/tests/test_services.py::test_a_recommendation_fills_each_role_from_the_category_and_level_never_from_its_own_institution
-classes.milestones_days_before_start | issue 16 | milestones relative to a class's start
-classes.length_days | issue 16 | length per level
+classes.milestones_days_before_start | shipei.classes.milestones.milestone_require | shipei/classes/tests/test_flow.py::test_applying_later_than_40_days_before_the_start_is_refused_until_an_admin_excepts_it
+classes.length_days | shipei.classes.services.class_problems | shipei/classes/tests/test_services.py::test_a_class_longer_than_its_level_allows_is_refused_when_planned_applied_for_or_changed
+classes.steps | shipei.classes.lifecycle.moves_for | shipei/classes/tests/test_flow.py::test_a_step_the_programme_does_not_use_is_refused
 assessment.components[].code | issue 17 | assessment
 assessment.components[].label | issue 17 | assessment
 assessment.components[].scorers | issue 17 | assessment

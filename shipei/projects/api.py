@@ -21,7 +21,7 @@ from shipei.programmes.api import ProgrammeField
 from shipei.programmes.models import Programme
 
 from . import selectors, services
-from .models import Project, Review
+from .models import ADVANCES, Project, Review
 
 
 def register(router: DefaultRouter) -> None:
@@ -203,6 +203,13 @@ class DecideInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class AdvanceInput(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=[(to, Project.Status(to).label) for to in ADVANCES],
+        help_text="enrolling 开始报名、enrollment_closed 截止报名、running 开始培训、completed 培训结束",
+    )
+
+
 class CancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
@@ -356,6 +363,20 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         project = services.project_publish(actor=request.user, project=self.get_object())
+        return Response(ProjectOutput(_fresh(project)).data)
+
+    @extend_schema(
+        request=AdvanceInput,
+        responses={200: ProjectOutput},
+        description="已发布项目的实施进度：开始报名 → 截止报名（此后不再接受报名）→ 开始培训 → "
+        "培训结束；由承训基地或计划主管部门办理。",
+    )
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str | None = None) -> Response:
+        project = self.get_object()
+        data = AdvanceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.project_advance(actor=request.user, project=project, **data.validated_data)
         return Response(ProjectOutput(_fresh(project)).data)
 
     @extend_schema(

@@ -9,9 +9,11 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from shipei.classes import offerings
         from shipei.programmes.selectors import ITEM_USERS
 
-        from . import models, selectors
+        from . import models, selectors, services
 
         auditlog.register(models.Project, exclude_fields=["updated_at"])
         ITEM_USERS.append(selectors.items_with_projects)
+        offerings.register(services.project_for_classes)

@@ -78,3 +78,12 @@ class CancelNeedsNationalAdmin(DomainError):
     code = "cancel_needs_national_admin"
     status = 409
     template = _("项目已发布，须由部级管理员撤销。")
+
+
+class RunByClasses(DomainError):
+    """Where classes have their own lifecycle (004), they, not their project, open enrollment,
+    run and close."""
+
+    code = "run_by_classes"
+    status = 409
+    template = _("“%(programme)s”按班次办理招生和实施，请在各班次的页面操作。")

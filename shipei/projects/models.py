@@ -209,6 +209,21 @@ LISTED = frozenset(
 )
 # Projects whose classes take enrollments: published by the ministry, enrollment not closed.
 ENROLLABLE = frozenset({Status.PUBLISHED, Status.ENROLLING})
+# The moves of a published project as it runs (services.project_advance), each with its audit
+# code, and what each state lets people do, shown on the project's page.
+ADVANCES = {
+    Status.ENROLLING: "project.enrollment_opened",
+    Status.ENROLLMENT_CLOSED: "project.enrollment_closed",
+    Status.RUNNING: "project.started",
+    Status.COMPLETED: "project.completed",
+}
+STATE_ALLOWS = {
+    Status.PUBLISHED: _("教师可在项目目录中查看并报名。"),
+    Status.ENROLLING: _("正在接受报名。"),
+    Status.ENROLLMENT_CLOSED: _("报名已截止，不再接受报名；开始培训后可记录考勤。"),
+    Status.RUNNING: _("培训进行中：可记录考勤，不再接受报名；培训结束后进行考核、发放结业证书。"),
+    Status.COMPLETED: _("培训已结束：可进行考核、发放结业证书，不再接受报名和考勤。"),
+}
 # One colour per status wherever a project's status is shown, always with its word (UX.md):
 # amber between stages (in review, returned, enrollment closed before the training runs), green
 # once approved, grey for drafts and dead ends. Pages show it through the `status_badge` filter.

@@ -41,8 +41,9 @@ from .errors import (
     ReasonRequired,
     ReviewAlreadySubmitted,
     ReviewClosed,
+    RunByClasses,
 )
-from .models import MOVES, Project, Review
+from .models import ADVANCES, MOVES, Project, Review
 from .notices import project_notice
 
 Status = Project.Status
@@ -272,6 +273,7 @@ def submit_problems(project: Project) -> dict[str, list[str]]:
             ends_on=c.ends_on,
             capacity=c.capacity,
             max_size=rules.classes.max_size,
+            length=rules.class_length(project.item),
         )
         if project.mode in (Project.Mode.OFFLINE, Project.Mode.BLENDED) and not c.place:
             found["place"] = _("线下培训请填写培训地点。")
@@ -538,4 +540,72 @@ def project_cancel(*, actor: Any, project: Project, reason: str) -> Project:
     # Its teachers are let go at once, with their seats, so they can enroll elsewhere
     # (enrollment, which builds on projects, listens).
     signals.project_cancelled.send(sender=Project, actor=actor, project=project, reason=reason)
+    return project
+
+
+# --- after publication ----------------------------------------------------------------------
+
+
+def may_run(actor: Any, project: Project) -> bool:
+    """The base runs its published project; the programme's office may move it on too."""
+    return scope.allows(actor, "project.apply", project.base) or scope.allows_programme(
+        actor, "project.decide", project.programme
+    )
+
+
+@transaction.atomic
+def project_advance(*, actor: Any, project: Project, to: str) -> Project:
+    """Move a published project on as it runs: enrollment opened, enrollment closed (no more
+    enrollments), training started, completed."""
+    if to not in ADVANCES:
+        raise ValidationError({"to": _("请选择开始报名、截止报名、开始培训或培训结束。")})
+    if not may_run(actor, project):
+        raise NotPermitted()
+    if project.programme.rules.classes.steps:
+        raise RunByClasses(programme=project.programme.title)
+    lock(project)
+    LIFECYCLE.move(project, to, actor=actor, action=ADVANCES[to], org=project.base)
+    return project
+
+
+@transaction.atomic
+def project_for_classes(*, actor: Any, programme: Programme, base: Organisation, item: str) -> Any:
+    """The project a class of `item` at `base` runs under, where the programme's classes come
+    from half-year plans and applications rather than from project applications (notice 004):
+    one per base and item, opened already published with the first such class, because the
+    province's review of the plan stands in for the expert review (shipei.classes.offerings)."""
+    try:
+        # Two plans of one base approved at once must not open the same project twice.
+        Organisation.objects.select_for_update().filter(pk=base.pk).exists()
+    except OperationalError:
+        raise SystemBusy() from None
+    found = (
+        Project.objects.filter(programme=programme, base=base, item=item)
+        .exclude(status=Status.CANCELLED)
+        .order_by("pk")
+        .first()
+    )
+    if found is not None:
+        return found
+    rules = programme.rules
+    length = rules.class_length(item)
+    audiences = next(
+        (i.eligibility.audiences for i in rules.lineage(item) if i.eligibility.audiences), []
+    )
+    now = timezone.now()
+    project = Project.objects.create(
+        programme=programme,
+        policy_revision=programme.revision,
+        item=item,
+        base=base,
+        title=_("%(item)s培训") % {"item": rules.item(item).label},
+        mode=Project.Mode.OFFLINE,
+        days=length[1] if length else None,
+        audience="、".join(audiences)[:300],
+        status=Status.PUBLISHED,
+        submitted_at=now,
+        published_at=now,
+        created_by=actor,
+    )
+    record(actor, "project.opened", project, org=base, programme=programme.pk, item=item)
     return project

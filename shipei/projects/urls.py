@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/<int:pk>/decide/", views.project_decide, name="decide"),
     path("projects/<int:pk>/publish/", views.project_publish, name="publish"),
     path("projects/<int:pk>/cancel/", views.project_cancel, name="cancel"),
+    path("projects/<int:pk>/advance/<str:to>/", views.project_advance, name="advance"),
     path(
         "projects/<int:pk>/attachments/<int:att_pk>/",
         views.attachment_download,

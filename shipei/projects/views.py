@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shipei.accounts import scope
@@ -33,10 +34,20 @@ from .forms import (
     class_changes,
     class_formset,
 )
-from .models import LISTED, Project, ProjectAttachment
+from .models import ADVANCES, LISTED, STATE_ALLOWS, Project, ProjectAttachment
 from .tables import CatalogueTable, ProjectTable
 
 SUBMIT_FAILED = _("未能提交申报，请按提示修改后重新提交。")
+# The buttons that move a published project on, with what they say once done.
+ADVANCE_WORDS = {
+    Project.Status.ENROLLING: (gettext_lazy("开始报名"), gettext_lazy("项目已开始报名。")),
+    Project.Status.ENROLLMENT_CLOSED: (
+        gettext_lazy("截止报名"),
+        gettext_lazy("报名已截止，不再接受报名。"),
+    ),
+    Project.Status.RUNNING: (gettext_lazy("开始培训"), gettext_lazy("项目已开始培训。")),
+    Project.Status.COMPLETED: (gettext_lazy("培训结束"), gettext_lazy("项目培训已结束。")),
+}
 
 
 def _list_crumb(user: Any) -> tuple[str, str]:
@@ -312,6 +323,14 @@ def _detail(request: HttpRequest, project: Project, **forms: Any) -> HttpRespons
         "can_decide": may_decide and project.status == S.IN_REVIEW,
         "can_publish": may_decide and project.status == S.APPROVED,
         "can_cancel": (may_decide or may_apply) and S.CANCELLED in _moves(project),
+        "advances": [
+            (to, ADVANCE_WORDS[to][0])
+            for to in ADVANCES
+            if to in _moves(project)
+            and services.may_run(user, project)
+            and not project.programme.rules.classes.steps
+        ],
+        "state_allows": STATE_ALLOWS.get(project.status, ""),
         "assign_form": forms.get("assign_form")
         or (AssignExpertsForm(project=project) if can_assign else None),
         "decide_form": forms.get("decide_form") or DecideForm(),
@@ -406,6 +425,21 @@ def project_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已发布，教师可在项目目录中查看。"))
+    return redirect(project)
+
+
+@require_POST
+@login_required
+def project_advance(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+    project = _project(request, pk)
+    if to not in ADVANCE_WORDS:
+        raise NotFound()
+    try:
+        services.project_advance(actor=request.user, project=project, to=to)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, str(ADVANCE_WORDS[to][1]))
     return redirect(project)
 
 

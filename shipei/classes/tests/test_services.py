@@ -46,3 +46,43 @@ def test_classes_of_a_submitted_project_are_frozen(base_admin, submitted):
             actor=base_admin.user, training_class=submitted.classes.get(), capacity=10
         )
     assert submitted.classes.get().capacity == 50
+
+
+def test_a_class_longer_than_its_level_allows_is_refused_when_planned_applied_for_or_changed(
+    base_admin, applied_class, p004
+):
+    """Notice 004: 一级 8 days, 二级 9, 三级 7 (policy classes.length_days, by the level)."""
+    from shipei.classes import amendments, flow, plans
+    from shipei.classes.tests.conftest import day, half_of, line
+
+    year, half = half_of(day(243))
+    plan = plans.plan_create(
+        actor=base_admin.user, programme=p004, institution=base_admin.org, year=year, half=half
+    )
+    for item, days, level in (("l1-c1", 9, "一级"), ("l2-c1", 10, "二级"), ("l3-c1", 8, "三级")):
+        with pytest.raises(ValidationError, match=f"{level}培训时间为 {days - 1} 天"):
+            plans.plan_save_lines(
+                actor=base_admin.user, plan=plan, lines=[line(243, item=item, days=days)]
+            )
+        plans.plan_save_lines(
+            actor=base_admin.user, plan=plan, lines=[line(243, item=item, days=days - 1)]
+        )
+    with pytest.raises(ValidationError, match="一级培训时间为 8 天，本班次为 9 天"):
+        flow.class_apply_unplanned(
+            actor=base_admin.user,
+            programme=p004,
+            institution=base_admin.org,
+            item="l1-c2",
+            reason="新增",
+            starts_on=day(60),
+            ends_on=day(68),
+            capacity=20,
+        )
+    with pytest.raises(ValidationError, match="二级培训时间为 9 天，本班次为 11 天"):
+        amendments.amendment_request(
+            actor=base_admin.user,
+            training_class=applied_class,
+            reason="延长",
+            ends_on=applied_class.starts_on + timezone.timedelta(days=10),
+        )
+    assert TrainingClass.objects.count() == 1 and applied_class.amendments.count() == 0

@@ -9,6 +9,8 @@ from stdnum.cn import uscc
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.audit.models import AuditEntry
+from shipei.classes.models import HalfYearPlan, TrainingClass
+from shipei.demo.content import P004
 from shipei.demo.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.seats import seats_consistent
@@ -85,6 +87,14 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
     assert summary.due < min(i.registration.opens for i in online.items if i.registration)
     for programme in Programme.objects.filter(code__startswith="demo-"):
         assert seats_consistent(programme) == []
+    # Notice 004 at 杭州技师学院: planned classes at each step up to enrollment, and an
+    # unplanned one waiting for the province.
+    classes = TrainingClass.objects.filter(project__programme__code=P004)
+    assert sorted(classes.values_list("status", flat=True)) == sorted(
+        ["planned", "applied", "plan_filed", "plan_approved", "enrolling", "applied"]
+    )
+    assert classes.filter(unplanned=True, amendments__status="submitted").count() == 1
+    assert HalfYearPlan.objects.filter(status="approved").exists()
     demo = User.objects.get(person__name="陈晓燕")
     assert demo.check_password(DEMO_PASSWORD) and not demo.must_change_password and demo.is_demo
 

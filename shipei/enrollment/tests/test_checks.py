@@ -146,7 +146,7 @@ def test_a_class_whose_enrollment_closed_takes_no_one_through_any_channel(
     plan = closed_class.project.programme
     person = teacher(tree["hz_school"])
     asked = {"item": closed_class.project.item, "training_class": closed_class}
-    with pytest.raises(NotEligible, match="未在报名中"):
+    with pytest.raises(NotEligible, match="当前为“报名结束”，不接受报名"):
         submit(school_coordinator, plan, person, channel="coordinator_enrollment", **asked)
     body = error(
         api_as(school_coordinator).post(
@@ -160,9 +160,9 @@ def test_a_class_whose_enrollment_closed_takes_no_one_through_any_channel(
             format="json",
         ),
         400,
-        "invalid",
+        "not_eligible",
     )
-    assert "该班次不在报名中" in str(body["fields"]["training_class"])
+    assert "当前为“报名结束”，不接受报名" in body["message"]
     assert not Enrollment.objects.exists()
 
 

@@ -124,7 +124,8 @@ def test_enrollment_jobs_are_registered_and_queued_once_per_interval(
         forced = schedule.schedule_run(now=start + datetime.timedelta(hours=1), force=True)
 
     assert first == [
-        "milestone_reminders",  # the programmes app's, registered first (its app is below)
+        "milestone_reminders",  # the programmes' and classes' apps' first (they are below)
+        "class_milestone_reminders",
         "approval_deadline_reminders",
         "registration_closing_reminders",
         "enrollment_notices",
@@ -132,8 +133,8 @@ def test_enrollment_jobs_are_registered_and_queued_once_per_interval(
     assert again == []
     assert sweep == ["enrollment_notices"]  # at every run of the schedule (every 300 s)
     assert later == first and forced == first
-    assert len(callbacks) == 13
-    assert JobRun.objects.count() == 4
+    assert len(callbacks) == 16
+    assert JobRun.objects.count() == 5
 
 
 def run(*args: str) -> str:

@@ -50,12 +50,6 @@ DICT_TEXT: dict[str, Any] = {
     "Classes.length_days": gettext_lazy("%(key)s %(value)s 天"),
     "BaseCaps.per_kind": gettext_lazy("%(key)s 不超过 %(value)s 个"),
 }
-# Keys of dictionary settings that presets write as codes.
-DICT_KEYS: dict[str, Any] = {
-    "class_application": gettext_lazy("开班申请"),
-    "core_teacher_recommendation": gettext_lazy("推荐骨干教师"),
-    "plan_filing": gettext_lazy("培训方案备案"),
-}
 NUMBER_PARTS = {
     "year": gettext_lazy("年份"),
     "programme": gettext_lazy("计划代码"),
@@ -135,9 +129,7 @@ def _text(model: type[BaseModel], name: str, spec: Spec, value: Any) -> str:
         return "；".join(
             str(entry)
             % {
-                "key": choice_label(model, name, k)
-                if spec.kind == "fixed_dict"
-                else DICT_KEYS.get(k, k),
+                "key": choice_label(model, name, k) if spec.kind == "fixed_dict" else k,
                 "value": v,
             }
             for k, v in value.items()

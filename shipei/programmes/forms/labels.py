@@ -77,7 +77,8 @@ LABELS: dict[str, Any] = {
     "Classes.max_size": _("班级人数上限"),
     "Classes.staff": _("每班工作人员"),
     "Classes.milestones_days_before_start": _("开班前工作节点"),
-    "Classes.length_days": _("培训天数（按层级或类别）"),
+    "Classes.length_days": _("培训天数上限（按层级或类别）"),
+    "Classes.steps": _("班次实施环节"),
     "Component.label": _("考核项目"),
     "Component.scorers": _("评分人数"),
     "Component.scorer_role": _("评分人"),
@@ -116,6 +117,10 @@ HELP: dict[str, Any] = {
     ),
     "Content.practice_share_min": _("如 0.5 表示不少于 50%。"),
     "Content.video_share_min": _("如 0.3 表示不少于 30%。"),
+    "Classes.steps": _(
+        "不选则班次随项目申报、随项目实施；选中的环节按顺序进行，每一步在班次页面办理。"
+    ),
+    "Classes.length_days": _("键为培训项目的代码或名称（如 二级），超过天数的班次不能保存。"),
 }
 # Key and value labels of the dictionaries edited as rows.
 DICT_LABELS: dict[str, tuple[Any, Any]] = {
@@ -147,6 +152,19 @@ FIELD_CHOICES: dict[str, dict[str, Any]] = {
     },
     "Prerequisite.state": {"admitted": _("录取"), "completed": _("结业")},
     "Quota.held_from": {"submission": _("提交报名时"), "approval": _("审核通过时")},
+    "Classes.steps": {
+        "semiannual_plan": _("报送半年培训计划"),
+        "application": _("开班申请"),
+        "staffing": _("骨干教师选聘"),
+        "plan_filing": _("培训方案报备"),
+        "province_approval": _("省级审核"),
+        "centre_record": _("部指导中心备案"),
+    },
+    "Classes.milestones_days_before_start": {
+        "class_application": _("开班申请"),
+        "core_teacher_recommendation": _("推荐骨干教师"),
+        "plan_filing": _("培训方案备案"),
+    },
 }
 CHOICES: dict[str, Any] = {
     **dict(Role.choices),

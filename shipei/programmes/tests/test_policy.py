@@ -84,3 +84,48 @@ def test_a_certificate_number_format_may_add_fixed_text_and_pad_the_serial():
     assert rules.certificate.number_format.format(year=2026, programme="x", serial=7) == (
         "ZJ-2026-00007"
     )
+
+
+@pytest.mark.parametrize(
+    ("classes", "reason"),
+    [
+        ({"steps": ["staffing"]}, "环节“骨干教师选聘”须同时启用“开班申请”"),
+        (
+            {"steps": ["application", "province_approval"]},
+            "环节“省级审核”须同时启用“培训方案报备”",
+        ),
+        (
+            {"steps": ["application"], "milestones_days_before_start": {"plan_filing": 30}},
+            "工作节点“培训方案备案”对应的环节“培训方案报备”未启用",
+        ),
+    ],
+)
+def test_class_steps_need_the_steps_before_them_and_milestones_their_step(classes, reason):
+    with pytest.raises(ValidationError) as exc:
+        parse_policy({**BASE, "classes": classes})
+    assert reason in "；".join(policy_errors(exc.value))
+
+
+def test_a_class_milestone_is_one_of_the_steps_a_class_takes():
+    with pytest.raises(ValidationError) as exc:
+        parse_policy({**BASE, "classes": {"milestones_days_before_start": {"opening": 5}}})
+    assert policy_errors(exc.value) == [
+        "classes.milestones_days_before_start.opening：不是可选的值"
+    ]
+
+
+def test_a_class_is_as_long_as_its_level_allows_by_the_levels_code_or_label():
+    rules = parse_policy(
+        {
+            **BASE,
+            "items": [
+                {"code": "l2", "label": "二级", "kind": "training_kind"},
+                {"code": "l2-c1", "label": "二级·机械类", "kind": "level_category", "parent": "l2"},
+                {"code": "l3", "label": "三级", "kind": "training_kind"},
+            ],
+            "classes": {"length_days": {"二级": 9, "l3": 7}},
+        }
+    )
+    assert rules.class_length("l2-c1") == ("二级", 9)
+    assert rules.class_length("l3") == ("l3", 7)
+    assert rules.class_length("nothing") is None

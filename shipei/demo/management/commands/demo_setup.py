@@ -131,6 +131,15 @@ TREE: list[
         [],
     ),
     (
+        "中国就业培训技术指导中心",
+        "人力资源和社会保障部",
+        Organisation.Kind.MINISTRY_UNIT,
+        "110000",
+        {},
+        [],
+        ["部指导中心"],
+    ),
+    (
         "浙江省人力资源和社会保障厅",
         "人力资源和社会保障部",
         Organisation.Kind.PROVINCE_HR,
@@ -173,6 +182,24 @@ ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
     (Role.BASE_ADMIN, "杭州职业技术学院", "孙丽", "33010619830410006", "13800000007", None),
     (Role.BASE_ADMIN, "宁波职业技术学院", "何军", "33020319810822010", "13800000010", None),
     (Role.BASE_ADMIN, "浙江数智制造科技有限公司", "许婷", "33010819870305011", "13800000011", None),
+    # Notice 004's line: the national centre, Zhejiang's human-resources department, a base.
+    (
+        Role.NATIONAL_ADMIN,
+        "中国就业培训技术指导中心",
+        "郭亮",
+        "11010219760418012",
+        "13800000012",
+        None,
+    ),
+    (
+        Role.PROVINCIAL_ADMIN,
+        "浙江省人力资源和社会保障厅",
+        "沈洁",
+        "33010319820725013",
+        "13800000013",
+        None,
+    ),
+    (Role.BASE_ADMIN, "杭州技师学院", "方华", "33010619840916014", "13800000014", None),
     (
         Role.CORE_TEACHER,
         "杭州技师学院",
@@ -290,7 +317,9 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             # A national admin works in the department but acts over the whole ministry's tree.
-            role_org = by_name["教育部"] if role == Role.NATIONAL_ADMIN else by_name[org_name]
+            role_org = by_name[org_name]
+            if role == Role.NATIONAL_ADMIN:
+                role_org = Organisation.objects.get(pk=role_org.ancestor_ids()[0])
             RoleAssignment.objects.get_or_create(user=user, role=role, org=role_org)
             rows.append(
                 (
