@@ -103,6 +103,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shipei.core.admission.AdmissionMiddleware",  # first of ours: a refusal costs nothing
     "shipei.core.middleware.RejectNulMiddleware",
     "shipei.core.middleware.SystemBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +118,10 @@ MIDDLEWARE = [
     "shipei.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Requests one process works on at a time; any more are answered "busy" (503) at once. Set it
+# below gunicorn's threads per worker (core/admission.py). 0: no limit.
+ADMISSION_LIMIT = env.int("ADMISSION_LIMIT", default=0)
 
 ROOT_URLCONF = "shipei.urls"
 CSRF_FAILURE_VIEW = "shipei.core.views.csrf_failure"

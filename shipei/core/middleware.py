@@ -1,4 +1,4 @@
-"""Requests the database must not see, and database refusals users should not see as 500s.
+"""Requests the database must not see, and database failures users should not see as 500s.
 
 Reject NUL characters in query strings and forms before they reach a query.
 
@@ -6,11 +6,13 @@ PostgreSQL text cannot hold NUL (0x00); a filter or form field carrying one woul
 database error (500). No real input contains it, so the request is refused as bad input.
 """
 
+import functools
+import sqlite3
 from collections.abc import Callable
 
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .errors import SystemBusy
@@ -45,22 +47,58 @@ def _has_nul(request: HttpRequest) -> bool:
     )
 
 
-# PostgreSQL lock_not_available (lock_timeout) and query_canceled (statement_timeout).
-_BUSY_SQLSTATES = {"55P03", "57014"}
+# "Try again shortly", by SQLSTATE: lock_not_available (lock_timeout), a connection's failure
+# (class 08), too few resources (53: too many connections...), an operator's intervention (57:
+# query_canceled by statement_timeout, the server shutting down or starting up), a deadlock or
+# serialization failure (40).
+_BUSY_SQLSTATES = {"55P03"}
+_BUSY_CLASSES = {"08", "40", "53", "57"}
+# Seconds a busy client is asked to wait before it tries again.
+RETRY_AFTER = 5
 
 
-def is_busy(exc: BaseException) -> bool:
-    """Whether a database error means "try again shortly" rather than a bug."""
+def is_busy(exc: BaseException | None) -> bool:
+    """Whether a database error means "try again shortly" rather than a bug: a lock or statement
+    timeout, the database restarting or unreachable, no pooled connection in time, a connection
+    that went away (InterfaceError), SQLite's busy timeout."""
+    if isinstance(exc, InterfaceError):
+        return True
     if not isinstance(exc, OperationalError):
         return False
     cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES:
+    if isinstance(cause, sqlite3.Error):
+        return "database is locked" in str(exc)  # SQLite's others are bugs (no such table...)
+    state = getattr(cause, "sqlstate", None)
+    if state is None:  # libpq's own: refused, closed, timed out; the pool's PoolTimeout
         return True
-    return "database is locked" in str(exc)  # SQLite's busy timeout
+    return state in _BUSY_SQLSTATES or state[:2] in _BUSY_CLASSES
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    """503 "系统繁忙，请稍后再试" with Retry-After: the API's error shape under /api/, else the busy
+    page. Nothing of the request is read (no session, user or database): it is also the answer
+    when those are what is failing, or when the process is too busy to look."""
+    busy = SystemBusy()
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"code": busy.code, "message": busy.message, "fields": {}}, status=busy.status
+        )
+    else:
+        response = HttpResponse(_busy_page(busy.message), status=busy.status)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+@functools.cache
+def _busy_page(message: str) -> str:
+    # Without the request: the context processors would read the user and the database.
+    return render_to_string("503.html", {"message": message})
 
 
 class SystemBusyMiddleware:
-    """A lock or statement timeout becomes "系统繁忙，请稍后再试" (503), never a 500."""
+    """A database error that means "try again shortly" (is_busy) becomes "系统繁忙，请稍后再试"
+    (503 with Retry-After), never a 500. This catches what a view raises; what a middleware
+    below raises reaches the 500 handler (core.views.error_500), which answers the same."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -71,13 +109,4 @@ class SystemBusyMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not is_busy(exc):
             return None
-        busy = SystemBusy()
-        if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"code": busy.code, "message": busy.message, "fields": {}},
-                status=busy.status,
-                headers={"Retry-After": "5"},
-            )
-        response = render(request, "503.html", {"message": busy.message}, status=busy.status)
-        response["Retry-After"] = "5"
-        return response
+        return busy_response(request)

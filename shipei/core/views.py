@@ -1,11 +1,14 @@
 """The shared pages of every app: an import's error copy, health and the error pages."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import excel
+from .middleware import busy_response, is_busy
 
 
 @require_GET
@@ -36,6 +39,10 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # Called inside the except block: a database that is restarting, unreachable or out of
+    # pooled connections, wherever the request met it (a middleware, the view), is "busy".
+    if is_busy(sys.exc_info()[1]):
+        return busy_response(request)
     return render(request, "500.html", status=500)
 
 
