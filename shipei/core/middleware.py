@@ -8,9 +8,10 @@ database error (500). No real input contains it, so the request is refused as ba
 
 import functools
 import sqlite3
+import threading
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -57,11 +58,18 @@ _BUSY_CLASSES = {"08", "40", "53", "57"}
 RETRY_AFTER = 5
 
 
+# The server ended the session: shut down (57P01), crashed (57P02), not up yet (57P03).
+_GONE_SQLSTATES = {"57P01", "57P02", "57P03"}
+
+
 def is_busy(exc: BaseException | None) -> bool:
     """Whether a database error means "try again shortly" rather than a bug: a lock or statement
     timeout, the database restarting or unreachable, no pooled connection in time, a connection
-    that went away (InterfaceError), SQLite's busy timeout."""
+    that went away (InterfaceError), SQLite's busy timeout.
+
+    A connection the server dropped has the process's pools checked too (check_pools)."""
     if isinstance(exc, InterfaceError):
+        check_pools()
         return True
     if not isinstance(exc, OperationalError):
         return False
@@ -69,9 +77,40 @@ def is_busy(exc: BaseException | None) -> bool:
     if isinstance(cause, sqlite3.Error):
         return "database is locked" in str(exc)  # SQLite's others are bugs (no such table...)
     state = getattr(cause, "sqlstate", None)
-    if state is None:  # libpq's own: refused, closed, timed out; the pool's PoolTimeout
+    if state is None or state[:2] == "08" or state in _GONE_SQLSTATES:
+        # libpq's own (refused, closed; and the pool's PoolTimeout), or the server's
+        check_pools()
         return True
     return state in _BUSY_SQLSTATES or state[:2] in _BUSY_CLASSES
+
+
+_checking = threading.Lock()
+
+
+def check_pools() -> None:
+    """Check the idle connections of the process's pools, in the background, once at a time.
+
+    A server that restarted (or failed over) dropped every connection opened before: without a
+    check each idle one would cost one more request its 503 when it is next handed out, and the
+    first request after the restart would fail. psycopg_pool's check() discards the dead ones
+    and opens new ones. In the background, because a connection to a server that vanished
+    without closing it can take a while to fail."""
+    pools = [
+        pool
+        for conn in connections.all(initialized_only=True)
+        if (pool := getattr(conn, "pool", None)) is not None
+    ]
+    if not pools or not _checking.acquire(blocking=False):
+        return
+
+    def check() -> None:
+        try:
+            for pool in pools:
+                pool.check()
+        finally:
+            _checking.release()
+
+    threading.Thread(target=check, name="check-pools", daemon=True).start()
 
 
 def busy_response(request: HttpRequest) -> HttpResponse:
