@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 PORT ?= 8000
 export SHIPEI_DATA_DIR := $(DATA)
 
-.PHONY: demo test test-pg test-sqlite lint format venv install install-test system-deps clean
+.PHONY: demo prod-local test test-pg test-sqlite lint format venv install install-test system-deps clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -26,8 +26,9 @@ install-test: venv
 	$(BIN)/pip install -q --no-deps -e .
 
 # Debian packages the tests need (Chromium for Playwright, CJK fonts, HarfBuzz subsetting for
-# WeasyPrint, poppler for PDF checks); installed only when missing and when running as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+# WeasyPrint, poppler for PDF checks, nginx for the proxy's configuration); installed only when
+# missing and when running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils nginx
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -44,6 +45,12 @@ demo: install
 	$(BIN)/shipei db_worker >> $(DATA)/worker.log 2>&1 & \
 	$(BIN)/shipei run_schedule --every 300 >> $(DATA)/worker.log 2>&1 & \
 	$(BIN)/gunicorn shipei.wsgi -b 127.0.0.1:$(PORT) -w 2 --threads 4 --access-logfile - --error-logfile -
+
+# The production shape on loopback with production settings: nginx with TLS, two app servers,
+# the task worker and the scheduler on this machine's PostgreSQL and Redis (deploy/prod-local.sh;
+# `deploy/prod-local.sh status|down`).
+prod-local: install
+	deploy/prod-local.sh up
 
 test: install-test system-deps
 	$(MAKE) --no-print-directory test-pg

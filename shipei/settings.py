@@ -9,6 +9,7 @@ SHIPEI_ENV selects the mode:
 """
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -55,11 +56,26 @@ SECRET_KEY = _secret("SECRET_KEY", 50)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies whose X-Forwarded-For is believed (addresses or networks): the client's address is the
+# right-most one a trusted proxy reports (core/views_util.py client_ip). Loopback by default: a
+# proxy on the app server's own machine, and no outside client can connect from there.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise environ.ImproperlyConfigured(
+            f"TRUSTED_PROXIES 中的 {_proxy} 不是有效的地址或网段。"
+        ) from None
 
 # Personal data (ID numbers, mobiles): AES-GCM keys by key id, the first one encrypts; the
 # blind index has its own key so that a leaked index key does not decrypt anything.
 # PII_KEYS="k2:<base64 32 bytes>,k1:<base64 32 bytes>"
-PII_KEYS = env.str("PII_KEYS", default="") or f"k1:{_secret('PII_KEY_K1', 32)}"
+PII_KEYS = env.str("PII_KEYS", default="")
+if not PII_KEYS:
+    if PRODUCTION:  # the demo's generated key has an internal name; production's is PII_KEYS
+        raise environ.ImproperlyConfigured("生产环境必须通过环境变量设置 PII_KEYS。")
+    PII_KEYS = f"k1:{_secret('PII_KEY_K1', 32)}"
 PII_INDEX_KEY = _secret("PII_INDEX_KEY", 32)
 
 INSTALLED_APPS = [
@@ -101,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the proxy's and the monitor's probes pass no host check, redirect, session or gate.
+    "shipei.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shipei.core.admission.AdmissionMiddleware",  # first of ours: a refusal costs nothing
@@ -114,7 +132,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "shipei.audit.middleware.AuditlogMiddleware",
     "shipei.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,6 +161,20 @@ TEMPLATES = [
         },
     }
 ]
+
+
+def _private_sqlite(name: str) -> None:
+    """The database holds personal data: its file is made readable by its owner only before
+    SQLite opens it, and SQLite gives the -wal and -shm files the database file's mode."""
+    if name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'shipei.sqlite3'}"),
@@ -173,6 +205,7 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     _threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
     _db["OPTIONS"]["prepare_threshold"] = _threshold or None
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
+    _private_sqlite(_db["NAME"])
     _db.setdefault("OPTIONS", {})
     _db["OPTIONS"].update(
         {
@@ -184,9 +217,18 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if PRODUCTION and not REDIS_URL:
+    raise environ.ImproperlyConfigured(
+        "生产环境必须设置 REDIS_URL：多台应用服务器的会话、缓存和频率限制都存放在 Redis 中。"
+    )
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A stalled Redis fails a request in seconds instead of holding its thread.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
@@ -229,6 +271,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "shipei.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "shipei.accounts.views.lockout_response"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "shipei.core.views_util.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -243,7 +286,8 @@ SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 FORMAT_MODULE_PATH = ["shipei.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Apart from DATA_DIR in production: the proxy serves it, and must not read the uploads beside it.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -317,9 +361,12 @@ SMS_BACKEND = env.str(
     default={
         "test": "shipei.core.sms.MemoryBackend",
         "demo": "shipei.core.sms.ConsoleBackend",
-        "production": "shipei.core.sms.UnconfiguredBackend",
+        "production": "",
     }[SHIPEI_ENV],
 )
+# The in-house SMS relay of shipei.core.sms_gateway.HttpGatewayBackend.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.locmem.EmailBackend"
@@ -327,6 +374,28 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shipei@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The site's own address, for the links in e-mails (https://shipei.example.gov.cn).
+SITE_URL = env.str("SITE_URL", default="")
+if PRODUCTION:
+    # Printed, kept in memory or dropped, a login code or a notice would reach nobody.
+    if SMS_BACKEND in {"", "shipei.core.sms.ConsoleBackend", "shipei.core.sms.MemoryBackend"}:
+        raise environ.ImproperlyConfigured(
+            "生产环境必须将 SMS_BACKEND 设置为短信网关的发送类，不能使用控制台或内存发送。"
+        )
+    if EMAIL_BACKEND in {
+        f"django.core.mail.backends.{kind}.EmailBackend"
+        for kind in ("console", "locmem", "dummy", "filebased")
+    }:
+        raise environ.ImproperlyConfigured(
+            "生产环境必须将 EMAIL_BACKEND 设置为真实的邮件发送类（如 SMTP），不能使用控制台或内存发送。"
+        )
 
 LOGGING = {
     "version": 1,

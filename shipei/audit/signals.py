@@ -4,12 +4,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from shipei.core import identifiers
+from shipei.core.views_util import client_ip
 
 from .services import record
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)

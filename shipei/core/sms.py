@@ -1,4 +1,5 @@
-"""Pluggable SMS sending: the console backend for the demo, memory for tests, a gateway later."""
+"""Pluggable SMS sending: the console backend for the demo, memory for tests, a gateway's in
+production (sms_gateway.py; settings refuse to start production without one)."""
 
 import logging
 from functools import cache
@@ -15,13 +16,6 @@ class ConsoleBackend:
     def send(self, mobile: str, message: str) -> None:
         # The demo has no gateway: the code shows in the server's console.
         print(f"[短信] 发送至 {mask_mobile(mobile)}：{message}", flush=True)
-
-
-class UnconfiguredBackend:
-    """Production without a gateway: refuse loudly rather than print codes into a log."""
-
-    def send(self, mobile: str, message: str) -> None:
-        raise RuntimeError("SMS_BACKEND is not configured: set it to the SMS gateway's backend.")
 
 
 class MemoryBackend:

@@ -1,9 +1,12 @@
 """Small helpers for thin views."""
 
+import ipaddress
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -36,8 +39,56 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError | DomainError) -> No
         form.add_error(None, exc.messages)
 
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@cache
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _address(text: str) -> Address | None:
+    """An address as a proxy writes it; "[::1]:443" and "10.0.0.1:80" lose their ports."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The address of whoever sent the request, for audit entries and per-address limits.
+
+    X-Forwarded-For is read only from a trusted proxy (TRUSTED_PROXIES): walking it from the
+    right, each address was written by the trusted proxy to its right, and the first one not
+    itself a trusted proxy is the client. What a client writes there itself lies further left
+    and is never reached; from anyone else the header is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    nearest = _address(remote or "")
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+
+    def trusted(address: Address) -> bool:
+        return any(address in network for network in networks)
+
+    if nearest is None or not trusted(nearest):
+        return remote
+    hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:  # not written by a proxy: the nearest address vouched for
+            break
+        nearest = address
+        if not trusted(address):
+            break
+    return str(nearest)
 
 
 def import_page(

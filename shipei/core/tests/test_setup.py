@@ -32,6 +32,10 @@ def _production_env(**extra):
         PII_INDEX_KEY=key[::-1],
         ALLOWED_HOSTS="shipei.example.cn",
         DATABASE_URL="sqlite:////tmp/shipei-deploy-check.sqlite3",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        SMS_BACKEND="shipei.core.sms_gateway.HttpGatewayBackend",
+        SMS_GATEWAY_URL="https://sms.example.cn/send",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     env.update(extra)
     return env
