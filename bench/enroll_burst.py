@@ -379,15 +379,13 @@ def _send(call: tuple[str, str, str | None, dict | None, str | None]) -> dict[st
             status, data = 0, {"code": type(exc).__name__}
         if status != 503 or "Retry-After" not in response.headers:
             break
-        # "Busy" (the admission limit): tried again with the same key, as a client would; sooner
-        # than Retry-After says, so that the last requests do not draw out the run.
+        # "Busy" (the admission limit): tried again with the same key after Retry-After, as a
+        # client should.
         busy += 1
-        time.sleep(min(float(response.headers["Retry-After"]), BUSY_PAUSE))
+        time.sleep(float(response.headers["Retry-After"]))
     return {"status": status, "data": data, "seconds": time.perf_counter() - start, "busy": busy}
 
 
-# Seconds a client waits before it tries a "busy" answer again (at most Retry-After).
-BUSY_PAUSE = 0.2
 _TICK = os.sysconf("SC_CLK_TCK")
 
 

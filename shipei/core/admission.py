@@ -9,7 +9,8 @@ requests at a time and answers any more at once with 503 "系统繁忙，请稍�
 costs next to nothing, and every attempt gets an answer. 0 turns the limit off.
 
 The limit counts every request but the health checks (the proxy must still be able to tell a
-busy server from a dead one) and static files (served before this middleware). gunicorn's gthread
+busy server from a dead one: /health/live and /health/ready are answered before this middleware,
+by core.health) and static files (served before it too). gunicorn's gthread
 worker runs a process's requests on its threads: with a limit below the threads, the threads
 left over answer "busy" quickly while the others work; with a limit at or above them, requests
 wait in gunicorn's queue before this middleware sees them, and nothing is refused.
@@ -25,8 +26,8 @@ from django.http import HttpRequest, HttpResponse
 
 from .middleware import busy_response
 
-# Never counted, never refused: the load balancer's and the orchestrator's probes.
-HEALTH_PATHS = frozenset({"/healthz", "/health/live", "/health/ready"})
+# Never counted, never refused: the older probe (core.health answers the others first).
+HEALTH_PATHS = frozenset({"/healthz"})
 
 
 @functools.cache

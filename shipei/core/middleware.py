@@ -114,11 +114,12 @@ def check_pools() -> None:
 
 
 def busy_response(request: HttpRequest) -> HttpResponse:
-    """503 "系统繁忙，请稍后再试" with Retry-After: the API's error shape under /api/, else the busy
-    page. Nothing of the request is read (no session, user or database): it is also the answer
-    when those are what is failing, or when the process is too busy to look."""
+    """503 "系统繁忙，请稍后再试" with Retry-After: the API's error shape under /api/ (or to a client
+    that takes JSON but not HTML), else the busy page. Nothing of the request is read beyond its
+    path and Accept header (no session, user or database): it is also the answer when those are
+    what is failing, or when the process is too busy to look."""
     busy = SystemBusy()
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or not request.accepts("text/html"):
         response: HttpResponse = JsonResponse(
             {"code": busy.code, "message": busy.message, "fields": {}}, status=busy.status
         )

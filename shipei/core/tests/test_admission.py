@@ -1,5 +1,5 @@
 """A process works on at most ADMISSION_LIMIT requests at a time; any more are answered "busy"
-(503 with Retry-After) at once, never queued; health checks are never counted or refused."""
+(503 with Retry-After) at once, never queued; health probes are never counted or refused."""
 
 import json
 import threading
@@ -71,15 +71,17 @@ def test_a_full_process_answers_busy_at_once_and_admits_again_when_a_request_end
     assert middleware(rf.post("/api/v1/enrollments/")).status_code == 200
 
 
-def test_health_checks_pass_a_full_process(gate, rf):
+def test_a_client_that_takes_json_is_told_in_json(gate, rf):
     middleware, view = gate
     threads = [_in_flight(middleware, rf.get("/enrollment/mine/")) for _ in range(2)]
     for _ in threads:
         assert view.holding.acquire(timeout=5)
-    view.finish.set()  # the health checks below answer at once
 
-    for path in ("/healthz", "/health/live", "/health/ready"):
-        assert middleware(rf.get(path)).status_code == 200
+    response = middleware(rf.post("/bench/bare/", HTTP_ACCEPT="application/json"))
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["code"] == "system_busy"
+    view.finish.set()
     for thread in threads:
         thread.join(5)
 
@@ -133,4 +135,5 @@ def test_a_submission_to_a_full_process_is_told_busy_and_writes_nothing(
     assert (api.status_code, api["Retry-After"], api.json()["code"]) == (503, "5", "system_busy")
     assert page.status_code == 503 and "系统繁忙" in page.content.decode()
     assert not Enrollment.objects.exists()
-    assert client.get("/healthz").status_code == 200
+    for probe in ("/healthz", "/health/live", "/health/ready"):
+        assert client.get(probe).status_code == 200
