@@ -105,6 +105,7 @@ class Shape:
         self.args = args
         self.environ = dict(os.environ)  # as this process was started: for prod-local.sh
         self.dir = Path(tempfile.mkdtemp(prefix="shipei-rush-"))
+        self.dir.chmod(0o755)  # nginx's workers read the static files and error pages inside
         self.pg = ThrowawayPostgres(max_connections="300")
         self.redis_port = _free_port()
         self.https_port = _free_port()
@@ -190,9 +191,11 @@ class Shape:
 
     def up(self) -> None:
         pl_dir = self.dir / "shape"
-        pl_dir.mkdir(mode=0o700)
+        pl_dir.mkdir()
         # prod-local.sh keeps the secrets it finds: the ones the data was loaded with.
-        (pl_dir / "env").write_text("".join(f"{k}='{v}'\n" for k, v in self.secrets.items()))
+        secrets = pl_dir / "env"
+        secrets.touch(mode=0o600)
+        secrets.write_text("".join(f"{k}='{v}'\n" for k, v in self.secrets.items()))
         started = time.perf_counter()
         subprocess.run(
             [str(ROOT / "deploy/prod-local.sh"), "up"],
