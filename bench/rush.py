@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -51,6 +52,7 @@ from bench import enroll_burst  # noqa: E402  (the data set-up is the burst's)
 from shipei.core.tests.throwaway_pg import ThrowawayPostgres  # noqa: E402
 
 TIMEOUT = 10.0  # an attempt with no answer after this long (at the client) timed out
+WARM = 128  # connections opened before a run starts
 ITEM, CLOSED_ITEM = "p1", "p3"  # 第1期: 10,000 seats; 第3期: registration closed for the rush
 URL = "/api/v1/enrollments/"
 
@@ -217,6 +219,31 @@ class Shape:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by this run's parts: the app servers (masters and workers),
+        nginx, PostgreSQL, Redis, this process (the clients); and by the whole machine."""
+        processes = _processes()
+        pids = self.dir / "shape" / "pids"
+        roots = {
+            "nginx": [pids / "nginx.pid"],
+            "app": [pids / f"app-{p}.pid" for p in self.app_ports],
+        }
+        roots["PostgreSQL"] = [self.pg.data / "postmaster.pid"]
+        used = {}
+        for part, files in roots.items():
+            tops = set()
+            for file in files:
+                with contextlib.suppress(OSError, ValueError):
+                    tops.add(int(file.read_text().split()[0]))
+            used[part] = sum(
+                cpu for pid, (parent, cpu) in processes.items() if pid in tops or parent in tops
+            )
+        used["Redis"] = processes.get(self.redis.pid, (0, 0.0))[1] if self.redis else 0.0
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        used["clients"] = me.ru_utime + me.ru_stime
+        used["machine"] = _machine_cpu()
+        return used
+
     def reset(self) -> None:
         """No enrollment, every seat free, no flag: the same start for every run."""
         import psycopg
@@ -248,43 +275,87 @@ class Shape:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _processes() -> dict[int, tuple[int, float]]:
+    """Every process: pid -> (parent pid, CPU seconds used so far)."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
-        except OSError:
+        except OSError:  # gone meanwhile
             continue
-        if int(text[text.rindex(")") + 2 :].split()[1]) == pid:
-            found.append(int(stat.parent.name))
+        fields = text[text.rindex(")") + 2 :].split()
+        found[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
     return found
+
+
+def _children(pid: int) -> list[int]:
+    return [child for child, (parent, _) in _processes().items() if parent == pid]
 
 
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> float:
+    """CPU seconds the whole machine has used (every process, this run's or not)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    idle = int(fields[3]) + int(fields[4])  # idle, iowait
+    return (sum(int(f) for f in fields[:8]) - idle) / _TICK
+
+
 # --- the client: HTTP/1.1 over TLS, keep-alive, asyncio -------------------------------------
 
 
 class Connections:
-    """Keep-alive connections to nginx, opened as needed. An attempt that finds none idle opens
-    one: the arrivals never wait for the answers before them."""
+    """Keep-alive connections to nginx: `warm` of them opened before the clock starts, more as
+    needed up to `most`; beyond that an attempt waits for one (and its wait counts in its time).
+    TLS handshakes are dear on two shared cores: opened during a run, one per arrival, they
+    would measure the client and nginx rather than the app."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, most: int = 512) -> None:
         self.port = port
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.most = most
+        self.opened = 0
+        self.idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]]
+        self.idle = asyncio.Queue()
         self.tls = ssl.create_default_context()
         self.tls.check_hostname = False
         self.tls.verify_mode = ssl.CERT_NONE  # prod-local's self-signed certificate
 
+    async def warm(self, n: int) -> None:
+        async def one() -> None:
+            self.opened += 1
+            try:
+                self.idle.put_nowait(await self._open())
+            except OSError:
+                self.opened -= 1
+
+        await asyncio.gather(*(one() for _ in range(n)))
+
+    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection("127.0.0.1", self.port, ssl=self.tls)
+
+    async def _take(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.idle.empty() and self.opened < self.most:
+            self.opened += 1
+            try:
+                return await self._open()
+            except BaseException:
+                self.opened -= 1
+                raise
+        return await self.idle.get()
+
+    def _drop(self, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+        self.opened -= 1
+
     async def request(
         self, method: str, path: str, token: str, body: bytes = b"", key: str = ""
     ) -> tuple[int, dict[str, str], bytes]:
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection("127.0.0.1", self.port, ssl=self.tls)
+        reader, writer = await self._take()
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
             f"Authorization: Token {token}\r\nAccept: application/json\r\n"
@@ -296,18 +367,17 @@ class Connections:
             writer.write(head.encode() + body)
             status, headers, content = await _response(reader)
         except BaseException:
-            writer.close()  # cut off, or given up on (timeout): never reused
+            self._drop(writer)  # cut off, or given up on (timeout): never reused
             raise
         if headers.get("connection", "").lower() == "close":
-            writer.close()
+            self._drop(writer)
         else:
-            self.idle.append((reader, writer))
+            self.idle.put_nowait((reader, writer))
         return status, headers, content
 
     def close(self) -> None:
-        for _, writer in self.idle:
-            writer.close()
-        self.idle.clear()
+        while not self.idle.empty():
+            self._drop(self.idle.get_nowait()[1])
 
 
 async def _response(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bytes]:
@@ -415,10 +485,11 @@ class Runs:
         self.seed = 0
 
     def sustained(self) -> float:
-        """Answers a second (admissions and refusals, not "busy") with as many clients as the
-        app servers admit at once: what the shape sustains, 1x."""
+        """Answers a second (admissions and refusals, not "busy") with twice as many clients
+        as the app servers admit at once (so that none waits for a client): what the shape
+        sustains, 1x."""
         self.shape.reset()
-        clients = len(self.shape.app_ports) * self.args.workers * self.args.admission_limit
+        clients = 2 * len(self.shape.app_ports) * self.args.workers * self.args.admission_limit
         attempts = plan(self.world, 10_000, 1, seed=self._seed())
         answered = asyncio.run(self._closed_loop(attempts, clients, seconds=8))
         rate = round(answered / 8)
@@ -427,6 +498,7 @@ class Runs:
 
     async def _closed_loop(self, attempts: list[Attempt], clients: int, seconds: float) -> int:
         connections = Connections(self.shape.https_port)
+        await connections.warm(clients)
         queue = iter(attempts)
         answered = 0
         deadline = time.monotonic() + seconds
@@ -452,7 +524,16 @@ class Runs:
         seconds = self.args.seconds
         outcome = Outcome(label, rate, seconds, plan(self.world, rate, seconds, self._seed()))
         print(f"\n{label}: {rate:.0f} attempts/s for {seconds:.0f}s; load {_load()}")
+        before, started = self.shape.cpu(), time.monotonic()
         asyncio.run(self._open_loop(outcome, faults))
+        wall = time.monotonic() - started
+        used = {k: v - before[k] for k, v in self.shape.cpu().items()}
+        ours = sum(v for k, v in used.items() if k != "machine")
+        print(
+            f"  CPU in {wall:.0f}s on {os.cpu_count()} cores: "
+            + ", ".join(f"{k} {v:.1f}s" for k, v in used.items() if k != "machine")
+            + f"; other processes on the machine {used['machine'] - ours:.1f}s"
+        )
         self.check(outcome)
         return outcome
 
@@ -475,6 +556,7 @@ class Runs:
 
     async def _open_loop(self, outcome: Outcome, faults: bool) -> None:
         connections = Connections(self.shape.https_port)
+        await connections.warm(WARM)
         start = time.monotonic()
         seconds = outcome.seconds
         tasks = []

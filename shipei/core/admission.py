@@ -48,7 +48,11 @@ class AdmissionMiddleware:
         if request.path in HEALTH_PATHS:
             return self.get_response(request)
         if not self.slots.acquire(blocking=False):  # never waits: a full process says so
-            return busy_response(request)
+            response = busy_response(request)
+            # Not logged one by one as a server error (django.request): in a rush they come by
+            # the thousand a second, and each line would cost what the refusal saves.
+            response._has_been_logged = True  # type: ignore[attr-defined]
+            return response
         try:
             return self.get_response(request)
         finally:

@@ -7,6 +7,7 @@ database error (500). No real input contains it, so the request is refused as ba
 """
 
 import functools
+import json
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -117,22 +118,27 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     """503 "系统繁忙，请稍后再试" with Retry-After: the API's error shape under /api/ (or to a client
     that takes JSON but not HTML), else the busy page. Nothing of the request is read beyond its
     path and Accept header (no session, user or database): it is also the answer when those are
-    what is failing, or when the process is too busy to look."""
-    busy = SystemBusy()
+    what is failing, or when the process is too busy to look. Its body is made once a process:
+    in a rush most answers are this one."""
     if request.path.startswith("/api/") or not request.accepts("text/html"):
-        response: HttpResponse = JsonResponse(
-            {"code": busy.code, "message": busy.message, "fields": {}}, status=busy.status
-        )
+        content, content_type = _busy_json(), "application/json"
     else:
-        response = HttpResponse(_busy_page(busy.message), status=busy.status)
+        content, content_type = _busy_page(), "text/html; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type, status=SystemBusy.status)
     response["Retry-After"] = str(RETRY_AFTER)
     return response
 
 
 @functools.cache
-def _busy_page(message: str) -> str:
+def _busy_json() -> bytes:
+    busy = SystemBusy()
+    return json.dumps({"code": busy.code, "message": busy.message, "fields": {}}).encode()
+
+
+@functools.cache
+def _busy_page() -> str:
     # Without the request: the context processors would read the user and the database.
-    return render_to_string("503.html", {"message": message})
+    return render_to_string("503.html", {"message": SystemBusy().message})
 
 
 class SystemBusyMiddleware:

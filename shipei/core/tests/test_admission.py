@@ -137,3 +137,13 @@ def test_a_submission_to_a_full_process_is_told_busy_and_writes_nothing(
     assert not Enrollment.objects.exists()
     for probe in ("/healthz", "/health/live", "/health/ready"):
         assert client.get(probe).status_code == 200
+
+
+@pytest.mark.django_db
+def test_refusals_are_not_logged_one_by_one_as_server_errors(full_process, caplog):
+    """A rush refuses thousands a second: a log line each would cost what the refusal saves."""
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = Client().get("/enrollment/mine/")
+
+    assert response.status_code == 503
+    assert not [r for r in caplog.records if r.name == "django.request"]
