@@ -159,7 +159,8 @@ def _id_number(area: str, n: int) -> str:
     from shipei.core.identifiers import id_check_digit
 
     birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=n % 12000)
-    first17 = f"{area}{birth:%Y%m%d}{n % 1000:03d}"
+    # Unique within an area for any n below 12 million (the birth dates come round every 12,000).
+    first17 = f"{area}{birth:%Y%m%d}{(n + 7 * (n // 12000)) % 1000:03d}"
     return first17 + id_check_digit(first17)
 
 
