@@ -65,6 +65,11 @@ def main() -> None:
     parser.add_argument("--admission-limit", type=int, default=4, help="ADMISSION_LIMIT")
     parser.add_argument("--workers", type=int, default=2, help="GUNICORN_WORKERS a server")
     parser.add_argument("--threads", type=int, default=8, help="GUNICORN_THREADS a worker")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        help="GUNICORN_MAX_REQUESTS (default: the shape's; 0: workers are never recycled)",
+    )
     parser.add_argument("--keep", action="store_true", help="leave everything running")
     args = parser.parse_args()
 
@@ -189,6 +194,11 @@ class Shape:
             "GUNICORN_ACCESS_LOG": "/dev/null",
             "DB_POOL_MAX": str(self.args.threads + 1),
             "LOG_LEVEL": "WARNING",
+            **(
+                {"GUNICORN_MAX_REQUESTS": str(self.args.max_requests)}
+                if self.args.max_requests is not None
+                else {}
+            ),
         }
 
     def up(self) -> None:
@@ -205,10 +215,12 @@ class Shape:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        recycled = "the shape's" if self.args.max_requests is None else self.args.max_requests
         print(
             f"shape: nginx (TLS) on 127.0.0.1:{self.https_port} -> app servers on "
             f"{' and '.join(map(str, self.app_ports))}, {self.args.workers} workers x "
             f"{self.args.threads} threads each, ADMISSION_LIMIT={self.args.admission_limit}, "
+            f"GUNICORN_MAX_REQUESTS={recycled}, "
             f"up in {time.perf_counter() - started:.0f}s ({pl_dir})"
         )
 
@@ -219,30 +231,21 @@ class Shape:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
-    def cpu(self) -> dict[str, float]:
-        """CPU seconds used so far by this run's parts: the app servers (masters and workers),
-        nginx, PostgreSQL, Redis, this process (the clients); and by the whole machine."""
-        processes = _processes()
+    def parts(self, processes: dict[int, tuple[int, float]]) -> dict[int, str]:
+        """This run's processes by part: the app servers (masters and workers), nginx,
+        PostgreSQL (the postmaster and its backends), Redis."""
         pids = self.dir / "shape" / "pids"
-        roots = {
-            "nginx": [pids / "nginx.pid"],
-            "app": [pids / f"app-{p}.pid" for p in self.app_ports],
-        }
-        roots["PostgreSQL"] = [self.pg.data / "postmaster.pid"]
-        used = {}
+        roots = {"nginx": [pids / "nginx.pid"], "PostgreSQL": [self.pg.data / "postmaster.pid"]}
+        roots["app"] = [pids / f"app-{port}.pid" for port in self.app_ports]
+        part_of = {self.redis.pid: "Redis"} if self.redis else {}
         for part, files in roots.items():
-            tops = set()
             for file in files:
                 with contextlib.suppress(OSError, ValueError):
-                    tops.add(int(file.read_text().split()[0]))
-            used[part] = sum(
-                cpu for pid, (parent, cpu) in processes.items() if pid in tops or parent in tops
-            )
-        used["Redis"] = processes.get(self.redis.pid, (0, 0.0))[1] if self.redis else 0.0
-        me = resource.getrusage(resource.RUSAGE_SELF)
-        used["clients"] = me.ru_utime + me.ru_stime
-        used["machine"] = _machine_cpu()
-        return used
+                    part_of[int(file.read_text().split()[0])] = part
+        for pid, (parent, _) in processes.items():
+            if parent in part_of and part_of[parent] != "Redis":
+                part_of[pid] = part_of[parent]
+        return part_of
 
     def reset(self) -> None:
         """No enrollment, every seat free, no flag: the same start for every run."""
@@ -273,6 +276,50 @@ class Shape:
             self.redis.wait(10)
         self.pg.remove()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class CpuMeter:
+    """CPU seconds each part of the run used since it started, sampled every second: a process
+    that ends meanwhile (a worker recycled or killed, a backend whose connection closed) keeps
+    what it had used at its last sample."""
+
+    def __init__(self, shape: "Shape") -> None:
+        self.shape = shape
+        self.seen: dict[int, tuple[str, float, float]] = {}  # pid -> (part, first, last)
+        self.machine = _machine_cpu()
+        self.me = self._me()
+        for pid, (part, cpu) in self._parts().items():
+            self.seen[pid] = (part, cpu, cpu)
+
+    @staticmethod
+    def _me() -> float:
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        return used.ru_utime + used.ru_stime
+
+    def _parts(self) -> dict[int, tuple[str, float]]:
+        processes = _processes()
+        return {
+            pid: (part, processes[pid][1])
+            for pid, part in self.shape.parts(processes).items()
+            if pid in processes
+        }
+
+    def sample(self) -> None:
+        for pid, (part, cpu) in self._parts().items():
+            first = self.seen[pid][1] if pid in self.seen else 0.0  # 0: started meanwhile
+            self.seen[pid] = (part, first, cpu)
+
+    def used(self) -> str:
+        self.sample()
+        used: dict[str, float] = collections.defaultdict(float)
+        for part, first, last in self.seen.values():
+            used[part] += last - first
+        used["clients"] = self._me() - self.me
+        others = _machine_cpu() - self.machine - sum(used.values())
+        return (
+            ", ".join(f"{part} {cpu:.1f}s" for part, cpu in sorted(used.items()))
+            + f"; other processes on the machine {others:.1f}s"
+        )
 
 
 def _processes() -> dict[int, tuple[int, float]]:
@@ -530,16 +577,10 @@ class Runs:
         seconds = self.args.seconds
         outcome = Outcome(label, rate, seconds, plan(self.world, rate, seconds, self._seed()))
         print(f"\n{label}: {rate:.0f} attempts/s for {seconds:.0f}s; load {_load()}")
-        before, started = self.shape.cpu(), time.monotonic()
+        self.meter, started = CpuMeter(self.shape), time.monotonic()
         asyncio.run(self._open_loop(outcome, faults))
         wall = time.monotonic() - started
-        used = {k: v - before[k] for k, v in self.shape.cpu().items()}
-        ours = sum(v for k, v in used.items() if k != "machine")
-        print(
-            f"  CPU in {wall:.0f}s on {os.cpu_count()} cores: "
-            + ", ".join(f"{k} {v:.1f}s" for k, v in used.items() if k != "machine")
-            + f"; other processes on the machine {used['machine'] - ours:.1f}s"
-        )
+        print(f"  CPU in {wall:.0f}s on {os.cpu_count()} cores: {self.meter.used()}")
         self.check(outcome)
         return outcome
 
@@ -623,6 +664,7 @@ class Runs:
         while True:
             second += 1
             await asyncio.sleep(start + second - time.monotonic())
+            self.meter.sample()
             lo, hi = second - 1, second
             arrived = sum(1 for a in outcome.attempts if lo <= a.at < hi)
             done = [a for a in outcome.attempts if a.kind and lo <= a.at + a.seconds < hi]
