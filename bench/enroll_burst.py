@@ -65,6 +65,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument(
+        "--admission-limit",
+        type=int,
+        default=0,
+        help="the app server's ADMISSION_LIMIT (requests a worker works on at once; 0: none)",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the database (and the data directory with its key) afterwards",
@@ -79,6 +85,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench.settings",
         DB_POOL_MAX=str(args.threads + 1),
         DB_POOL_MIN=str(min(2, args.threads)),
+        ADMISSION_LIMIT=str(args.admission_limit),
     )
     sys.path.insert(0, str(ROOT))
     fresh_database()
@@ -152,7 +159,8 @@ def _id_number(area: str, n: int) -> str:
     from shipei.core.identifiers import id_check_digit
 
     birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=n % 12000)
-    first17 = f"{area}{birth:%Y%m%d}{n % 1000:03d}"
+    # Unique within an area for any n below 12 million (the birth dates come round every 12,000).
+    first17 = f"{area}{birth:%Y%m%d}{(n + 7 * (n // 12000)) % 1000:03d}"
     return first17 + id_check_digit(first17)
 
 
@@ -324,8 +332,9 @@ def start_gunicorn(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     )
     print(
         f"server: gunicorn pid {process.pid}, {args.workers} workers x {args.threads} threads "
-        f"(gthread) on {url}, and a task worker; {os.cpu_count()} CPUs shared with PostgreSQL "
-        "and the clients"
+        f"(gthread) on {url}, ADMISSION_LIMIT={args.admission_limit or 'none'}, and a task "
+        f"worker; {os.cpu_count()} CPUs shared with PostgreSQL and the clients; load "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
     )
     return {"process": process, "worker": worker, "url": url, "log": log}
 
@@ -361,13 +370,21 @@ def _send(call: tuple[str, str, str | None, dict | None, str | None]) -> dict[st
     if key:
         headers["Idempotency-Key"] = key
     start = time.perf_counter()
-    try:
-        response = _session().request(method, url, json=body, headers=headers, timeout=120)
-        status = response.status_code
-        data = response.json() if "json" in response.headers.get("Content-Type", "") else {}
-    except requests.RequestException as exc:
-        status, data = 0, {"code": type(exc).__name__}
-    return {"status": status, "data": data, "seconds": time.perf_counter() - start}
+    busy = 0
+    while True:
+        try:
+            response = _session().request(method, url, json=body, headers=headers, timeout=120)
+            status = response.status_code
+            data = response.json() if "json" in response.headers.get("Content-Type", "") else {}
+        except requests.RequestException as exc:
+            status, data = 0, {"code": type(exc).__name__}
+        if status != 503 or "Retry-After" not in response.headers:
+            break
+        # "Busy" (the admission limit): tried again with the same key after Retry-After, as a
+        # client should.
+        busy += 1
+        time.sleep(float(response.headers["Retry-After"]))
+    return {"status": status, "data": data, "seconds": time.perf_counter() - start, "busy": busy}
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -484,9 +501,12 @@ def report(
     def line(label: str, r: dict[str, Any]) -> str:
         codes = collections.Counter(x["status"] for x in r["results"])
         n = len(r["results"])
+        busy = sum(x["busy"] for x in r["results"])
         return (
             f"{label:<44} {r['rate']:8.0f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:7.1f} ms  "
-            f"({len(r['results'])} in {r['wall']:.1f}s; HTTP {dict(sorted(codes.items()))})\n"
+            f"({len(r['results'])} in {r['wall']:.1f}s; HTTP {dict(sorted(codes.items()))}"
+            + (f"; 'busy' answers tried again: {busy}" if busy else "")
+            + ")\n"
             f"{'':<44} CPU a request: app {r['app_cpu'] / n * 1000:.2f} ms, "
             f"task worker {r['worker_cpu'] / n * 1000:.2f} ms, "
             f"PostgreSQL {r['db_cpu'] / n * 1000:.2f} ms, clients {r['client_cpu'] / n * 1000:.2f} ms"

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "shipei.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shipei.core.admission.AdmissionMiddleware",  # first of ours: a refusal costs nothing
     "shipei.core.middleware.RejectNulMiddleware",
     "shipei.core.middleware.SystemBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +137,10 @@ MIDDLEWARE = [
     "shipei.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Requests one process works on at a time; any more are answered "busy" (503) at once. Set it
+# below gunicorn's threads per worker (core/admission.py). 0: no limit.
+ADMISSION_LIMIT = env.int("ADMISSION_LIMIT", default=0)
 
 ROOT_URLCONF = "shipei.urls"
 CSRF_FAILURE_VIEW = "shipei.core.views.csrf_failure"
@@ -175,16 +180,23 @@ def _private_sqlite(name: str) -> None:
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'shipei.sqlite3'}"),
 }
+# A request waits at most `timeout` seconds for a pooled connection, then is answered "busy"
+# (503): while the database restarts, not until the client gives up. A pool that could not
+# reconnect gives up after `reconnect_timeout` seconds, and the next request that waits tries at
+# once: it is back within a second of the database, not after a back-off grown through the
+# outage (psycopg_pool's default: 5 minutes).
+DATABASE_POOL = {
+    "min_size": env.int("DB_POOL_MIN", default=2),
+    "max_size": env.int("DB_POOL_MAX", default=20),
+    "timeout": env.float("DB_POOL_TIMEOUT", default=3.0),
+    "reconnect_timeout": 1.0,
+}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
     # Django's psycopg pool: a new connection per request cut throughput 4x (STACK.md).
     _db.setdefault("OPTIONS", {})
     if env.bool("DB_POOL", default=not TESTING):
-        _db["OPTIONS"]["pool"] = {
-            "min_size": env.int("DB_POOL_MIN", default=2),
-            "max_size": env.int("DB_POOL_MAX", default=20),
-            "timeout": 10,
-        }
+        _db["OPTIONS"]["pool"] = DATABASE_POOL
     _db["OPTIONS"].setdefault("options", "-c lock_timeout=5000 -c statement_timeout=30000")
     # Parameters bound by the server, and statements a connection repeats prepared once (after
     # 5 uses): in an enrollment rush both the app and PostgreSQL do less per submission (bench/).

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .dates import validate_in_range
-from .errors import DomainError, NotFound, NotPermitted
+from .errors import DomainError, NotFound, NotPermitted, SystemBusy
+from .middleware import RETRY_AFTER, is_busy
 from .parsers import JSONTooDeep
 
 
@@ -64,6 +65,14 @@ def _body(code: str, message: str, fields: dict | None = None) -> dict[str, Any]
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every failure as {"code", "message", "fields"} (STYLE.md §4)."""
+    if isinstance(exc, SystemBusy) or is_busy(exc):
+        # A lock timeout, or the database restarting, unreachable or out of connections.
+        busy = SystemBusy()
+        return Response(
+            _body(busy.code, busy.message),
+            status=busy.status,
+            headers={"Retry-After": str(RETRY_AFTER)},
+        )
     if isinstance(exc, DomainError):
         response = Response(_body(exc.code, exc.message), status=exc.status)
         if getattr(exc, "retry_after", None):

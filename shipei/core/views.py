@@ -1,6 +1,8 @@
 """The shared pages of every app: an import's error copy, health and the error pages (in the
 API's error shape under /api/)."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from . import excel
 from .errors import NotFound
+from .middleware import busy_response, is_busy
 
 
 @require_GET
@@ -52,6 +55,10 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # Called inside the except block: a database that is restarting, unreachable or out of
+    # pooled connections, wherever the request met it (a middleware, the view), is "busy".
+    if is_busy(sys.exc_info()[1]):
+        return busy_response(request)
     # Django has logged the exception with its traceback before calling this.
     message = _("服务器内部错误，我们已记录此问题，请稍后再试。")
     return _api_error(request, "server_error", message, 500) or render(

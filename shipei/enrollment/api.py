@@ -10,7 +10,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -35,6 +41,15 @@ from .serializers import (
 )
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The API's error shape (core.api), as a busy answer carries it.
+BUSY_ERROR = inline_serializer(
+    "SystemBusyError",
+    {
+        "code": serializers.CharField(help_text="system_busy"),
+        "message": serializers.CharField(help_text="系统繁忙，请稍后再试。"),
+        "fields": serializers.DictField(),
+    },
+)
 
 
 def register(router: DefaultRouter) -> None:
@@ -122,19 +137,40 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         request=SubmitInput,
-        responses={201: EnrollmentDetail, 200: EnrollmentDetail},
+        responses={
+            201: EnrollmentDetail,
+            200: EnrollmentDetail,
+            503: OpenApiResponse(
+                BUSY_ERROR,
+                description="系统繁忙（报名高峰时本服务器已满负荷，或数据库正在重启）：本次请求"
+                "没有执行，没有报名，也没有占用名额。请按 Retry-After 等待后用同一个 "
+                "Idempotency-Key 重试。",
+            ),
+        },
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
                 str,
                 OpenApiParameter.HEADER,
-                description="可选。重试同一请求时带上相同的键：不会重复报名，返回第一次的结果（200）。",
-            )
+                description="建议每份报名都带上，每份报名一个新键（1～200 个字符）。重试同一份报名时"
+                "带上相同的键：不会重复报名、不会多占名额，第一次已报名成功的返回第一次的结果（200）。"
+                "因此超时、断网或 503 之后重试都是安全的。",
+            ),
+            OpenApiParameter(
+                "Retry-After",
+                int,
+                OpenApiParameter.HEADER,
+                response=[503],
+                description="建议等待的秒数，之后再用同一个 Idempotency-Key 重试。",
+            ),
         ],
         description="报名并占用名额。本人报名填 person（本人编号）；学校联系人和各级管理员推荐报名"
         "可填 person，或填身份证号、姓名（及手机号）：已登记的人员按身份证号查找，未登记的登记在 "
         "org（学校联系人默认本校）。不在报名时间（400）、不符合条件（400）、名额或班次已满（409）、"
-        "重复报名（409）时拒绝，不占用名额，也不会留下新登记的人员（登记与报名在同一事务中）。",
+        "重复报名（409）时拒绝，不占用名额，也不会留下新登记的人员（登记与报名在同一事务中）。"
+        "每次提交都会得到明确的答复：成功（201，或重试时的 200）、拒绝（4xx，原因见 message），"
+        "或系统繁忙（503，带 Retry-After）。繁忙时请等待后重试：带 Idempotency-Key 的重试不会"
+        "重复报名。",
     )
     def create(self, request: Request) -> Response:
         data = SubmitInput(data=request.data, context={"request": request})

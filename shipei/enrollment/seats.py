@@ -7,7 +7,7 @@ the second to the first. The seat counters themselves change in ``quotas.seats``
 ``classes.services``.
 """
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -23,6 +23,7 @@ from shipei.quotas import seats as quota_seats
 from shipei.quotas import selectors as quota_selectors
 from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
+from shipei.quotas.seats import FullFlag
 
 from . import outbox
 from .errors import AlreadyEnrolled, ClassFull, NoQuotaHere, SeatsGoneAtAdmission
@@ -46,11 +47,12 @@ def covering(enrollment: Enrollment, *, recent: bool = False) -> Quota | None:
     return quota
 
 
-def take(enrollment: Enrollment, quota: Quota | None) -> str:
+def take(enrollment: Enrollment, quota: Quota | None, flag: FullFlag | None = None) -> str:
     """Take the quota's and the class's seat, always quota row first, then class row (one order
     everywhere, so that two requests never wait on each other crosswise). Returns "" when both
-    are held, else which one is full: "quota" or "class"."""
-    if quota is not None and not quota_seats.seat_take(quota):
+    are held, else which one is full: "quota" or "class". `flag`: the quota's, to record it
+    full (quotas.seats.seat_take)."""
+    if quota is not None and not quota_seats.seat_take(quota, flag):
         return "quota"
     if enrollment.training_class_id and not classes.class_seat_take(enrollment.training_class):
         if quota is not None:
@@ -120,14 +122,65 @@ def write_submission(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     rules = enrollment.programme.rules
     enrollment.live_key = live_key(rules.enrollment.one_active_per, enrollment.item)
     enrollment.holds_seat = held_at_submission(enrollment)
+    flag = _refused_if_known_full(enrollment)
     if fits_one_statement(enrollment):
         try:
-            return _write_in_one_statement(enrollment, actor)
+            return _write_in_one_statement(enrollment, actor, flag)
         except _Declined:
             pass
     quota = covering(enrollment)  # NoQuotaHere, wherever the seat is taken
     enrollment.quota = quota if enrollment.holds_seat else None
-    return _write_through_orm(enrollment, actor)
+    if flag is not None and (quota is None or flag.quota_id != quota.pk):
+        flag = None  # read for another quota (a change since): records nothing of this one
+    try:
+        return _write_through_orm(enrollment, actor, flag)
+    except QuotaExhausted:
+        if flag is not None:  # known full after the rollback (at the commit of a caller's)
+            quota_seats.seen_full(flag)
+        raise
+
+
+def _refused_if_known_full(enrollment: Enrollment) -> FullFlag | None:
+    """The rush's fast refusal: where a full quota refuses the submission (its seat taken at
+    submission, no waitlist) and the quota covering the teacher is known to be full, refuse it
+    as the seat statement would, writing nothing, opening no transaction and locking no row
+    (quotas.seats.full_flag). Else the quota's flag, for the write to record what it finds;
+    None where no seat is at stake.
+
+    The quota is the one this process found covering the teacher a few seconds ago; known full,
+    it is looked up again before the refusal (a read), for a quota given to a closer receiver
+    since (on another server) covers the teacher instead."""
+    if (
+        not enrollment.holds_seat
+        or enrollment.programme.rules.enrollment.waitlist
+        or quota_seats.shared_cache() is None
+    ):
+        return None
+    kept = covering(enrollment, recent=True)
+    if kept is None:
+        return None
+    flag = quota_seats.full_flag(kept.pk)
+    if flag.known:
+        quota = covering(enrollment)
+        if quota is not None and quota.pk == kept.pk:
+            _refuse_full(enrollment, quota)
+    return flag
+
+
+def _refuse_full(enrollment: Enrollment, quota: Quota | None) -> NoReturn:
+    """Refuse a submission whose quota is full, having written nothing: an enrollment the
+    teacher already has is told first, as the INSERT tells it on the ORM's path."""
+    if (
+        enrollment.live_key is not None
+        and Enrollment.objects.filter(
+            programme=enrollment.programme,
+            person=enrollment.person,
+            live_key=enrollment.live_key,
+            live=True,
+        ).exists()
+    ):
+        raise AlreadyEnrolled(name=enrollment.person.name, what=item_label(enrollment))
+    raise QuotaExhausted(receiver=quota.receiver_name if quota else enrollment.org.name)
 
 
 def held_at_submission(enrollment: Enrollment) -> bool:
@@ -175,45 +228,41 @@ class _Declined(Exception):
     written, the ORM's path writes them."""
 
 
-def _write_in_one_statement(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
+def _write_in_one_statement(
+    enrollment: Enrollment, actor: Any, flag: FullFlag | None
+) -> EnrollmentEvent:
     """write_submission in one statement. Nothing is written unless the seat is taken.
 
     The quota covering the teacher is the one found a few seconds ago. The statement takes its
     seat only if it is still the most specific quota covering the teacher; when it is not, or is
     full, or gone, the quota is looked up afresh and, if another covers the teacher now, tried
-    once more."""
+    once more. `flag`: the kept quota's, to record it full when its last seat goes, or when it
+    is found full and is still the one covering the teacher."""
     kept = enrollment.quota = covering(enrollment, recent=True)
     if not enrollment.holds_seat:
         # Held from approval: the quota is looked up (NoQuotaHere), its seat taken later; the
         # statement takes no seat, so it always writes (or finds the teacher enrolled).
         kept = enrollment.quota = None
-    event = _one_statement(enrollment, kept, actor)
+    event = _one_statement(enrollment, kept, actor, flag)
     if event is not None:
         return event
     fresh = enrollment.quota = covering(enrollment)
     if fresh is None or fresh.pk != kept.pk:
-        event = _one_statement(enrollment, fresh, actor)
+        event = _one_statement(enrollment, fresh, actor, None)
         if event is not None:
             return event
+    elif flag is not None:
+        quota_seats.seen_full(flag)
     # Nothing written: the seat came first, so an enrollment the teacher already has is told
     # here, as the ORM's INSERT tells it.
-    if (
-        enrollment.live_key is not None
-        and Enrollment.objects.filter(
-            programme=enrollment.programme,
-            person=enrollment.person,
-            live_key=enrollment.live_key,
-            live=True,
-        ).exists()
-    ):
-        raise AlreadyEnrolled(name=enrollment.person.name, what=item_label(enrollment))
-    raise QuotaExhausted(receiver=fresh.receiver_name if fresh else enrollment.org.name)
+    _refuse_full(enrollment, fresh)
 
 
 def _one_statement(
-    enrollment: Enrollment, quota: Quota | None, actor: Any
+    enrollment: Enrollment, quota: Quota | None, actor: Any, flag: FullFlag | None
 ) -> EnrollmentEvent | None:
-    """The statement itself, taking a seat of `quota`; None when the seat was not taken."""
+    """The statement itself, taking a seat of `quota`; None when the seat was not taken. When
+    it took the last, `flag` (the quota's) records the quota full."""
     event, entry = event_rows(enrollment, actor, "submitted")
     parts = [
         rows.insert_select_parts(enrollment, {}, connection),
@@ -224,17 +273,18 @@ def _one_statement(
         raise _Declined()
     (e_cols, e_vals, e_params), (v_cols, v_vals, v_params), (a_cols, a_vals, a_params) = parts
     table = {m: m._meta.db_table for m in (Enrollment, EnrollmentEvent, AuditEntry)}
-    seat_sql, seat_params, source = "", [], ""
+    seat_sql, seat_params, source, last = "", [], "", "false"
     if quota is not None:
         take_sql, seat_params = quota_seats.seat_take_sql(quota, enrollment.org)
         seat_sql, source = f"seat AS ({take_sql}), ", " FROM seat"
+        last = "(SELECT last FROM seat)"  # whether it was the quota's last seat
     sql = (
         f"WITH {seat_sql}"
         f"e AS (INSERT INTO {table[Enrollment]} ({e_cols}) SELECT {e_vals}{source} RETURNING id), "
         f"v AS (INSERT INTO {table[EnrollmentEvent]} ({v_cols}) SELECT {v_vals} FROM e "
         "RETURNING id), "
         f"a AS (INSERT INTO {table[AuditEntry]} ({a_cols}) SELECT {a_vals} FROM e RETURNING id) "
-        "SELECT e.id, v.id, a.id FROM e, v, a"
+        f"SELECT e.id, v.id, a.id, {last} FROM e, v, a"
     )
     try:
         with connection.cursor() as cursor:
@@ -245,6 +295,8 @@ def _one_statement(
     # Nothing written: the quota is full, or gone, or no longer the closest to the teacher.
     if written is None:
         return None
+    if written[3] and flag is not None:
+        quota_seats.seen_full(flag)
     rows.mark_saved(enrollment, written[0])
     rows.mark_saved(event, written[1])
     rows.mark_saved(entry, written[2])
@@ -255,9 +307,11 @@ def _one_statement(
 
 
 @transaction.atomic
-def _write_through_orm(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
+def _write_through_orm(
+    enrollment: Enrollment, actor: Any, flag: FullFlag | None
+) -> EnrollmentEvent:
     """write_submission through the ORM, in a transaction (or, nested, a savepoint), taking a
-    seat of ``enrollment.quota``."""
+    seat of ``enrollment.quota`` (whose flag `flag` is)."""
     rules = enrollment.programme.rules
     quota = enrollment.quota
     training_class = enrollment.training_class
@@ -273,7 +327,7 @@ def _write_through_orm(enrollment: Enrollment, actor: Any) -> EnrollmentEvent:
     event = record_event(enrollment, actor, "submitted")
     if not enrollment.holds_seat:  # held from approval: taken when the last step admits
         return event
-    full = take(enrollment, quota)
+    full = take(enrollment, quota, flag)
     if full and not rules.enrollment.waitlist:
         if full == "class":
             raise ClassFull(name=str(training_class), capacity=training_class.capacity)

@@ -34,6 +34,7 @@ from .errors import (
 from .layout import table_layout
 from .models import Quota, QuotaChange
 from .notices import quota_notice
+from .seats import seats_freed
 
 MAX_SEATS = 1_000_000  # no notice comes near; keeps every sum inside a database integer
 
@@ -120,6 +121,9 @@ def quota_set(
             Quota.objects.filter(pk=quota.pk).update(on_demand=on_demand)
     if growing:
         _check_planned(programme, item, given_before)
+    # More seats here, or fewer given from the parent, or a new quota covering some of the
+    # parent's teachers: neither is known to be full any more.
+    seats_freed(quota.pk, parent.pk if parent else None)
     quota.refresh_from_db()
     QuotaChange.objects.create(
         quota=quota, actor=actor, seats_before=before, seats_after=seats, reason=reason
@@ -301,6 +305,7 @@ def quota_delete(*, actor: Any, quota: Quota, reason: str = "") -> None:
         raise QuotaInUse(receiver=quota.receiver_name)
     if quota.parent_id:
         Quota.objects.filter(pk=quota.parent_id).update(seats_split=F("seats_split") - quota.seats)
+    seats_freed(quota.pk, quota.parent_id)  # its teachers now take the parent's seats
     quota_notice(quota.programme, quota, actor, quota.seats, None)
     record(
         actor,
@@ -333,6 +338,7 @@ def quota_load_printed(*, programme: Programme, replace: bool = False) -> int:
             return 0
         if any(q.seats_held for q in existing):
             raise QuotaInUse(receiver=programme.title)
+        seats_freed(*(q.pk for q in existing))
         existing.update(parent=None)
         existing.delete()
     layout = table_layout(programme)

@@ -7,6 +7,7 @@ teacher's time: inviting and accepting lock the teacher's row, check the holds, 
 PostgreSQL an exclusion constraint refuses overlapping holds besides, whatever path a row takes.
 """
 
+import collections
 import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -21,6 +22,8 @@ from shipei.accounts import registry, scope
 from shipei.accounts.models import User
 from shipei.audit.lifecycle import Lifecycle
 from shipei.audit.services import record
+from shipei.classes.flow import class_mark_staffed
+from shipei.classes.milestones import milestone_require
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotPermitted
 from shipei.notifications.services import notify
@@ -514,6 +517,8 @@ def assignment_invite(*, actor: Any, assignment: Assignment) -> Assignment:
             role=assignment.get_role_display(),
             reason=_("已不在骨干教师库中。"),
         )
+    # Notice 004: core teachers recommended and invited 35 days before the start at the latest.
+    milestone_require(c, "core_teacher_recommendation")
     places = class_needs(c).staff.get(assignment.role, 0)
     held = c.core_assignments.filter(role=assignment.role, status__in=HOLDING).count()
     if held >= places:
@@ -554,7 +559,22 @@ def assignment_accept(*, actor: Any, assignment: Assignment) -> Assignment:
     c = assignment.training_class
     record(actor, "staffing.accepted", assignment, org=c.project.base, role=assignment.role)
     _tell_institution(assignment, _("%(name)s已接受邀请：%(cls)s（%(role)s）"))
+    if _fully_accepted(c):
+        class_mark_staffed(actor=actor, training_class=c)
     return assignment
+
+
+def _fully_accepted(c: TrainingClass) -> bool:
+    """Every place the policy gives the class is taken by an accepted invitation, and the
+    class's own lifecycle (where its programme uses the staffing step) waits for that."""
+    if c.status != TrainingClass.Status.APPLIED or not c.project.programme.rules.classes.uses(
+        "staffing"
+    ):
+        return False
+    accepted = collections.Counter(
+        c.core_assignments.filter(status=Status.ACCEPTED).values_list("role", flat=True)
+    )
+    return all(accepted[role] >= n for role, n in class_needs(c).staff.items())
 
 
 @transaction.atomic

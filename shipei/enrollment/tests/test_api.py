@@ -421,3 +421,15 @@ def test_a_form_post_with_the_teachers_details_is_read_whole(
     assert response.status_code == 201, response.content.decode()
     profile = Person.objects.get(name="林晓").teacher_profile
     assert (profile.title, profile.years_teaching) == ("senior", 10)
+
+
+def test_the_submission_is_documented_as_safe_to_retry_when_busy(client, db):
+    spec = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    create = spec["paths"]["/api/v1/enrollments/"]["post"]
+
+    busy = create["responses"]["503"]
+    assert busy["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    assert busy["content"]["application/json"]["schema"]["$ref"].endswith("/SystemBusyError")
+    assert "Idempotency-Key" in busy["description"]
+    (key,) = [p for p in create["parameters"] if p["name"] == "Idempotency-Key"]
+    assert "重试" in key["description"] and "不会重复报名" in key["description"]

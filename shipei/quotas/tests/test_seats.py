@@ -1,12 +1,13 @@
 """A quota's seats: taken and freed by conditional UPDATEs that never go past the seats or below
-zero, the UPDATE a one-statement submission embeds, and the quota covering a teacher as the
-process kept it for a few seconds."""
+zero, the UPDATE a one-statement submission embeds, the quota covering a teacher as the process
+kept it for a few seconds, and the flags of quotas known to be full."""
 
 import threading
 from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import close_old_connections, connection, transaction
 
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
@@ -80,12 +81,15 @@ def run_take_sql(kept: Quota, org: Any) -> list[tuple[int]]:
         return cursor.fetchall()
 
 
-def test_the_embedded_take_returns_the_quota_it_took_a_seat_of(programme, tree):
-    city = quota(programme, 1, region="330100")
+def test_the_embedded_take_returns_the_quota_it_took_a_seat_of_and_whether_it_was_the_last(
+    programme, tree
+):
+    city = quota(programme, 2, region="330100")
 
-    assert run_take_sql(city, tree["hz_school"]) == [(city.pk,)]
+    assert run_take_sql(city, tree["hz_school"]) == [(city.pk, False)]
+    assert run_take_sql(city, tree["hz_school"]) == [(city.pk, True)]
     assert run_take_sql(city, tree["hz_school"]) == []  # full now
-    assert held(city) == 1
+    assert held(city) == 2
 
 
 def test_the_embedded_take_refuses_a_quota_that_a_closer_one_has_replaced(programme, tree):
@@ -99,10 +103,10 @@ def test_the_embedded_take_refuses_a_quota_that_a_closer_one_has_replaced(progra
     assert run_take_sql(city, tree["hz_school"]) == []
     assert held(city) == 0
     # Another school of the city has no quota of its own: the city's still covers it.
-    assert run_take_sql(city, tree["hz_base"]) == [(city.pk,)]
+    assert run_take_sql(city, tree["hz_base"]) == [(city.pk, False)]
     # And a quota further away (the province's) never stops a closer one being taken.
     province = quota(programme, 9, region="330000")
-    assert run_take_sql(school, tree["hz_school"]) == [(school.pk,)]
+    assert run_take_sql(school, tree["hz_school"]) == [(school.pk, False)]
     assert held(province) == 0
 
 
@@ -168,3 +172,94 @@ def test_concurrent_seat_holds_never_oversubscribe(tree: dict[str, Any]) -> None
         t.join()
     assert results.count(True) == 5
     assert held(school) == 5
+
+
+# ---- quotas known to be full -----------------------------------------------------------------
+
+
+@pytest.fixture
+def shared(monkeypatch) -> LocMemCache:
+    """The test's own memory as the shared cache (Redis in production)."""
+    cache = LocMemCache("flags", {})
+    monkeypatch.setattr(seats, "shared_cache", lambda: cache)
+    return cache
+
+
+def test_a_quota_whose_last_seat_went_is_known_full_until_a_seat_is_freed(
+    programme, tree, shared, django_capture_on_commit_callbacks
+):
+    school = quota(programme, 1, org=tree["hz_school"])
+    assert not seats.full_flag(school.pk).known
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seats.seat_take(school, seats.full_flag(school.pk))  # the last seat
+    assert seats.full_flag(school.pk).known
+
+    seats.seat_release(school)
+    assert not seats.full_flag(school.pk).known
+
+
+def test_a_quota_found_full_is_known_full_and_one_with_seats_is_not(
+    programme, tree, shared, django_capture_on_commit_callbacks
+):
+    school = quota(programme, 2, org=tree["hz_school"])
+    with django_capture_on_commit_callbacks(execute=True):
+        seats.seat_take(school, seats.full_flag(school.pk))
+    assert not seats.full_flag(school.pk).known  # one seat left
+
+    Quota.objects.filter(pk=school.pk).update(seats_held=2)  # taken elsewhere
+    with django_capture_on_commit_callbacks(execute=True):
+        assert seats.seat_take(school, seats.full_flag(school.pk)) is False
+    assert seats.full_flag(school.pk).known
+
+
+def test_a_finding_made_before_a_seat_was_freed_never_says_full(programme, tree, shared):
+    """A statement found the quota full; before its finding was recorded, a withdrawal freed a
+    seat. The finding carries the mark it read first, which the freeing replaced."""
+    school = quota(programme, 1, org=tree["hz_school"])
+    before = seats.full_flag(school.pk)
+    seats.seats_freed(school.pk)
+
+    seats.seen_full(before)
+
+    assert not seats.full_flag(school.pk).known
+
+
+def test_a_last_seat_rolled_back_is_not_recorded(programme, tree, shared):
+    school = quota(programme, 1, org=tree["hz_school"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        seats.seat_take(school, seats.full_flag(school.pk))
+        raise RuntimeError("the enrollment's transaction fails after its seat")
+
+    assert held(school) == 0
+    assert not seats.full_flag(school.pk).known
+
+
+def test_a_cache_of_each_process_own_keeps_no_flags(programme, tree):
+    """Local memory (the demo's): another process would not hear of the seats this one frees."""
+    school = quota(programme, 1, org=tree["hz_school"])
+    flag = seats.full_flag(school.pk)
+    seats.seen_full(flag)
+
+    assert seats.shared_cache() is None
+    assert (flag.known, flag.mark) == (False, None)
+    assert not seats.full_flag(school.pk).known
+
+
+class _Down:
+    def get_many(self, keys: list[str]) -> None:
+        raise ConnectionError("Redis is down")
+
+    set = set_many = get_many
+
+
+def test_a_cache_that_is_down_leaves_the_seats_to_the_rows(programme, tree, monkeypatch):
+    monkeypatch.setattr(seats, "shared_cache", _Down)
+    school = quota(programme, 1, org=tree["hz_school"])
+
+    flag = seats.full_flag(school.pk)
+    assert seats.seat_take(school, flag) is True
+    seats.seat_release(school)
+
+    assert (flag.known, flag.mark) == (False, None)
+    assert held(school) == 0

@@ -3,7 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from shipei.accounts.models import User
 from shipei.audit.models import AuditEntry
+from shipei.classes.errors import MilestonePassed
+from shipei.classes.models import TrainingClass
 from shipei.core.errors import InvalidTransition, NotPermitted
 from shipei.notifications.models import Notification
 from shipei.staffing import services
@@ -11,7 +14,7 @@ from shipei.staffing.errors import ClassStaffed, CoreTeacherBusy, NotYours
 from shipei.staffing.models import Assignment, StaffingRun, StaffRole
 from shipei.staffing.needs import class_needs, item_group, staff_roles
 
-from .conftest import make_class, make_core_teacher, user_of
+from .conftest import in_days, make_class, make_core_teacher, user_of
 
 Status = Assignment.Status
 
@@ -124,12 +127,12 @@ def test_a_half_year_is_staffed_at_once_and_each_class_left_open_says_why(
 def test_staffing_a_half_year_again_keeps_invitations_and_replaces_proposals(
     national_admin, base_admin, programme, pool, tree
 ):
-    a = make_class(programme, tree["hz_base"], start=datetime.date(2026, 3, 2))
-    services.plan_staff(actor=national_admin.user, programme=programme, year=2026, half=1)
+    a = make_class(programme, tree["hz_base"], start=datetime.date(2027, 3, 2))
+    services.plan_staff(actor=national_admin.user, programme=programme, year=2027, half=1)
     invited = live(a).first()
     services.assignment_invite(actor=base_admin.user, assignment=invited)
 
-    services.plan_staff(actor=national_admin.user, programme=programme, year=2026, half=1)
+    services.plan_staff(actor=national_admin.user, programme=programme, year=2027, half=1)
 
     invited.refresh_from_db()
     assert invited.status == Status.INVITED
@@ -371,3 +374,42 @@ def test_proposals_written_after_another_request_filled_the_places_are_left_out(
 
     assert made == 0
     assert set(live(klass).values_list("core_teacher", "role")) == before
+
+
+def test_a_class_waiting_for_its_core_teachers_is_staffed_when_the_last_place_accepts(
+    base_admin, programme, tree, pool
+):
+    klass = make_class(programme, tree["hz_base"], start=in_days(40))
+    TrainingClass.objects.filter(pk=klass.pk).update(status=TrainingClass.Status.APPLIED)
+    klass.refresh_from_db()
+    services.class_recommend(actor=base_admin.user, training_class=klass)
+    proposals = list(live(klass))
+    assert len(proposals) == 5
+    for n, proposal in enumerate(proposals):
+        services.assignment_invite(actor=base_admin.user, assignment=proposal)
+        person = proposal.core_teacher.person
+        user = User.objects.filter(person=person).first() or User.objects.create_user(
+            f"p{person.pk}", "Secret123", person=person
+        )
+        services.assignment_accept(actor=user, assignment=proposal)
+        klass.refresh_from_db()
+        last = n == len(proposals) - 1
+        assert klass.status == (
+            TrainingClass.Status.STAFFED if last else TrainingClass.Status.APPLIED
+        )
+    assert AuditEntry.objects.filter(action="class.staffed").count() == 1
+
+
+def test_invitations_after_the_35_day_milestone_wait_for_an_admins_exception(
+    base_admin, programme, tree, pool
+):
+    late = make_class(programme, tree["hz_base"], start=in_days(30))
+    TrainingClass.objects.filter(pk=late.pk).update(status=TrainingClass.Status.APPLIED)
+    late.refresh_from_db()
+    services.class_recommend(actor=base_admin.user, training_class=late)
+    proposal = live(late).first()
+
+    with pytest.raises(MilestonePassed, match="推荐并邀请骨干教师须在开班前 35 天"):
+        services.assignment_invite(actor=base_admin.user, assignment=proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.PROPOSED
