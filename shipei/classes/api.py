@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import scope
 from shipei.core.errors import NotPermitted
+from shipei.core.parsers import JSONParser
 from shipei.programmes.api import ProgrammeField
 
 from . import amendments, flow, plans, selectors

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.audit.services import record
 from shipei.core.errors import DomainError, NotFound, NotPermitted
-from shipei.core.views_util import apply_errors, per_page
+from shipei.core.tables import RequestConfig
+from shipei.core.views_util import apply_errors
 
 from . import amendments, flow, selectors
 from .forms import (
@@ -70,7 +70,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
     form = ClassFilterForm(request.GET or None, programmes=programmes)
     filters = form.cleaned_data if form.is_valid() else {}
     table = ClassTable(selectors.class_list(user=request.user, filters=filters))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     return render(
         request,
         "classes/list.html",

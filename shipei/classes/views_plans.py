@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from shipei.accounts import scope
 from shipei.core import excel
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
-from shipei.core.views_util import apply_errors, import_page, per_page
+from shipei.core.views_util import apply_errors, import_page
 
 from . import plan_io, plans, selectors
 from .forms import DecisionForm, PlanCreateForm, line_formset, line_rows
@@ -42,7 +42,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         raise NotPermitted()
     programmes = _planning()
     table = PlanTable(plans.plan_list(user=request.user))
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    RequestConfig(request).configure(table)
     year = int(request.GET["year"]) if is_int(request.GET.get("year", "")) else None
     year = year or timezone.localdate().year
     reports = [
