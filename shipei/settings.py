@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "shipei.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "shipei.core.admission.AdmissionMiddleware",  # first of ours: a refusal costs nothing
+    "shipei.core.admission.AdmissionMiddleware",  # before sessions: a refusal reads nothing
     "shipei.core.middleware.RejectNulMiddleware",
     "shipei.core.middleware.SystemBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

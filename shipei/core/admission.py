@@ -5,15 +5,17 @@ In a rush (a national phase opening its seats at an announced minute) more reque
 the servers can work through. Queued, they would wait until their clients give up, and the work
 then done for them would be wasted. So each process works on at most ``ADMISSION_LIMIT``
 requests at a time and answers any more at once with 503 "系统繁忙，请稍后再试" and Retry-After
-(``middleware.busy_response``), before the session, the user or the database is read: a refusal
-costs next to nothing, and every attempt gets an answer. 0 turns the limit off.
+(``middleware.busy_response``), before the session, the user or the database is read: every
+attempt gets an answer, and a refusal costs Django about 0.1 ms (gunicorn's own handling of the
+request, some 0.8 ms on the bench's machine, comes on top: bench/README.md). 0 turns the limit
+off.
 
 The limit counts every request but the health checks (the proxy must still be able to tell a
 busy server from a dead one: /health/live and /health/ready are answered before this middleware,
-by core.health) and static files (served before it too). gunicorn's gthread
-worker runs a process's requests on its threads: with a limit below the threads, the threads
-left over answer "busy" quickly while the others work; with a limit at or above them, requests
-wait in gunicorn's queue before this middleware sees them, and nothing is refused.
+by core.health) and static files (served before it too). gunicorn's gthread worker runs a
+process's requests on its threads: with a limit below the threads, the threads left over answer
+"busy" while the others work; with a limit at or above them, requests wait in gunicorn's queue
+before this middleware sees them, and nothing is refused.
 """
 
 import functools

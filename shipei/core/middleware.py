@@ -49,17 +49,16 @@ def _has_nul(request: HttpRequest) -> bool:
     )
 
 
+# Seconds a busy client is asked to wait before it tries again.
+RETRY_AFTER = 5
+
 # "Try again shortly", by SQLSTATE: lock_not_available (lock_timeout), a connection's failure
 # (class 08), too few resources (53: too many connections...), an operator's intervention (57:
 # query_canceled by statement_timeout, the server shutting down or starting up), a deadlock or
 # serialization failure (40).
 _BUSY_SQLSTATES = {"55P03"}
 _BUSY_CLASSES = {"08", "40", "53", "57"}
-# Seconds a busy client is asked to wait before it tries again.
-RETRY_AFTER = 5
-
-
-# The server ended the session: shut down (57P01), crashed (57P02), not up yet (57P03).
+# Of those, the server ended the session: shut down (57P01), crashed (57P02), not up (57P03).
 _GONE_SQLSTATES = {"57P01", "57P02", "57P03"}
 
 

@@ -80,13 +80,14 @@ def seat_take_sql(quota: Quota, org: Organisation) -> tuple[str, list[Any]]:
 
 # ---- quotas known to be full ---------------------------------------------------------------------
 #
-# In a rush most submissions come after their quota has run out. Each would open a transaction
-# and queue for the quota's row only to be refused, while the submissions that could still get
-# a seat wait behind them. So the shared cache (Redis) keeps, per quota, a flag "full", and a
-# "freed" mark that every change which may free a seat replaces (seats_freed: a seat released,
-# a quota enlarged or deleted, seats taken back from below, a quota added under it). The flag
-# holds the mark as it was before the statement that found the quota full, or took its last
-# seat; the quota is known full while the two agree.
+# In a rush most submissions come after their quota has run out. Each would still send its seat
+# statement to the quota's row (those about the last seat queue for its lock) or, on the ORM's
+# path, write its rows in a transaction and roll them back, only to be refused, while the
+# submissions that could still get a seat wait behind them. So the shared cache (Redis) keeps,
+# per quota, a flag "full", and a "freed" mark that every change which may free a seat replaces
+# (seats_freed: a seat released, a quota enlarged or deleted, seats taken back from below, a
+# quota added under it). The flag holds the mark as it was before the statement that found the
+# quota full, or took its last seat; the quota is known full while the two agree.
 #
 # A stale flag can cost a refusal, never a seat: the seat UPDATE stays the authority, and no
 # flag means "ask the row". A change that frees a seat replaces the mark right after its UPDATE,
