@@ -25,6 +25,8 @@ from pydantic import (
 from shipei.core import dates
 from shipei.core.clock import SHANGHAI
 
+from .application_form import ApplicationForm
+
 # The words for the policy's codes wherever they are shown (the editor, the programme page, the
 # enrollment pages): one wording each.
 CHANNEL_LABELS = {
@@ -253,6 +255,9 @@ class Enrollment(Strict):
     waitlist: bool = False  # when seats are gone, queue requests and fill freed seats in order
     participant_list_to: str = ""  # 003: the province submits its list to the project office
     participant_list_scan: bool = False  # 003: with the scan of the stamped (加盖公章) sheet
+    application_form: ApplicationForm | None = (
+        None  # 004: 参训申请表 (附件1), filled by the trainee
+    )
 
 
 class Quota(Strict):
