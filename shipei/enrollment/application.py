@@ -52,7 +52,7 @@ def problems(fields: list[FormField], raw: Answers) -> tuple[Answers, dict[str, 
         if field.kind == "record":
             continue
         value = raw.get(field.code)
-        name = f"“{field.label[:30]}”"
+        name = f"“{field.label[:30]}…”" if len(field.label) > 30 else f"“{field.label}”"
         if field.kind == "declaration":
             if value in (True, "true", "on", "1", 1):
                 clean[field.code] = True

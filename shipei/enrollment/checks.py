@@ -120,9 +120,6 @@ def submission_refusals(
         project = training_class.project
         if project.programme_id != programme.pk or project.item != item:
             yield Refusal("class", NotEligible(why=_("所选班次不属于该培训项目")))
-        elif not scope.in_area(programme.owner, org=person.org):
-            why = _("所选班次所属的培训计划不面向“%(org)s”招生") % {"org": person.org.name}
-            yield Refusal("class", NotEligible(why=why))
         elif project.status not in ENROLLABLE:
             why = _("项目“%(title)s”当前为“%(state)s”，不接受报名") % {
                 "title": project.title,

@@ -121,6 +121,7 @@ def enrollment_submit_named(
     channel: str = "",
     training_class: TrainingClass | None = None,
     key: str | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Enrollment:
     """Enroll a nominee named by ID number and name (a school's or an administrator's system).
 
@@ -136,6 +137,7 @@ def enrollment_submit_named(
         "item": item,
         "training_class": training_class,
         "key": key,
+        "answers": answers,
     }
     found = registry.person_found(
         actor=actor, action="enrollment.nominate", id_number=id_number, name=name, mobile=mobile
