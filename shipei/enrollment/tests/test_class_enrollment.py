@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from shipei.accounts.models import Role
 from shipei.classes.models import TrainingClass
 from shipei.enrollment import services
 from shipei.enrollment.errors import ApplicationIncomplete, ClassFull, NotEligible
@@ -16,6 +17,7 @@ from shipei.enrollment.tests.class_enrollment import (
     enrolling_class,
     programme_004,
 )
+from shipei.enrollment.tests.conftest import holder
 from shipei.presets.loader import preset_data
 from shipei.programmes import chains
 from shipei.programmes.policy import parse_policy
@@ -164,3 +166,17 @@ def test_a_programme_without_a_form_takes_a_class_enrollment_without_answers(
     enrollment = world.apply(programme=programme, training_class=plain, answers=None)
     assert enrollment.status == Enrollment.Status.SUBMITTED
     assert not Application.objects.exists()
+
+
+def test_saving_the_enrollment_section_in_the_editor_keeps_the_application_form(world, client):
+    from shipei.programmes.tests.test_views import _section_post
+
+    national = holder(Role.NATIONAL_ADMIN, world.base.parent.parent.parent)
+    client.force_login(national)
+    data = _section_post(world.programme, "enrollment")
+    assert not any("application_form" in k for k in data)  # not a field of the page
+    response = client.post(f"/programmes/{world.programme.pk}/edit/enrollment/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    world.programme.refresh_from_db()
+    form = world.programme.rules.enrollment.application_form
+    assert form is not None and len(form.fields) == 26
