@@ -67,13 +67,14 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
             if not window["open"]:
                 continue
             # An item enrolling into classes is offered through its open classes only.
-            classes = None
-            if enrolls_into_class(programme.rules, item.code):
-                classes = selectors.open_classes(programme, item.code)
-                if not classes and (programme.pk, item.code) not in live:
-                    continue
             enrolled = live.get((programme.pk, item.code))
             problems = [] if enrolled else terms.eligibility_problems(programme, item.code, person)
+            # An item enrolling into classes is applied for through one of its open classes.
+            classes = None
+            if not problems and enrolls_into_class(programme.rules, item.code):
+                classes = selectors.open_classes(programme, item.code)
+                if not classes and not enrolled:
+                    problems = [_("暂无招生中的班次")]
             offer = {
                 "item": item,
                 "title": terms.item_title(programme, item.code),
