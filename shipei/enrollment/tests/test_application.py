@@ -66,7 +66,7 @@ def test_the_apply_page_offers_the_open_classes_with_seats_left_only(world, clie
     )
     client.force_login(world.user)
     page = client.get("/enrollment/apply/").content.decode()
-    assert page.count("报名此班") == 1
+    assert page.count("/enrollment/apply/class/") == 1  # the full class and the unopened: not
     assert f"/enrollment/apply/class/{world.training_class.pk}/" in page
     assert page.count("暂无招生中的班次") == 1  # the other 23 items: said once, folded
 
