@@ -403,8 +403,63 @@ def demo_classes(by_name: dict[str, Organisation]) -> None:
     )
 
 
+# 附件1 as two of 杭州技师学院's cooks fill it for the enrolling 三级·服务类 class.
+APPLICATION_004 = {
+    "ethnicity": "汉族",
+    "address": "浙江省杭州市拱墅区技师学院路 1 号",
+    "education": "本科",
+    "education_major": "烹饪与营养教育",
+    "skill_level": "中式烹调师 高级技师",
+    "competitions": "2023 年全省技工院校教师职业能力大赛二等奖",
+    "current_major": "中餐烹饪",
+    "first_phase_major": "是",
+    "construction_work": "2023 年参与本院中餐烹饪专业工学一体化课程标准校本转化，负责 3 个学习任务。",
+    "teaching_work": "讲授中式热菜制作、宴席设计课程，学生为中级工和高级工阶段。",
+    "past_training": "否",
+    "development_work": "否",
+    "needs": "希望增加学习任务教学活动设计的案例；培训期间需安排清真餐。",
+    "declaration": True,
+}
+
+
+def demo_class_enrollments(by_name: dict[str, Organisation]) -> None:
+    """Two teachers of 杭州技师学院 apply into its enrolling 004 class with 附件1: the first is
+    recommended by the institution's coordinator and admitted by the base, the second waits at
+    the base's step."""
+    base = by_name["杭州技师学院"]
+    programme = Programme.objects.get(code=P004)
+    training_class = TrainingClass.objects.filter(
+        project__programme=programme, project__base=base, status=TrainingClass.Status.ENROLLING
+    ).first()
+    if training_class is None:
+        return
+    coordinator = _user(Role.SCHOOL_COORDINATOR, base)
+    base_admin = _user(Role.BASE_ADMIN, base)
+    item = training_class.project.item
+    level = programme.rules.lineage(item)[-1].code
+    rating = next(f for f in programme.rules.enrollment.application_form.fields if level in f.items)
+    answers = {**APPLICATION_004, rating.code: dict.fromkeys(rating.rows, "一般")}
+    for name, admitted in (("林思远", True), ("黄雅琴", False)):
+        person = Person.objects.get(org=base, name=name)
+        if Enrollment.objects.filter(programme=programme, person=person).exists():
+            continue
+        e = enrollment.enrollment_submit(
+            actor=User.objects.get(person=person),
+            programme=programme,
+            item=item,
+            person=person,
+            channel="self_registration",
+            training_class=training_class,
+            answers=answers,
+        )
+        enrollment.enrollment_decide(actor=coordinator, enrollment=e, decision="approve")
+        if admitted:
+            enrollment.enrollment_decide(actor=base_admin, enrollment=e, decision="approve")
+
+
 def build(by_name: dict[str, Organisation]) -> None:
     demo_quotas(by_name)
     demo_projects(by_name)
     demo_enrollments(by_name)
     demo_classes(by_name)
+    demo_class_enrollments(by_name)

@@ -25,12 +25,13 @@ from rest_framework.routers import DefaultRouter
 
 from shipei.core.errors import NotFound
 
-from . import selectors, services
+from . import application, selectors, services
 from .api_lists import ListViewSet
 from .errors import FormExpired
 from .models import Enrollment
 from .no_show import enrollment_mark_no_show
 from .serializers import (
+    ApplicationOutput,
     BatchInput,
     BatchOutput,
     EnrollmentDetail,
@@ -182,6 +183,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "item": v["item"],
             "training_class": v.get("training_class"),
             "key": _submission_key(request),
+            "answers": v.get("answers"),
         }
         person = v.get("person")
         try:
@@ -211,6 +213,33 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return self._detail(enrollment)
         # The new row's programme, person, org and class are the ones just used: no refetch.
         return self._detail(enrollment, status.HTTP_201_CREATED, refetch=False)
+
+    @extend_schema(
+        responses={200: ApplicationOutput},
+        description="报名时填写的参训申请表（培训计划设有申请表时）：报名可见者和该班次的授课骨干"
+        "教师可查看；身份证号和手机号脱敏显示。没有申请表或无权查看时返回 404。",
+    )
+    @action(detail=True, methods=["get"])
+    def application(self, request: Request, pk: str | None = None) -> Response:
+        enrollment = application.application_get(user=request.user, pk=pk)
+        form = application.form_for(enrollment.programme, enrollment.policy_revision)
+        answers = [
+            {
+                "code": entry["field"].code,
+                "label": entry["label"],
+                "kind": entry["field"].kind,
+                "text": entry["text"],
+                "rows": dict(entry["rows"]),
+            }
+            for entry in application.filled(enrollment)
+        ]
+        body = {
+            "enrollment": enrollment.pk,
+            "form": form.label if form else "",
+            "signed_at": enrollment.application.signed_at,
+            "answers": answers,
+        }
+        return Response(ApplicationOutput(body).data)
 
     def _decide(self, request: Request, decision: str) -> Response:
         enrollment = self.get_object()

@@ -18,6 +18,7 @@ from shipei.accounts import scope
 from shipei.accounts.models import Person
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotPermitted
+from shipei.programmes.chains import enrolls_into_class
 from shipei.programmes.models import Programme
 from shipei.projects.models import ENROLLABLE
 from shipei.quotas import selectors as quota_selectors
@@ -132,7 +133,8 @@ def submission_refusals(
                 "state": training_class.get_status_display(),
             }
             yield Refusal("class", NotEligible(why=why))
-    elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT:
+    elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT or enrolls_into_class(rules, item):
+        # The class's project names the base whose step the chain ends at (programmes.chains).
         yield Refusal("class", NotEligible(why=_("请选择要报名的项目班次")))
     refusal = _enrolled(programme, item, person, live)
     if refusal is not None:

@@ -115,3 +115,15 @@ class ListUnchanged(DomainError):
     code = "list_unchanged"
     status = 409
     template = _("名单与第 %(version)s 版相同，无需再次报送。")
+
+
+class ApplicationIncomplete(DomainError):
+    """The programme's application form (notice 004 附件1) with answers missing or wrong;
+    ``problems`` says which, by question code, for the form to mark them."""
+
+    code = "application_incomplete"
+    template = _("参训申请表填写不完整：%(why)s")
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(why="；".join(problems.values()))

@@ -352,3 +352,24 @@ class ProvinceContact(models.Model):
     @property
     def mobile_masked(self) -> str:
         return identifiers.mask_mobile(self.mobile())
+
+
+class Application(models.Model):
+    """A trainee's answers to the programme's application form (``enrollment.application_form``,
+    notice 004: 参训申请表, 附件1), made with the enrollment. Facts of the teacher's record (ID
+    number, mobile) are not copied here: they are read from the record, masked unless asked."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="application"
+    )
+    # {question code: answer}; a rating's answer is {row: choice}, a declaration's True.
+    answers = models.JSONField(_("填写内容"), default=dict)
+    signed_at = models.DateTimeField(_("声明确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("填写时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("参训申请表")
+        verbose_name_plural = _("参训申请表")
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} 申请表"

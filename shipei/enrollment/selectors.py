@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from shipei.accounts import scope
+from shipei.classes.models import TrainingClass
 from shipei.programmes.models import Programme
+from shipei.projects.models import ENROLLABLE
 
 from . import approvals, terms
 from .models import Enrollment
@@ -72,3 +74,18 @@ def no_show_candidates(*, user: Any) -> QuerySet[Enrollment]:
         .select_related("programme", "person", "org", "base", "training_class")
         .order_by("decided_at", "pk")
     )
+
+
+def open_classes(programme: Programme, item: str) -> list[TrainingClass]:
+    """The classes of `item` a teacher may apply into now: their project takes enrollments,
+    the class has opened enrollment where classes have a lifecycle of their own (notice 004),
+    and it has seats left; soonest first."""
+    qs = TrainingClass.objects.filter(
+        project__programme=programme,
+        project__item=item,
+        project__status__in=ENROLLABLE,
+        seats_taken__lt=F("capacity"),
+    )
+    if programme.rules.classes.steps:
+        qs = qs.filter(status=TrainingClass.Status.ENROLLING)
+    return list(qs.select_related("project__base").order_by("starts_on", "pk"))

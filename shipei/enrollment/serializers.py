@@ -326,6 +326,12 @@ class SubmitInput(BuiltOnce, serializers.Serializer):
         help_text="报名方式；省略时，本人报名为个人报名，否则为培训计划接受的推荐方式",
     )
     training_class = OpenClassField(required=False, allow_null=True, help_text="班次编号")
+    answers = serializers.DictField(
+        required=False,
+        help_text="参训申请表的填写内容（培训计划设有申请表时必填），按问题代码："
+        "文字和单选题为文字，逐项评价题为 {评价内容: 选项}，声明题为 true；"
+        "取自教师档案的问题不必填写",
+    )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if bool(data.get("person")) == bool(data.get("id_number")):
@@ -361,3 +367,20 @@ class EnrollmentQuery(serializers.Serializer):
     org = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="单位编号（含下级单位）"
     )
+
+
+class ApplicationAnswer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    text = serializers.CharField(help_text="填写内容；身份证号和手机号脱敏显示")
+    rows = serializers.DictField(
+        child=serializers.CharField(), help_text="逐项评价题：{评价内容: 选项}"
+    )
+
+
+class ApplicationOutput(serializers.Serializer):
+    enrollment = serializers.IntegerField()
+    form = serializers.CharField(help_text="申请表名称")
+    signed_at = serializers.DateTimeField(allow_null=True, help_text="申请人确认声明的时间")
+    answers = ApplicationAnswer(many=True)

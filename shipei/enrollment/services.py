@@ -23,7 +23,7 @@ from shipei.programmes.models import Programme
 from shipei.programmes.policy import Window
 from shipei.projects.models import Project
 
-from . import approvals
+from . import application, approvals
 from .approvals import current_step, is_last_step, is_own, item_base, may_decide
 from .checks import NOMINATING, check_actor, submission_check
 from .errors import (
@@ -56,11 +56,14 @@ def enrollment_submit(
     training_class: TrainingClass | None = None,
     key: str | None = None,
     now: datetime.datetime | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Enrollment:
     """Enroll `person` for `item` (and `training_class`) through `channel`, holding a seat.
 
     Refused, changing nothing, outside the registration window, for a channel the programme
-    does not use, for an ineligible teacher, for a second live enrollment, or when the
+    does not use, for an ineligible teacher, for a second live enrollment, without the class
+    an item enrolling into classes needs (``programmes.chains.enrolls_into_class``), with the
+    programme's application form incomplete (`answers`, ``application``), or when the
     teacher's quota (or the class) is full and the programme keeps no waitlist.
 
     With `key` (the one-time key of a form or API request), a second submission of the same
@@ -82,6 +85,7 @@ def enrollment_submit(
             training_class=training_class,
             key=key,
             now=now,
+            answers=answers,
         )
     except (DomainError, PermissionDenied):
         # Rolled back (to its savepoint, when nested): the earlier submission can be read.
@@ -117,6 +121,7 @@ def enrollment_submit_named(
     channel: str = "",
     training_class: TrainingClass | None = None,
     key: str | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Enrollment:
     """Enroll a nominee named by ID number and name (a school's or an administrator's system).
 
@@ -132,6 +137,7 @@ def enrollment_submit_named(
         "item": item,
         "training_class": training_class,
         "key": key,
+        "answers": answers,
     }
     found = registry.person_found(
         actor=actor, action="enrollment.nominate", id_number=id_number, name=name, mobile=mobile
@@ -204,6 +210,7 @@ def _submit(
     training_class: TrainingClass | None,
     key: str | None,
     now: datetime.datetime | None,
+    answers: dict[str, Any] | None = None,
 ) -> Enrollment:
     # One live enrollment per item is the table's unique constraint (the INSERT below fails).
     submission_check(
@@ -215,6 +222,7 @@ def _submit(
         training_class=training_class,
         now=now,
     )
+    kept = application.checked(programme, item, answers)
     enrollment = Enrollment(
         programme=programme,
         item=item,
@@ -229,7 +237,12 @@ def _submit(
         submitted_by=actor if getattr(actor, "pk", None) else None,
         submission_key=key or None,
     )
-    enrollment.history = [write_submission(enrollment, actor)]
+    if kept is None:
+        enrollment.history = [write_submission(enrollment, actor)]
+        return enrollment
+    with transaction.atomic():  # the answers with the enrollment, or neither
+        enrollment.history = [write_submission(enrollment, actor)]
+        application.application_save(enrollment, kept)
     return enrollment
 
 

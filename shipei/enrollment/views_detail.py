@@ -16,7 +16,7 @@ from shipei.accounts.models import Role
 from shipei.core.errors import DomainError
 from shipei.core.views_util import apply_errors
 
-from . import approvals, navigation, services, terms
+from . import application, approvals, navigation, services, terms
 from .forms import DecideForm, NoShowForm, WithdrawForm
 from .lifecycle import WITHDRAWABLE
 from .models import CHAIN_COMPLETED, Enrollment, EnrollmentEvent
@@ -111,6 +111,9 @@ def _detail(
         "no_show_form": NoShowForm(),
         "from_awaiting": navigation.from_awaiting(request),
         "breadcrumbs": navigation.detail_trail(request, enrollment),
+        # The application form the base reviews against (notice 004 第十条).
+        "filled": application.filled(enrollment),
+        "form": application.form_for(enrollment.programme, enrollment.policy_revision),
     }
     return render(request, "enrollment/detail.html", context, status=status)
 

@@ -22,11 +22,12 @@ from shipei.accounts import scope
 from shipei.accounts.models import Person
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import DomainError, NotFound
+from shipei.programmes.chains import enrolls_into_class
 from shipei.programmes.models import Programme
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import ENROLLABLE, Project
 
-from . import approvals, services, terms, wording
+from . import application, approvals, selectors, services, terms, wording
 from .forms import ApplyForm, new_key
 from .models import Enrollment
 from .tables import window_info
@@ -65,8 +66,15 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
             window = window_info(programme, item.code)
             if not window["open"]:
                 continue
+            # An item enrolling into classes is offered through its open classes only.
             enrolled = live.get((programme.pk, item.code))
             problems = [] if enrolled else terms.eligibility_problems(programme, item.code, person)
+            # An item enrolling into classes is applied for through one of its open classes.
+            classes = None
+            if not problems and enrolls_into_class(programme.rules, item.code):
+                classes = selectors.open_classes(programme, item.code)
+                if not classes and not enrolled:
+                    problems = [_("暂无招生中的班次")]
             offer = {
                 "item": item,
                 "title": terms.item_title(programme, item.code),
@@ -78,6 +86,9 @@ def _offers(person: Person, errors: dict[tuple[int, str], str] | None = None) ->
                     initial={"programme": programme.pk, "item": item.code, "key": new_key()}
                 ),
                 "error": (errors or {}).get((programme.pk, item.code), ""),
+                "classes": [
+                    {"training_class": c, "left": c.capacity - c.seats_taken} for c in classes or []
+                ],
             }
             (folded if problems else offers).append(offer)
         if not offers and not folded:
@@ -226,6 +237,10 @@ def _catalogue_offer(request: HttpRequest, project: Project) -> dict[str, Any]:
                 "training_class": training_class,
                 "left": left,
                 "open": left is None or left > 0 or waitlist,
+                # The application form is filled on the class's own page.
+                "form_url": reverse("enrollment:apply_class", args=[training_class.pk])
+                if training_class and application.questions(programme, project.item)
+                else "",
                 "form": ApplyForm(
                     initial={
                         **base,

@@ -1,9 +1,11 @@
 """Whether a programme's approval chains can run: every step must have someone who can take it.
 
 A step nobody could ever take strands every enrollment that reaches it. Two kinds of fault:
-- a base's step for enrollments that name no base (no project's class, no base named by the
-  item): refused when a policy is saved (``unrunnable``), shown on the page of a programme
-  loaded with one;
+- a base's step for enrollments that name no base: an item whose chain has a base's step and
+  which names no base takes enrollments only into a class (``enrolls_into_class``: the class's
+  project names the base; a submission without one is refused); a phase, which never runs as
+  classes, is refused when a policy is saved (``unrunnable``), and shown on the page of a
+  programme loaded with one;
 - a role with no account in the organisations that would take its step (a city with no city
   admin yet): a warning with the list (``unstaffed``), since accounts can still be made.
 """
@@ -34,6 +36,8 @@ def unrunnable(rules: PolicyV1) -> list[str]:
     the item and the step, in Chinese."""
     problems = []
     for item in rules.leaves():
+        if item.kind != "phase":
+            continue  # its enrollments name a class, and so its project's base
         chain = rules.chain_for(item.code)
         for index, step in enumerate(chain, start=1):
             if step.role != Role.BASE_ADMIN or rules.base_for(item.code):
@@ -49,6 +53,17 @@ def unrunnable(rules: PolicyV1) -> list[str]:
                 % {"item": item.label, "n": index, "step": step.label}
             )
     return problems
+
+
+def enrolls_into_class(rules: PolicyV1, code: str) -> bool:
+    """Whether every enrollment for item `code` must name a class: its channels take only
+    classes, or its chain has a base's step and the item names no base (the class's project
+    names the base that takes the step)."""
+    if set(rules.channels_for(code)) <= CLASS_CHANNELS:
+        return True
+    if rules.base_for(code):
+        return False
+    return any(step.role == Role.BASE_ADMIN for step in rules.chain_for(code))
 
 
 def unknown_bases(rules: PolicyV1) -> list[tuple[int, str]]:

@@ -74,6 +74,17 @@ enrollment.one_active_per | shipei.enrollment.models.live_key | shipei/enrollmen
 enrollment.waitlist | shipei.enrollment.seats.fill_from_waitlist | shipei/enrollment/tests/test_services.py::test_waitlist_fills_a_freed_seat_in_order
 enrollment.participant_list_scan | shipei.enrollment.lists.list_submit | shipei/enrollment/tests/test_lists.py::test_a_list_without_the_scan_the_notice_asks_for_is_refused
 enrollment.participant_list_to | shipei.enrollment.exports.may_submit_list | shipei/enrollment/tests/test_export.py::test_submitting_a_list_is_offered_only_where_the_programme_asks_for_it
+enrollment.application_form.label | shipei.enrollment.application_export.write_sheet | shipei/enrollment/tests/test_application.py::test_the_class_export_has_one_sheet_per_application_in_the_notices_layout
+enrollment.application_form.fields[].code | shipei.enrollment.application.problems | shipei/enrollment/tests/test_class_enrollment.py::test_missing_required_answers_are_refused_by_question_and_nothing_changes
+enrollment.application_form.fields[].label | shipei.enrollment.application.filled | shipei/enrollment/tests/test_application.py::test_the_base_reviews_the_form_on_the_enrollment_page_with_personal_data_masked
+enrollment.application_form.fields[].kind | shipei.enrollment.application.problems | shipei/enrollment/tests/test_class_enrollment.py::test_missing_required_answers_are_refused_by_question_and_nothing_changes
+enrollment.application_form.fields[].required | shipei.enrollment.application.problems | shipei/enrollment/tests/test_class_enrollment.py::test_missing_required_answers_are_refused_by_question_and_nothing_changes
+enrollment.application_form.fields[].source | shipei.enrollment.application.record_fact | shipei/enrollment/tests/test_application.py::test_the_base_reviews_the_form_on_the_enrollment_page_with_personal_data_masked
+enrollment.application_form.fields[].choices | shipei.enrollment.application.problems | shipei/enrollment/tests/test_class_enrollment.py::test_an_answer_outside_its_choices_or_too_long_is_refused
+enrollment.application_form.fields[].rows | shipei.enrollment.application.problems | shipei/enrollment/tests/test_class_enrollment.py::test_missing_required_answers_are_refused_by_question_and_nothing_changes
+enrollment.application_form.fields[].help | shipei.enrollment.views_application.apply_class | shipei/enrollment/tests/test_application.py::test_a_teacher_applies_on_the_class_page_and_missing_answers_are_marked
+enrollment.application_form.fields[].max_length | shipei.enrollment.application.problems | shipei/enrollment/tests/test_class_enrollment.py::test_an_answer_outside_its_choices_or_too_long_is_refused
+enrollment.application_form.fields[].items | shipei.programmes.policy.application_form.ApplicationForm.fields_for | shipei/enrollment/tests/test_class_enrollment.py::test_only_the_self_assessment_of_the_level_applied_for_is_asked
 quota.scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_a_new_city_scope_programme_gets_its_first_quotas_for_the_eleven_cities
 quota.table | shipei.quotas.layout.table_layout | shipei/quotas/tests/test_export.py::test_the_export_lays_out_the_table_kept_with_the_programme
 quota.held_from | shipei.enrollment.seats.held_at_submission | shipei/enrollment/tests/test_options.py::test_a_seat_held_from_approval_is_taken_when_the_last_step_admits

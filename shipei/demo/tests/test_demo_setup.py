@@ -69,8 +69,13 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         "demo-2026-innovation-team-online": "submitted",
         "demo-2026-zj-vocational-teacher": "submitted",
         "demo-2026-national-base-projects": "submitted",  # the last one: still at the base
+        # 004 into its enrolling class with 附件1: one admitted, the last at the base's step.
+        P004: "submitted",
     }
-    assert Enrollment.objects.filter(status="admitted").count() == 1
+    assert Enrollment.objects.filter(status="admitted").count() == 2
+    waiting_004 = Enrollment.objects.get(programme__code=P004, status="submitted")
+    assert waiting_004.step == 1 and waiting_004.training_class.status == "enrolling"
+    assert waiting_004.application.answers["needs"]
     # The copies move their whole calendar: registration is open now, training comes after it.
     for code, item in (
         ("demo-2026-innovation-team-online", "p1"),

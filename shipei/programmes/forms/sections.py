@@ -124,6 +124,11 @@ def _row_formset(
     )
 
 
+# Settings of a section the page does not edit: the application form's questions (a form of
+# its own, set by the preset or through the API) are kept as they are when the section is saved.
+KEPT = {"enrollment": ("application_form",)}
+
+
 class SectionEditor:
     """The page that edits one section of a programme's policy."""
 
@@ -148,6 +153,7 @@ class SectionEditor:
         spec = field_spec(PolicyV1, section)
         current = getattr(rules, section)
         self.form: forms.Form | None = None
+        self.kept: dict[str, Any] = {}
         self.rows: list[Rows] = []
         if spec.kind == "models":
             self.model = spec.model
@@ -158,7 +164,13 @@ class SectionEditor:
             self.model = spec.model
             form_class = type(f"{spec.model.__name__}Form", (forms.Form,), {})
             self.form = form_class(data, initial=flat_initial(spec.model, current), prefix="s")
-            self.form.fields.update(flat_fields(spec.model))
+            # Settings this editor keeps as they are (KEPT): no form field, saved unchanged.
+            self.kept = {name: getattr(current, name) for name in KEPT.get(section, ())}
+            self.form.fields.update(
+                (name, field)
+                for name, field in flat_fields(spec.model).items()
+                if name.split("__")[0] not in self.kept
+            )
             chinese_blank_choices(self.form)
             if spec.model is Quota:
                 _table_choices(self.form.fields["table"], current.table, tables)
@@ -195,6 +207,8 @@ class SectionEditor:
         out = flat_data(self.model, self.form.cleaned_data)
         for rows in self.rows:
             out[rows.name] = self._rows_data(rows)
+        for name, value in self.kept.items():
+            out[name] = value.model_dump(mode="json") if value is not None else None
         return out
 
     def add_problems(self, problems: list[tuple[tuple[Any, ...], str]]) -> None:

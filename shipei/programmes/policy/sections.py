@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from .application_form import ApplicationForm
 from .vocab import (
     ChannelCode,
     Count,
@@ -130,6 +131,8 @@ class Enrollment(Strict):
     waitlist: bool = False  # when seats are gone, queue requests and fill freed seats in order
     participant_list_to: str = ""  # 003: the province submits its list to the project office
     participant_list_scan: bool = False  # 003: with the scan of the stamped (加盖公章) sheet
+    # 004: 参训申请表 (附件1), filled by the trainee
+    application_form: ApplicationForm | None = None
 
 
 class Quota(Strict):

@@ -200,6 +200,43 @@ ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
         None,
     ),
     (Role.BASE_ADMIN, "杭州技师学院", "方华", "33010619840916014", "13800000014", None),
+    # The institution's own teachers apply into its 004 classes; its coordinator recommends them.
+    (
+        Role.SCHOOL_COORDINATOR,
+        "杭州技师学院",
+        "蒋文",
+        "33010619860220015",
+        "13800000015",
+        {"title": "senior", "teaching_major": "数控加工", "department_post": "教务处 处长"},
+    ),
+    (
+        Role.TRAINEE,
+        "杭州技师学院",
+        "林思远",
+        "33010619900305016",
+        "13800000016",
+        {
+            "title": "intermediate",
+            "teaching_major": "中餐烹饪",
+            "major_class": "餐饮类",
+            "years_teaching": 7,
+            "department_post": "烹饪系 教师",
+        },
+    ),
+    (
+        Role.TRAINEE,
+        "杭州技师学院",
+        "黄雅琴",
+        "33010619910817017",
+        "13800000017",
+        {
+            "title": "intermediate",
+            "teaching_major": "西式烹调",
+            "major_class": "餐饮类",
+            "years_teaching": 6,
+            "department_post": "烹饪系 教师",
+        },
+    ),
     (
         Role.CORE_TEACHER,
         "杭州技师学院",
