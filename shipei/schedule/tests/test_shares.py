@@ -15,7 +15,6 @@ from shipei.classes.tests.conftest import P004, PLAN, approved_plan
 from shipei.presets.loader import preset_data
 from shipei.programmes.models import Programme
 from shipei.schedule import hours, progress, services
-from shipei.schedule.models import Resource
 
 from .conftest import SHARES, enroll
 
