@@ -107,3 +107,28 @@ def test_the_schedule_exports_as_xlsx_in_order(client, base_admin, cls, teacher)
     ]
     assert rows[2][3] == late.title
     assert Decimal(rows[2][5]) == Decimal("4")
+
+
+def test_staff_change_a_session_from_its_form(client, base_admin, cls):
+    session = Session.objects.create(training_class=cls, **offline())
+    client.force_login(base_admin.user)
+    page = client.get(f"/schedule/sessions/{session.pk}/").content.decode()
+    assert 'value="09:00"' in page and "删除课次" in page
+    client.post(f"/schedule/sessions/{session.pk}/", form(starts="14:00", ends="17:00"))
+    session.refresh_from_db()
+    assert timezone.localtime(session.starts_at).strftime("%H:%M") == "14:00"
+
+
+def test_the_base_adds_to_the_package_and_sees_the_video_share(client, base_admin, cls):
+    client.force_login(base_admin.user)
+    url = f"/schedule/projects/{cls.project.pk}/resources/"
+    client.post(url, {"title": "微课", "kind": "video", "minutes": "20", "source": ""})
+    refused = client.post(url, {"title": "长", "kind": "video", "minutes": "-4", "source": ""})
+    assert (
+        "时长须为 1 至" in refused.content.decode()
+        or "确保该值大于或等于1" in refused.content.decode()
+    )
+    client.post(url, {"title": "讲义", "kind": "document", "minutes": "80", "source": ""})
+    page = client.get(url).content.decode()
+    assert "视频资源占比：<strong>20%</strong>" in page and "未达标" in page
+    assert list(Resource.objects.values_list("title", flat=True)) == ["微课", "讲义"]
