@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "shipei.classes",
     "shipei.staffing",
     "shipei.enrollment",
+    "shipei.schedule",
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",
@@ -369,6 +370,9 @@ SPECTACULAR_SETTINGS = {
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
         "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
         "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
+        "SessionKindEnum": "shipei.schedule.models.Session.Kind",
+        "SessionPracticeSiteEnum": "shipei.schedule.models.Session.PracticeSite",
+        "ResourceKindEnum": "shipei.schedule.models.Resource.Kind",
     },
 }
 
