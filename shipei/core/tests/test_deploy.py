@@ -395,11 +395,13 @@ def gunicorn(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(300):
+    # Ready when its worker answers: the master opens the port before the worker has loaded
+    # Django, which on a loaded machine takes longer than a test request waits.
+    for _ in range(600):
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
+            if _client().get(f"http://127.0.0.1:{port}/health/live", timeout=5).ok:
+                break
+        except requests.RequestException:
             time.sleep(0.1)
     yield port
     process.terminate()
