@@ -26,9 +26,9 @@ install-test: venv
 	$(BIN)/pip install -q --no-deps -e .
 
 # Debian packages the tests need (Chromium for Playwright, CJK fonts, HarfBuzz subsetting for
-# WeasyPrint, poppler for PDF checks, nginx for the proxy's configuration); installed only when
-# missing and when running as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils nginx
+# WeasyPrint, poppler for PDF checks, nginx for the proxy's configuration, redis-server for a
+# Redis of their own that they stop); installed only when missing and when running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils nginx redis-server
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -7,7 +7,8 @@ Never run in CI. Usage (from the repository root, as root: it runs PostgreSQL as
 
 It starts a PostgreSQL cluster and a Redis server of its own (the shared ones are never
 touched), loads notice 000 and its teachers as bench/enroll_burst.py does, and brings up the
-production shape with deploy/prod-local.sh (nginx, two app servers, the task worker). Then:
+production shape with deploy/prod-local.sh (nginx with its edge limit, two app servers, the task
+worker), deploy/'s configuration as shipped. Then:
 
 1. 1x: what the shape sustains, measured (closed loop, as many clients as the app servers
    admit at once) unless given (--rate);
@@ -73,12 +74,13 @@ def main() -> None:
     parser.add_argument(
         "--edge-limit",
         type=int,
-        default=0,
-        help="an experiment: nginx answers 'busy' itself beyond this many requests in flight "
-        "(limit_conn, added to the run directory's copy of its configuration; 0: not added)",
+        help="EDGE_LIMIT: requests in flight nginx lets through to each app server, any more "
+        "answered 'busy' by nginx (default: workers x (admission limit + 1), as env.example)",
     )
     parser.add_argument("--keep", action="store_true", help="leave everything running")
     args = parser.parse_args()
+    if args.edge_limit is None:
+        args.edge_limit = args.workers * (args.admission_limit + 1)
 
     shape = Shape(args)
     try:
@@ -196,6 +198,7 @@ class Shape:
             "APP_PORTS": " ".join(map(str, self.app_ports)),
             "PL_LOAD_DEMO": "0",
             "ADMISSION_LIMIT": str(self.args.admission_limit),
+            "EDGE_LIMIT": str(self.args.edge_limit),
             "GUNICORN_WORKERS": str(self.args.workers),
             "GUNICORN_THREADS": str(self.args.threads),
             "GUNICORN_ACCESS_LOG": "/dev/null",
@@ -222,49 +225,14 @@ class Shape:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        if self.args.edge_limit:
-            self.limit_at_the_edge(self.args.edge_limit)
         recycled = "the shape's" if self.args.max_requests is None else self.args.max_requests
         print(
             f"shape: nginx (TLS) on 127.0.0.1:{self.https_port} -> app servers on "
             f"{' and '.join(map(str, self.app_ports))}, {self.args.workers} workers x "
             f"{self.args.threads} threads each, ADMISSION_LIMIT={self.args.admission_limit}, "
-            f"GUNICORN_MAX_REQUESTS={recycled}, "
-            + (f"nginx limit_conn {self.args.edge_limit}, " if self.args.edge_limit else "")
-            + f"up in {time.perf_counter() - started:.0f}s ({pl_dir})"
+            f"EDGE_LIMIT={self.args.edge_limit}, GUNICORN_MAX_REQUESTS={recycled}, "
+            f"up in {time.perf_counter() - started:.0f}s ({pl_dir})"
         )
-
-    def limit_at_the_edge(self, most: int) -> None:
-        """The experiment of --edge-limit: nginx refuses what is beyond `most` requests in
-        flight with the app's own "busy" answer, without waking an app server (a refusal in
-        gunicorn costs some 0.8 ms of CPU, most of it gunicorn's; in nginx, a fraction). Only
-        this run's copy of the configuration changes; deploy/ does not."""
-        nginx = self.dir / "shape" / "nginx"
-        busy = nginx / "busy.json"
-        busy.write_text(
-            json.dumps({"code": "system_busy", "message": "系统繁忙，请稍后再试。", "fields": {}})
-        )
-        busy.chmod(0o644)
-        conf = nginx / "shipei.conf"
-        text = conf.read_text()
-        text = "limit_conn_zone $server_name zone=shipei_rush:1m;\n" + text.replace(
-            "    location / {\n",
-            "    location = /_errors/busy.json {\n"
-            f"        internal;\n        alias {busy};\n"
-            "        add_header Retry-After 5 always;\n    }\n\n"
-            "    location / {\n"
-            f"        limit_conn shipei_rush {most};\n        limit_conn_status 503;\n"
-            # A location's error_page replaces the server's: theirs (no app server) again.
-            "        error_page 503 /_errors/busy.json;\n"
-            "        error_page 502 504 =503 /_errors/503.$shipei_error_type;\n",
-            1,
-        )
-        conf.write_text(text)
-        subprocess.run(
-            ["nginx", "-c", str(nginx / "nginx.conf"), "-p", f"{nginx}/", "-s", "reload"],
-            check=True,
-        )
-        time.sleep(1)  # the new workers take over
 
     def kill_app(self, port: int) -> None:
         """Kill an app server as a crash would: its master and workers at once."""

@@ -25,9 +25,16 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than nginx keeps an idle upstream connection (60 s), so nginx closes it first and
 # never sends a request down a connection gunicorn is closing.
 keepalive = _int("GUNICORN_KEEPALIVE", 75)
-# A fresh process now and then: memory a long-lived one slowly gathers is given back.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
-max_requests_jitter = max_requests // 10
+# Workers are not recycled by default (0). A recycled worker stops taking requests and its
+# replacement imports Django and opens its connections before it answers: seconds of a server's
+# capacity gone. Every request counts, "busy" refusals too, so in a rush (thousands a second)
+# recycling after a few thousand requests takes workers away every few seconds exactly when
+# they are needed: with 5000 the bench's rush had 56 timeouts, with 0 none (bench/README.md).
+# The app is not known to gather memory; to give some back, restart the app servers one at a
+# time out of hours (nginx moves to the others). If it is set, the jitter (a quarter) spreads
+# the workers' recycling so that they never all restart together.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 4
 
 # nginx enforces the request line and header sizes and answers in Chinese; nginx alone talks to
 # gunicorn, so gunicorn's own limits (and its English error pages) are lifted. 32768 fields is

@@ -15,6 +15,8 @@
 #   REDIS_URL     (redis://127.0.0.1:6379/9: not the shared database 0)
 #   HTTPS_PORT    nginx's port (8443)
 #   APP_PORTS     one app server per port ("8101 8102")
+#   EDGE_LIMIT    requests in flight nginx lets through to each app server; more are answered
+#                 "busy" by nginx itself (14: deploy/env.example)
 #   PL_LOAD_DEMO  1: load the presets and the demo data once; 0: migrate only (1)
 # Any other variable the app reads (SHIPEI_*, DB_*, ADMISSION_*, GUNICORN_*, deploy/env.example)
 # passes through to the app servers, the worker and the scheduler.
@@ -28,6 +30,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PL_DIR=$(realpath -m "${PL_DIR:-./var/prod-local}")
 HTTPS_PORT=${HTTPS_PORT:-8443}
 APP_PORTS=${APP_PORTS:-8101 8102}
+EDGE_LIMIT=${EDGE_LIMIT:-14}
 PL_LOAD_DEMO=${PL_LOAD_DEMO:-1}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shipei_prod_local}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/9}
@@ -200,7 +203,7 @@ nginx_config() {
         "$PL_DIR/nginx/shipei.conf" SERVER_NAME="127.0.0.1 localhost" \
         LISTEN="127.0.0.1:$HTTPS_PORT" APP_SERVERS="$servers" \
         TLS_CERT="$PL_DIR/tls/cert.pem" TLS_KEY="$PL_DIR/tls/key.pem" \
-        STATIC_ROOT="$PL_DIR/static" ERROR_PAGES="$PL_DIR/nginx/errors"
+        STATIC_ROOT="$PL_DIR/static" ERROR_PAGES="$PL_DIR/nginx/errors" EDGE_LIMIT="$EDGE_LIMIT"
     "$BIN/python" "$ROOT/deploy/render_nginx.py" "$ROOT/deploy/nginx/prod-local.conf.in" \
         "$PL_DIR/nginx/nginx.conf" RUN_DIR="$PL_DIR"
     "$NGINX" -q -t -c "$PL_DIR/nginx/nginx.conf" -p "$PL_DIR/nginx/"

@@ -4,6 +4,8 @@
     python3 deploy/render_nginx.py TEMPLATE OUTPUT NAME=value ...
 
 APP_SERVERS is a space-separated list of host:port, written as the upstream's server lines.
+EDGE_LIMIT is the requests in flight nginx lets through to each app server (a positive whole
+number); one counter holds them for all, so it is written times the number of APP_SERVERS.
 A field left without a value, or a value for no field, is an error: a half-rendered
 configuration would otherwise surface only when nginx reads it.
 """
@@ -22,12 +24,22 @@ def upstream_servers(value: str) -> str:
     return "\n".join(f"    server {s} max_fails=1 fail_timeout=5s;" for s in servers)
 
 
+def edge_limit(value: str, servers: str) -> str:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"EDGE_LIMIT must be a positive whole number, not {value!r}")
+    return str(int(value) * len(servers.split()))
+
+
 def render(template: str, values: dict[str, str]) -> str:
     fields = set(FIELD.findall(template))
     if missing := fields - values.keys():
         raise ValueError(f"no value for {', '.join(sorted(missing))}")
     if unused := values.keys() - fields:
         raise ValueError(f"no field {', '.join(sorted(unused))} in the template")
+    if "EDGE_LIMIT" in values:
+        if "APP_SERVERS" not in values:
+            raise ValueError("EDGE_LIMIT is per app server: APP_SERVERS is needed too")
+        values = {**values, "EDGE_LIMIT": edge_limit(values["EDGE_LIMIT"], values["APP_SERVERS"])}
     if "APP_SERVERS" in values:
         values = {**values, "APP_SERVERS": upstream_servers(values["APP_SERVERS"])}
     return FIELD.sub(lambda m: values[m.group(1)], template)

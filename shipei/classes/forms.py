@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shipei.core.forms import PLEASE_CHOOSE, FilterForm
+from shipei.core.forms import PLEASE_CHOOSE, DateField, FilterForm
 from shipei.programmes.models import Programme
 
 from .amendments import SCAN_MAX_BYTES, SCAN_TYPES
@@ -32,8 +32,8 @@ def _bootstrap(form: forms.BaseForm) -> None:
 class ClassFilterForm(FilterForm):
     programme = forms.TypedChoiceField(label=_("培训计划"), required=False, coerce=int)
     status = forms.ChoiceField(label=_("状态"), required=False)
-    starts_from = forms.DateField(label=_("开班日期从"), required=False, widget=DATE)
-    starts_to = forms.DateField(label=_("至"), required=False, widget=DATE)
+    starts_from = DateField(label=_("开班日期从"), required=False, widget=DATE)
+    starts_to = DateField(label=_("至"), required=False, widget=DATE)
     q = forms.CharField(label=_("项目、机构或地点"), required=False, max_length=100)
 
     def __init__(self, *args: Any, programmes: list[Programme], **kwargs: Any) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shipei.accounts import scope
 from shipei.audit.services import record
 from shipei.core.errors import DomainError, NotFound, NotPermitted
+from shipei.core.forms import valid_filters
 from shipei.core.tables import RequestConfig
 from shipei.core.views_util import apply_errors
 
@@ -68,7 +69,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
         raise NotPermitted()
     programmes = selectors.stepped_programmes()
     form = ClassFilterForm(request.GET or None, programmes=programmes)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = valid_filters(form)
     table = ClassTable(selectors.class_list(user=request.user, filters=filters))
     RequestConfig(request).configure(table)
     return render(

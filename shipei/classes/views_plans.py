@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shipei.accounts import scope
 from shipei.core import excel
+from shipei.core.dates import year_in_range
 from shipei.core.errors import DomainError, NotPermitted
 from shipei.core.tables import RequestConfig
-from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors, import_page
 
 from . import plan_io, plans, selectors
@@ -43,8 +43,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     programmes = _planning()
     table = PlanTable(plans.plan_list(user=request.user))
     RequestConfig(request).configure(table)
-    year = int(request.GET["year"]) if is_int(request.GET.get("year", "")) else None
-    year = year or timezone.localdate().year
+    year = year_in_range(request.GET.get("year", "")) or timezone.localdate().year
     reports = [
         (p, plans.plan_execution(user=request.user, programme=p, year=year)) for p in programmes
     ]
@@ -179,11 +178,11 @@ def plans_export(request: HttpRequest) -> HttpResponse:
     """Every plan in the user's scope for one half-year: a province's summary."""
     if not scope.has_any(request.user, "class.view"):
         raise NotPermitted()
-    year = request.GET.get("year", "")
+    year = year_in_range(request.GET.get("year", ""))
     half = request.GET.get("half", "")
     qs = plans.plan_list(user=request.user)
-    if is_int(year):
-        qs = qs.filter(year=int(year))
+    if year:
+        qs = qs.filter(year=year)
     if half in ("1", "2"):
         qs = qs.filter(half=int(half))
     content = plan_io.plans_xlsx(

@@ -31,6 +31,15 @@ def out_of_range(value: datetime.date | None) -> str | None:
     }
 
 
+def year_in_range(value: str) -> int | None:
+    """A year from a query string (?year=2026), or None when it is not one of the range's:
+    garbage, or a year such as 99999 that no date or database integer holds, is no filter."""
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        return None
+    year = int(value)
+    return year if EARLIEST.year <= year <= LATEST.year else None
+
+
 def validate_in_range(value: datetime.date | None) -> None:
     """A validator for form and serializer date fields."""
     message = out_of_range(value)

@@ -29,13 +29,23 @@ def chinese_blank_choices(form: forms.BaseForm) -> None:
 
 
 class FilterForm(forms.Form):
-    """List filters: Bootstrap classes on every widget, rendered inline above a table."""
+    """List filters: Bootstrap classes on every widget, rendered inline above a table
+    (core/_filters.html, which shows a filter's error beside it)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+def valid_filters(form: forms.Form) -> dict[str, Any]:
+    """The filters of a bound filter form that are valid: one typed wrong (a date of year 9999,
+    garbage) is left out and its error shown, the others still apply."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
 
 
 class ImportForm(forms.Form):

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
+import redis
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
@@ -62,12 +63,18 @@ _BUSY_CLASSES = {"08", "40", "53", "57"}
 _GONE_SQLSTATES = {"57P01", "57P02", "57P03"}
 
 
+# The shared cache (Redis: sessions, rate limits, flags) unreachable or not answering in time.
+_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
 def is_busy(exc: BaseException | None) -> bool:
-    """Whether a database error means "try again shortly" rather than a bug: a lock or statement
+    """Whether an error means "try again shortly" rather than a bug: a lock or statement
     timeout, the database restarting or unreachable, no pooled connection in time, a connection
-    that went away (InterfaceError), SQLite's busy timeout.
+    that went away (InterfaceError), SQLite's busy timeout; Redis unreachable or too slow.
 
     A connection the server dropped has the process's pools checked too (check_pools)."""
+    if isinstance(exc, _CACHE_DOWN):
+        return True
     if isinstance(exc, InterfaceError):
         check_pools()
         return True
@@ -141,7 +148,7 @@ def _busy_page() -> str:
 
 
 class SystemBusyMiddleware:
-    """A database error that means "try again shortly" (is_busy) becomes "系统繁忙，请稍后再试"
+    """An error that means "try again shortly" (is_busy: the database, Redis) becomes "系统繁忙，请稍后再试"
     (503 with Retry-After), never a 500. This catches what a view raises; what a middleware
     below raises reaches the 500 handler (core.views.error_500), which answers the same."""
 

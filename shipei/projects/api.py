@@ -232,8 +232,8 @@ class CatalogueQuery(serializers.Serializer):
     item = serializers.CharField(max_length=40, required=False)
     region = serializers.RegexField(r"^\d{6}$", required=False)
     mode = serializers.ChoiceField(choices=Project.Mode.choices, required=False)
-    starts_from = serializers.DateField(required=False)
-    starts_until = serializers.DateField(required=False)
+    starts_from = DateField(required=False)
+    starts_until = DateField(required=False)
     base = serializers.CharField(max_length=100, required=False)
     q = serializers.CharField(max_length=100, required=False)
 

@@ -273,8 +273,8 @@ class CatalogueFilterForm(FilterForm):
     mode = forms.ChoiceField(
         label=_("培训方式"), required=False, choices=[("", _("全部")), *Project.Mode.choices]
     )
-    starts_from = forms.DateField(label=_("培训日期自"), required=False, widget=DATE)
-    starts_until = forms.DateField(label=_("培训日期至"), required=False, widget=DATE)
+    starts_from = DateField(label=_("培训日期自"), required=False, widget=DATE)
+    starts_until = DateField(label=_("培训日期至"), required=False, widget=DATE)
     base = forms.CharField(label=_("承训单位"), required=False, max_length=100)
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shipei.accounts import scope
 from shipei.core.errors import DomainError, NotFound, NotPermitted
+from shipei.core.forms import valid_filters
 from shipei.core.tables import RequestConfig
 from shipei.core.text import is_int
 from shipei.core.views_util import apply_errors
@@ -512,7 +513,7 @@ def attachment_remove(request: HttpRequest, pk: int, att_pk: int) -> HttpRespons
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = valid_filters(form)
     table = CatalogueTable(selectors.catalogue_list(user=request.user, filters=filters))
     RequestConfig(request).configure(table)
     return render(

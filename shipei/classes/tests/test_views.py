@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from shipei.accounts.models import Role
@@ -342,3 +343,28 @@ def test_the_plans_page_lists_the_plans_and_the_execution_rate_of_the_year(
     exported = client.get(f"/classes/plans/export/?year={plan_approved.year}")
     rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
     assert rows[2][0] == "杭州职业技术学院" and rows[2][-1] == "培训中"
+
+
+def test_a_class_list_date_out_of_range_is_left_out_with_its_reason(
+    client, base_admin, planned_class
+):
+    client.force_login(base_admin.user)
+    html = page(client, "/classes/?starts_from=9999-01-01&starts_to=2000-13-01")
+    assert "日期超出合理范围：请填写 2000 年至 2100 年之间的日期（现为 9999-01-01）。" in html
+    assert "输入一个有效的日期。" in html
+    assert "二级·机械类培训 第1期" in html  # neither date filters
+
+
+@pytest.mark.parametrize("year", ["99999", "99999999999999999999", "1999", "２０２６", "x"])
+def test_a_plans_year_outside_2000_to_2100_is_no_filter(
+    client, zhejiang_admin, plan_approved, year
+):
+    client.force_login(zhejiang_admin.user)
+    html = page(client, f"/classes/plans/?year={year}")
+    exported = client.get(f"/classes/plans/export/?year={year}")
+
+    this_year = timezone.localdate().year
+    assert f"导出 {this_year} 年计划" in html  # this year, as when no year is given
+    assert exported.status_code == 200
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert rows[2][0] == "杭州职业技术学院"  # every year's plans

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import re
+import runpy
 import shutil
 import socket
 import subprocess
@@ -75,7 +76,7 @@ def _certificate(directory: Path) -> tuple[Path, Path]:
 class Proxy:
     """nginx with deploy/'s configuration, in a directory of its own."""
 
-    def __init__(self, app_ports: list[int]) -> None:
+    def __init__(self, app_ports: list[int], edge_limit: int = 4) -> None:
         # Readable by nginx's workers (nobody, when the tests run as root).
         self.dir = Path(tempfile.mkdtemp(prefix="shipei-nginx-"))
         self.dir.chmod(0o755)
@@ -96,6 +97,7 @@ class Proxy:
                 "TLS_KEY": str(key),
                 "STATIC_ROOT": str(self.dir / "static"),
                 "ERROR_PAGES": str(self.dir / "errors"),
+                "EDGE_LIMIT": str(edge_limit),
             },
         )
         (self.dir / "nginx/shipei.conf").write_text(site)
@@ -149,6 +151,10 @@ class AppStandIn:
     def __init__(self, status: int = 200) -> None:
         self.status = status
         self.requests = 0
+        # Cleared: each request waits for it to be set before it is answered (requests held in
+        # flight).
+        self.go = threading.Event()
+        self.go.set()
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -156,6 +162,7 @@ class AppStandIn:
 
             def _answer(self):
                 stand_in.requests += 1
+                stand_in.go.wait(10)
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = json.dumps(
                     {
@@ -215,6 +222,16 @@ def test_a_field_without_a_value_or_a_value_without_a_field_is_an_error():
         render_nginx.render("@APP_SERVERS@", {"APP_SERVERS": " "})
 
 
+def test_the_edge_limit_is_per_app_server_and_written_for_all_of_them():
+    template = "@APP_SERVERS@ limit_conn edge @EDGE_LIMIT@;"
+    servers = "127.0.0.1:8101 127.0.0.1:8102 127.0.0.1:8103"
+    rendered = render_nginx.render(template, {"APP_SERVERS": servers, "EDGE_LIMIT": "14"})
+    assert rendered.endswith("limit_conn edge 42;")
+    for wrong in ("0", "-3", "many", ""):
+        with pytest.raises(ValueError, match="EDGE_LIMIT must be a positive whole number"):
+            render_nginx.render(template, {"APP_SERVERS": servers, "EDGE_LIMIT": wrong})
+
+
 def test_nginx_accepts_the_rendered_configuration():
     proxy = Proxy([_free_port(), _free_port()])
     try:
@@ -266,6 +283,72 @@ def test_an_app_servers_own_busy_answer_is_passed_on_and_not_retried(proxy, apps
     assert sum(app.requests for app in apps) == 4
 
 
+def _held(proxy: Proxy, apps: list[AppStandIn], paths: list[str]) -> list[threading.Thread]:
+    """Requests for `paths` in flight at the app servers, held there until `go` is set."""
+    before = sum(app.requests for app in apps)
+    for app in apps:
+        app.go.clear()
+    threads = [threading.Thread(target=proxy.get, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for _ in range(400):
+        if sum(app.requests for app in apps) - before == len(paths):
+            break
+        time.sleep(0.025)
+    return threads
+
+
+def _words(html: str) -> list[str]:
+    """The heading and the paragraph a user reads."""
+    return [
+        re.sub(r"<[^>]+>", "", m).strip()
+        for m in re.findall(r"<(?:h1|p)\b.*?</(?:h1|p)>", html, re.S)
+    ]
+
+
+def test_beyond_the_edge_limit_nginx_answers_busy_itself_as_the_app_would(apps):
+    from django.test import RequestFactory
+
+    from shipei.core.middleware import busy_response
+
+    proxy = Proxy([a.port for a in apps], edge_limit=1)  # two in flight for the two servers
+    proxy.start()
+    try:
+        held = _held(proxy, apps, ["/x", "/x"])
+        api = proxy.post("/api/v1/enrollments/", json={})
+        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        page = proxy.get("/programmes/", headers={"Accept": browser})
+        no_accept = proxy.get("/programmes/", headers={"Accept": None})
+        json_client = proxy.get("/programmes/", headers={"Accept": "application/json"})
+        # The health checks are never refused: a monitor tells busy from dead.
+        held += _held(proxy, apps, ["/health/ready"])
+        reached = sum(app.requests for app in apps)
+    finally:
+        for app in apps:
+            app.go.set()
+        for thread in held:
+            thread.join(10)
+        proxy.stop()
+    assert reached == 3  # the two held and the probe; nothing refused woke an app server
+
+    factory = RequestFactory()
+    app_api = busy_response(factory.post("/api/v1/enrollments/"))
+    app_page = busy_response(factory.get("/programmes/", HTTP_ACCEPT=browser))
+    for edge, app in [
+        (api, app_api),
+        (json_client, app_api),
+        (page, app_page),
+        (no_accept, app_page),
+    ]:
+        assert edge.status_code == app.status_code == 503
+        assert edge.headers["Retry-After"] == app["Retry-After"]
+        assert edge.headers["Content-Type"].split(";")[0] == app["Content-Type"].split(";")[0]
+    assert api.content == json_client.content == app_api.content
+    assert api.json() == {"code": "system_busy", "message": "系统繁忙，请稍后再试。", "fields": {}}
+    assert _words(page.text) == _words(app_page.content.decode()) != []
+    assert "系统繁忙，请稍后再试。" in page.text
+
+
 def test_too_long_a_url_gets_the_chinese_414_page(proxy):
     page = proxy.get("/" + "a" * 9000)
     assert page.status_code == 414
@@ -312,11 +395,13 @@ def gunicorn(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(300):
+    # Ready when its worker answers: the master opens the port before the worker has loaded
+    # Django, which on a loaded machine takes longer than a test request waits.
+    for _ in range(600):
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
+            if _client().get(f"http://127.0.0.1:{port}/health/live", timeout=5).ok:
+                break
+        except requests.RequestException:
             time.sleep(0.1)
     yield port
     process.terminate()
@@ -338,6 +423,22 @@ def test_what_nginx_lets_through_reaches_django_not_gunicorns_english_errors(gun
     assert long_url.status_code == 404
     assert "未找到该页面或记录" in long_url.text
     assert (big_header.status_code, many.status_code) == (200, 200)
+
+
+def _gunicorn_config(monkeypatch, **env: str) -> dict:
+    for name in [n for n in os.environ if n.startswith("GUNICORN_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+
+
+def test_workers_are_not_recycled_unless_asked_and_then_not_all_together(monkeypatch):
+    """Recycling counts "busy" refusals too: in a rush it would take workers away every few
+    seconds (bench/README.md)."""
+    assert _gunicorn_config(monkeypatch)["max_requests"] == 0
+    asked = _gunicorn_config(monkeypatch, GUNICORN_MAX_REQUESTS="100000")
+    assert (asked["max_requests"], asked["max_requests_jitter"]) == (100000, 25000)
 
 
 def test_every_variable_the_settings_read_is_in_the_environment_example():

@@ -58,6 +58,15 @@ def test_production_refuses_senders_that_reach_nobody(name, value):
     assert name in result.stderr
 
 
+def test_production_admits_six_requests_a_process_at_once_unless_told_otherwise():
+    """Six of gunicorn's eight threads work, the others answer "busy" (deploy/env.example)."""
+    code = "import shipei.settings as s; print(s.ADMISSION_LIMIT)"
+    env = {k: v for k, v in _production_env().items() if k != "ADMISSION_LIMIT"}
+    assert _start(env, code).stdout.strip() == "6"
+    assert _start({**env, "ADMISSION_LIMIT": "0"}, code).stdout.strip() == "0"
+    assert _start({**env, "SHIPEI_ENV": "test"}, code).stdout.strip() == "0"
+
+
 def test_a_trusted_proxy_that_is_no_address_is_refused():
     result = _start(_production_env(TRUSTED_PROXIES="127.0.0.1,nginx.local"))
     assert result.returncode != 0

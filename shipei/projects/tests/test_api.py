@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import pytest
+
 from shipei.core.tests.api_helpers import api_as, error
 from shipei.projects.models import Project, Review
 
@@ -182,3 +184,13 @@ def test_a_class_date_far_outside_any_programme_is_refused(base_admin, draft):
     body = error(response, 400, "invalid")
     assert "2000 年至 2100 年" in str(body["fields"]["classes"])
     assert draft.classes.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["9999-01-01", "0001-01-01"])
+def test_a_catalogue_date_filter_out_of_range_is_refused_with_the_range(trainee, typed):
+    response = api_as(trainee).get("/api/v1/catalogue/", {"starts_until": typed})
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["starts_until"] == [
+        f"日期超出合理范围：请填写 2000 年至 2100 年之间的日期（现为 {typed}）。"
+    ]

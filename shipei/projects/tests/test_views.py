@@ -393,3 +393,25 @@ def test_a_length_unlike_the_notices_usual_one_is_shown_to_the_base_and_the_revi
     assert "3 天" in page and "通知所定为 7 天左右" in page
     page = as_user(client, base_admin).get(f"/projects/{usual.pk}/").content.decode()
     assert "通知所定为" not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("9999-01-01", "日期超出合理范围：请填写 2000 年至 2100 年之间的日期（现为 9999-01-01）。"),
+        ("1900-01-01", "日期超出合理范围：请填写 2000 年至 2100 年之间的日期（现为 1900-01-01）。"),
+        ("2026-13-45", "输入一个有效的日期。"),
+        ("x" * 300, "输入一个有效的日期。"),
+    ],
+)
+def test_a_catalogue_date_out_of_range_or_garbage_is_left_out_with_its_reason(
+    client, trainee, published, typed, reason
+):
+    client = as_user(client, trainee)
+    alone = client.get("/catalogue/", {"starts_from": typed})
+    with_region = client.get("/catalogue/", {"starts_until": typed, "region": "320000"})
+
+    assert (alone.status_code, with_region.status_code) == (200, 200)
+    assert reason in alone.content.decode() and reason in with_region.content.decode()
+    assert published.title in alone.content.decode()  # no date filter applied
+    assert published.title not in with_region.content.decode()  # the region still applies

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import close_old_connections, connection, transaction
 
+from shipei.core.tests.throwaway_redis import ThrowawayRedis
 from shipei.orgs.models import Region
 from shipei.programmes.models import Programme
 from shipei.quotas import seats
@@ -263,3 +264,36 @@ def test_a_cache_that_is_down_leaves_the_seats_to_the_rows(programme, tree, monk
 
     assert (flag.known, flag.mark) == (False, None)
     assert held(school) == 0
+
+
+def test_with_redis_stopped_a_quota_known_full_is_asked_of_its_row_again(
+    programme, tree, settings, django_capture_on_commit_callbacks
+):
+    """A real Redis (the test's own) that goes away: the flag it held is not read, the seat
+    freed meanwhile is found by its row, and nothing fails for want of the flags."""
+    redis = ThrowawayRedis()
+    redis.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    try:
+        school = quota(programme, 1, org=tree["hz_school"])
+        with django_capture_on_commit_callbacks(execute=True):
+            seats.seat_take(school, seats.full_flag(school.pk))  # the last seat
+        assert seats.full_flag(school.pk).known
+
+        redis.stop()
+        seats.seat_release(school)  # its "freed" mark cannot be written
+        flag = seats.full_flag(school.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            taken = seats.seat_take(school, flag)
+    finally:
+        redis.stop()
+
+    assert (flag.known, flag.mark) == (False, None)
+    assert taken is True
+    assert held(school) == 1
