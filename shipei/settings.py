@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "shipei.classes",
     "shipei.staffing",
     "shipei.enrollment",
+    "shipei.schedule",
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",
