@@ -22,7 +22,7 @@ from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.tables import RequestConfig
 from shipei.core.views_util import apply_errors
 
-from . import amendments, flow, selectors
+from . import amendments, flow, panels, selectors
 from .forms import (
     AmendmentDecisionForm,
     AmendmentForm,
@@ -154,6 +154,7 @@ def _detail(request: HttpRequest, cls: TrainingClass, **forms: Any) -> HttpRespo
             for a in pending.values()
         },
         "breadcrumbs": _crumbs((str(cls), None)),
+        "panels": panels.render(request, cls),
     }
     return render(request, "classes/detail.html", context)
 
