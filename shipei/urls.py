@@ -16,6 +16,7 @@ from shipei.orgs import api as orgs_api
 from shipei.programmes import api as programmes_api
 from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
+from shipei.schedule import api as schedule_api
 from shipei.staffing import api as staffing_api
 
 router = DefaultRouter()
@@ -30,6 +31,7 @@ quotas_api.register(router)
 projects_api.register(router)
 staffing_api.register(router)
 classes_api.register(router)
+schedule_api.register(router)
 attendance_api.register(router)
 
 urlpatterns = [
@@ -54,6 +56,7 @@ urlpatterns = [
     path("classes/", include("shipei.classes.urls")),
     path("enrollment/", include("shipei.enrollment.urls")),
     path("staffing/", include("shipei.staffing.urls")),
+    path("schedule/", include("shipei.schedule.urls")),
     path("attendance/", include("shipei.attendance.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     # Outside notifications/: the feed's address is for calendar apps, which do not log in.

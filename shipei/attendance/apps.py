@@ -7,9 +7,9 @@ class AttendanceConfig(AppConfig):
     verbose_name = "考勤"
 
     def ready(self) -> None:
-        from shipei.classes import panels
+        from shipei.classes import extensions
 
         from . import views
 
         # Who is near the absence limit, on the class's own page (a layer below).
-        panels.register(views.class_panel)
+        extensions.register_panel("attendance", views.class_panel)

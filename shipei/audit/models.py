@@ -114,6 +114,12 @@ ACTION_LABELS = {
     "staffing.accepted": _("接受骨干教师邀请"),
     "staffing.declined": _("谢绝骨干教师邀请"),
     "staffing.withdrawn": _("撤回骨干教师推荐或邀请"),
+    "schedule.session_added": _("安排课次"),
+    "schedule.session_changed": _("修改课次"),
+    "schedule.session_removed": _("删除课次"),
+    "schedule.resource_added": _("添加培训资源"),
+    "schedule.resource_changed": _("修改培训资源"),
+    "schedule.resource_removed": _("删除培训资源"),
     "attendance.marked": _("记录考勤"),
     "attendance.imported": _("导入考勤"),
     "account.calendar_feed_created": _("开通日程订阅"),
@@ -135,6 +141,7 @@ ACTION_GROUPS = {
     "quota": _("名额"),
     "enrollment": _("报名"),
     "staffing": _("骨干教师"),
+    "schedule": _("课表与资源"),
     "attendance": _("考勤"),
 }
 

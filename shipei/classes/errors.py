@@ -45,6 +45,14 @@ class ConsentPending(DomainError):
     template = _("计划外班次须经省级管理部门审核同意后才能继续办理。")
 
 
+class PlanIncomplete(DomainError):
+    """What the apps above check before a plan is filed (extensions.py), e.g. content shares."""
+
+    code = "plan_incomplete"
+    status = 409
+    template = _("培训方案暂不能报备：%(problems)s")
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     status = 400

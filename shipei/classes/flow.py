@@ -18,11 +18,12 @@ from shipei.core.errors import NotPermitted, SystemBusy
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import MILESTONE_STEPS, STEP_WORDS
 
-from . import offerings
+from . import extensions, offerings
 from .errors import (
     ConsentPending,
     ExceptionExists,
     NoMilestone,
+    PlanIncomplete,
     ReasonRequired,
     StepNotUsed,
     UnplannedTooLate,
@@ -173,6 +174,9 @@ def class_file_plan(*, actor: Any, training_class: TrainingClass, **plan: Any) -
     unknown = set(plan) - set(PLAN_FIELDS)
     if unknown:
         raise ValidationError(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    problems = extensions.plan_problems(training_class)
+    if problems:
+        raise PlanIncomplete(problems="；".join(problems))
     document, _created = TrainingPlan.objects.get_or_create(
         training_class=training_class,
         defaults={k: "" for k in PLAN_FIELDS},

@@ -22,7 +22,7 @@ from shipei.core.errors import DomainError, NotFound, NotPermitted
 from shipei.core.tables import RequestConfig
 from shipei.core.views_util import apply_errors
 
-from . import amendments, flow, panels, selectors
+from . import amendments, extensions, flow, selectors
 from .forms import (
     AmendmentDecisionForm,
     AmendmentForm,
@@ -132,6 +132,7 @@ def _detail(request: HttpRequest, cls: TrainingClass, **forms: Any) -> HttpRespo
         ],
         "amendments": list(pending.values()),
         "history": selectors.history(cls),
+        "panels": extensions.panels(request, cls),
         "consent": consent,
         "run_moves": run_moves,
         "can_file": may_run and consent and S.PLAN_FILED in moves,
@@ -154,7 +155,6 @@ def _detail(request: HttpRequest, cls: TrainingClass, **forms: Any) -> HttpRespo
             for a in pending.values()
         },
         "breadcrumbs": _crumbs((str(cls), None)),
-        "panels": panels.render(request, cls),
     }
     return render(request, "classes/detail.html", context)
 
@@ -302,6 +302,7 @@ def class_file_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "cls": cls,
             "form": form,
             "next": next_milestone(cls),
+            "problems": extensions.plan_problems(cls),
             "breadcrumbs": _crumbs((str(cls), cls.get_absolute_url()), (_("报备培训方案"), None)),
         },
     )

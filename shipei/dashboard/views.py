@@ -16,6 +16,7 @@ from shipei.enrollment import selectors as enrollment_selectors
 from shipei.orgs import selectors as orgs
 from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Review
+from shipei.schedule import selectors as schedule_selectors
 from shipei.staffing import selectors as staffing_selectors
 
 
@@ -43,6 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {"enrollment": e, "item": enrollment_selectors.enrollment_title(e)}
             for e in enrollment_selectors.my_enrollments(user=user).filter(live=True)[:5]
         ]
+        # Today's sessions and hours so far of each training admitted or under way.
+        context["learning"] = schedule_selectors.my_learning(user=user)
     return render(request, "dashboard/dashboard.html", context)
 
 

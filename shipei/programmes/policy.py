@@ -206,8 +206,10 @@ class Assessment(Strict):
 
 
 class Content(Strict):
-    practice_share_min: Share | None = None
-    video_share_min: Share | None = None
+    practice_share_min: Share | None = None  # of the schedule's class hours
+    video_share_min: Share | None = None  # of the resource package's minutes
+    # Self-paced learning counts one class hour (学时) per this many minutes watched.
+    minutes_per_hour: Annotated[int, Field(ge=1, le=240)] = 45
 
 
 class Item(Strict):

@@ -91,6 +91,7 @@ LABELS: dict[str, Any] = {
     "Assessment.process_pass_before_final": _("过程考核合格方可参加结业考核"),
     "Content.practice_share_min": _("实践课程最低占比（0～1）"),
     "Content.video_share_min": _("视频课程最低占比（0～1）"),
+    "Content.minutes_per_hour": _("线上自学每学时分钟数"),
     "Certificate.issuer": _("发证单位"),
     "Certificate.electronic": _("电子证书"),
     "Certificate.number_format": _("证书编号格式"),
@@ -117,6 +118,7 @@ HELP: dict[str, Any] = {
     ),
     "Content.practice_share_min": _("如 0.5 表示不少于 50%。"),
     "Content.video_share_min": _("如 0.3 表示不少于 30%。"),
+    "Content.minutes_per_hour": _("学员线上自学满此分钟数计 1 学时。"),
     "Classes.steps": _(
         "不选则班次随项目申报、随项目实施；选中的环节按顺序进行，每一步在班次页面办理。"
     ),
