@@ -17,6 +17,12 @@ class SessionNotHeld(DomainError):
     template = _("课次“%(session)s”尚未开始（%(starts)s 开始），不能记录考勤。")
 
 
+class SelfPaced(DomainError):
+    code = "self_paced"
+    status = 409
+    template = _("“%(session)s”是线上自学课次，按学习进度计学时，不记录考勤。")
+
+
 class ClassNotRunning(DomainError):
     code = "class_not_running"
     status = 409

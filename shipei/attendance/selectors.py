@@ -141,7 +141,19 @@ def roster(training_class: TrainingClass) -> QuerySet[Enrollment]:
 
 
 def sessions(training_class: TrainingClass) -> QuerySet[Session]:
-    return Session.objects.filter(training_class=training_class).order_by("starts_at", "pk")
+    """The sessions that take attendance: all but self-paced ones, whose hours come from the
+    progress the player reports (schedule.hours)."""
+    return (
+        Session.objects.filter(training_class=training_class)
+        .exclude(kind=Session.Kind.SELF_PACED)
+        .order_by("starts_at", "pk")
+    )
+
+
+def attended_hours(enrollment: Enrollment) -> Decimal:
+    """The class hours the trainee's records credit (present and late)."""
+    found = AttendanceRecord.objects.filter(enrollment=enrollment).aggregate(h=Sum("hours"))["h"]
+    return found or Decimal(0)
 
 
 def session_records(session: Session) -> dict[int, AttendanceRecord]:
@@ -231,7 +243,8 @@ def standings(
     now = now or timezone.now()
     trainees = list(roster(training_class).select_related("programme"))
     upcoming = (
-        Session.objects.filter(training_class=training_class, starts_at__gt=now)
+        sessions(training_class)
+        .filter(starts_at__gt=now)
         .order_by("-hours")
         .values_list("hours", flat=True)
         .first()

@@ -17,7 +17,14 @@ from shipei.enrollment.models import Enrollment
 from shipei.schedule.models import Session
 
 from . import qr, selectors
-from .errors import BadStatus, CheckInClosed, ClassNotRunning, NotOnRoster, SessionNotHeld
+from .errors import (
+    BadStatus,
+    CheckInClosed,
+    ClassNotRunning,
+    NotOnRoster,
+    SelfPaced,
+    SessionNotHeld,
+)
 from .models import AttendanceRecord, credited
 
 S = AttendanceRecord.Status
@@ -30,6 +37,11 @@ def _require_running(session: Session) -> None:
     training_class = session.training_class
     if not selectors.is_running(training_class):
         raise ClassNotRunning(current=selectors.state_label(training_class))
+
+
+def _require_taken(session: Session) -> None:
+    if not session.holds_people:
+        raise SelfPaced(session=session.title)
 
 
 def _require_held(session: Session, now: datetime.datetime) -> None:
@@ -107,6 +119,7 @@ def attendance_mark(
     now = now or timezone.now()
     if not selectors.may_take(actor, session):
         raise NotPermitted()
+    _require_taken(session)
     _require_running(session)
     _require_held(session, now)
     on_roster = {e.pk: e for e in selectors.roster(session.training_class)}
@@ -165,6 +178,7 @@ def attendance_import(
     totals = {"created": 0, "changed": 0, "unchanged": 0}
     for pk in sorted(by_session):  # rows locked in one order: two imports never deadlock
         session = sessions[pk]
+        _require_taken(session)
         _require_running(session)
         _require_held(session, now)
         _check_marks(session, by_session[pk], on_roster)
@@ -220,6 +234,7 @@ def attendance_check_in(
     )
     if session is None:  # a valid signature names a session we made: it has been deleted
         raise NotFound()
+    _require_taken(session)
     opens, closes = session.starts_at - CHECK_IN_OPENS_BEFORE, session.ends_at
     if not opens <= now <= closes:
         raise CheckInClosed(
