@@ -69,5 +69,7 @@ def test_the_grid_saved_while_a_trainee_checks_in_leaves_one_record_each(
             actor=trainees[0].user, session_id=session.pk, slot=code.slot, sig=code.sig
         )
 
-    assert race(grid, tap) == ["ok", "ok"]
-    assert AttendanceRecord.objects.filter(session=session).count() == 3
+    for _round in range(3):
+        AttendanceRecord.objects.all().delete()
+        assert race(grid, tap) == ["ok", "ok"]
+        assert AttendanceRecord.objects.filter(session=session).count() == 3
