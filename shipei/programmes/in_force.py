@@ -49,8 +49,9 @@ items[].approval_chain[].role | shipei.enrollment.approvals.chain_of | shipei/en
 items[].approval_chain[].label | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
 items[].approval_chain[].deadline | shipei.enrollment.reminders.remind_approval_deadlines | shipei/enrollment/tests/test_revisions.py::test_the_deadline_of_an_items_own_step_reminds_its_approvers
 items[].quota_scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_each_item_gets_cells_only_for_the_receivers_its_own_scope_names
-items[].content.practice_share_min | issue 16 | content shares per item
-items[].content.video_share_min | issue 16 | content shares per item
+items[].content.practice_share_min | shipei.schedule.hours.practice_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
+items[].content.video_share_min | shipei.schedule.hours.video_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
+items[].content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
 items[].assessment.components[].code | issue 17 | assessment
 items[].assessment.components[].label | issue 17 | assessment
 items[].assessment.components[].scorers | issue 17 | assessment
@@ -102,6 +103,7 @@ assessment.essay_min_chars | issue 17 | assessment
 assessment.process_pass_before_final | issue 17 | assessment
 content.practice_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
 content.video_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
+content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_progress.py::test_minutes_become_hours_by_the_policys_minutes_per_hour
 certificate.issuer | issue 17 | certificates
 certificate.electronic | issue 17 | certificates
 certificate.number_format | shipei.programmes.policy.Certificate._number_format | shipei/programmes/tests/test_policy.py::test_a_certificate_number_format_that_cannot_make_numbers_is_refused
