@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "shipei.staffing",
     "shipei.enrollment",
     "shipei.schedule",
+    "shipei.attendance",
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",

@@ -120,6 +120,8 @@ ACTION_LABELS = {
     "schedule.resource_added": _("添加培训资源"),
     "schedule.resource_changed": _("修改培训资源"),
     "schedule.resource_removed": _("删除培训资源"),
+    "attendance.marked": _("记录考勤"),
+    "attendance.imported": _("导入考勤"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -140,6 +142,7 @@ ACTION_GROUPS = {
     "enrollment": _("报名"),
     "staffing": _("骨干教师"),
     "schedule": _("课表与资源"),
+    "attendance": _("考勤"),
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role
+from shipei.attendance import selectors as attendance_selectors
 from shipei.classes import selectors as class_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.staffing import selectors as staffing_selectors
@@ -36,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("班次管理"), reverse("classes:list"), "bi-calendar-week"))
         if scope.has_any(user, "class.review") or scope.has_any(user, "class.record"):
             items.append((_("班次审核"), reverse("classes:queue"), "bi-clipboard2-check"))
+    if attendance_selectors.may_see_any(user):
+        items.append((_("考勤管理"), reverse("attendance:classes"), "bi-clipboard-data"))
     items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
     if user.person_id is not None and hasattr(user.person, "teacher_profile"):
         items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))

@@ -59,7 +59,7 @@ items[].assessment.components[].scorer_role | issue 17 | assessment
 items[].assessment.components[].weight | issue 17 | assessment
 items[].assessment.pass_mark | issue 17 | assessment
 items[].assessment.retries | issue 17 | assessment
-items[].assessment.absence_limit_hours | issue 16 | absence threshold
+items[].assessment.absence_limit_hours | shipei.attendance.selectors.absence_limit | shipei/attendance/tests/test_selectors.py::test_an_items_own_absence_limit_holds_over_the_programmes
 items[].assessment.essay_min_chars | issue 17 | assessment
 items[].assessment.process_pass_before_final | issue 17 | assessment
 items[].base | shipei.enrollment.approvals.item_base | shipei/enrollment/tests/test_revisions.py::test_a_base_step_is_taken_by_the_base_the_item_names
@@ -109,7 +109,7 @@ assessment.components[].scorer_role | issue 17 | assessment
 assessment.components[].weight | issue 17 | assessment
 assessment.pass_mark | issue 17 | assessment
 assessment.retries | issue 17 | assessment
-assessment.absence_limit_hours | issue 16 | absence threshold
+assessment.absence_limit_hours | shipei.attendance.selectors.absence_limit | shipei/attendance/tests/test_selectors.py::test_leave_and_absence_above_the_policy_limit_bar_the_assessment
 assessment.essay_min_chars | issue 17 | assessment
 assessment.process_pass_before_final | issue 17 | assessment
 content.practice_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
