@@ -1,6 +1,6 @@
 """Writes of the core-teacher pool and of classes' staffing (notice 004, 第八条).
 
-Proposals come from the solver (``solver.py``): for one class (``class_recommend``) or for a
+Proposals come from the solver (``solver``): for one class (``class_recommend``) or for a
 programme's half-year at once (``plan_staff``). The institution invites a proposed teacher, who
 accepts or declines; a decline brings the next proposal for that place. An invitation holds the
 teacher's time: inviting and accepting lock the teacher's row, check the holds, and write; on
