@@ -378,12 +378,15 @@ class ClassStaffingViewSet(viewsets.GenericViewSet):
         data = PreferencesInput(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data["core_teachers"]
-        found = {t.pk: t for t in CoreTeacher.objects.filter(pk__in=ids).select_related("person")}
+        # Looked up among the class's candidates only: the number of a core teacher the class
+        # may not draw on reads as unknown, with no name (the pool of another region).
+        candidates = selectors.candidate_choices(training_class).filter(pk__in=ids)
+        found = {t.pk: t for t in candidates}
         missing = [i for i in ids if i not in found]
         if missing:
             raise serializers.ValidationError(
                 {
-                    "core_teachers": _("骨干教师编号不存在：%(ids)s")
+                    "core_teachers": _("骨干教师编号不存在，或不能作为本班的授课骨干教师：%(ids)s")
                     % {"ids": "、".join(map(str, missing))}
                 }
             )

@@ -128,7 +128,7 @@ def assignment_invite(*, actor: Any, assignment: Assignment) -> Assignment:
 def assignment_accept(*, actor: Any, assignment: Assignment) -> Assignment:
     """The core teacher accepts the invitation."""
     teacher = _lock_teacher(assignment.core_teacher_id)
-    if teacher.person_id != getattr(actor, "person_id", None):
+    if not scope.allows_person(actor, selectors.RESPOND_ACTION, teacher.person):
         raise NotYours()
     assignment.refresh_from_db()
     MOVES.check(assignment, Status.ACCEPTED)
@@ -162,7 +162,7 @@ def assignment_decline(*, actor: Any, assignment: Assignment, reason: str = "") 
     """The core teacher declines; the place gets the next proposal at once (the teacher is
     not proposed for this class again). Returns why, if no one else could be proposed."""
     teacher = _lock_teacher(assignment.core_teacher_id)
-    if teacher.person_id != getattr(actor, "person_id", None):
+    if not scope.allows_person(actor, selectors.RESPOND_ACTION, teacher.person):
         raise NotYours()
     assignment.refresh_from_db()
     MOVES.check(assignment, Status.DECLINED)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,10 +73,15 @@ def preferences_set(
 def _problem(
     classes: Sequence[TrainingClass], *, keep_proposals: bool
 ) -> tuple[list[solver.Class], list[solver.Teacher]]:
-    """The solver's view of `classes` and of the active pool: each class's open places (its
+    """The solver's view of `classes` and of their programme's active pool: each class's open places (its
     policy's, less those invited or accepted, and less its proposals if they stay), each
     teacher's assignments elsewhere (busy dates, and this year's load)."""
     ids = [c.pk for c in classes]
+    # One programme's classes at a time (a class, or a programme's half-year): its pool.
+    programmes = {c.project.programme_id: c.project.programme for c in classes}
+    if len(programmes) > 1:
+        raise ValueError("classes of one programme at a time")
+    pool = selectors.programme_pool_q(next(iter(programmes.values()))) if programmes else Q()
     year = min((c.starts_on for c in classes), default=timezone.localdate()).year
     elsewhere = (
         Assignment.objects.filter(status__in=LIVE)
@@ -97,7 +103,7 @@ def _problem(
             load=load.get(t.pk, 0),
             busy=tuple(busy.get(t.pk, ())),
         )
-        for t in CoreTeacher.objects.filter(is_active=True)
+        for t in CoreTeacher.objects.filter(pool, is_active=True)
         .select_related("home")
         .prefetch_related("qualifications")
     ]
