@@ -109,6 +109,7 @@ ACTION_LABELS = {
     "staffing.imported": _("导入骨干教师库"),
     "staffing.preferences_set": _("填写授课骨干教师选择倾向"),
     "staffing.recommended": _("推荐骨干教师"),
+    "staffing.plan_requested": _("发起骨干教师统一配备"),
     "staffing.plan_staffed": _("统一配备骨干教师"),
     "staffing.invited": _("邀请骨干教师"),
     "staffing.accepted": _("接受骨干教师邀请"),

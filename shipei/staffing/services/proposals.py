@@ -1,4 +1,4 @@
-"""Proposals from the solver: for one class, or for a programme's half-year at once; and the
+"""Proposals from the solver for one class (a programme's half-year at once: ``runs``); and the
 teachers the institution prefers, which the solver honours first after staffing."""
 
 import datetime
@@ -18,13 +18,12 @@ from shipei.core.errors import NotPermitted
 
 from .. import selectors, solver
 from ..errors import NoStaffPolicy
-from ..models import LIVE, Assignment, CoreTeacher, Preference, StaffingRun, StaffRole, busy_span
-from ..needs import class_needs, staff_roles
-from ..reasons import shortage_rows, shortage_text
+from ..models import LIVE, Assignment, CoreTeacher, Preference, StaffRole, busy_span
+from ..needs import class_needs
+from ..reasons import shortage_text
 
 Status = Assignment.Status
-# How long the solver may take for a half-year, and for one class.
-PLAN_SECONDS = 8.0
+# How long the solver may take for one class (a half-year: ``runs.PLAN_SECONDS``).
 CLASS_SECONDS = 2.0
 
 
@@ -70,7 +69,7 @@ def preferences_set(
 # ---- proposals ----------------------------------------------------------------------------
 
 
-def _problem(
+def problem_of(
     classes: Sequence[TrainingClass], *, keep_proposals: bool
 ) -> tuple[list[solver.Class], list[solver.Teacher]]:
     """The solver's view of `classes` and of their programme's active pool: each class's open places (its
@@ -212,7 +211,7 @@ def class_recommend(
 def recommend(actor: Any, training_class: TrainingClass, *, keep_proposals: bool) -> list[str]:
     if not class_needs(training_class).staff:
         raise NoStaffPolicy()
-    classes, teachers = _problem([training_class], keep_proposals=keep_proposals)
+    classes, teachers = problem_of([training_class], keep_proposals=keep_proposals)
     solution = solver.solve(classes, teachers, partial=True, time_limit=CLASS_SECONDS, workers=1)
     made = propose(
         [training_class],
@@ -230,41 +229,3 @@ def recommend(actor: Any, training_class: TrainingClass, *, keep_proposals: bool
         open=len(reasons),
     )
     return reasons
-
-
-@transaction.atomic
-def plan_staff(*, actor: Any, programme: Any, year: int, half: int) -> StaffingRun:
-    """Staff every class of the programme starting in the half-year at once: the most classes
-    fully staffed, then the most preferences honoured, then the fairest spread (``solver``).
-    The classes' earlier proposals are replaced; invitations and acceptances stay."""
-    scope.require_programme(actor, selectors.POOL_ACTION, programme)
-    if not staff_roles(programme.rules):
-        raise NoStaffPolicy()
-    classes = list(selectors.half_classes(programme=programme, year=year, half=half))
-    problem, teachers = _problem(classes, keep_proposals=False)
-    solution = solver.solve(problem, teachers, time_limit=PLAN_SECONDS)
-    propose(classes, solution, source=Assignment.Source.PLAN, replace=True)
-    run = StaffingRun.objects.create(
-        programme=programme,
-        year=year,
-        half=half,
-        actor=actor if getattr(actor, "pk", None) else None,
-        classes=len(classes),
-        staffed=len(solution.staffed),
-        bound=solution.bound,
-        preferences=solution.preferences,
-        max_load=solution.max_load,
-        status=solution.status,
-        seconds=round(solution.seconds, 2),
-        shortages={str(cid): shortage_rows(rows) for cid, rows in solution.shortages.items()},
-    )
-    record(
-        actor,
-        "staffing.plan_staffed",
-        run,
-        org=programme.owner,
-        classes=run.classes,
-        staffed=run.staffed,
-        status=run.status,
-    )
-    return run

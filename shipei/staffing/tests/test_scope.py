@@ -95,7 +95,14 @@ def test_a_user_of_another_province_finds_nothing_of_the_staffing(
     client, zhejiang_admin, jiangsu_admin, setting
 ):
     klass, mine = setting["klass"], setting["own"][0]
-    services.class_recommend(actor=zhejiang_admin.user, training_class=klass)
+    half = 1 if klass.starts_on.month <= 6 else 2
+    run = services.plan_staff(
+        actor=zhejiang_admin.user,
+        programme=setting["programme"],
+        year=klass.starts_on.year,
+        half=half,
+    )
+    services.class_recommend(actor=zhejiang_admin.user, training_class=klass)  # 4 of 5 places
     proposal = Assignment.objects.filter(training_class=klass).first()
 
     client.force_login(jiangsu_admin.user)
@@ -105,6 +112,7 @@ def test_a_user_of_another_province_finds_nothing_of_the_staffing(
     assert client.post(reverse("staffing:class_recommend", args=[klass.pk])).status_code == 404
     # Zhejiang's programme is not Jiangsu's to staff: no half-year page at all.
     assert client.get(reverse("staffing:plan")).status_code == 403
+    assert client.get(run.get_absolute_url()).status_code == 404
     pool = {t.pk for t in client.get(reverse("staffing:pool")).context["table"].data}
     assert pool == {t.pk for t in setting["other"]}
     export = client.get(reverse("staffing:pool_export"))
@@ -119,11 +127,13 @@ def test_a_user_of_another_province_finds_nothing_of_the_staffing(
     assert api.get(f"/api/v1/core-assignments/{proposal.pk}/").status_code == 404
     assert api.post(f"/api/v1/core-assignments/{proposal.pk}/invite/").status_code == 404
     assert api.get("/api/v1/core-assignments/").json()["results"] == []
+    assert api.get(f"/api/v1/staffing-runs/{run.pk}/").status_code == 404
+    assert api.get("/api/v1/staffing-runs/").json()["results"] == []
     listed = {r["id"] for r in api.get("/api/v1/core-teachers/").json()["results"]}
     assert mine.pk not in listed
     refused = api.post(
         "/api/v1/staffing-runs/",
-        {"programme": setting["programme"].pk, "year": klass.starts_on.year, "half": 1},
+        {"programme": setting["programme"].pk, "year": klass.starts_on.year, "half": half},
         format="json",
     )
     assert "programme" in error(refused, 400)["fields"]
