@@ -227,7 +227,8 @@ def _class_page(request: HttpRequest, training_class: Any, **extra: Any) -> Http
     history = [
         a
         for a in selectors.class_assignments(training_class)
-        if a.status in (Assignment.Status.DECLINED, Assignment.Status.WITHDRAWN)
+        if a.status
+        in (Assignment.Status.DECLINED, Assignment.Status.WITHDRAWN, Assignment.Status.EXPIRED)
     ]
     return render(
         request,
@@ -433,7 +434,12 @@ def mine(request: HttpRequest) -> HttpResponse:
             "answered": [
                 a
                 for a in rows
-                if a.status in (Assignment.Status.DECLINED, Assignment.Status.WITHDRAWN)
+                if a.status
+                in (
+                    Assignment.Status.DECLINED,
+                    Assignment.Status.WITHDRAWN,
+                    Assignment.Status.EXPIRED,
+                )
             ],
             "core_teacher": selectors.my_core_teacher(request.user),
             "decline_form": DeclineForm(),

@@ -2,6 +2,7 @@
 invitation holds the teacher's time; inviting and accepting lock the teacher's row first."""
 
 import collections
+import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from shipei.accounts.models import User
 from shipei.audit.lifecycle import Lifecycle
 from shipei.audit.services import record
 from shipei.classes.flow import class_mark_staffed
-from shipei.classes.milestones import milestone_require
+from shipei.classes.milestones import institution_users, milestone_require
 from shipei.classes.models import TrainingClass
 from shipei.notifications.services import notify
 
@@ -24,11 +25,19 @@ from ..models import HOLDING, Assignment, CoreTeacher, busy_span
 from ..needs import class_needs
 from .proposals import recommend
 
+# How long a core teacher has to answer (README): until the policy's staffing milestone
+# (recommendations and invitations by 35 days before the start in notice 004), at least
+# ANSWER_DAYS_AT_LEAST after the invitation (one sent late, by exception), DEFAULT_ANSWER_DAYS
+# where the policy sets no such milestone; and never past two days before the start, so that
+# the place can still be filled.
+ANSWER_DAYS_AT_LEAST = 3
+DEFAULT_ANSWER_DAYS = 7
+
 Status = Assignment.Status
 MOVES = Lifecycle(
     {
         Status.PROPOSED: {Status.INVITED, Status.WITHDRAWN},
-        Status.INVITED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.INVITED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
         Status.ACCEPTED: {Status.WITHDRAWN},
     }
 )
@@ -78,7 +87,21 @@ def _save_hold(assignment: Assignment, fields: list[str]) -> None:
         ) from None
 
 
-def _teacher_users(teacher: CoreTeacher) -> list[User]:
+def answer_deadline(c: TrainingClass, today: datetime.date | None = None) -> datetime.date:
+    """The last day to answer an invitation to the class sent `today`."""
+    today = today or timezone.localdate()
+    days = c.project.programme.rules.classes.days_before("core_teacher_recommendation")
+    if days is None:
+        due = today + datetime.timedelta(days=DEFAULT_ANSWER_DAYS)
+    else:
+        due = max(
+            c.starts_on - datetime.timedelta(days=days),
+            today + datetime.timedelta(days=ANSWER_DAYS_AT_LEAST),
+        )
+    return max(min(due, c.starts_on - datetime.timedelta(days=2)), today)
+
+
+def teacher_users(teacher: CoreTeacher) -> list[User]:
     return list(User.objects.filter(person_id=teacher.person_id, is_active=True))
 
 
@@ -109,18 +132,24 @@ def assignment_invite(*, actor: Any, assignment: Assignment) -> Assignment:
     assignment.status = Status.INVITED
     assignment.invited_by = actor
     assignment.invited_at = timezone.now()
-    _save_hold(assignment, ["status", "invited_by", "invited_at", "busy_from", "busy_until"])
+    assignment.answer_by = answer_deadline(c)
+    _save_hold(
+        assignment,
+        ["status", "invited_by", "invited_at", "answer_by", "busy_from", "busy_until"],
+    )
     record(actor, "staffing.invited", assignment, org=c.project.base, role=assignment.role)
     title = _("骨干教师邀请：%(cls)s") % {"cls": str(c)}
     body = _(
-        "%(base)s邀请您担任%(role)s，培训时间 %(start)s ～ %(end)s。请在平台上接受或谢绝。"
+        "%(base)s邀请您担任%(role)s，培训时间 %(start)s ～ %(end)s。请于 %(by)s 前在平台上"
+        "接受或谢绝，逾期未答复邀请将失效。"
     ) % {
         "base": c.project.base.name,
         "role": assignment.get_role_display(),
         "start": c.starts_on.isoformat(),
         "end": c.ends_on.isoformat(),
+        "by": assignment.answer_by.isoformat(),
     }
-    notify(_teacher_users(teacher), title=title, body=body, url=reverse("staffing:mine"))
+    notify(teacher_users(teacher), title=title, body=body, url=reverse("staffing:mine"))
     return assignment
 
 
@@ -195,7 +224,7 @@ def assignment_withdraw(*, actor: Any, assignment: Assignment, reason: str = "")
     )
     if assignment.invited_at is not None:
         notify(
-            _teacher_users(assignment.core_teacher),
+            teacher_users(assignment.core_teacher),
             title=_("邀请已撤回：%(cls)s") % {"cls": str(c)},
             body=_("%(base)s撤回了请您担任%(role)s的邀请。")
             % {
@@ -223,3 +252,62 @@ def _tell_institution(assignment: Assignment, template: str) -> None:
         },
         url=reverse("staffing:class", args=[c.pk]),
     )
+
+
+@transaction.atomic
+def assignment_expire(*, assignment: Assignment, today: datetime.date | None = None) -> bool:
+    """An invitation not answered by its day lapses (the periodic job): the teacher's time is
+    free again, both sides are told, and the place gets the next proposal as after a decline.
+    False if it was answered or moved meanwhile."""
+    today = today or timezone.localdate()
+    teacher = _lock_teacher(assignment.core_teacher_id)
+    assignment.refresh_from_db()
+    if assignment.status != Status.INVITED or not assignment.answer_by:
+        return False
+    if assignment.answer_by >= today:
+        return False
+    by = assignment.answer_by.isoformat()
+    assignment.reason = _("未在 %(by)s 前答复，邀请已失效。") % {"by": by}
+    c = assignment.training_class
+    MOVES.move(
+        assignment,
+        Status.EXPIRED,
+        actor=None,
+        action="staffing.expired",
+        org=c.project.base,
+        fields=["reason"],
+        role=assignment.role,
+    )
+    reasons = recommend(None, c, keep_proposals=True)
+    values = {
+        "name": teacher.person.name,
+        "cls": str(c),
+        "role": assignment.get_role_display(),
+        "by": by,
+    }
+    notify(
+        teacher_users(teacher),
+        title=_("邀请已失效：%(cls)s") % values,
+        body=_("您未在 %(by)s 前答复担任%(role)s的邀请，邀请已失效。") % values,
+        url=reverse("staffing:mine"),
+    )
+    body = _("%(name)s未在 %(by)s 前答复%(role)s的邀请，邀请已失效，平台已重新推荐。") % values
+    if reasons:
+        body += " " + " ".join(reasons)
+    notify(
+        _institution_users(assignment),
+        title=_("骨干教师邀请逾期未答复：%(cls)s（%(role)s）") % values,
+        body=body,
+        url=reverse("staffing:class", args=[c.pk]),
+    )
+    return True
+
+
+def _institution_users(assignment: Assignment) -> list[User]:
+    """Who hears of a class's invitations lapsing or being withdrawn by the platform: the one
+    who invited and the institution's admins."""
+    users = {u.pk: u for u in institution_users(assignment.training_class.project.base)}
+    inviter = assignment.invited_by
+    if inviter is not None and inviter.is_active:
+        users.setdefault(inviter.pk, inviter)
+    return list(users.values())

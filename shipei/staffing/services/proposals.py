@@ -116,7 +116,8 @@ def problem_of(
         if status in kept:
             taken.setdefault(cid, {}).setdefault(role, 0)
             taken[cid][role] += 1
-        if status in kept or status == Status.DECLINED:
+        # Who declined, or let the invitation lapse, is not proposed for the class again.
+        if status in kept or status in (Status.DECLINED, Status.EXPIRED):
             excluded.setdefault(cid, set()).add(tid)
     preferred: dict[int, set[int]] = {}
     for cid, tid in Preference.objects.filter(training_class__in=ids).values_list(
