@@ -116,6 +116,7 @@ ACTION_LABELS = {
     "staffing.declined": _("谢绝骨干教师邀请"),
     "staffing.withdrawn": _("撤回骨干教师推荐或邀请"),
     "staffing.expired": _("骨干教师邀请逾期失效"),
+    "staffing.withdrawn_for_clash": _("班次改期冲突，撤回骨干教师邀请"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),

@@ -91,7 +91,7 @@ def plan_run(*, run_id: int) -> str:
     error marks the run failed with its reason, and nothing is written."""
     with transaction.atomic():
         run = (
-            StaffingRun.objects.select_for_update()
+            StaffingRun.objects.select_for_update(of=("self",))
             .select_related("programme__owner", "actor")
             .filter(pk=run_id)
             .first()
