@@ -43,7 +43,7 @@ MOVES = Lifecycle(
 )
 
 
-def _lock_teacher(core_teacher_id: int) -> CoreTeacher:
+def lock_teacher(core_teacher_id: int) -> CoreTeacher:
     """The teacher's row, locked until commit: invitations and acceptances of one teacher go
     one at a time, so two institutions inviting at the same moment see each other's hold."""
     return (
@@ -53,7 +53,7 @@ def _lock_teacher(core_teacher_id: int) -> CoreTeacher:
     )
 
 
-def _check_free(teacher: CoreTeacher, assignment: Assignment) -> None:
+def check_free(teacher: CoreTeacher, assignment: Assignment) -> None:
     clash = (
         Assignment.objects.filter(
             core_teacher=teacher,
@@ -73,7 +73,7 @@ def _check_free(teacher: CoreTeacher, assignment: Assignment) -> None:
         )
 
 
-def _save_hold(assignment: Assignment, fields: list[str]) -> None:
+def save_hold(assignment: Assignment, fields: list[str]) -> None:
     """Save a move into a holding state; the database's own refusal (PostgreSQL's exclusion
     constraint) reads as the service's."""
     try:
@@ -111,7 +111,7 @@ def assignment_invite(*, actor: Any, assignment: Assignment) -> Assignment:
     from now on."""
     c = assignment.training_class
     scope.require(actor, selectors.INVITE_ACTION, c.project.base)
-    teacher = _lock_teacher(assignment.core_teacher_id)
+    teacher = lock_teacher(assignment.core_teacher_id)
     assignment.refresh_from_db()
     MOVES.check(assignment, Status.INVITED)
     if not teacher.is_active:
@@ -127,13 +127,13 @@ def assignment_invite(*, actor: Any, assignment: Assignment) -> Assignment:
     if held >= places:
         raise ClassStaffed(role=assignment.get_role_display(), n=places)
     assignment.busy_from, assignment.busy_until = busy_span(c.starts_on, c.ends_on)
-    _check_free(teacher, assignment)
+    check_free(teacher, assignment)
     assignment.core_teacher = teacher
     assignment.status = Status.INVITED
     assignment.invited_by = actor
     assignment.invited_at = timezone.now()
     assignment.answer_by = answer_deadline(c)
-    _save_hold(
+    save_hold(
         assignment,
         ["status", "invited_by", "invited_at", "answer_by", "busy_from", "busy_until"],
     )
@@ -156,15 +156,15 @@ def assignment_invite(*, actor: Any, assignment: Assignment) -> Assignment:
 @transaction.atomic
 def assignment_accept(*, actor: Any, assignment: Assignment) -> Assignment:
     """The core teacher accepts the invitation."""
-    teacher = _lock_teacher(assignment.core_teacher_id)
+    teacher = lock_teacher(assignment.core_teacher_id)
     if not scope.allows_person(actor, selectors.RESPOND_ACTION, teacher.person):
         raise NotYours()
     assignment.refresh_from_db()
     MOVES.check(assignment, Status.ACCEPTED)
-    _check_free(teacher, assignment)
+    check_free(teacher, assignment)
     assignment.status = Status.ACCEPTED
     assignment.answered_at = timezone.now()
-    _save_hold(assignment, ["status", "answered_at"])
+    save_hold(assignment, ["status", "answered_at"])
     c = assignment.training_class
     record(actor, "staffing.accepted", assignment, org=c.project.base, role=assignment.role)
     _tell_institution(assignment, _("%(name)s已接受邀请：%(cls)s（%(role)s）"))
@@ -190,7 +190,7 @@ def _fully_accepted(c: TrainingClass) -> bool:
 def assignment_decline(*, actor: Any, assignment: Assignment, reason: str = "") -> list[str]:
     """The core teacher declines; the place gets the next proposal at once (the teacher is
     not proposed for this class again). Returns why, if no one else could be proposed."""
-    teacher = _lock_teacher(assignment.core_teacher_id)
+    teacher = lock_teacher(assignment.core_teacher_id)
     if not scope.allows_person(actor, selectors.RESPOND_ACTION, teacher.person):
         raise NotYours()
     assignment.refresh_from_db()
@@ -260,7 +260,7 @@ def assignment_expire(*, assignment: Assignment, today: datetime.date | None = N
     free again, both sides are told, and the place gets the next proposal as after a decline.
     False if it was answered or moved meanwhile."""
     today = today or timezone.localdate()
-    teacher = _lock_teacher(assignment.core_teacher_id)
+    teacher = lock_teacher(assignment.core_teacher_id)
     assignment.refresh_from_db()
     if assignment.status != Status.INVITED or not assignment.answer_by:
         return False
@@ -295,7 +295,7 @@ def assignment_expire(*, assignment: Assignment, today: datetime.date | None = N
     if reasons:
         body += " " + " ".join(reasons)
     notify(
-        _institution_users(assignment),
+        institution_audience(assignment),
         title=_("骨干教师邀请逾期未答复：%(cls)s（%(role)s）") % values,
         body=body,
         url=reverse("staffing:class", args=[c.pk]),
@@ -303,7 +303,7 @@ def assignment_expire(*, assignment: Assignment, today: datetime.date | None = N
     return True
 
 
-def _institution_users(assignment: Assignment) -> list[User]:
+def institution_audience(assignment: Assignment) -> list[User]:
     """Who hears of a class's invitations lapsing or being withdrawn by the platform: the one
     who invited and the institution's admins."""
     users = {u.pk: u for u in institution_users(assignment.training_class.project.base)}

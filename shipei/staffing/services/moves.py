@@ -15,11 +15,11 @@ from ..errors import CoreTeacherBusy
 from ..models import HOLDING, LIVE, Assignment, busy_span
 from .invitations import (
     MOVES,
-    _check_free,
-    _institution_users,
-    _lock_teacher,
-    _save_hold,
     answer_deadline,
+    check_free,
+    institution_audience,
+    lock_teacher,
+    save_hold,
     teacher_users,
 )
 
@@ -40,14 +40,14 @@ def holds_move(*, actor: Any, training_class: TrainingClass) -> list[Assignment]
         .select_related("invited_by")
         .order_by("core_teacher_id")
     ):
-        teacher = _lock_teacher(a.core_teacher_id)
+        teacher = lock_teacher(a.core_teacher_id)
         a.core_teacher = teacher
         a.busy_from, a.busy_until = start, end
         if a.status == Status.INVITED:
             a.answer_by = answer_deadline(c)
         try:
-            _check_free(teacher, a)
-            _save_hold(a, ["busy_from", "busy_until", "answer_by"])
+            check_free(teacher, a)
+            save_hold(a, ["busy_from", "busy_until", "answer_by"])
         except CoreTeacherBusy as clash:
             _withdraw(actor, a, clash)
             withdrawn.append(a)
@@ -102,7 +102,7 @@ def _withdraw(actor: Any, a: Assignment, clash: CoreTeacherBusy) -> None:
         url=reverse("staffing:mine"),
     )
     notify(
-        _institution_users(a),
+        institution_audience(a),
         title=_("班次改期后%(name)s不能担任%(role)s：%(cls)s") % values,
         body=_(
             "班次调整为 %(start)s ～ %(end)s 后，%(name)s与其 %(other_start)s ～ %(other_end)s "
