@@ -40,13 +40,18 @@ _ADMIN = {
     "project.view",
     "enrollment.view",
     "class.view",
+    "staffing.view",
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # Classes (notice 004): the province reviews its institutions' plans and classes and may
     # except a class from a milestone; the national centre records what the province approved.
+    # Core-teacher staffing: the ministry's and the provinces' admins keep the core teachers of
+    # their subtree and staff their own programmes' classes (staffing.manage); an institution
+    # asks for, invites and withdraws core teachers for its classes (staffing.invite).
     Role.NATIONAL_ADMIN: frozenset(
-        _ADMIN | {"programme.manage", "project.decide", "class.record", "class.except"}
+        _ADMIN
+        | {"programme.manage", "project.decide", "class.record", "class.except", "staffing.manage"}
     ),
     # A province decides the projects of its own programmes (allows_programme: over the owner).
     Role.PROVINCIAL_ADMIN: frozenset(
@@ -57,6 +62,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "enrollment.nominate",
             "class.review",
             "class.except",
+            "staffing.manage",
         }
     ),
     Role.CITY_ADMIN: frozenset(_ADMIN | {"enrollment.nominate"}),
@@ -89,6 +95,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "enrollment.view_base",
             "class.view",
             "class.run",
+            "staffing.view",
+            "staffing.invite",
         }
     ),
     Role.EXPERT_REVIEWER: frozenset(),
@@ -96,8 +104,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.TRAINEE: frozenset(),
 }
 
-# What everyone may do to their own person record (a full view of one's own ID is still audited).
-SELF_ACTIONS = frozenset({"person.view", "person.reveal"})
+# What everyone may do to their own person record (a full view of one's own ID is still audited),
+# and to what is addressed to that person: a core teacher answers the invitations to them.
+SELF_ACTIONS = frozenset({"person.view", "person.reveal", "staffing.respond"})
 
 # Which roles a holder may hand out, within its own subtree.
 GRANTABLE: dict[str, frozenset[str]] = {

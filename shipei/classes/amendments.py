@@ -28,6 +28,7 @@ from .flow import lock
 from .lifecycle import BEFORE_RUNNING, lifecycle_of
 from .models import ClassAmendment, TrainingClass
 from .services import class_check
+from .signals import class_dates_changed
 
 Kind, Status = ClassAmendment.Kind, ClassAmendment.Status
 CHANGEABLE = ("starts_on", "ends_on", "capacity", "place", "staff_counts")
@@ -182,7 +183,7 @@ def amendment_decide(
     amendment.decision_reason = reason[:500]
     amendment.decided_by, amendment.decided_at = actor, timezone.now()
     if approve and amendment.kind == Kind.CHANGE:
-        _apply(training_class, amendment.changes)
+        _apply(actor, training_class, amendment.changes)
     if approve and scan:
         amendment.scan_name = _clean_filename(scan.name)
         amendment.scan.save(amendment.scan_name, scan, save=False)
@@ -214,11 +215,16 @@ def amendment_decide(
     return amendment
 
 
-def _apply(training_class: TrainingClass, changes: dict[str, list[Any]]) -> None:
+def _apply(actor: Any, training_class: TrainingClass, changes: dict[str, list[Any]]) -> None:
+    before = (training_class.starts_on, training_class.ends_on)
     for field, (_before, after) in changes.items():
         setattr(training_class, field, _loaded(field, after))
     class_check(training_class)
     training_class.save(update_fields=[*changes, "updated_at"])
+    if (training_class.starts_on, training_class.ends_on) != before:
+        class_dates_changed.send(
+            sender=TrainingClass, actor=actor, training_class=training_class, before=before
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from shipei.audit.services import record
 
 from .errors import ProjectLocked
 from .models import TrainingClass
+from .signals import class_dates_changed
 
 FIELDS = ("starts_on", "ends_on", "capacity", "place", "online_platform")
 
@@ -105,6 +106,7 @@ def class_update(*, actor: Any, training_class: TrainingClass, **fields: Any) ->
     changed = {k: v for k, v in fields.items() if getattr(training_class, k) != v}
     if not changed:
         return training_class
+    before = (training_class.starts_on, training_class.ends_on)
     for key, value in changed.items():
         setattr(training_class, key, value)
     class_check(training_class)
@@ -117,6 +119,10 @@ def class_update(*, actor: Any, training_class: TrainingClass, **fields: Any) ->
         seq=training_class.seq,
         fields=sorted(changed),
     )
+    if (training_class.starts_on, training_class.ends_on) != before:
+        class_dates_changed.send(
+            sender=TrainingClass, actor=actor, training_class=training_class, before=before
+        )
     return training_class
 
 

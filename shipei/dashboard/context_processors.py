@@ -51,7 +51,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("骨干教师库"), reverse("staffing:pool"), "bi-person-badge"))
         if staffing_selectors.plan_programmes(user):
             items.append((_("骨干教师配备"), reverse("staffing:plan"), "bi-diagram-2"))
-    if scope.has_any(user, "project.apply") and staffing_selectors.staffed_programmes():
+    if (
+        scope.has_any(user, staffing_selectors.CLASS_ACTION)
+        and staffing_selectors.staffed_programmes()
+    ):
         items.append((_("班次骨干教师"), reverse("staffing:classes"), "bi-people-fill"))
     if staffing_selectors.my_core_teacher(user) is not None:
         items.append((_("我的骨干教师任务"), reverse("staffing:mine"), "bi-envelope-paper"))

@@ -4,6 +4,7 @@ the same selectors and services as the pages, scoped the same way."""
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -378,12 +379,15 @@ class ClassStaffingViewSet(viewsets.GenericViewSet):
         data = PreferencesInput(data=request.data)
         data.is_valid(raise_exception=True)
         ids = data.validated_data["core_teachers"]
-        found = {t.pk: t for t in CoreTeacher.objects.filter(pk__in=ids).select_related("person")}
+        # Looked up among the class's candidates only: the number of a core teacher the class
+        # may not draw on reads as unknown, with no name (the pool of another region).
+        candidates = selectors.candidate_choices(training_class).filter(pk__in=ids)
+        found = {t.pk: t for t in candidates}
         missing = [i for i in ids if i not in found]
         if missing:
             raise serializers.ValidationError(
                 {
-                    "core_teachers": _("骨干教师编号不存在：%(ids)s")
+                    "core_teachers": _("骨干教师编号不存在，或不能作为本班的授课骨干教师：%(ids)s")
                     % {"ids": "、".join(map(str, missing))}
                 }
             )
@@ -418,6 +422,7 @@ class OpenClassOutput(serializers.Serializer):
 
 class RunOutput(serializers.ModelSerializer):
     open_classes = serializers.SerializerMethodField()
+    status_url = serializers.SerializerMethodField(help_text="查询本次配备进度和结果的地址")
 
     class Meta:
         model = StaffingRun
@@ -426,6 +431,9 @@ class RunOutput(serializers.ModelSerializer):
             "programme",
             "year",
             "half",
+            "state",
+            "error",
+            "status_url",
             "classes",
             "staffed",
             "bound",
@@ -435,7 +443,14 @@ class RunOutput(serializers.ModelSerializer):
             "seconds",
             "open_classes",
             "created_at",
+            "started_at",
+            "finished_at",
         ]
+
+    def get_status_url(self, run: StaffingRun) -> str:
+        url = reverse("staffing-run-detail", args=[run.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     @extend_schema_field(OpenClassOutput(many=True))
     def get_open_classes(self, run: StaffingRun) -> list[dict[str, Any]]:
@@ -461,12 +476,18 @@ class StaffingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         request=RunInput,
-        responses={201: RunOutput},
-        description="为培训计划某半年的全部班次统一配备骨干教师：配齐的班次最多，其次采纳选择倾向最多，"
-        "再次年度任务最均衡；已邀请、已接受的不变，原有推荐被替换。open_classes 说明未配齐的班次及原因。",
+        responses={202: RunOutput},
+        description="为培训计划某半年的全部班次统一配备骨干教师（后台进行，约十秒）：配齐的班次最多，"
+        "其次采纳选择倾向最多，再次年度任务最均衡；已邀请、已接受的不变，原有推荐被替换。"
+        "答复 202，state 为 queued / running 时请按 status_url（亦见 Location）查询，直至 done"
+        "（open_classes 说明未配齐的班次及原因）或 failed（error 说明原因）。"
+        "同一培训计划已有配备在进行时拒绝（409 staffing_run_in_progress）。",
     )
     def create(self, request: Request) -> Response:
         data = RunInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         run = services.plan_staff(actor=request.user, **data.validated_data)
-        return Response(RunOutput(run).data, status=status.HTTP_201_CREATED)
+        out = RunOutput(run, context={"request": request}).data
+        return Response(
+            out, status=status.HTTP_202_ACCEPTED, headers={"Location": out["status_url"]}
+        )

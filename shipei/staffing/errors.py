@@ -36,3 +36,12 @@ class NotYours(DomainError):
     code = "not_your_invitation"
     status = 403
     template = _("这不是发给您的邀请。")
+
+
+class PlanRunning(DomainError):
+    code = "staffing_run_in_progress"
+    status = 409
+    template = _(
+        "该培训计划的统一配备正在进行（%(who)s 于 %(when)s 发起），请待其完成后再试；"
+        "进度见“统一配备结果”页。"
+    )

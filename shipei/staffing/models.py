@@ -132,7 +132,8 @@ class Preference(models.Model):
 
 class Assignment(models.Model):
     """A core teacher in a role of a class: proposed by the platform, invited by the
-    institution, accepted or declined by the teacher (or withdrawn).
+    institution, accepted or declined by the teacher (or withdrawn); an invitation not answered
+    by its ``answer_by`` day expires (``expiry.py``).
 
     An invitation and an acceptance hold the teacher's time from the day before the class (the
     travel day) to its last day; two holds of one teacher never overlap (a PostgreSQL exclusion
@@ -146,6 +147,7 @@ class Assignment(models.Model):
         ACCEPTED = "accepted", _("已接受")
         DECLINED = "declined", _("已谢绝")
         WITHDRAWN = "withdrawn", _("已撤回")
+        EXPIRED = "expired", _("逾期未答复")
 
     class Source(models.TextChoices):
         PLAN = "plan", _("半年计划统一配备")
@@ -181,6 +183,8 @@ class Assignment(models.Model):
         related_name="+",
     )
     invited_at = models.DateTimeField(_("邀请时间"), null=True, blank=True)
+    # The last day to answer an invitation (set when invited, moved with the class's dates).
+    answer_by = models.DateField(_("答复截止"), null=True, blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     reason = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -219,6 +223,7 @@ STATUS_BADGES = {
     Assignment.Status.ACCEPTED: "sp-badge-ok",
     Assignment.Status.DECLINED: "sp-badge-off",
     Assignment.Status.WITHDRAWN: "sp-badge-off",
+    Assignment.Status.EXPIRED: "sp-badge-off",
 }
 
 
@@ -230,8 +235,15 @@ def busy_span(
 
 
 class StaffingRun(models.Model):
-    """One staffing of a half-year's classes at once: what was asked, what the solver found and
-    why each class left open stays open (shown on its page, kept for the record)."""
+    """One staffing of a half-year's classes at once, run in the background (``tasks.py``):
+    what was asked, how far it is, what the solver found and why each class left open stays
+    open (shown on its page, kept for the record). One run of a programme at a time."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("配备中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未完成")
 
     programme = models.ForeignKey(
         "programmes.Programme",
@@ -248,13 +260,19 @@ class StaffingRun(models.Model):
         null=True,
         related_name="+",
     )
-    classes = models.PositiveIntegerField(_("班次数"))
-    staffed = models.PositiveIntegerField(_("配齐班次数"))
-    bound = models.PositiveIntegerField(_("可配齐上限"))
-    preferences = models.PositiveIntegerField(_("采纳选择倾向"))
-    max_load = models.PositiveIntegerField(_("最高年度任务数"))
-    status = models.CharField(_("求解状态"), max_length=20)
-    seconds = models.DecimalField(_("用时（秒）"), max_digits=7, decimal_places=2)
+    state = models.CharField(
+        _("进度"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    error = models.CharField(_("未完成原因"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    classes = models.PositiveIntegerField(_("班次数"), default=0)
+    staffed = models.PositiveIntegerField(_("配齐班次数"), default=0)
+    bound = models.PositiveIntegerField(_("可配齐上限"), default=0)
+    preferences = models.PositiveIntegerField(_("采纳选择倾向"), default=0)
+    max_load = models.PositiveIntegerField(_("最高年度任务数"), default=0)
+    status = models.CharField(_("求解状态"), max_length=20, blank=True)
+    seconds = models.DecimalField(_("用时（秒）"), max_digits=7, decimal_places=2, default=0)
     # class id -> [{"role", "missing", "cause", counts...}] for the classes left open
     shortages = models.JSONField(_("未配齐原因"), default=dict)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -263,9 +281,21 @@ class StaffingRun(models.Model):
         verbose_name = _("统一配备记录")
         verbose_name_plural = _("统一配备记录")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two runs of one programme at once would propose the same teachers twice.
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(state__in=["queued", "running"]),
+                name="staffing_run_one_at_a_time",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme.title} · {self.year}年{self.get_half_display()}"
 
     def get_absolute_url(self) -> str:
         return reverse("staffing:run", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -1,13 +1,15 @@
 """Reads of the core-teacher pool and of classes' staffing, each starting from its scope.
 
-Who reaches what (the actions are ``accounts.scope``'s; staffing adds no role):
+Who reaches what (the actions are ``accounts.scope``'s):
 
-- the pool is kept by those who run programmes, the ministry's and the provinces' admins
-  (``programme.manage``), for the core teachers whose home institution lies in their area;
-- a class's staffing is seen where its project is (``project.view`` over its base), and the
-  institution acts on it (``project.apply``: preferences, invitations);
-- a half-year is staffed at once by the admins of the programme's owner;
-- a core teacher sees their own invitations and classes.
+- the pool is kept by the ministry's and the provinces' admins (``staffing.manage``), for the
+  core teachers whose home institution lies in their subtree;
+- a class's staffing is seen over its institution (``staffing.view``: the admins above it and
+  the institution), and the institution acts on it (``staffing.invite``: preferences,
+  recommendation, invitations);
+- a programme's classes draw on the programme's pool (``programme_pool_q``), and its admins
+  (``staffing.manage`` over its owner) staff a half-year at once or recommend for a class;
+- a core teacher answers the invitations to them (``staffing.respond``, a self action).
 """
 
 import datetime
@@ -24,20 +26,50 @@ from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotFound
 from shipei.core.text import clean_name
 from shipei.notifications.calendar import Event
+from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
 from .models import HOLDING, LIVE, Assignment, CoreTeacher, Qualification, StaffRole
 from .needs import class_needs, staff_roles, staffed_programmes
 
-POOL_ACTION = "programme.manage"
-CLASS_ACTION = "project.view"
-INVITE_ACTION = "project.apply"
+POOL_ACTION = "staffing.manage"
+CLASS_ACTION = "staffing.view"
+INVITE_ACTION = "staffing.invite"
+RESPOND_ACTION = "staffing.respond"
+# Departments under which the core teachers are a region's own; those under none of them (the
+# ministry's centres, where notice 004's 师资研修中心 trains them) serve every region.
+REGIONAL_KINDS = (
+    Organisation.Kind.PROVINCE_EDU,
+    Organisation.Kind.PROVINCE_HR,
+    Organisation.Kind.CITY_EDU,
+    Organisation.Kind.CITY_HR,
+)
 # Projects whose classes are no longer to be staffed.
 ENDED = (Project.Status.CANCELLED, Project.Status.REJECTED)
 
 
 # ---- the pool -----------------------------------------------------------------------------
+
+
+def national_q(*, via: str = "home") -> Q:
+    """Core teachers at an organisation under no regional department: the country's."""
+    paths = Organisation.objects.filter(kind__in=REGIONAL_KINDS).values_list("path", flat=True)
+    q = Q()
+    for path in paths:
+        q &= ~Q(**{f"{via}__path__startswith": path})
+    return q
+
+
+def programme_pool_q(programme: Programme, *, via: str = "home") -> Q:
+    """The core teachers a programme's classes may draw on. A national programme (or one
+    without an owner) draws on the whole pool, as the platform recommends nationally (notice
+    004, 第八条); a region's own programme on the core teachers of the owner's subtree and
+    the national ones, never on another region's."""
+    owner = programme.owner
+    if owner is None or scope.area_prefix(owner) == "":
+        return Q()
+    return Q(**{f"{via}__path__startswith": owner.path}) | national_q(via=via)
 
 
 def may_keep_pool(user: Any) -> bool:
@@ -237,7 +269,12 @@ def candidate_choices(training_class: TrainingClass) -> QuerySet[CoreTeacher]:
     if needs.level:
         match = match.filter(level=needs.level)
     return (
-        CoreTeacher.objects.filter(Exists(match), teaches=True, is_active=True)
+        CoreTeacher.objects.filter(
+            Exists(match),
+            programme_pool_q(training_class.project.programme),
+            teaches=True,
+            is_active=True,
+        )
         .exclude(home__path__startswith=training_class.project.base.path)
         .select_related("person", "home")
         .order_by("person__name_pinyin", "pk")

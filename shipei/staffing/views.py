@@ -26,6 +26,7 @@ from .forms import CoreTeacherForm, DeclineForm, PlanForm, PoolFilterForm, Prefe
 from .models import Assignment, StaffingRun
 from .needs import class_needs
 from .reasons import shortage_text
+from .services.runs import PLAN_SECONDS
 from .tables import PoolTable
 
 
@@ -226,7 +227,8 @@ def _class_page(request: HttpRequest, training_class: Any, **extra: Any) -> Http
     history = [
         a
         for a in selectors.class_assignments(training_class)
-        if a.status in (Assignment.Status.DECLINED, Assignment.Status.WITHDRAWN)
+        if a.status
+        in (Assignment.Status.DECLINED, Assignment.Status.WITHDRAWN, Assignment.Status.EXPIRED)
     ]
     return render(
         request,
@@ -377,26 +379,33 @@ def plan(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's result; while it is queued or running, its progress (the fragment polls)."""
     run = get_object_or_404(StaffingRun.objects.select_related("programme", "actor"), pk=pk)
     if not scope.allows_programme(request.user, selectors.POOL_ACTION, run.programme):
         raise NotFound()
-    classes = list(selectors.half_classes(programme=run.programme, year=run.year, half=run.half))
-    state = selectors.classes_staffing_state(classes)
-    open_rows = []
-    for c in classes:
-        reasons = run.shortages.get(str(c.pk))
-        if reasons:
-            open_rows.append({"cls": c, "reasons": [shortage_text(r) for r in reasons]})
-    return render(
-        request,
-        "staffing/run.html",
-        {
-            "run": run,
-            "classes": [{"cls": c, **state[c.pk]} for c in classes],
-            "open_rows": open_rows,
-            "breadcrumbs": [(_("骨干教师统一配备"), reverse("staffing:plan")), (str(run), None)],
-        },
-    )
+    context: dict[str, Any] = {"run": run, "limit": int(PLAN_SECONDS)}
+    if run.in_progress:
+        elapsed = (timezone.now() - (run.started_at or timezone.now())).total_seconds()
+        context["elapsed"] = int(elapsed)
+        context["percent"] = min(int(elapsed / PLAN_SECONDS * 100), 99)
+    elif run.state == StaffingRun.State.DONE:
+        classes = list(
+            selectors.half_classes(programme=run.programme, year=run.year, half=run.half)
+        )
+        state = selectors.classes_staffing_state(classes)
+        context["classes"] = [{"cls": c, **state[c.pk]} for c in classes]
+        context["open_rows"] = [
+            {"cls": c, "reasons": [shortage_text(r) for r in run.shortages[str(c.pk)]]}
+            for c in classes
+            if run.shortages.get(str(c.pk))
+        ]
+    if request.htmx:
+        return render(request, "staffing/_run_body.html", context)
+    context["breadcrumbs"] = [
+        (_("骨干教师统一配备"), reverse("staffing:plan")),
+        (str(run), None),
+    ]
+    return render(request, "staffing/run.html", context)
 
 
 # ---- the core teacher's own page ----------------------------------------------------------
@@ -425,7 +434,12 @@ def mine(request: HttpRequest) -> HttpResponse:
             "answered": [
                 a
                 for a in rows
-                if a.status in (Assignment.Status.DECLINED, Assignment.Status.WITHDRAWN)
+                if a.status
+                in (
+                    Assignment.Status.DECLINED,
+                    Assignment.Status.WITHDRAWN,
+                    Assignment.Status.EXPIRED,
+                )
             ],
             "core_teacher": selectors.my_core_teacher(request.user),
             "decline_form": DeclineForm(),

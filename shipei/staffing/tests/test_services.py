@@ -356,6 +356,7 @@ def test_proposals_written_after_another_request_filled_the_places_are_left_out(
     """The solver runs without locking the class; what it proposes is written under the lock
     and never beyond the places (another recommendation may have come first)."""
     from shipei.staffing import solver
+    from shipei.staffing.services.proposals import propose
 
     services.class_recommend(actor=base_admin.user, training_class=klass)
     before = set(live(klass).values_list("core_teacher", "role"))
@@ -370,7 +371,7 @@ def test_proposals_written_after_another_request_filled_the_places_are_left_out(
         seconds=0,
     )
 
-    made = services._propose([klass], late, source="recommendation", replace=False)
+    made = propose([klass], late, source="recommendation", replace=False)
 
     assert made == 0
     assert set(live(klass).values_list("core_teacher", "role")) == before
