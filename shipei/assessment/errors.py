@@ -95,13 +95,13 @@ class ScoreNotSubmitted(DomainError):
     template = _("该评分尚未提交，由评分人自行修改，不需要更正。")
 
 
-class TestTimeUp(DomainError):
+class PaperTimeUp(DomainError):
     code = "test_time_up"
     status = 409
     template = _("在线测试已于 %(deadline)s 截止，不能再作答；已作答的题目已自动交卷评分。")
 
 
-class TestFinished(DomainError):
+class PaperFinished(DomainError):
     code = "test_finished"
     status = 409
     template = _("本次在线测试已于 %(at)s 交卷，不能再作答。")

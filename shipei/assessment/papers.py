@@ -21,8 +21,8 @@ from .errors import (
     BankTooSmall,
     NoRetryLeft,
     NotYourTest,
-    TestFinished,
-    TestTimeUp,
+    PaperFinished,
+    PaperTimeUp,
     WrongKind,
 )
 from .lifecycle import decide
@@ -117,7 +117,7 @@ def paper_answer(*, actor: Any, paper: Paper, question: int, choices: Any) -> Pa
         _own(actor, paper.attempt.enrollment)
         if paper.finished_at is not None:
             at = timezone.localtime(paper.finished_at)
-            raise TestFinished(at=f"{at:%Y-%m-%d %H:%M}")
+            raise PaperFinished(at=f"{at:%Y-%m-%d %H:%M}")
         late = timezone.now() > paper.deadline
         if not late:
             if question not in paper.questions:
@@ -130,7 +130,7 @@ def paper_answer(*, actor: Any, paper: Paper, question: int, choices: Any) -> Pa
     if late:
         paper_finish(actor=None, paper=paper)
         at = timezone.localtime(paper.deadline)
-        raise TestTimeUp(deadline=f"{at:%Y-%m-%d %H:%M:%S}")
+        raise PaperTimeUp(deadline=f"{at:%Y-%m-%d %H:%M:%S}")
     return paper
 
 
