@@ -58,6 +58,7 @@ urlpatterns = [
     path("staffing/", include("shipei.staffing.urls")),
     path("schedule/", include("shipei.schedule.urls")),
     path("attendance/", include("shipei.attendance.urls")),
+    path("assessment/", include("shipei.assessment.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     # Outside notifications/: the feed's address is for calendar apps, which do not log in.
     path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),

@@ -20,7 +20,9 @@ class NotAScorer(DomainError):
 class ScoreLocked(DomainError):
     code = "score_locked"
     status = 409
-    template = _("您已提交%(name)s的“%(component)s”评分（%(value)s 分），提交后不能修改；如需更正，请联系培训机构管理员。")
+    template = _(
+        "您已提交%(name)s的“%(component)s”评分（%(value)s 分），提交后不能修改；如需更正，请联系培训机构管理员。"
+    )
 
 
 class TraineeBarred(DomainError):
@@ -38,7 +40,9 @@ class AttemptDecided(DomainError):
 class NoRetryLeft(DomainError):
     code = "no_retry_left"
     status = 409
-    template = _("“%(component)s”按培训计划最多考核 %(tries)s 次（补考 %(retries)s 次），%(name)s已用完，不能再补考。")
+    template = _(
+        "“%(component)s”按培训计划最多考核 %(tries)s 次（补考 %(retries)s 次），%(name)s已用完，不能再补考。"
+    )
 
 
 class RetryNotNeeded(DomainError):
@@ -62,7 +66,9 @@ class EssayMissing(DomainError):
 class EssayTooShort(DomainError):
     code = "essay_too_short"
     status = 400
-    template = _("论文字数为 %(length)s 字，培训计划要求不少于 %(minimum)s 字（按 Word/WPS 字数统计：汉字和中文标点各计 1 字，英文单词和数字各计 1 字，空格不计）。")
+    template = _(
+        "论文字数为 %(length)s 字，培训计划要求不少于 %(minimum)s 字（按 Word/WPS 字数统计：汉字和中文标点各计 1 字，英文单词和数字各计 1 字，空格不计）。"
+    )
 
 
 class EssayAlreadySubmitted(DomainError):

@@ -28,9 +28,7 @@ class Attempt(models.Model):
     )
     component = models.CharField(_("考核项目代码"), max_length=40)
     number = models.PositiveSmallIntegerField(_("第几次"), default=1)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
-    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     score = models.DecimalField(_("成绩"), max_digits=5, decimal_places=1, null=True, blank=True)
     decided_at = models.DateTimeField(_("评定时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -133,6 +131,9 @@ class EssayBand(models.Model):
             models.Index(fields=["programme", "band", "digest"], name="essay_band_lookup"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.essay_id}:{self.band}"
+
 
 class EssayMatch(models.Model):
     """A near-duplicate found when `essay` was submitted: the earlier essay it resembles, how
@@ -152,6 +153,9 @@ class EssayMatch(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["essay", "other"], name="essay_match_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.essay} ~ {self.other}"
 
 
 class Question(models.Model):

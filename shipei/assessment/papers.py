@@ -111,8 +111,8 @@ def paper_answer(*, actor: Any, paper: Paper, question: int, choices: Any) -> Pa
     """Save one answer. After the deadline nothing is saved: the paper is handed in with the
     answers saved so far, and the trainee is told."""
     with transaction.atomic():
-        paper = Paper.objects.select_for_update().select_related("attempt__enrollment").get(
-            pk=paper.pk
+        paper = (
+            Paper.objects.select_for_update().select_related("attempt__enrollment").get(pk=paper.pk)
         )
         _own(actor, paper.attempt.enrollment)
         if paper.finished_at is not None:

@@ -62,7 +62,12 @@ def check_row(values: dict[str, Any]) -> tuple[QuestionRow | None, list[tuple[st
     kind_text = fold(cell_text(values.get("kind")))
     kind = KIND_WORDS.get(kind_text)
     if kind is None:
-        problems.append(("题型", _("“%(v)s”不是题型，请填写单选题、多选题或判断题。") % {"v": kind_text or _("空")}))
+        problems.append(
+            (
+                "题型",
+                _("“%(v)s”不是题型，请填写单选题、多选题或判断题。") % {"v": kind_text or _("空")},
+            )
+        )
     body = cell_text(values.get("text"))
     if not body:
         problems.append(("题目", _("题目不能为空。")))
@@ -95,7 +100,10 @@ def check_row(values: dict[str, Any]) -> tuple[QuestionRow | None, list[tuple[st
                 (
                     "答案",
                     _("答案“%(v)s”无效：请填写已有选项的字母（%(range)s）。")
-                    % {"v": answer_text or _("空"), "range": f"A～{LETTERS[max(len(cells), 1) - 1]}"},
+                    % {
+                        "v": answer_text or _("空"),
+                        "range": f"A～{LETTERS[max(len(cells), 1) - 1]}",
+                    },
                 )
             )
         else:

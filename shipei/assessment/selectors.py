@@ -86,12 +86,15 @@ def is_scorer(user: Any, training_class: TrainingClass, c: Component) -> bool:
     if role is None:
         return runs_class(user, training_class)
     person_id = getattr(user, "person_id", None)
-    return person_id is not None and Assignment.objects.filter(
-        training_class=training_class,
-        core_teacher__person_id=person_id,
-        role=role,
-        status=ACCEPTED,
-    ).exists()
+    return (
+        person_id is not None
+        and Assignment.objects.filter(
+            training_class=training_class,
+            core_teacher__person_id=person_id,
+            role=role,
+            status=ACCEPTED,
+        ).exists()
+    )
 
 
 def scored_by(user: Any, training_class: TrainingClass) -> list[Component]:
@@ -105,9 +108,21 @@ def may_see_any(user: Any) -> bool:
     if scope.has_any(user, RUN):
         return True
     person_id = getattr(user, "person_id", None)
-    return person_id is not None and Assignment.objects.filter(
-        core_teacher__person_id=person_id, status=ACCEPTED
-    ).exists()
+    return (
+        person_id is not None
+        and Assignment.objects.filter(core_teacher__person_id=person_id, status=ACCEPTED).exists()
+    )
+
+
+def takes_any(user: Any) -> bool:
+    """Whether the menu offers 我的考核: the user is a trainee of some class."""
+    person_id = getattr(user, "person_id", None)
+    return (
+        person_id is not None
+        and Enrollment.objects.filter(
+            person_id=person_id, status__in=CHAIN_COMPLETED, training_class__isnull=False
+        ).exists()
+    )
 
 
 def class_list(*, user: Any) -> QuerySet[TrainingClass]:
@@ -142,9 +157,7 @@ def roster(training_class: TrainingClass) -> QuerySet[Enrollment]:
 
 def enrollment_get(*, user: Any, pk: Any) -> Enrollment:
     """A trainee of a class the user reaches, or the user's own enrollment."""
-    q = Q(person_id=getattr(user, "person_id", None) or 0) | classes_q(
-        user, via="training_class__"
-    )
+    q = Q(person_id=getattr(user, "person_id", None) or 0) | classes_q(user, via="training_class__")
     try:
         found = (
             Enrollment.objects.filter(q, pk=pk, status__in=CHAIN_COMPLETED)
@@ -176,17 +189,13 @@ def attempt_list(*, user: Any) -> QuerySet[Attempt]:
 
 
 def latest(enrollment: Enrollment, code: str) -> Attempt | None:
-    return (
-        Attempt.objects.filter(enrollment=enrollment, component=code).order_by("-number").first()
-    )
+    return Attempt.objects.filter(enrollment=enrollment, component=code).order_by("-number").first()
 
 
 def latest_by_enrollment(enrollments: list[Enrollment]) -> dict[tuple[int, str], Attempt]:
     """The latest attempt of each (enrollment, component), in one query."""
     out: dict[tuple[int, str], Attempt] = {}
-    for a in Attempt.objects.filter(enrollment__in=[e.pk for e in enrollments]).order_by(
-        "number"
-    ):
+    for a in Attempt.objects.filter(enrollment__in=[e.pk for e in enrollments]).order_by("number"):
         out[(a.enrollment_id, a.component)] = a
     return out
 
@@ -291,9 +300,7 @@ def sheet(user: Any, training_class: TrainingClass, c: Component) -> list[SheetR
     scorer = is_scorer(user, training_class, c)
     mine = {
         s.attempt_id: s
-        for s in Score.objects.filter(
-            scorer=user, attempt__in=[a.pk for a in attempts.values()]
-        )
+        for s in Score.objects.filter(scorer=user, attempt__in=[a.pk for a in attempts.values()])
     }
     rows = []
     for e in trainees:

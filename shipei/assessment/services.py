@@ -145,9 +145,7 @@ def settle(
 ) -> None:
     """Decide the attempt once the required number of scorers submitted; again after a
     correction (the result may turn over)."""
-    values = list(
-        attempt.scores.filter(submitted_at__isnull=False).values_list("value", flat=True)
-    )
+    values = list(attempt.scores.filter(submitted_at__isnull=False).values_list("value", flat=True))
     if len(values) < comp.needed_scores(component):
         return
     attempt.score = selectors.combine(values, component.aggregate)
@@ -220,7 +218,9 @@ def attempt_retry(*, actor: Any, enrollment: Enrollment, component: str) -> Atte
             name=enrollment.person.name,
         )
     require_may_take(enrollment, c, assessment)
-    attempt = Attempt.objects.create(enrollment=enrollment, component=c.code, number=last.number + 1)
+    attempt = Attempt.objects.create(
+        enrollment=enrollment, component=c.code, number=last.number + 1
+    )
     record(
         actor,
         "assessment.retry_opened",

@@ -14,7 +14,10 @@ OTHER = "信息化教学要求教师掌握数字资源的设计与开发方法�
 
 def submit(trainee, body=BODY, title="学习心得"):
     return essay_submit(
-        actor=trainee.user, enrollment=trainee.enrollment, component="essay", title=title,
+        actor=trainee.user,
+        enrollment=trainee.enrollment,
+        component="essay",
+        title=title,
         body=body,
     )
 

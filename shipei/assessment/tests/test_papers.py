@@ -13,8 +13,13 @@ from shipei.attendance.tests.conftest import enroll
 
 TEST = {
     "components": [
-        {"code": "quiz", "label": "在线测试", "kind": "online_test", "test_questions": 4,
-         "test_minutes": 20}
+        {
+            "code": "quiz",
+            "label": "在线测试",
+            "kind": "online_test",
+            "test_questions": 4,
+            "test_minutes": 20,
+        }
     ],
     "pass_mark": 75,
     "retries": 1,
@@ -27,7 +32,10 @@ def tested(base_admin, tree):
     programme = cls.project.programme
     for n in range(6):
         Question.objects.create(
-            programme=programme, kind="single", text=f"第{n}题", options=["甲", "乙", "丙"],
+            programme=programme,
+            kind="single",
+            text=f"第{n}题",
+            options=["甲", "乙", "丙"],
             answer=[n % 3],
         )
     return enroll(cls, tree["hz_school"], "王芳")
@@ -46,7 +54,9 @@ def test_a_paper_is_drawn_timed_and_scored_by_the_platform(tested):
     paper = paper_start(actor=tested.user, enrollment=tested.enrollment, component="quiz")
     assert len(paper.questions) == 4
     assert paper.deadline - paper.started_at == datetime.timedelta(minutes=20)
-    assert paper.questions == draw(list(Question.objects.values_list("pk", flat=True)), 4, paper.seed)
+    assert paper.questions == draw(
+        list(Question.objects.values_list("pk", flat=True)), 4, paper.seed
+    )
     keys = right(paper)
     for q in paper.questions[:3]:
         paper_answer(actor=tested.user, paper=paper, question=q, choices=keys[q])
@@ -59,7 +69,9 @@ def test_an_answer_after_the_deadline_is_refused_and_the_paper_handed_in(tested)
     paper = paper_start(actor=tested.user, enrollment=tested.enrollment, component="quiz")
     q = paper.questions[0]
     paper_answer(actor=tested.user, paper=paper, question=q, choices=right(paper)[q])
-    Paper.objects.filter(pk=paper.pk).update(deadline=timezone.now() - datetime.timedelta(seconds=1))
+    Paper.objects.filter(pk=paper.pk).update(
+        deadline=timezone.now() - datetime.timedelta(seconds=1)
+    )
 
     with pytest.raises(PaperTimeUp, match="已自动交卷"):
         paper_answer(actor=tested.user, paper=paper, question=paper.questions[1], choices=[0])

@@ -36,7 +36,9 @@ def programme(base_admin):
 
 
 def test_a_clean_file_adds_every_question(programme, national_admin):
-    _sheet, rows, problems = parse_bank(user=national_admin.user, upload=book(*GOOD), programme=programme)
+    _sheet, rows, problems = parse_bank(
+        user=national_admin.user, upload=book(*GOOD), programme=programme
+    )
     assert problems == []
     bank_import(actor=national_admin.user, programme=programme, rows=rows)
     found = {q.kind: q.answer for q in Question.objects.filter(programme=programme)}
@@ -51,7 +53,9 @@ def test_one_bad_row_keeps_the_whole_file_out_with_each_problem_placed(programme
         ("多选题", "答案越界", "甲", "乙", "", "", "", "", "AD"),
         ("单选题", "工学一体化课程的载体是？", "甲", "乙", "", "", "", "", "B"),
     ]
-    _sheet, rows, problems = parse_bank(user=national_admin.user, upload=book(*bad), programme=programme)
+    _sheet, rows, problems = parse_bank(
+        user=national_admin.user, upload=book(*bad), programme=programme
+    )
     assert rows == []
     placed = {(p.row, p.column) for p in problems}
     assert placed == {(5, "题型"), (6, "选项B"), (7, "答案"), (8, "题目")}

@@ -5,10 +5,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from shipei.attendance.models import AttendanceRecord
-from shipei.attendance.tests.conftest import add_session
-from shipei.audit.models import AuditEntry
-from shipei.enrollment.models import Enrollment
 from shipei.assessment import selectors
 from shipei.assessment.errors import (
     AttemptDecided,
@@ -20,6 +16,10 @@ from shipei.assessment.errors import (
 )
 from shipei.assessment.models import Attempt, Score
 from shipei.assessment.services import attempt_retry, score_correct, score_save
+from shipei.attendance.models import AttendanceRecord
+from shipei.attendance.tests.conftest import add_session
+from shipei.audit.models import AuditEntry
+from shipei.enrollment.models import Enrollment
 
 
 def score_all(users, enrollment, component, values):
@@ -27,15 +27,17 @@ def score_all(users, enrollment, component, values):
         score_save(actor=user, enrollment=enrollment, component=component, value=value, submit=True)
 
 
-def test_the_two_teaching_core_teachers_score_the_process_and_the_mean_decides(
-    trainees, scorers
-):
+def test_the_two_teaching_core_teachers_score_the_process_and_the_mean_decides(trainees, scorers):
     e = trainees[0].enrollment
-    score_save(actor=scorers.teaching[0], enrollment=e, component="process", value="70", submit=True)
+    score_save(
+        actor=scorers.teaching[0], enrollment=e, component="process", value="70", submit=True
+    )
     attempt = Attempt.objects.get(enrollment=e, component="process")
     assert attempt.status == Attempt.Status.OPEN  # one of two scores in
 
-    score_save(actor=scorers.teaching[1], enrollment=e, component="process", value="55", submit=True)
+    score_save(
+        actor=scorers.teaching[1], enrollment=e, component="process", value="55", submit=True
+    )
 
     attempt.refresh_from_db()
     assert attempt.score == pytest.approx(62.5)
@@ -65,7 +67,9 @@ def test_a_score_outside_0_to_100_is_refused_and_nothing_is_stored(trainees, sco
 
 def test_full_width_digits_from_a_phone_are_read(trainees, scorers):
     found = score_save(
-        actor=scorers.teaching[0], enrollment=trainees[0].enrollment, component="process",
+        actor=scorers.teaching[0],
+        enrollment=trainees[0].enrollment,
+        component="process",
         value="８５．５",
     )
     assert str(found.value) == "85.5"
