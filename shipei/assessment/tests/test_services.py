@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from shipei.assessment import selectors
 from shipei.assessment.errors import (
     AttemptDecided,
+    EssayTooShort,
     NoRetryLeft,
+    NoSuchComponent,
     NotAScorer,
     ScoreLocked,
     ScoreOutOfRange,
@@ -206,3 +208,64 @@ def test_weights_give_an_overall_score_once_every_component_is_scored(trainees, 
     assert selectors.result_for(e).overall is None
     score_all(scorers.assessing, e, "final", ["70", "70", "70"])
     assert selectors.result_for(e).overall == 74
+
+
+def test_the_median_when_the_policy_says_so(trainees, scorers, cls):
+    programme = cls.project.programme
+    policy = programme.policy
+    policy["assessment"]["components"][1]["aggregate"] = "median"
+    policy["assessment"]["process_pass_before_final"] = False
+    programme.policy = policy
+    programme.save()
+    e = Enrollment.objects.get(pk=trainees[0].enrollment.pk)
+    score_all(scorers.assessing, e, "final", ["10", "70", "75"])
+    assert Attempt.objects.get(enrollment=e, component="final").score == 70
+
+
+def test_an_items_own_assessment_holds_over_the_programmes(trainees, scorers, cls, base_admin):
+    programme = cls.project.programme
+    policy = programme.policy
+    item = next(i for i in policy["items"] if i["code"] == cls.project.item)
+    item["assessment"] = {
+        "components": [
+            {
+                "code": "process",
+                "label": "过程性考核",
+                "scorers": 1,
+                "scorer_role": "授课骨干教师",
+                "weight": "1",
+            },
+            {"code": "essay", "label": "论文", "kind": "essay"},
+            {
+                "code": "quiz",
+                "label": "测试",
+                "kind": "online_test",
+                "test_questions": 5,
+                "test_minutes": 15,
+                "aggregate": "min",
+            },
+        ],
+        "pass_mark": 80,
+        "retries": 0,
+        "essay_min_chars": 2000,
+        "process_pass_before_final": False,
+    }
+    programme.policy = policy
+    programme.save()
+    e = Enrollment.objects.get(pk=trainees[0].enrollment.pk)
+    score_save(
+        actor=scorers.teaching[0], enrollment=e, component="process", value="75", submit=True
+    )
+    attempt = Attempt.objects.get(enrollment=e)
+    assert attempt.status == Attempt.Status.FAILED  # one scorer, 75 below the item's 80
+    with pytest.raises(NoRetryLeft, match="补考 0 次"):
+        attempt_retry(actor=base_admin.user, enrollment=e, component="process")
+    with pytest.raises(NoSuchComponent):
+        score_save(actor=scorers.assessing[0], enrollment=e, component="final", value="80")
+    from shipei.assessment.essays import essay_submit
+
+    with pytest.raises(EssayTooShort, match="不少于 2000 字"):
+        essay_submit(
+            actor=trainees[0].user, enrollment=e, component="essay", title="t", body="字" * 1500
+        )
+    assert [r.label for r in selectors.result_for(e).components] == ["过程性考核", "论文", "在线测试"]
