@@ -372,6 +372,9 @@ SPECTACULAR_SETTINGS = {
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
         "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
         "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
+        "SessionKindEnum": "shipei.schedule.models.Session.Kind",
+        "SessionPracticeSiteEnum": "shipei.schedule.models.Session.PracticeSite",
+        "ResourceKindEnum": "shipei.schedule.models.Resource.Kind",
     },
 }
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shipei.audit.services import record
-from shipei.core.errors import NotFound, NotPermitted
+from shipei.core.errors import NotFound, NotPermitted, SystemBusy
 from shipei.enrollment.models import Enrollment
 from shipei.schedule.models import Session
 
@@ -91,6 +91,27 @@ def _write(
     return counts
 
 
+def _write_locked(
+    *, actor: Any, session: Session, marks: Mapping[int, str], source: str
+) -> dict[str, int]:
+    """`_write` over the session's records locked. A trainee checking in meanwhile inserts a
+    record the lock could not cover: the insert then fails, and a second read finds it and
+    changes it (the staff's save comes last and stands)."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                existing = {
+                    r.enrollment_id: r
+                    for r in AttendanceRecord.objects.select_for_update().filter(session=session)
+                }
+                return _write(
+                    actor=actor, session=session, marks=marks, source=source, existing=existing
+                )
+        except IntegrityError:
+            continue
+    raise SystemBusy()
+
+
 def _check_marks(
     session: Session, marks: Mapping[int, str], on_roster: dict[int, Enrollment]
 ) -> None:
@@ -124,13 +145,7 @@ def attendance_mark(
     _require_held(session, now)
     on_roster = {e.pk: e for e in selectors.roster(session.training_class)}
     _check_marks(session, marks, on_roster)
-    existing = {
-        r.enrollment_id: r
-        for r in AttendanceRecord.objects.select_for_update().filter(session=session)
-    }
-    counts = _write(
-        actor=actor, session=session, marks=marks, source=Source.GRID, existing=existing
-    )
+    counts = _write_locked(actor=actor, session=session, marks=marks, source=Source.GRID)
     record(
         actor,
         "attendance.marked",
@@ -182,16 +197,8 @@ def attendance_import(
         _require_running(session)
         _require_held(session, now)
         _check_marks(session, by_session[pk], on_roster)
-        existing = {
-            r.enrollment_id: r
-            for r in AttendanceRecord.objects.select_for_update().filter(session=session)
-        }
-        counts = _write(
-            actor=actor,
-            session=session,
-            marks=by_session[pk],
-            source=Source.IMPORT,
-            existing=existing,
+        counts = _write_locked(
+            actor=actor, session=session, marks=by_session[pk], source=Source.IMPORT
         )
         for key, n in counts.items():
             totals[key] += n

@@ -65,6 +65,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "session": s,
                     "held": selectors.held(s, now),
+                    "check_in_open": s.starts_at - services.CHECK_IN_OPENS_BEFORE
+                    <= now
+                    <= s.ends_at,
                     "recorded": recorded[i],
                     "may_take": runs or selectors.teaches(request.user, s),
                 }

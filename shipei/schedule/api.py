@@ -1,10 +1,9 @@
 """Sessions, resource packages and self-paced progress over the API: the same selectors and
 services as the pages, scoped the same way. A trainee posts their own progress events here."""
 
-from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -266,8 +265,9 @@ class ProgressOutput(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_learning_hours(self, obj: Progress) -> Decimal:
-        return hours.learning_hours(obj.enrollment)
+    @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=1))
+    def get_learning_hours(self, obj: Progress) -> str:
+        return str(hours.learning_hours(obj.enrollment))
 
 
 class ProgressEventInput(serializers.Serializer):

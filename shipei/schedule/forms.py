@@ -87,8 +87,12 @@ class SessionForm(forms.Form):
         }
 
 
-class ResourceForm(forms.ModelForm):
-    class Meta:
-        model = Resource
-        fields = ["title", "kind", "minutes", "source"]
-        widgets = {"minutes": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})}
+class ResourceForm(forms.Form):
+    """A resource of the package; its length is checked by the service (one message)."""
+
+    title = forms.CharField(label=_("资源名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("资源类型"), choices=Resource.Kind.choices)
+    minutes = forms.IntegerField(
+        label=_("时长（分钟）"), widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
+    )
+    source = forms.CharField(label=_("来源"), max_length=500, required=False)

@@ -97,12 +97,16 @@ class Share:
         return "--" if self.value is None else f"{self.value * 100:.0f}%"
 
     @property
+    def need(self) -> str:
+        return "" if self.minimum is None else f"{self.minimum * 100:.0f}%"
+
+    @property
     def missed(self) -> bool:
         return self.minimum is not None and (self.value is None or self.value < self.minimum)
 
     @property
     def problem(self) -> str:
-        need = f"{self.minimum * 100:.0f}%" if self.minimum is not None else ""
+        need = self.need
         if self.value is None:
             return _("%(label)s须不少于 %(need)s，%(basis)s尚无内容。") % {
                 "label": self.label,

@@ -55,8 +55,10 @@ def _seconds(value: Any, field: str) -> int:
     try:
         minutes = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("请填写以分钟计的数字。")}) from None
-    if not minutes.is_finite() or minutes < 0:
+        minutes = Decimal("NaN")
+    if not minutes.is_finite():
+        raise ValidationError({field: _("请填写以分钟计的数字。")})
+    if minutes < 0:
         raise ValidationError({field: _("分钟数不能为负数。")})
     return int((minutes * 60).to_integral_value())
 

@@ -32,4 +32,6 @@ def test_a_section_the_notice_sets_nothing_in_is_unset_and_empty_settings_are_le
     }
     data = {**bare.model_dump(mode="json"), "content": {"practice_share_min": "0.5"}}
     shares = section_display(parse_policy(data), "content")
-    assert shares["fields"] == [("实践课程最低占比", "50%")] and not shares["unset"]
+    # The minutes per 学时 read with them: the rule self-paced hours are counted by.
+    assert shares["fields"] == [("实践课程最低占比", "50%"), ("线上自学每学时分钟数", "45")]
+    assert not shares["unset"]
