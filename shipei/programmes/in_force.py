@@ -49,9 +49,9 @@ items[].approval_chain[].role | shipei.enrollment.approvals.chain_of | shipei/en
 items[].approval_chain[].label | shipei.enrollment.approvals.chain_of | shipei/enrollment/tests/test_revisions.py::test_an_item_with_its_own_chain_skips_the_programmes_city_step
 items[].approval_chain[].deadline | shipei.enrollment.reminders.remind_approval_deadlines | shipei/enrollment/tests/test_revisions.py::test_the_deadline_of_an_items_own_step_reminds_its_approvers
 items[].quota_scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/tests/test_receivers.py::test_each_item_gets_cells_only_for_the_receivers_its_own_scope_names
-<<<<<<< HEAD
-items[].content.practice_share_min | issue 16 | content shares per item
-items[].content.video_share_min | issue 16 | content shares per item
+items[].content.practice_share_min | shipei.schedule.hours.practice_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
+items[].content.video_share_min | shipei.schedule.hours.video_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
+items[].content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
 items[].assessment.components[].code | shipei.assessment.services.component_of | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].assessment.components[].label | shipei.assessment.services.score_save | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].assessment.components[].scorers | shipei.assessment.components.needed_scores | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
@@ -63,18 +63,6 @@ items[].assessment.components[].test_questions | shipei.assessment.papers.paper_
 items[].assessment.components[].test_minutes | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].assessment.pass_mark | shipei.assessment.components.pass_mark | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].assessment.retries | shipei.assessment.components.tries | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
-=======
-items[].content.practice_share_min | shipei.schedule.hours.practice_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
-items[].content.video_share_min | shipei.schedule.hours.video_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
-items[].content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
-items[].assessment.components[].code | issue 17 | assessment
-items[].assessment.components[].label | issue 17 | assessment
-items[].assessment.components[].scorers | issue 17 | assessment
-items[].assessment.components[].scorer_role | issue 17 | assessment
-items[].assessment.components[].weight | issue 17 | assessment
-items[].assessment.pass_mark | issue 17 | assessment
-items[].assessment.retries | issue 17 | assessment
->>>>>>> i16-attendance
 items[].assessment.absence_limit_hours | shipei.attendance.selectors.absence_limit | shipei/attendance/tests/test_selectors.py::test_an_items_own_absence_limit_holds_over_the_programmes
 items[].assessment.essay_min_chars | shipei.assessment.essays.essay_submit | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].assessment.process_pass_before_final | shipei.assessment.selectors.bar | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
