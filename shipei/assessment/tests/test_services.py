@@ -268,4 +268,8 @@ def test_an_items_own_assessment_holds_over_the_programmes(trainees, scorers, cl
         essay_submit(
             actor=trainees[0].user, enrollment=e, component="essay", title="t", body="字" * 1500
         )
-    assert [r.label for r in selectors.result_for(e).components] == ["过程性考核", "论文", "在线测试"]
+    assert [r.label for r in selectors.result_for(e).components] == [
+        "过程性考核",
+        "论文",
+        "在线测试",
+    ]
