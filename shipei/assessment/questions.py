@@ -164,19 +164,3 @@ def bank_import(
         filename=filename[:100],
     )
     return {"created": len(rows)}
-
-
-@transaction.atomic
-def question_set_active(*, actor: Any, question: Question, active: bool) -> Question:
-    """Take a question out of new papers (or back in); papers already drawn keep it."""
-    scope.require_programme(actor, MANAGE, question.programme)
-    question.is_active = active
-    question.save(update_fields=["is_active"])
-    record(
-        actor,
-        "assessment.question_changed",
-        question,
-        org=question.programme.owner,
-        active=active,
-    )
-    return question

@@ -18,7 +18,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
-from shipei.accounts.models import User
 from shipei.attendance import selectors as attendance
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotFound
@@ -57,26 +56,6 @@ def _staffed_q(user: Any, via: str = "") -> Q:
 def classes_q(user: Any, *, via: str = "") -> Q:
     """Classes whose assessment `user` reaches: seen through ``class.view``, or staffed by them."""
     return scope.orgs_q(user, VIEW, via=f"{via}{_BASE}") | _staffed_q(user, via)
-
-
-def scorers(training_class: TrainingClass, c: Component) -> QuerySet[User]:
-    """The users who score `c` in the class."""
-    role = comp.staff_role(c)
-    if role is None:
-        path = training_class.project.base.path
-        above = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
-        return User.objects.filter(
-            assignments__role__in=[r for r, acts in scope.ROLE_ACTIONS.items() if RUN in acts],
-            assignments__is_active=True,
-            assignments__org__path__in=above,
-            is_active=True,
-        ).distinct()
-    return User.objects.filter(
-        person__core_teacher__assignments__training_class=training_class,
-        person__core_teacher__assignments__role=role,
-        person__core_teacher__assignments__status=ACCEPTED,
-        is_active=True,
-    ).distinct()
 
 
 def is_scorer(user: Any, training_class: TrainingClass, c: Component) -> bool:
