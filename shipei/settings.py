@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "shipei.enrollment",
     "shipei.schedule",
     "shipei.attendance",
+    "shipei.assessment",
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",

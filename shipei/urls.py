@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
+from shipei.assessment import api as assessment_api
 from shipei.attendance import api as attendance_api
 from shipei.classes import api as classes_api
 from shipei.core import views as core_views
@@ -33,6 +34,7 @@ staffing_api.register(router)
 classes_api.register(router)
 schedule_api.register(router)
 attendance_api.register(router)
+assessment_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
@@ -58,6 +60,7 @@ urlpatterns = [
     path("staffing/", include("shipei.staffing.urls")),
     path("schedule/", include("shipei.schedule.urls")),
     path("attendance/", include("shipei.attendance.urls")),
+    path("assessment/", include("shipei.assessment.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     # Outside notifications/: the feed's address is for calendar apps, which do not log in.
     path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role
+from shipei.assessment import selectors as assessment_selectors
 from shipei.attendance import selectors as attendance_selectors
 from shipei.classes import selectors as class_selectors
 from shipei.enrollment import selectors as enrollment_selectors
@@ -39,6 +40,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("班次审核"), reverse("classes:queue"), "bi-clipboard2-check"))
     if attendance_selectors.may_see_any(user):
         items.append((_("考勤管理"), reverse("attendance:classes"), "bi-clipboard-data"))
+    if assessment_selectors.may_see_any(user):
+        items.append((_("考核管理"), reverse("assessment:classes"), "bi-award"))
+    if assessment_selectors.takes_any(user):
+        items.append((_("我的考核"), reverse("assessment:mine"), "bi-pencil"))
     items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
     if user.person_id is not None and hasattr(user.person, "teacher_profile"):
         items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))

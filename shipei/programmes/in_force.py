@@ -52,16 +52,20 @@ items[].quota_scope | shipei.quotas.receivers.scope_receivers | shipei/quotas/te
 items[].content.practice_share_min | shipei.schedule.hours.practice_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
 items[].content.video_share_min | shipei.schedule.hours.video_share | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
 items[].content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_shares.py::test_an_items_own_content_rules_come_before_the_programmes
-items[].assessment.components[].code | issue 17 | assessment
-items[].assessment.components[].label | issue 17 | assessment
-items[].assessment.components[].scorers | issue 17 | assessment
-items[].assessment.components[].scorer_role | issue 17 | assessment
-items[].assessment.components[].weight | issue 17 | assessment
-items[].assessment.pass_mark | issue 17 | assessment
-items[].assessment.retries | issue 17 | assessment
+items[].assessment.components[].code | shipei.assessment.services.component_of | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].label | shipei.assessment.services.score_save | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].scorers | shipei.assessment.components.needed_scores | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].scorer_role | shipei.assessment.selectors.is_scorer | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].weight | shipei.assessment.selectors.Result.overall | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].kind | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].aggregate | shipei.assessment.selectors.combine | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].test_questions | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.components[].test_minutes | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.pass_mark | shipei.assessment.components.pass_mark | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.retries | shipei.assessment.components.tries | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].assessment.absence_limit_hours | shipei.attendance.selectors.absence_limit | shipei/attendance/tests/test_selectors.py::test_an_items_own_absence_limit_holds_over_the_programmes
-items[].assessment.essay_min_chars | issue 17 | assessment
-items[].assessment.process_pass_before_final | issue 17 | assessment
+items[].assessment.essay_min_chars | shipei.assessment.essays.essay_submit | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
+items[].assessment.process_pass_before_final | shipei.assessment.selectors.bar | shipei/assessment/tests/test_services.py::test_an_items_own_assessment_holds_over_the_programmes
 items[].base | shipei.enrollment.approvals.item_base | shipei/enrollment/tests/test_revisions.py::test_a_base_step_is_taken_by_the_base_the_item_names
 enrollment.channels | shipei.enrollment.checks.submission_refusals | shipei/enrollment/tests/test_services.py::test_who_may_submit
 enrollment.approval_chain[].role | shipei.enrollment.approvals.holds_step | shipei/enrollment/tests/test_approvals.py::test_each_step_names_the_holders_the_check_lets_decide
@@ -102,16 +106,20 @@ classes.staff | shipei.staffing.needs.staff_roles | shipei/staffing/tests/test_s
 classes.milestones_days_before_start | shipei.classes.milestones.milestone_require | shipei/classes/tests/test_flow.py::test_applying_later_than_40_days_before_the_start_is_refused_until_an_admin_excepts_it
 classes.length_days | shipei.classes.services.class_problems | shipei/classes/tests/test_services.py::test_a_class_longer_than_its_level_allows_is_refused_when_planned_applied_for_or_changed
 classes.steps | shipei.classes.lifecycle.moves_for | shipei/classes/tests/test_flow.py::test_a_step_the_programme_does_not_use_is_refused
-assessment.components[].code | issue 17 | assessment
-assessment.components[].label | issue 17 | assessment
-assessment.components[].scorers | issue 17 | assessment
-assessment.components[].scorer_role | issue 17 | assessment
-assessment.components[].weight | issue 17 | assessment
-assessment.pass_mark | issue 17 | assessment
-assessment.retries | issue 17 | assessment
+assessment.components[].code | shipei.assessment.services.component_of | shipei/assessment/tests/test_services.py::test_after_a_passed_process_the_three_assessors_decide_the_final
+assessment.components[].label | shipei.assessment.services.score_save | shipei/assessment/tests/test_services.py::test_only_the_assigned_scorers_of_a_component_may_score_it
+assessment.components[].scorers | shipei.assessment.components.needed_scores | shipei/assessment/tests/test_services.py::test_the_two_teaching_core_teachers_score_the_process_and_the_mean_decides
+assessment.components[].scorer_role | shipei.assessment.selectors.is_scorer | shipei/assessment/tests/test_services.py::test_only_the_assigned_scorers_of_a_component_may_score_it
+assessment.components[].weight | shipei.assessment.selectors.Result.overall | shipei/assessment/tests/test_services.py::test_weights_give_an_overall_score_once_every_component_is_scored
+assessment.components[].kind | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_papers.py::test_a_paper_is_drawn_timed_and_scored_by_the_platform
+assessment.components[].aggregate | shipei.assessment.selectors.combine | shipei/assessment/tests/test_services.py::test_the_median_when_the_policy_says_so
+assessment.components[].test_questions | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_papers.py::test_a_paper_is_drawn_timed_and_scored_by_the_platform
+assessment.components[].test_minutes | shipei.assessment.papers.paper_start | shipei/assessment/tests/test_papers.py::test_a_paper_is_drawn_timed_and_scored_by_the_platform
+assessment.pass_mark | shipei.assessment.components.pass_mark | shipei/assessment/tests/test_services.py::test_a_mean_below_the_pass_mark_fails
+assessment.retries | shipei.assessment.components.tries | shipei/assessment/tests/test_services.py::test_one_retry_then_no_more
 assessment.absence_limit_hours | shipei.attendance.selectors.absence_limit | shipei/attendance/tests/test_selectors.py::test_leave_and_absence_above_the_policy_limit_bar_the_assessment
-assessment.essay_min_chars | issue 17 | assessment
-assessment.process_pass_before_final | issue 17 | assessment
+assessment.essay_min_chars | shipei.assessment.essays.essay_submit | shipei/assessment/tests/test_essays.py::test_an_essay_under_the_minimum_is_refused_with_its_count
+assessment.process_pass_before_final | shipei.assessment.selectors.bar | shipei/assessment/tests/test_services.py::test_a_failed_process_bars_the_final_with_the_score_shown
 content.practice_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
 content.video_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
 content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_progress.py::test_minutes_become_hours_by_the_policys_minutes_per_hour

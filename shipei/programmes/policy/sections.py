@@ -66,12 +66,30 @@ class ApprovalStep(Strict):
     deadline: Day | None = None
 
 
+ComponentKind = Literal["process", "final", "essay", "online_test", "other"]
+COMPONENT_KINDS: tuple[str, ...] = ComponentKind.__args__  # type: ignore[attr-defined]
+
+
 class Component(Strict):
     code: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: str
+    # What the component is: scored by people (process, final, other), an essay the trainee
+    # submits and people score, or an on-line test scored by the platform. Unset, a code that
+    # names a kind ("final") is that kind, any other is "other".
+    kind: ComponentKind | None = None
     scorers: Count = 1
     scorer_role: str = ""
     weight: Share | None = None
+    # How the scorers' scores make the result (the mean unless the policy says otherwise).
+    aggregate: Literal["mean", "median", "min"] = "mean"
+    test_questions: Annotated[int, Field(ge=1, le=200)] | None = None  # per paper
+    test_minutes: Annotated[int, Field(ge=1, le=600)] | None = None
+
+    @property
+    def kind_of(self) -> str:
+        if self.kind is not None:
+            return self.kind
+        return self.code if self.code in COMPONENT_KINDS else "other"
 
 
 class Assessment(Strict):
