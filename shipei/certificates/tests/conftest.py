@@ -67,7 +67,8 @@ def admit(
 def make_class(
     tree: dict[str, Organisation], *, n: int = 3, code: str = "c004", **certificate: Any
 ) -> Class004:
-    programme = programme_from(P004, code, number_format="ZJSZ-{year}-{serial:05d}", **certificate)
+    certificate.setdefault("number_format", "ZJSZ-{year}-{serial:05d}")
+    programme = programme_from(P004, code, **certificate)
     project = Project.objects.create(
         programme=programme,
         item="l3-c1",
