@@ -380,6 +380,8 @@ SPECTACULAR_SETTINGS = {
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
         "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
         "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
+        "CertificateStatusEnum": "shipei.certificates.models.Certificate.Status",
+        "CertificateReasonEnum": "shipei.certificates.models.Certificate.Reason",
     },
 }
 
@@ -441,6 +443,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every step of every certificate's PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
         "django.request": {"filters": ["client_error_one_line"]},
     },
 }

@@ -128,12 +128,12 @@ def _valid(serializer: type[serializers.Serializer], request: Request) -> dict[s
     return dict(s.validated_data)
 
 
-class BatchInput(serializers.Serializer):
+class CertificateBatchInput(serializers.Serializer):
     programme = serializers.IntegerField(help_text="培训计划编号")
     training_class = serializers.IntegerField(required=False, allow_null=True, help_text="班次编号")
 
 
-class BatchOutput(serializers.ModelSerializer):
+class CertificateBatchOutput(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -147,7 +147,7 @@ class BatchOutput(serializers.ModelSerializer):
 class BatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """批量发证：后台逐人发证，可查询进度；中断后自动从断点继续。"""
 
-    serializer_class = BatchOutput
+    serializer_class = CertificateBatchOutput
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -155,9 +155,9 @@ class BatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         requested = Batch.objects.filter(requested_by=self.request.user)
         return requested.select_related("programme", "training_class__project__base")
 
-    @extend_schema(request=BatchInput, responses={202: BatchOutput})
+    @extend_schema(request=CertificateBatchInput, responses={202: CertificateBatchOutput})
     def create(self, request: Request) -> Response:
-        data = _valid(BatchInput, request)
+        data = _valid(CertificateBatchInput, request)
         programme = get_object_or_404(Programme, pk=data["programme"])
         klass = None
         if data.get("training_class"):
@@ -167,7 +167,7 @@ class BatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             )
         batch = batches.batch_start(actor=request.user, programme=programme, training_class=klass)
         batch.refresh_from_db()
-        return Response(BatchOutput(batch).data, status=status.HTTP_202_ACCEPTED)
+        return Response(CertificateBatchOutput(batch).data, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyInput(serializers.Serializer):

@@ -116,6 +116,21 @@ def _sign(certificate: Certificate) -> None:
     certificate.save(update_fields=["credential", "qr_payload", "updated_at"])
 
 
+def certificates_resign() -> int:
+    """Sign every certificate not yet signed with the current key anew (key rotation)."""
+    kid = signing.current_kid()
+    done = 0
+    for pk in Certificate.objects.order_by("pk").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            certificate = (
+                Certificate.objects.select_for_update().select_related("programme").get(pk=pk)
+            )
+            if signing.signed_with(certificate.credential) != kid:
+                _sign(certificate)
+                done += 1
+    return done
+
+
 def _locked(certificate: Certificate) -> Certificate:
     return (
         Certificate.objects.select_for_update(of=("self",))

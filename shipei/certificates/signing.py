@@ -111,6 +111,14 @@ def jwt_sign(claims: dict[str, Any]) -> str:
     return f"{signing_input}.{b64url(signature)}"
 
 
+def signed_with(token: str) -> str | None:
+    """The key id in a VC-JWT's header (not checked)."""
+    try:
+        return json.loads(unb64url(token.split(".")[0])).get("kid")
+    except (ValueError, AttributeError):
+        return None
+
+
 def jwt_verify(token: str) -> dict[str, Any] | None:
     """The credential a VC-JWT carries if its signature holds under a published key, else None
     (altered, forged, unknown key, or not a JWS at all)."""

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from shipei.accounts.models import User
 from shipei.certificates import render, services, signing
+from shipei.certificates.tests.conftest import make_class
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,17 @@ def test_the_holder_downloads_theirs_and_the_base_the_class_as_one_zip(c004, iss
     response = client.get(f"/certificates/class/{c004.klass.pk}/certificates.zip")
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(names) == sorted(f"{c.number}.pdf" for c in issued)
+
+
+def test_without_electronic_certificates_the_holder_is_sent_to_the_issuer(tree, issuer, client):
+    c = make_class(tree, n=1, electronic=False)
+    certificate = services.certificate_issue(actor=issuer.user, enrollment=c.enrollments[0])
+    user = User.objects.create_user("paper", "Secret123", person=certificate.person)
+    client.force_login(user)
+    page = client.get("/certificates/mine/").content.decode()
+    assert certificate.number in page and "请向发证单位领取" in page and "/pdf/" not in page
+    response = client.get(f"/certificates/{certificate.pk}/pdf/", follow=True)
+    assert "不发放电子证书" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/certificates/mine/"
+    client.force_login(issuer.user)  # the base prints them
+    assert client.get(f"/certificates/{certificate.pk}/pdf/")["Content-Type"] == "application/pdf"

@@ -2,10 +2,12 @@
 the QR payload with the key id it names; altered or forged, both fail; rotation keeps old ones."""
 
 import json
+from io import StringIO
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
 
 from shipei.certificates import services, signing
 from shipei.certificates.signing import b64url, unb64url
@@ -65,3 +67,20 @@ def test_after_a_rotation_the_new_key_signs_and_the_old_still_verifies(certifica
     assert signing.payload_read(old)[1] is True
     assert signing.jwt_verify(certificate.credential) is not None
     assert json.loads(unb64url(signing.payload_sign(["x"]).split(".")[0]))[1] == "k2"
+
+
+def test_the_rotation_command_prints_a_key_and_re_signs_with_the_new_one(certificate, settings):
+    out = StringIO()
+    call_command("rotate_cert_keys", "--new-key", "k2", stdout=out)
+    line = out.getvalue().strip()
+    assert line.startswith("k2:")
+    settings.CERT_SIGNING_KEYS = f"{line},{settings.CERT_SIGNING_KEYS}"
+    out = StringIO()
+    call_command("rotate_cert_keys", stdout=out)
+    assert "重新签署 1 份证书" in out.getvalue()
+    certificate.refresh_from_db()
+    assert signing.signed_with(certificate.credential) == "k2"
+    assert signing.payload_read(certificate.qr_payload)[1] is True
+    out = StringIO()
+    call_command("rotate_cert_keys", stdout=out)
+    assert "重新签署 0 份证书" in out.getvalue()

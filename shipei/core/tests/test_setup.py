@@ -23,7 +23,11 @@ def test_load_regions_is_idempotent(db):
 
 def _production_env(**extra):
     key = base64.b64encode(os.urandom(32)).decode()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PII_", "SECRET", "CERT_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PII_", "SECRET", "CERT_"))
+    }
     env.update(
         SHIPEI_ENV="production",
         DJANGO_SETTINGS_MODULE="shipei.settings",
