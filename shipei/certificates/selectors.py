@@ -4,9 +4,10 @@ the public lookup by number or QR payload, and the revocation list."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shipei.accounts import scope
+from shipei.accounts.models import Role
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotFound
 from shipei.enrollment.models import Enrollment
@@ -90,3 +91,30 @@ def revoked_indexes() -> list[int]:
     return list(
         Certificate.objects.filter(status=Certificate.Status.REVOKED).values_list("pk", flat=True)
     )
+
+
+def may_issue_any(user: Any) -> bool:
+    """Whether the menu offers 结业证书: the user runs a base's classes or manages programmes."""
+    return scope.has_any(user, "class.run") or scope.has_any(user, "programme.manage")
+
+
+def issuing_classes(*, user: Any) -> QuerySet[TrainingClass]:
+    """The classes of the bases where the user holds the base role, the latest first."""
+    bases = [a.org.path for a in scope.active_assignments(user) if a.role == Role.BASE_ADMIN]
+    q = Q(pk__in=[])
+    for path in bases:
+        q |= Q(project__base__path__startswith=path)
+    return (
+        TrainingClass.objects.filter(q)
+        .exclude(status=TrainingClass.Status.CANCELLED)
+        .select_related("project__programme")
+        .order_by("-ends_on", "-pk")
+    )
+
+
+def issuing_programmes(*, user: Any) -> list[Programme]:
+    return [
+        p
+        for p in Programme.objects.select_related("owner").order_by("-year", "code")
+        if scope.allows_programme(user, "programme.manage", p)
+    ]

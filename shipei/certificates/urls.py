@@ -4,6 +4,7 @@ from . import views
 
 app_name = "certificates"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),

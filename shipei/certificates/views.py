@@ -126,6 +126,20 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- a class's or a programme's certificates -------------------------------------------------
 
 
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the user issues: the classes its bases ran, the programmes it manages."""
+    return render(
+        request,
+        "certificates/index.html",
+        {
+            "classes": selectors.issuing_classes(user=request.user)[:SHOWN],
+            "programmes": selectors.issuing_programmes(user=request.user),
+        },
+    )
+
+
 def _scope_of(request: HttpRequest, kind: str, pk: int) -> tuple[Programme, TrainingClass | None]:
     if kind not in ("class", "programme"):
         raise NotFound()

@@ -85,3 +85,12 @@ def test_starting_twice_gives_the_same_unfinished_batch(
     assert first == second and first.total == 3
     page_part = batches.batch_progress(first)
     assert (page_part["done"], page_part["finished"]) == (0, False)
+
+
+def test_the_menu_leads_the_base_to_its_class_and_the_teacher_to_their_certificates(
+    c004, issuer, client
+):
+    client.force_login(issuer.user)
+    page = client.get("/certificates/").content.decode()
+    assert f"/certificates/class/{c004.klass.pk}/" in page and "结业证书" in page
+    assert 'href="/certificates/"' in client.get("/").content.decode()
