@@ -10,7 +10,7 @@ from stdnum.cn import uscc
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.audit.models import AuditEntry
 from shipei.classes.models import HalfYearPlan, TrainingClass
-from shipei.demo.content import P004
+from shipei.demo.classes004 import P004
 from shipei.demo.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.seats import seats_consistent
