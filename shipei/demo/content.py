@@ -170,7 +170,54 @@ PROJECTS: list[tuple[str, str, str, str, int, int, int, list[int], str]] = [
         [100],
         "draft",
     ),
+    # Published projects moved on as they run, up to completed (classes of the past included).
+    (
+        "杭州职业技术学院",
+        "dual_teacher_base",
+        "现代学徒制教学组织与管理研修",
+        "offline",
+        5,
+        40,
+        2000,
+        [30],
+        "enrolling",
+    ),
+    (
+        "浙江数智制造科技有限公司",
+        "enterprise_practice_base.skills",
+        "智能制造产线运维企业实践（技能培训）",
+        "offline",
+        10,
+        80,
+        3600,
+        [20],
+        "enrollment_closed",
+    ),
+    (
+        "宁波职业技术学院",
+        "dual_teacher_base",
+        "职业院校教师信息化教学能力研修",
+        "online",
+        5,
+        40,
+        1500,
+        [-2],
+        "running",
+    ),
+    (
+        "杭州职业技术学院",
+        "dual_teacher_base",
+        "职业教育教学成果培育与申报研修",
+        "offline",
+        5,
+        40,
+        2000,
+        [-40],
+        "completed",
+    ),
 ]
+# The states a published project goes through as it runs, in order.
+RUN_STATES = ["enrolling", "enrollment_closed", "running", "completed"]
 
 
 def demo_projects(by_name: dict[str, Organisation]) -> None:
@@ -229,6 +276,9 @@ def demo_projects(by_name: dict[str, Organisation]) -> None:
             continue
         projects.project_decide(actor=national, project=project, decision="approve")
         projects.project_publish(actor=national, project=project)
+        if end in RUN_STATES:
+            for to in RUN_STATES[: RUN_STATES.index(end) + 1]:
+                projects.project_advance(actor=applicant, project=project, to=to)
 
 
 def _copy_quotas(source: Programme, target: Programme, actor: User) -> None:

@@ -169,7 +169,7 @@ def deliver(
             actor=_marker(institution, session),
             session=session,
             marks=marks,
-            now=session.ends_at,
+            now=min(session.ends_at, now),
         )
     _watch(cls, trainees)
 
