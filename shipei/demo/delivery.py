@@ -133,12 +133,15 @@ def deliver(
     end: str,
 ) -> None:
     """Attendance for the sessions held by now, in turn by grid and by QR; the last trainee
-    misses one morning (the running class: at risk) or two (the class being assessed: over
-    the limit); some progress on the package."""
+    misses a live session (the running class: at risk) or two mornings (the class being
+    assessed: over the limit); some progress on the package."""
     now = timezone.now()
     held = [s for s in sessions if s.holds_people and s.starts_at <= now]
-    misses = {"running": 1, "assessing": 2}.get(end, 0)
-    absent_in = {s.pk for s in [s for s in held if s.kind != K.LIVE][:misses]}
+    if end == "running":  # a 2-hour live session: one more morning would bar them
+        missed = [s for s in held if s.kind == K.LIVE][:1]
+    else:  # two mornings, 8 hours: over the limit
+        missed = [s for s in held if s.kind != K.LIVE][:2] if end == "assessing" else []
+    absent_in = {s.pk for s in missed}
     last = trainees[-1]
     for n, session in enumerate(held):
         marks = {e.pk: A.PRESENT for e in trainees}

@@ -151,7 +151,8 @@ def _running_class_as_its_people_see_it(client: Any) -> None:
     assert ProgressEvent.objects.filter(enrollment__training_class=running).exists()
     standings = attendance.standings(running)
     assert len(standings) == 8
-    assert [s.enrollment.person.name for s in standings if s.at_risk] == ["施雨"]
+    at_risk = [s for s in standings if s.at_risk]
+    assert [(s.enrollment.person.name, s.allowance) for s in at_risk] == [("施雨", 2)]
     assessing = TrainingClass.objects.get(project__programme__code=P004, status="assessing")
     barred = [s.enrollment for s in attendance.standings(assessing) if s.barred]
     assert [e.person.name for e in barred] == ["严斌"]

@@ -416,6 +416,10 @@ class Command(BaseCommand):
         out.write(f"{'超级管理员':<8}{'admin':<8}{'（登录名 admin）':<12}/admin/ 管理后台")
         out.write("-" * 78)
         out.write(
+            "工学一体化（通知004）：方华的班次处于各个环节；周强有培训中班次的课次和点名，"
+            "陈立是该班学员。"
+        )
+        out.write(
             "首次登录（短信激活）演示：身份证号 "
             + full_id(UNACTIVATED[0][2])
             + "，验证码打印在服务器控制台。"
