@@ -125,6 +125,17 @@ ACTION_LABELS = {
     "schedule.resource_removed": _("删除培训资源"),
     "attendance.marked": _("记录考勤"),
     "attendance.imported": _("导入考勤"),
+    "assessment.score_submitted": _("提交考核评分"),
+    "assessment.score_corrected": _("更正考核评分"),
+    "assessment.passed": _("考核合格"),
+    "assessment.failed": _("考核不合格"),
+    "assessment.retry_opened": _("开放补考"),
+    "assessment.essay_submitted": _("提交考核论文"),
+    "assessment.questions_imported": _("导入在线测试题库"),
+    "assessment.exported_full": _("导出含完整个人信息的成绩单"),
+    "certificate.issued": _("颁发结业证书"),
+    "certificate.revoked": _("撤销结业证书"),
+    "certificate.batch_started": _("批量颁发结业证书"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -146,6 +157,8 @@ ACTION_GROUPS = {
     "staffing": _("骨干教师"),
     "schedule": _("课表与资源"),
     "attendance": _("考勤"),
+    "assessment": _("考核"),
+    "certificate": _("结业证书"),
 }
 
 

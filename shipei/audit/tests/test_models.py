@@ -11,8 +11,14 @@ from shipei.audit.services import record
 SHIPEI = Path(__file__).resolve().parents[2]
 # Made at run time as f"project.{to}" from projects.services.DECISIONS. The enrollment.<event>
 # codes are made too, from the events passed to enrollment.events.record_event/event_rows: the
-# scan finds those.
-DECIDED = {"project.approved", "project.returned", "project.rejected"}
+# scan finds those. An attempt's result is f"assessment.{to}" (assessment.lifecycle).
+DECIDED = {
+    "project.approved",
+    "project.returned",
+    "project.rejected",
+    "assessment.passed",
+    "assessment.failed",
+}
 
 
 def _name(call: ast.Call) -> str:
@@ -58,7 +64,11 @@ def test_every_action_code_the_apps_record_has_a_chinese_label() -> None:
     codes, prefixes = recorded_codes()
 
     assert len(codes) > 50  # the scan found the calls
-    assert prefixes == {"project.", "enrollment."}  # a new kind of made-up code: list it above
+    assert prefixes == {
+        "project.",
+        "enrollment.",
+        "assessment.",
+    }  # a new kind of made-up code: list it above
     assert (codes | DECIDED) - set(ACTION_LABELS) == set()
     assert {code.split(".")[0] for code in ACTION_LABELS} == set(ACTION_GROUPS)
 
