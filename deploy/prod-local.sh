@@ -116,6 +116,7 @@ print("# Made once by deploy/prod-local.sh: the keys of this run directory's dat
 print(f"SECRET_KEY='{key(48)}'")
 print(f"PII_KEYS='k1:{key(32)}'")
 print(f"PII_INDEX_KEY='{key(32)}'")
+print(f"CERT_SIGNING_KEYS='k1:{key(32)}'")
 EOF
     )
 }

@@ -79,6 +79,16 @@ if not PII_KEYS:
         raise environ.ImproperlyConfigured("生产环境必须通过环境变量设置 PII_KEYS。")
     PII_KEYS = f"k1:{_secret('PII_KEY_K1', 32)}"
 PII_INDEX_KEY = _secret("PII_INDEX_KEY", 32)
+# Certificates are signed with Ed25519 keys by key id (32-byte seeds, base64); the first signs,
+# all of them still verify and are published (/verify/keys.json), so that a certificate printed
+# before a rotation still checks. CERT_SIGNING_KEYS="k2:<base64 32 bytes>,k1:<base64 32 bytes>"
+CERT_SIGNING_KEYS = env.str("CERT_SIGNING_KEYS", default="")
+if not CERT_SIGNING_KEYS:
+    if PRODUCTION:
+        raise environ.ImproperlyConfigured("生产环境必须通过环境变量设置 CERT_SIGNING_KEYS。")
+    CERT_SIGNING_KEYS = f"k1:{_secret('CERT_SIGNING_KEY_K1', 32)}"
+# Public verification (/verify/): lookups one client address may make per minute.
+CERT_VERIFY_PER_MINUTE = env.int("CERT_VERIFY_PER_MINUTE", default=30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -110,9 +120,13 @@ INSTALLED_APPS = [
     "shipei.classes",
     "shipei.staffing",
     "shipei.enrollment",
+<<<<<<< HEAD
     "shipei.schedule",
     "shipei.attendance",
     "shipei.assessment",
+=======
+    "shipei.certificates",
+>>>>>>> i17-certificates
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",
@@ -383,9 +397,14 @@ SPECTACULAR_SETTINGS = {
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
         "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
         "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
+<<<<<<< HEAD
         "SessionKindEnum": "shipei.schedule.models.Session.Kind",
         "SessionPracticeSiteEnum": "shipei.schedule.models.Session.PracticeSite",
         "ResourceKindEnum": "shipei.schedule.models.Resource.Kind",
+=======
+        "CertificateStatusEnum": "shipei.certificates.models.Certificate.Status",
+        "CertificateReasonEnum": "shipei.certificates.models.Certificate.Reason",
+>>>>>>> i17-certificates
     },
 }
 
@@ -449,6 +468,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every step of every certificate's PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
         "django.request": {"filters": ["client_error_one_line"]},
     },
 }

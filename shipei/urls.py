@@ -7,6 +7,7 @@ from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
 from shipei.assessment import api as assessment_api
 from shipei.attendance import api as attendance_api
+from shipei.certificates import api as certificates_api
 from shipei.classes import api as classes_api
 from shipei.core import views as core_views
 from shipei.core import views_site
@@ -35,10 +36,13 @@ classes_api.register(router)
 schedule_api.register(router)
 attendance_api.register(router)
 assessment_api.register(router)
+certificates_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
     # against every page's pattern (three includes here have an empty prefix).
+    # Public, before the router's certificates/<pk>/.
+    path("api/v1/certificates/verify/", certificates_api.VerifyView.as_view(), name="api_verify"),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", accounts_api.MeView.as_view(), name="api_me"),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api_token"),
@@ -61,6 +65,9 @@ urlpatterns = [
     path("schedule/", include("shipei.schedule.urls")),
     path("attendance/", include("shipei.attendance.urls")),
     path("assessment/", include("shipei.assessment.urls")),
+    path("certificates/", include("shipei.certificates.urls")),
+    # Public, without login: anyone checks a certificate by number or by its QR code.
+    path("verify/", include("shipei.certificates.urls_public")),
     path("notifications/", include("shipei.notifications.urls")),
     # Outside notifications/: the feed's address is for calendar apps, which do not log in.
     path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),

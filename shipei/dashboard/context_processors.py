@@ -8,8 +8,12 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role
+<<<<<<< HEAD
 from shipei.assessment import selectors as assessment_selectors
 from shipei.attendance import selectors as attendance_selectors
+=======
+from shipei.certificates import selectors as certificate_selectors
+>>>>>>> i17-certificates
 from shipei.classes import selectors as class_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.staffing import selectors as staffing_selectors
@@ -47,6 +51,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("项目目录"), reverse("projects:catalogue"), "bi-collection"))
     if user.person_id is not None and hasattr(user.person, "teacher_profile"):
         items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))
+        items.append((_("我的证书"), reverse("certificates:mine"), "bi-award"))
     if enrollment_selectors.may_view_enrollments(user):
         items.append((_("报名管理"), reverse("enrollment:list"), "bi-card-checklist"))
         items.append((_("待我审核"), reverse("enrollment:awaiting"), "bi-hourglass-split"))
@@ -63,6 +68,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("班次骨干教师"), reverse("staffing:classes"), "bi-people-fill"))
     if staffing_selectors.my_core_teacher(user) is not None:
         items.append((_("我的骨干教师任务"), reverse("staffing:mine"), "bi-envelope-paper"))
+    if certificate_selectors.may_issue_any(user):
+        items.append((_("结业证书"), reverse("certificates:index"), "bi-patch-check"))
     if scope.has_any(user, "org.view"):
         items.append((_("机构管理"), reverse("orgs:list"), "bi-diagram-3"))
     if scope.has_any(user, "org.change"):  # the codes behind an organisation's region

@@ -29,6 +29,7 @@ def test_production_starts_with_everything_set():
     [
         ("REDIS_URL", "生产环境必须设置 REDIS_URL"),
         ("PII_KEYS", "生产环境必须通过环境变量设置 PII_KEYS"),
+        ("CERT_SIGNING_KEYS", "生产环境必须通过环境变量设置 CERT_SIGNING_KEYS"),
         ("SMS_BACKEND", "SMS_BACKEND 设置为短信网关的发送类"),
         ("EMAIL_BACKEND", "EMAIL_BACKEND 设置为真实的邮件发送类"),
     ],

@@ -23,13 +23,18 @@ def test_load_regions_is_idempotent(db):
 
 def _production_env(**extra):
     key = base64.b64encode(os.urandom(32)).decode()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PII_", "SECRET"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PII_", "SECRET", "CERT_"))
+    }
     env.update(
         SHIPEI_ENV="production",
         DJANGO_SETTINGS_MODULE="shipei.settings",
         SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         PII_KEYS=f"k1:{key}",
         PII_INDEX_KEY=key[::-1],
+        CERT_SIGNING_KEYS=f"k1:{base64.b64encode(os.urandom(32)).decode()}",
         ALLOWED_HOSTS="shipei.example.cn",
         DATABASE_URL="sqlite:////tmp/shipei-deploy-check.sqlite3",
         REDIS_URL="redis://127.0.0.1:6379/0",

@@ -99,6 +99,10 @@ LABELS: dict[str, Any] = {
     "Certificate.issuer": _("发证单位"),
     "Certificate.electronic": _("电子证书"),
     "Certificate.number_format": _("证书编号格式"),
+    "Certificate.per": _("发证方式"),
+    "Certificate.issued_by_base": _("由承训机构发证"),
+    "Certificate.after_assessment": _("须全部考核合格"),
+    "Certificate.after_evaluation": _("须填写培训评估"),
     "Credit.counts_as_continuing_education": _("计入继续教育学时"),
     "EvaluationForm.label": _("问卷名称"),
     "EvaluationForm.respondent": _("填写人"),
@@ -117,6 +121,7 @@ HELP: dict[str, Any] = {
     "Quota.table": _(
         "名额分配页、导出和导入按所选附表的行列排列。可选的是随本计划保存的通知附表。"
     ),
+    "Certificate.issued_by_base": _("证书上的发证单位为举办该班次的承训机构，而非上面的发证单位。"),
     "Certificate.number_format": _(
         "{year} 为年度，{programme} 为计划代码，{serial:06d} 为六位流水号。"
     ),
@@ -157,6 +162,7 @@ FIELD_CHOICES: dict[str, dict[str, Any]] = {
         "other": _("其他单位"),
     },
     "Prerequisite.state": {"admitted": _("录取"), "completed": _("结业")},
+    "Certificate.per": {"item": _("每个培训项目一份"), "phase": _("每期一份")},
     "Quota.held_from": {"submission": _("提交报名时"), "approval": _("审核通过时")},
     "Classes.steps": {
         "semiannual_plan": _("报送半年培训计划"),

@@ -161,7 +161,8 @@ def test_the_editor_marks_each_setting_not_yet_in_force_and_names_no_issue(
     assert badge_beside(page, "评价问卷")  # the whole list, once
     assert page.count("尚未生效</span>") <= 3  # the note, the list; not each column again
     page = client.get(f"/programmes/{programme.pk}/edit/certificate/").content.decode()
-    assert badge_beside(page, "发证单位") and not badge_beside(page, "证书编号格式")
+    assert not badge_beside(page, "发证单位") and not badge_beside(page, "证书编号格式")
+    assert badge_beside(page, "须填写培训评估")  # certificates wait for the evaluation forms
     page = client.get(f"/programmes/{programme.pk}/items/p1/edit/").content.decode()
     assert not badge_beside(page, "最低年龄（周岁）") and not badge_beside(page, "最低教龄（年）")
     assert not badge_beside(page, "先修项目") and not badge_beside(page, "审核流程")

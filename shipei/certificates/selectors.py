@@ -1,0 +1,120 @@
+"""Reads of certificates: who sees which (the same rows as their enrollments), a holder's own,
+the public lookup by number or QR payload, and the revocation list."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shipei.accounts import scope
+from shipei.accounts.models import Role
+from shipei.classes.models import TrainingClass
+from shipei.core.errors import NotFound
+from shipei.enrollment.models import Enrollment
+from shipei.programmes.models import Programme
+
+from . import signing
+from .models import Certificate
+
+_RELATED = ("programme", "person", "enrollment__org", "enrollment__base", "replaces")
+
+
+def certificate_list(
+    *,
+    user: Any,
+    programme: Programme | None = None,
+    training_class: TrainingClass | None = None,
+) -> QuerySet[Certificate]:
+    """The certificates of every enrollment the user reaches (scope.enrollments_q)."""
+    enrollments = Enrollment.objects.filter(scope.enrollments_q(user)).values("pk")
+    qs = Certificate.objects.filter(enrollment__in=enrollments).select_related(*_RELATED)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if training_class is not None:
+        qs = qs.filter(enrollment__training_class=training_class)
+    return qs.order_by("number")
+
+
+def certificate_get(*, user: Any, pk: Any) -> Certificate:
+    try:
+        return certificate_list(user=user).get(pk=pk)
+    except (Certificate.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def my_certificates(*, user: Any) -> QuerySet[Certificate]:
+    person_id = getattr(user, "person_id", None)
+    return (
+        Certificate.objects.filter(person_id=person_id or -1)
+        .select_related(*_RELATED)
+        .order_by("-issued_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the public verification page says: ``state`` is valid, revoked, not_found or
+    invalid (a QR payload whose signature does not hold, or that disagrees with the record)."""
+
+    state: str
+    certificate: Certificate | None = None
+    number: str = ""
+
+
+def verify_number(number: str) -> Verdict:
+    number = (number or "").strip()[:80]
+    certificate = (
+        Certificate.objects.select_related("programme", "replaced_by").filter(number=number).first()
+        if number
+        else None
+    )
+    if certificate is None:
+        return Verdict("not_found", number=number)
+    return Verdict("valid" if certificate.is_valid else "revoked", certificate, number)
+
+
+def verify_payload(payload: str) -> Verdict:
+    """A scanned QR payload: its signature must hold under a published key and its fields
+    match the record of its number; then the record's status decides."""
+    fields, signed = signing.payload_read(payload or "")
+    if fields is None or not signed:
+        return Verdict("invalid")
+    verdict = verify_number(str(fields[0]))
+    if verdict.certificate is not None and verdict.certificate.qr_payload != payload.strip():
+        # Signed by us but not this record's: an older issue of a re-issued number cannot be,
+        # as numbers are never reused, so this is a record changed outside the platform.
+        return Verdict("invalid", number=verdict.number)
+    return verdict
+
+
+def revoked_indexes() -> list[int]:
+    return list(
+        Certificate.objects.filter(status=Certificate.Status.REVOKED).values_list("pk", flat=True)
+    )
+
+
+def may_issue_any(user: Any) -> bool:
+    """Whether the menu offers 结业证书: the user runs a base's classes or manages programmes."""
+    return scope.has_any(user, "class.run") or scope.has_any(user, "programme.manage")
+
+
+def issuing_classes(*, user: Any) -> QuerySet[TrainingClass]:
+    """The classes of the bases where the user holds the base role, the latest first."""
+    bases = [a.org.path for a in scope.active_assignments(user) if a.role == Role.BASE_ADMIN]
+    q = Q(pk__in=[])
+    for path in bases:
+        q |= Q(project__base__path__startswith=path)
+    return (
+        TrainingClass.objects.filter(q)
+        .exclude(status=TrainingClass.Status.CANCELLED)
+        .select_related("project__programme")
+        .order_by("-ends_on", "-pk")
+    )
+
+
+def issuing_programmes(*, user: Any) -> list[Programme]:
+    return [
+        p
+        for p in Programme.objects.select_related("owner").order_by("-year", "code")
+        if scope.allows_programme(user, "programme.manage", p)
+    ]

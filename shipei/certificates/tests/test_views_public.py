@@ -1,0 +1,78 @@
+"""Public verification without login: valid, revoked (date and reason), not found, a forged QR
+code; the holder's name masked; the per-address limit; the keys and the revocation list."""
+
+import json
+
+import pytest
+
+from shipei.certificates import credential, services
+from shipei.certificates.signing import b64url, unb64url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued(c004, issuer):
+    return [services.certificate_issue(actor=issuer.user, enrollment=e) for e in c004.enrollments]
+
+
+def test_anyone_checks_a_number_and_sees_it_valid_with_the_name_masked(issued, client):
+    c = issued[0]
+    page = client.get("/verify/", {"no": c.number}).content.decode()
+    assert "证书有效" in page and c.issuer in page and c.title in page and "56" in page
+    assert c.holder_name not in page and c.masked_name in page
+    assert c.masked_name == c.holder_name[0] + "*" * (len(c.holder_name) - 1)
+
+
+def test_a_revoked_certificate_shows_revoked_with_date_and_reason_never_valid(
+    issued, client, issuer
+):
+    c = services.certificate_revoke(actor=issuer.user, certificate=issued[0], reason="error")
+    for query in ({"no": c.number}, {"c": c.qr_payload}):
+        page = client.get("/verify/", query).content.decode()
+        assert "证书已撤销" in page and "证书信息有误" in page and "证书有效" not in page
+        assert f"{c.revoked_on.year}年" in page
+
+
+def test_a_number_not_issued_is_not_found(client, issued):
+    response = client.get("/verify/", {"no": "ZJSZ-2026-99999"})
+    assert response.status_code == 404 and "未找到该证书" in response.content.decode()
+
+
+def test_a_forged_or_altered_qr_code_shows_invalid(issued, client):
+    message, signature = issued[0].qr_payload.split(".")
+    fields = json.loads(unb64url(message))
+    fields[5] = "560"
+    altered = f"{b64url(json.dumps(fields, ensure_ascii=False).encode())}.{signature}"
+    for payload in (altered, "garbage", f"{message}.{b64url(b'x' * 64)}"):
+        page = client.get("/verify/", {"c": payload}).content.decode()
+        assert "无效：签名不符" in page and "证书有效" not in page
+
+
+def test_lookups_are_limited_per_address(issued, client, settings):
+    settings.CERT_VERIFY_PER_MINUTE = 3
+    codes = [
+        client.get("/verify/", {"no": issued[0].number}, REMOTE_ADDR="203.0.113.9").status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    other = client.get("/verify/", {"no": issued[0].number}, REMOTE_ADDR="203.0.113.10")
+    assert other.status_code == 200
+    assert (
+        "查询过于频繁"
+        in client.get("/verify/", {"no": "x"}, REMOTE_ADDR="203.0.113.9").content.decode()
+    )
+
+
+def test_the_revocation_list_sets_the_bit_of_each_revoked_certificate(issued, client, issuer):
+    services.certificate_revoke(actor=issuer.user, certificate=issued[1], reason="error")
+    listed = client.get("/verify/status/revocation.json").json()
+    assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    encoded = listed["credentialSubject"]["encodedList"]
+    assert credential.revoked_in(encoded, issued[1].pk)
+    assert not credential.revoked_in(encoded, issued[0].pk)
+
+
+def test_the_form_submits_a_get_with_the_number(client):
+    page = client.get("/verify/").content.decode()
+    assert 'method="get"' in page and 'name="no"' in page
