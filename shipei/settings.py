@@ -120,13 +120,10 @@ INSTALLED_APPS = [
     "shipei.classes",
     "shipei.staffing",
     "shipei.enrollment",
-<<<<<<< HEAD
     "shipei.schedule",
     "shipei.attendance",
     "shipei.assessment",
-=======
     "shipei.certificates",
->>>>>>> i17-certificates
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",
@@ -397,14 +394,11 @@ SPECTACULAR_SETTINGS = {
         "ParticipantListStatusEnum": "shipei.enrollment.models.ParticipantList.Status",
         "CoreAssignmentStatusEnum": "shipei.staffing.models.Assignment.Status",
         "CoreStaffRoleEnum": "shipei.staffing.models.StaffRole",
-<<<<<<< HEAD
         "SessionKindEnum": "shipei.schedule.models.Session.Kind",
         "SessionPracticeSiteEnum": "shipei.schedule.models.Session.PracticeSite",
         "ResourceKindEnum": "shipei.schedule.models.Resource.Kind",
-=======
         "CertificateStatusEnum": "shipei.certificates.models.Certificate.Status",
         "CertificateReasonEnum": "shipei.certificates.models.Certificate.Reason",
->>>>>>> i17-certificates
     },
 }
 

@@ -8,12 +8,9 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role
-<<<<<<< HEAD
 from shipei.assessment import selectors as assessment_selectors
 from shipei.attendance import selectors as attendance_selectors
-=======
 from shipei.certificates import selectors as certificate_selectors
->>>>>>> i17-certificates
 from shipei.classes import selectors as class_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.staffing import selectors as staffing_selectors

@@ -122,12 +122,7 @@ assessment.essay_min_chars | shipei.assessment.essays.essay_submit | shipei/asse
 assessment.process_pass_before_final | shipei.assessment.selectors.bar | shipei/assessment/tests/test_services.py::test_a_failed_process_bars_the_final_with_the_score_shown
 content.practice_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
 content.video_share_min | shipei.projects.services.submit_problems | shipei/projects/tests/test_services.py::test_submit_refuses_shares_below_the_policy_minimums
-<<<<<<< HEAD
 content.minutes_per_hour | shipei.schedule.hours.learning_hours | shipei/schedule/tests/test_progress.py::test_minutes_become_hours_by_the_policys_minutes_per_hour
-certificate.issuer | issue 17 | certificates
-certificate.electronic | issue 17 | certificates
-certificate.number_format | shipei.programmes.policy.Certificate._number_format | shipei/programmes/tests/test_policy.py::test_a_certificate_number_format_that_cannot_make_numbers_is_refused
-=======
 certificate.issuer | shipei.certificates.eligibility.issuer_name | shipei/certificates/tests/test_services.py::test_per_phase_one_certificate_names_the_phase_with_its_hours
 certificate.electronic | shipei.certificates.views._viewable | shipei/certificates/tests/test_pdf.py::test_without_electronic_certificates_the_holder_is_sent_to_the_issuer
 certificate.per | shipei.certificates.eligibility.facts | shipei/certificates/tests/test_services.py::test_per_phase_one_certificate_names_the_phase_with_its_hours
@@ -135,7 +130,6 @@ certificate.issued_by_base | shipei.certificates.eligibility.issuer_name | shipe
 certificate.after_assessment | issue 17 | every required component passed: comes with the assessment
 certificate.after_evaluation | issue 18 | the evaluation filled in: comes with the evaluation forms
 certificate.number_format | shipei.certificates.numbers.number_take | shipei/certificates/tests/test_services.py::test_a_closed_class_gets_numbered_certificates_issued_by_its_base
->>>>>>> i17-certificates
 credit.counts_as_continuing_education | issue 17 | credit hours
 evaluation[].code | issue 18 | evaluation forms
 evaluation[].label | issue 18 | evaluation forms
