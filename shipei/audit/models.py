@@ -125,6 +125,9 @@ ACTION_LABELS = {
     "schedule.resource_removed": _("删除培训资源"),
     "attendance.marked": _("记录考勤"),
     "attendance.imported": _("导入考勤"),
+    "credit.claim_submitted": _("申报校外培训学时"),
+    "credit.claim_approved": _("通过校外培训学时申报"),
+    "credit.claim_returned": _("退回校外培训学时申报"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -146,6 +149,7 @@ ACTION_GROUPS = {
     "staffing": _("骨干教师"),
     "schedule": _("课表与资源"),
     "attendance": _("考勤"),
+    "credit": _("继续教育学时"),
 }
 
 
