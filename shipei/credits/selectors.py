@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from shipei.accounts import scope
@@ -79,9 +79,11 @@ def totals(*, user: Any, year: int | None = None, name: str = "") -> QuerySet[Pe
     """Teachers in scope with ledger lines, each with its hours (``total``, ``external``) and
     count, the most hours first."""
     lines = Q(credit_entries__year=year) if year else Q()
-    people = Person.objects.filter(scope.people_q(user, VIEW), credit_entries__isnull=False)
-    if year:
-        people = people.filter(credit_entries__year=year)
+    # Exists, not a join: a join here would count each line once more per line it matched.
+    has = Entry.objects.filter(person=OuterRef("pk"))
+    people = Person.objects.filter(
+        scope.people_q(user, VIEW), Exists(has.filter(year=year) if year else has)
+    )
     if name:
         people = people.filter(name__contains=name.strip())
     return (

@@ -183,6 +183,14 @@ class Certificate(Strict):
     issuer: str = ""
     electronic: bool = True
     number_format: str = "{year}{programme}{serial:06d}"
+    # One certificate per enrollment (its item), or per phase: a field's names its phase (000).
+    per: Literal["item", "phase"] = "item"
+    # The training base that ran the class issues it (004: 培训机构核发), rather than ``issuer``.
+    issued_by_base: bool = False
+    # Besides the training completed and its hours: every required component passed, and the
+    # evaluation forms filled in (004: 结束评估表 before the certificate).
+    after_assessment: bool = True
+    after_evaluation: bool = False
 
     @field_validator("number_format")
     @classmethod
