@@ -156,15 +156,25 @@ def xlsx(transcript: Transcript) -> bytes:
     return flat_xlsx(headers(transcript), rows(transcript), title="成绩单")
 
 
+# The columns of the training (programme, item, class): where every row has the same, the PDF
+# says it once above the table, which leaves the narrow page's width to names and scores.
+SHARED = (3, 4, 5)
+
+
 def pdf(transcript: Transcript) -> bytes:
     from weasyprint import HTML
 
+    head, body = headers(transcript), rows(transcript)
+    same = [i for i in SHARED if body and len({r[i] for r in body}) == 1]
+    facts = [(head[i], body[0][i]) for i in same if body[0][i]]
+    keep = [i for i in range(len(head)) if i not in same]
     html = render_to_string(
         "credits/transcript_pdf.html",
         {
             "t": transcript,
-            "headers": headers(transcript),
-            "rows": rows(transcript),
+            "facts": facts,
+            "headers": [head[i] for i in keep],
+            "rows": [[r[i] for i in keep] for r in body],
             "today": timezone.localdate(),
         },
     )
