@@ -104,7 +104,10 @@ def test_a_bad_claim_is_refused_with_the_reason_beside_its_field_and_saves_nothi
     with pytest.raises(ValidationError) as refused:
         services.claim_submit(actor=teacher.user, **claim_fields(**changes))
     assert message in refused.value.message_dict[field][0]
-    assert not Claim.objects.exists() and not AuditEntry.objects.filter(action__startswith="credit.").exists()
+    assert (
+        not Claim.objects.exists()
+        and not AuditEntry.objects.filter(action__startswith="credit.").exists()
+    )
 
 
 def test_the_same_training_claimed_twice_is_refused(teacher):

@@ -58,4 +58,7 @@ def test_a_teachers_transcript_is_theirs_or_their_admins_only(client, tree, c004
     client.force_login(teacher_of(tree["hz_school"]).user)
     assert client.get(url).status_code == 404
     client.force_login(teacher_of(tree["nj_school"]).user)
-    assert client.get(reverse("credits:transcript_class", args=[c004.klass.pk, "xlsx"])).status_code == 404
+    assert (
+        client.get(reverse("credits:transcript_class", args=[c004.klass.pk, "xlsx"])).status_code
+        == 404
+    )
