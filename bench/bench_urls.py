@@ -37,8 +37,14 @@ def bare_django(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": pk}, status=201)
 
 
+def bare_get(request: HttpRequest) -> JsonResponse:
+    """A bare Django view, no database: the ceiling of a public page's answers."""
+    return JsonResponse({"ok": True})
+
+
 urlpatterns = [
     path("bench/bare/", BareInsert.as_view()),
+    path("bench/bare-get/", bare_get),
     path("bench/bare-django/", bare_django),
     *app_urls,
 ]

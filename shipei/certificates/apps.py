@@ -9,9 +9,12 @@ class CertificatesConfig(AppConfig):
     verbose_name = "结业证书"
 
     def ready(self) -> None:
+        from shipei.assessment import exports
         from shipei.notifications import schedule
 
-        from . import batches
+        from . import batches, selectors
+
+        exports.register_certificate_number(selectors.number_of)
 
         # A batch whose worker was killed goes on within minutes, from where it stopped.
         schedule.register(

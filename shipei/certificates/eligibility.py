@@ -1,11 +1,12 @@
 """Who may receive a certificate, and what it says: the one place that decides.
 
-``problems`` answers for the issuing service, the batch, the pages and the API alike. Today it
-asks that the enrollment completed its training and that the training's hours reached what the
-notice requires, where both are known. The policy's ``certificate.after_assessment`` (every
-required component passed) is to be checked here when the assessment lands, and
-``certificate.after_evaluation`` (the evaluation filled in) with the evaluation; until then the
-policy registry marks both 尚未生效.
+``problems`` answers for the issuing service, the batch, the pages and the API alike. It asks
+that the enrollment completed its training; that the training's hours reached what the notice
+requires, where both are known, and the trainee's own hours (sessions attended, self-paced
+learning) what the class requires where the class keeps a schedule; and, with the policy's
+``certificate.after_assessment``, every required component passed (assessment.result_for).
+``certificate.after_evaluation`` (the evaluation filled in) comes with the evaluation; until
+then the policy registry marks it 尚未生效.
 """
 
 import datetime
@@ -16,12 +17,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shipei.assessment import selectors as assessment
 from shipei.classes.models import TrainingClass
 from shipei.enrollment.exports import short_title
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.terms import item_title
 from shipei.programmes.policy import Item, PolicyV1
 from shipei.projects.models import Project
+from shipei.schedule import hours as schedule_hours
 
 Status = Enrollment.Status
 # Admitted and still in the training: it may have ended (the class closed, the project done).
@@ -59,8 +62,29 @@ def problems(enrollment: Enrollment) -> list[str]:
             _("该培训的学时（%(delivered)s）少于通知规定的 %(required)s 学时，不能发证。")
             % {"delivered": _hours(delivered), "required": _hours(required)}
         )
-    # The assessment (certificate.after_assessment) is checked here once it is recorded.
+    out += _own_hours_problems(enrollment)
+    if _rules(enrollment).certificate.after_assessment:
+        result = assessment.result_for(enrollment)
+        if not result.passed:
+            out.append(
+                _("结业考核未全部合格（%(reason)s），不能发证。") % {"reason": result.reason}
+            )
     return out
+
+
+def _own_hours_problems(enrollment: Enrollment) -> list[str]:
+    """Where the class keeps a schedule, the trainee's own hours so far against the hours the
+    trainee must reach (schedule.hours: the item's, the project's, else the class's)."""
+    if not (enrollment.training_class_id and enrollment.training_class.sessions.exists()):
+        return []
+    required = schedule_hours.hours_required(enrollment)
+    done = sum((h for _label, h in schedule_hours.hours_so_far(enrollment)), Decimal(0))
+    if required is None or done >= required:
+        return []
+    return [
+        _("该学员已完成 %(done)s 学时，未达到规定的 %(required)s 学时，不能发证。")
+        % {"done": _hours(done), "required": _hours(required)}
+    ]
 
 
 def training_ended(enrollment: Enrollment) -> bool:

@@ -19,6 +19,17 @@ from .models import Certificate
 _RELATED = ("programme", "person", "enrollment__org", "enrollment__base", "replaces")
 
 
+def number_of(enrollment: Any) -> str:
+    """The number of the enrollment's valid certificate (the 附件5 score sheet's 证书编号)."""
+    found = (
+        Certificate.objects.filter(enrollment=enrollment, status=Certificate.Status.VALID)
+        .order_by("-pk")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return found or ""
+
+
 def certificate_list(
     *,
     user: Any,

@@ -127,7 +127,7 @@ certificate.issuer | shipei.certificates.eligibility.issuer_name | shipei/certif
 certificate.electronic | shipei.certificates.views._viewable | shipei/certificates/tests/test_pdf.py::test_without_electronic_certificates_the_holder_is_sent_to_the_issuer
 certificate.per | shipei.certificates.eligibility.facts | shipei/certificates/tests/test_services.py::test_per_phase_one_certificate_names_the_phase_with_its_hours
 certificate.issued_by_base | shipei.certificates.eligibility.issuer_name | shipei/certificates/tests/test_services.py::test_a_closed_class_gets_numbered_certificates_issued_by_its_base
-certificate.after_assessment | issue 17 | every required component passed: comes with the assessment
+certificate.after_assessment | shipei.certificates.eligibility.problems | shipei/certificates/tests/test_eligibility_delivery.py::test_a_trainee_who_has_not_passed_every_component_gets_no_certificate_and_the_reason
 certificate.after_evaluation | issue 18 | the evaluation filled in: comes with the evaluation forms
 certificate.number_format | shipei.certificates.numbers.number_take | shipei/certificates/tests/test_services.py::test_a_closed_class_gets_numbered_certificates_issued_by_its_base
 credit.counts_as_continuing_education | shipei.credits.services.counts | shipei/credits/tests/test_ledger.py::test_a_certificate_credits_the_ledger_only_where_the_policy_counts_it

@@ -28,6 +28,8 @@ P000 = "moe-2020-innovation-team-online"
 def programme_from(slug: str, code: str, **certificate: Any) -> Programme:
     data = copy.deepcopy(preset_data(slug))
     policy = data["policy"]
+    # Issuing is these fixtures' subject: the assessment's part is test_eligibility_delivery's.
+    certificate.setdefault("after_assessment", False)
     policy["certificate"] = {**policy.get("certificate", {}), **certificate}
     return Programme.objects.create(
         code=code, title=data["title"], year=data.get("year"), issuer=data["issuer"], policy=policy

@@ -2,15 +2,19 @@
 now with their whole calendar moved, and the project and enrollment cycle at every step."""
 
 from io import StringIO
+from typing import Any
 
 from django.core.management import call_command
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
+from shipei.attendance import selectors as attendance
+from shipei.attendance.models import AttendanceRecord
 from shipei.audit.models import AuditEntry
 from shipei.classes.models import HalfYearPlan, TrainingClass
-from shipei.demo.content import P004
+from shipei.demo.classes004 import P004
+from shipei.demo.content import DEMO_002
 from shipei.demo.management.commands.demo_setup import DEMO_PASSWORD
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.seats import seats_consistent
@@ -19,9 +23,11 @@ from shipei.programmes import calendar
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project, Review
 from shipei.quotas.models import Quota, QuotaChange
+from shipei.schedule.models import ProgressEvent, Session
+from shipei.staffing.models import Assignment
 
 
-def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
+def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
     out = StringIO()
     call_command("demo_setup", stdout=out)
     printed = out.getvalue()
@@ -31,6 +37,11 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         assert RoleAssignment.objects.filter(role=role, user__is_demo=True).exists()
     counts = (
         Organisation.objects.count(),
+        TrainingClass.objects.count(),
+        Session.objects.count(),
+        Assignment.objects.count(),
+        AttendanceRecord.objects.count(),
+        ProgressEvent.objects.count(),
         Person.objects.count(),
         User.objects.count(),
         QuotaChange.objects.count(),
@@ -41,6 +52,11 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
     call_command("demo_setup", "--quiet")
     assert (
         Organisation.objects.count(),
+        TrainingClass.objects.count(),
+        Session.objects.count(),
+        Assignment.objects.count(),
+        AttendanceRecord.objects.count(),
+        ProgressEvent.objects.count(),
         Person.objects.count(),
         User.objects.count(),
         QuotaChange.objects.count(),
@@ -58,7 +74,11 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
     demo = Programme.objects.get(code="demo-2026-national-base-projects")
     assert demo.rules.projects.application.contains(timezone.now())
     states = sorted(Project.objects.filter(programme=demo).values_list("status", flat=True))
-    assert states == sorted(["published"] * 4 + ["in_review", "submitted", "returned", "draft"])
+    assert states == sorted(
+        ["published"] * 4
+        + ["in_review", "submitted", "returned", "draft"]
+        + ["enrolling", "enrollment_closed", "running", "completed"]
+    )
     assert Review.objects.filter(project__programme=demo, submitted_at__isnull=True).count() == 1
     # Each channel has an enrollment waiting at a step, or decided.
     waiting = {
@@ -72,7 +92,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
         # 004 into its enrolling class with 附件1: one admitted, the last at the base's step.
         P004: "submitted",
     }
-    assert Enrollment.objects.filter(status="admitted").count() == 2
+    assert Enrollment.objects.filter(status="admitted", programme__code=DEMO_002).count() == 1
     waiting_004 = Enrollment.objects.get(programme__code=P004, status="submitted")
     assert waiting_004.step == 1 and waiting_004.training_class.status == "enrolling"
     assert waiting_004.application.answers["needs"]
@@ -92,23 +112,60 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db):
     assert summary.due < min(i.registration.opens for i in online.items if i.registration)
     for programme in Programme.objects.filter(code__startswith="demo-"):
         assert seats_consistent(programme) == []
-    # Notice 004 at 杭州技师学院: planned classes at each step up to enrollment, and an
-    # unplanned one waiting for the province.
+    # Notice 004 at 杭州技师学院: classes at every step of their lifecycle, and an unplanned one
+    # waiting for the province.
     classes = TrainingClass.objects.filter(project__programme__code=P004)
     assert sorted(classes.values_list("status", flat=True)) == sorted(
-        ["planned", "applied", "plan_filed", "plan_approved", "enrolling", "applied"]
+        [s for s, _label in TrainingClass.Status.choices] + ["applied"]
     )
     assert classes.filter(unplanned=True, amendments__status="submitted").count() == 1
     assert HalfYearPlan.objects.filter(status="approved").exists()
     demo = User.objects.get(person__name="陈晓燕")
     assert demo.check_password(DEMO_PASSWORD) and not demo.must_change_password and demo.is_demo
-
-
-def test_demo_tree_has_two_provinces_bases_and_a_valid_enterprise(db):
-    call_command("demo_setup", "--quiet")
+    # The tree: two provinces, bases, a valid enterprise.
     assert {"浙江省教育厅", "江苏省教育厅"} <= set(
         Organisation.objects.values_list("name", flat=True)
     )
     enterprise = Organisation.objects.get(kind=Organisation.Kind.ENTERPRISE)
     assert uscc.is_valid(enterprise.credit_code)
     assert Organisation.objects.filter(designations__isnull=False).count() >= 4
+    _running_class_as_its_people_see_it(client)
+
+
+def _running_class_as_its_people_see_it(client: Any) -> None:
+    """The running 004 class: staffed by accepted invitations, a schedule of the four kinds with
+    sessions today, attendance by grid and by QR for the sessions held (none ahead), progress on
+    the package, one trainee at risk; its printed trainee and core teacher see it."""
+    running = TrainingClass.objects.get(project__programme__code=P004, status="running")
+    assert set(running.core_assignments.values_list("status", flat=True)) == {"accepted"}
+    assert running.core_assignments.count() == 5
+    today = timezone.localdate()
+    sessions = running.sessions.all()
+    assert set(sessions.values_list("kind", flat=True)) == set(Session.Kind.values)
+    assert [s for s in sessions if timezone.localtime(s.starts_at).date() == today]
+    week = [s for s in sessions if abs((timezone.localtime(s.starts_at).date() - today).days) < 4]
+    assert len(week) >= 8
+    records = AttendanceRecord.objects.filter(session__training_class=running)
+    assert {"grid", "qr"} <= set(records.values_list("source", flat=True))
+    assert not records.filter(session__starts_at__gt=timezone.now()).exists()
+    assert ProgressEvent.objects.filter(enrollment__training_class=running).exists()
+    standings = attendance.standings(running)
+    assert len(standings) == 8
+    at_risk = [s for s in standings if s.at_risk]
+    assert [(s.enrollment.person.name, s.allowance) for s in at_risk] == [("施雨", 2)]
+    assessing = TrainingClass.objects.get(project__programme__code=P004, status="assessing")
+    barred = [s.enrollment for s in attendance.standings(assessing) if s.barred]
+    assert [e.person.name for e in barred] == ["严斌"]
+    assert "不能参加考核" in attendance.assessment_bar(barred[0])
+    # The printed trainee's home: today's sessions of the running class.
+    trainee = User.objects.get(person__name="陈立", is_demo=True)
+    client.force_login(trainee)
+    home = client.get("/").content.decode()
+    assert str(running) in home
+    today_titles = [s.title for s in sessions if timezone.localtime(s.starts_at).date() == today]
+    assert all(title in home for title in today_titles)
+    # The printed core teacher: the class among those whose attendance he takes, an invitation.
+    zhou = User.objects.get(person__name="周强", is_demo=True)
+    client.force_login(zhou)
+    assert str(running) in client.get("/attendance/").content.decode()
+    assert "待答复的骨干教师邀请" in client.get("/").content.decode()

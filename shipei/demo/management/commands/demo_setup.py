@@ -10,14 +10,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import uscc
 
-from shipei.accounts import services as people
-from shipei.accounts.models import ID_CONTEXT, Person, Role, RoleAssignment, User
-from shipei.core import identifiers, pii
+from shipei.accounts.models import Role, User
+from shipei.core import identifiers
 from shipei.demo import content as demo_content
+from shipei.demo import people
+from shipei.demo.people import DEMO_PASSWORD, full_id
 from shipei.orgs import services as orgs
 from shipei.orgs.models import Designation, Organisation, OrganisationAlias, Region
 
-DEMO_PASSWORD = "Demo2026"  # printed by `make demo`; the same on every run
+__all__ = ["DEMO_PASSWORD", "Command"]
 
 # (name, parent name, kind, region code, extra fields, designations, aliases)
 TREE: list[
@@ -157,6 +158,25 @@ TREE: list[
         [(Designation.Kind.INTEGRATED_BASE, 2022, 2025)],
         [],
     ),
+    # Where notice 004's core teachers come from: not the class's own institution.
+    (
+        "宁波技师学院",
+        "浙江省人力资源和社会保障厅",
+        Organisation.Kind.SCHOOL,
+        "330200",
+        {"school_kind": Organisation.SchoolKind.TECHNICAL},
+        [],
+        [],
+    ),
+    (
+        "温州技师学院",
+        "浙江省人力资源和社会保障厅",
+        Organisation.Kind.SCHOOL,
+        "330300",
+        {"school_kind": Organisation.SchoolKind.TECHNICAL},
+        [],
+        [],
+    ),
 ]
 
 # (role, org, name, ID number without check digit, mobile, teacher profile)
@@ -237,9 +257,10 @@ ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
             "department_post": "烹饪系 教师",
         },
     ),
+    # A core teacher of another institution: he teaches 杭州技师学院's running class.
     (
         Role.CORE_TEACHER,
-        "杭州技师学院",
+        "宁波技师学院",
         "周强",
         "33010319780130007",
         "13800000008",
@@ -248,6 +269,21 @@ ACCOUNTS: list[tuple[str, str, str, str, str, dict[str, Any] | None]] = [
             "teaching_major": "数控加工",
             "major_class": "机械设计制造类",
             "years_teaching": 20,
+            "department_post": "机械系 教师",
+        },
+    ),
+    # A trainee in 杭州技师学院's running class: today's sessions, attendance, progress.
+    (
+        Role.TRAINEE,
+        "杭州技师学院",
+        "陈立",
+        "33010619890412018",
+        "13800000018",
+        {
+            "title": "intermediate",
+            "teaching_major": "数控加工",
+            "major_class": "机械设计制造类",
+            "years_teaching": 8,
             "department_post": "机械系 教师",
         },
     ),
@@ -304,10 +340,6 @@ UNACTIVATED = [
 ]
 
 
-def _id(first17: str) -> str:
-    return first17 + identifiers.id_check_digit(first17)
-
-
 def _credit(first17: str) -> str:
     return first17 + uscc.calc_check_digit(first17)
 
@@ -344,51 +376,33 @@ class Command(BaseCommand):
 
         rows = []
         for role, org_name, name, id17, mobile, teacher in ACCOUNTS:
-            person = self._person(by_name[org_name], name, _id(id17), mobile, teacher)
-            user = User.objects.filter(person=person).first()
-            if user is None:
-                user = User(username=f"p{person.pk}", person=person)
-            user.is_demo = True
-            user.must_change_password = False
-            user.is_active = True
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            person = people.person(by_name[org_name], name, id17, mobile, teacher)
             # A national admin works in the department but acts over the whole ministry's tree.
             role_org = by_name[org_name]
             if role == Role.NATIONAL_ADMIN:
                 role_org = Organisation.objects.get(pk=role_org.ancestor_ids()[0])
-            RoleAssignment.objects.get_or_create(user=user, role=role, org=role_org)
+            people.login(person, role, role_org)
             rows.append(
                 (
                     Role(role).label,
                     name,
                     by_name[org_name].name,
                     mobile,
-                    identifiers.mask_id_number(_id(id17)),
+                    identifiers.mask_id_number(full_id(id17)),
                 )
             )
         for org_name, name, id17, mobile, teacher in UNACTIVATED:
-            self._person(by_name[org_name], name, _id(id17), mobile, teacher)
+            people.person(by_name[org_name], name, id17, mobile, teacher)
 
         admin = User.objects.filter(username="admin").first() or User(username="admin")
         admin.is_superuser = admin.is_staff = admin.is_demo = True
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = people.password_hash()
         admin.save()
 
         demo_content.build(by_name)
 
         if not options["quiet"]:
             self._print(rows)
-
-    def _person(
-        self, org: Organisation, name: str, id_number: str, mobile: str, teacher: Any
-    ) -> Person:
-        found = Person.objects.filter(
-            id_number_hash=pii.blind_index(id_number, context=ID_CONTEXT)
-        ).first()
-        return found or people.person_bootstrap(
-            org=org, name=name, id_number=id_number, mobile=mobile, teacher=teacher
-        )
 
     def _print(self, rows: list[tuple[str, ...]]) -> None:
         out = self.stdout
@@ -402,7 +416,11 @@ class Command(BaseCommand):
         out.write(f"{'超级管理员':<8}{'admin':<8}{'（登录名 admin）':<12}/admin/ 管理后台")
         out.write("-" * 78)
         out.write(
+            "工学一体化（通知004）：方华的班次处于各个环节；周强有培训中班次的课次和点名，"
+            "陈立是该班学员。"
+        )
+        out.write(
             "首次登录（短信激活）演示：身份证号 "
-            + _id(UNACTIVATED[0][2])
+            + full_id(UNACTIVATED[0][2])
             + "，验证码打印在服务器控制台。"
         )
