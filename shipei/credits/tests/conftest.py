@@ -29,16 +29,17 @@ def counting(c: Class004, counts: bool = True) -> Class004:
     return c
 
 
-def passed(enrollment: Enrollment, process: int = 88, final: int = 92) -> Enrollment:
+def scored(enrollment: Enrollment, process: int = 88, final: int = 92) -> Enrollment:
+    """Scored (passed at 60 and above, as 004's pass mark), the scoring itself being
+    assessment's."""
     for code, score in (("process", process), ("final", final)):
-        Attempt.objects.create(
-            enrollment=enrollment, component=code, status=Attempt.Status.PASSED, score=score
-        )
+        done = Attempt.Status.PASSED if score >= 60 else Attempt.Status.FAILED
+        Attempt.objects.create(enrollment=enrollment, component=code, status=done, score=score)
     return enrollment
 
 
 def issue(issuer: Any, enrollment: Enrollment) -> Certificate:
-    return certificates.certificate_issue(actor=issuer.user, enrollment=passed(enrollment))
+    return certificates.certificate_issue(actor=issuer.user, enrollment=scored(enrollment))
 
 
 def teacher_of(org: Organisation, *, name: str = "") -> Any:

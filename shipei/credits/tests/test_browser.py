@@ -1,5 +1,6 @@
 """External hours in headless Chromium on a phone (390 px): a teacher files a claim with its
-proof, the school approves it, and the teacher's ledger shows it, marked external."""
+proof, the school approves it and sees it in its totals, and the teacher's ledger shows it,
+marked external."""
 
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,13 @@ def test_on_a_phone_a_teacher_claims_hours_the_school_approves_and_the_ledger_sh
     shot(page, "credits-review")
     card.get_by_role("button", name="通过").click()
     expect(page.get_by_text("周晓燕：全国职业院校数字化教学能力提升研修，已通过")).to_be_visible()
+    # The school's totals, and from there the teacher's own ledger.
+    page.goto(f"{url}/credits/people/")
+    expect(page.get_by_test_id("person-row")).to_contain_text("24")
+    assert page_problems(page) == []
+    shot(page, "credits-people")
+    page.get_by_role("link", name="周晓燕").click()
+    expect(page.get_by_test_id("ledger-line")).to_contain_text("校外培训")
 
     page.context.clear_cookies()
     login(page, url, teacher.person._mobile())

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from shipei.credits.tests.conftest import issue, passed, teacher_of, xlsx_rows
+from shipei.credits.tests.conftest import issue, scored, teacher_of, xlsx_rows
 from shipei.enrollment.models import Enrollment
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_class_transcript_lists_scores_hours_and_certificate_numbers(client, c004, issuer):
     first = issue(issuer, c004.enrollments[0])
-    passed(c004.enrollments[1], process=75, final=58)
+    scored(c004.enrollments[1], process=75, final=58)
     client.force_login(issuer.user)
 
     response = client.get(reverse("credits:transcript_class", args=[c004.klass.pk, "xlsx"]))
@@ -30,7 +30,8 @@ def test_a_class_transcript_lists_scores_hours_and_certificate_numbers(client, c
     assert one["身份证号码"] == c004.enrollments[0].person.id_number_masked
     assert (one["学时"], one["出勤学时"]) == ("56", "0")
     two = by_name[c004.enrollments[1].person.name]
-    assert two["终结性考核"] == "58" and two["证书编号"] == ""
+    assert (two["终结性考核"], two["考核结果"], two["证书编号"]) == ("58", "未合格", "")
+    assert one["考核结果"] == "合格"
 
 
 def test_a_class_transcript_pdf_reads_with_the_names_and_numbers(client, c004, issuer):
