@@ -67,6 +67,12 @@ def claim_fields(**changes: Any) -> dict[str, Any]:
     return {**fields, **changes}
 
 
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    """Proof files go to the test's own folder, not the data directory."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def c004(tree: dict[str, Organisation]) -> Class004:
     """A closed 004 class of two trainees at 杭州市中策职业学校, its hours counted."""
