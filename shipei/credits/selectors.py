@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from shipei.accounts import scope
@@ -76,8 +76,8 @@ def entry_list(*, user: Any) -> QuerySet[Entry]:
 
 
 def totals(*, user: Any, year: int | None = None, name: str = "") -> QuerySet[Person]:
-    """Teachers in scope with ledger lines, each with its hours (``total``, ``external``) and
-    count, the most hours first."""
+    """Teachers in scope with ledger lines, each with its hours (``total``, and ``external``),
+    the most hours first."""
     lines = Q(credit_entries__year=year) if year else Q()
     # Exists, not a join: a join here would count each line once more per line it matched.
     has = Entry.objects.filter(person=OuterRef("pk"))
@@ -96,7 +96,6 @@ def totals(*, user: Any, year: int | None = None, name: str = "") -> QuerySet[Pe
                 ),
                 ZERO,
             ),
-            lines=Count("credit_entries", filter=lines),
         )
         .select_related("org")
         .order_by("-total", "name", "pk")

@@ -49,16 +49,12 @@ class Transcript:
 
 
 def _lines(enrollments: list[Enrollment]) -> list[Line]:
-    numbers = dict(
-        Certificate.objects.filter(
+    held = {
+        pk: (number, hours)
+        for pk, number, hours in Certificate.objects.filter(
             enrollment__in=enrollments, status=Certificate.Status.VALID
-        ).values_list("enrollment_id", "number")
-    )
-    hours = dict(
-        Certificate.objects.filter(
-            enrollment__in=enrollments, status=Certificate.Status.VALID
-        ).values_list("enrollment_id", "hours")
-    )
+        ).values_list("enrollment_id", "number", "hours")
+    }
     out = []
     for result in assessment.results(enrollments):
         e = result.enrollment
@@ -81,9 +77,9 @@ def _lines(enrollments: list[Enrollment]) -> list[Line]:
                 scores=scores,
                 overall=assessment.number(result.overall) if result.overall is not None else "",
                 result=verdict,
-                hours=hours.get(e.pk) or eligibility.facts(e).hours,
+                hours=held[e.pk][1] if e.pk in held else eligibility.facts(e).hours,
                 attended=attendance.attended_hours(e),
-                number=numbers.get(e.pk, ""),
+                number=held[e.pk][0] if e.pk in held else "",
             )
         )
     return out
