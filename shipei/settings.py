@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "shipei.attendance",
     "shipei.assessment",
     "shipei.certificates",
+    "shipei.credits",
     "shipei.notifications",
     "shipei.presets",
     "shipei.dashboard",
@@ -399,6 +400,8 @@ SPECTACULAR_SETTINGS = {
         "ResourceKindEnum": "shipei.schedule.models.Resource.Kind",
         "CertificateStatusEnum": "shipei.certificates.models.Certificate.Status",
         "CertificateReasonEnum": "shipei.certificates.models.Certificate.Reason",
+        "CreditClaimStatusEnum": "shipei.credits.models.Claim.Status",
+        "CreditSourceEnum": "shipei.credits.models.Entry.Source",
     },
 }
 

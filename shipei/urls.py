@@ -11,6 +11,7 @@ from shipei.certificates import api as certificates_api
 from shipei.classes import api as classes_api
 from shipei.core import views as core_views
 from shipei.core import views_site
+from shipei.credits import api as credits_api
 from shipei.dashboard import views as dashboard_views
 from shipei.enrollment import api as enrollment_api
 from shipei.notifications import views_calendar
@@ -37,6 +38,7 @@ schedule_api.register(router)
 attendance_api.register(router)
 assessment_api.register(router)
 certificates_api.register(router)
+credits_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
@@ -68,6 +70,7 @@ urlpatterns = [
     path("certificates/", include("shipei.certificates.urls")),
     # Public, without login: anyone checks a certificate by number or by its QR code.
     path("verify/", include("shipei.certificates.urls_public")),
+    path("credits/", include("shipei.credits.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     # Outside notifications/: the feed's address is for calendar apps, which do not log in.
     path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),

@@ -136,6 +136,9 @@ ACTION_LABELS = {
     "certificate.issued": _("颁发结业证书"),
     "certificate.revoked": _("撤销结业证书"),
     "certificate.batch_started": _("批量颁发结业证书"),
+    "credit.claim_submitted": _("申报校外培训学时"),
+    "credit.claim_approved": _("通过校外培训学时申报"),
+    "credit.claim_returned": _("退回校外培训学时申报"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -159,6 +162,7 @@ ACTION_GROUPS = {
     "attendance": _("考勤"),
     "assessment": _("考核"),
     "certificate": _("结业证书"),
+    "credit": _("继续教育学时"),
 }
 
 

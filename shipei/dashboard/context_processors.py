@@ -12,6 +12,7 @@ from shipei.assessment import selectors as assessment_selectors
 from shipei.attendance import selectors as attendance_selectors
 from shipei.certificates import selectors as certificate_selectors
 from shipei.classes import selectors as class_selectors
+from shipei.credits import selectors as credit_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.staffing import selectors as staffing_selectors
 
@@ -49,6 +50,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.person_id is not None and hasattr(user.person, "teacher_profile"):
         items.append((_("我的报名"), reverse("enrollment:mine"), "bi-person-check"))
         items.append((_("我的证书"), reverse("certificates:mine"), "bi-award"))
+        items.append((_("我的学时"), reverse("credits:mine"), "bi-hourglass-bottom"))
+    if credit_selectors.may_decide_any(user):
+        items.append((_("学时申报审核"), reverse("credits:review"), "bi-clipboard-check"))
+    if credit_selectors.may_see_totals(user):
+        items.append((_("学时台账"), reverse("credits:people"), "bi-journal-text"))
     if enrollment_selectors.may_view_enrollments(user):
         items.append((_("报名管理"), reverse("enrollment:list"), "bi-card-checklist"))
         items.append((_("待我审核"), reverse("enrollment:awaiting"), "bi-hourglass-split"))

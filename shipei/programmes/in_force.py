@@ -130,7 +130,7 @@ certificate.issued_by_base | shipei.certificates.eligibility.issuer_name | shipe
 certificate.after_assessment | shipei.certificates.eligibility.problems | shipei/certificates/tests/test_eligibility_delivery.py::test_a_trainee_who_has_not_passed_every_component_gets_no_certificate_and_the_reason
 certificate.after_evaluation | issue 18 | the evaluation filled in: comes with the evaluation forms
 certificate.number_format | shipei.certificates.numbers.number_take | shipei/certificates/tests/test_services.py::test_a_closed_class_gets_numbered_certificates_issued_by_its_base
-credit.counts_as_continuing_education | issue 17 | credit hours
+credit.counts_as_continuing_education | shipei.credits.services.counts | shipei/credits/tests/test_ledger.py::test_a_certificate_credits_the_ledger_only_where_the_policy_counts_it
 evaluation[].code | issue 18 | evaluation forms
 evaluation[].label | issue 18 | evaluation forms
 evaluation[].respondent | issue 18 | evaluation forms

@@ -93,7 +93,7 @@ def test_each_field_in_force_names_code_that_resolves_and_a_test_that_exists():
 def test_a_group_of_settings_is_in_force_when_any_of_its_settings_is():
     assert in_force("enrollment.waitlist") and not in_force("certificate.after_evaluation")
     assert not in_force("evaluation[]") and in_force("items[].assessment.components[]")
-    assert in_force("items[].content") and not in_force("credit")
+    assert in_force("items[].content") and in_force("credit")
     assert in_force("enrollment.window.closes")  # a window's end: its window's
 
 
