@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
@@ -36,7 +38,37 @@ def _regions(request: pytest.FixtureRequest) -> None:
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     if not Region.objects.exists():
-        sync_regions(Region)
+        with transaction.atomic():  # one commit, not one per region
+            sync_regions(Region)
+
+
+def _flush_by_delete(
+    self: PostgresOperations,
+    style: Any,
+    tables: list[str],
+    *,
+    reset_sequences: bool = False,
+    allow_cascade: bool = False,
+) -> list[str]:
+    """The flush after each transactional test on PostgreSQL: DELETE instead of TRUNCATE. A
+    test leaves a few rows, and TRUNCATE makes new files for every table and index (~2.5 s a
+    test, against ~0.05 s). The flush runs in a transaction; Django's foreign keys are
+    deferrable, so deferred, the tables can be emptied in any order."""
+    if reset_sequences or not tables:
+        return _truncate(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    return ["SET CONSTRAINTS ALL DEFERRED", *(f"DELETE FROM {self.quote_name(t)}" for t in tables)]
+
+
+_truncate = PostgresOperations.sql_flush
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush() -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PostgresOperations, "sql_flush", _flush_by_delete)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ come back as model instances, as the ORM would make them.
 Building a query took more of a submission's time than PostgreSQL took to run it.
 """
 
+import copy
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -67,7 +68,9 @@ def mark_saved(obj: models.Model, pk: Any, alias: str = "default") -> None:
 def _insert_sql(model: type, obj: models.Model, connection: Any) -> str:
     meta = model._meta
     query = InsertQuery(model)
-    query.insert_values(_insert_fields(model), [obj])
+    # A copy: the compiler runs pre_save, which would give `obj` a later auto_now time than
+    # the one its row is written with.
+    query.insert_values(_insert_fields(model), [copy.copy(obj)])
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [meta.pk]
     ((sql, _params),) = compiler.as_sql()

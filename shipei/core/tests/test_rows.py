@@ -48,6 +48,17 @@ def test_insert_writes_the_row_save_would_write(tree, national_admin):
     assert made.created_at is not None
 
 
+def test_the_first_insert_of_a_model_keeps_the_times_its_row_was_written_with(
+    tree, national_admin, monkeypatch
+):
+    """Making a model's INSERT (the first time, then cached) must not move the object's
+    auto_now times past its row's: an answer built from the object shows the stored row."""
+    monkeypatch.setattr(rows, "_INSERTS", {})
+    made = AuditEntry(actor=national_admin.user, action="x.done", org=tree["hz_school"])
+    rows.insert(made)
+    assert made.created_at == AuditEntry.objects.get(pk=made.pk).created_at
+
+
 def test_insert_refused_by_a_constraint_raises_integrity_error_and_writes_nothing(tree):
     person = PersonFactory(org=tree["hz_school"])
     clone = Person(org=tree["hz_school"], name="重复", id_number_hash=person.id_number_hash)

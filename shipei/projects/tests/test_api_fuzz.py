@@ -4,12 +4,15 @@ never a 5xx, for a national admin, a base admin and an expert."""
 from typing import Any
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
-from shipei.core.tests.test_schema import _fuzz, _odd_bodies, in_test_transaction  # noqa: F401
+from shipei.core.tests.test_schema import (  # noqa: F401
+    _fuzz,
+    _odd_bodies,
+    api_schema,
+    in_test_transaction,
+)
 
 PREFIXES = ("/api/v1/projects/", "/api/v1/catalogue/", "/api/v1/reviews/")
 
@@ -24,12 +27,9 @@ def test_fuzzing_the_project_endpoints_finds_no_server_errors(
     headers = {"Authorization": f"Token {token.key}"}
     review = in_review.reviews.get()
     existing = {"{id}": {"id": in_review.pk}}
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/", get_wsgi_application(), headers=dict(headers)
-    )
     operations = [
         op
-        for op in (result.ok() for result in schema.get_all_operations())
+        for op in (result.ok() for result in api_schema(headers).get_all_operations())
         if op.path.startswith(PREFIXES)
     ]
     assert len(operations) == 15  # with POST /projects/{id}/advance/
