@@ -24,8 +24,9 @@ Status = Assignment.Status
 
 
 def at(days: int) -> datetime.datetime:
-    """Noon, `days` from today."""
-    return timezone.now().replace(hour=4) + datetime.timedelta(days=days)
+    """Noon in China, `days` from today there (whatever the hour of the run)."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(12), timezone.get_current_timezone())
 
 
 @pytest.fixture
