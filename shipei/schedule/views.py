@@ -267,6 +267,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "schedule/mine.html",
         {
             "learning": selectors.my_learning(user=request.user),
+            "teaching": selectors.my_teaching(user=request.user),
             "breadcrumbs": [(_("我的课表与学时"), None)],
         },
     )
