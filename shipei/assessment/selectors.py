@@ -336,6 +336,14 @@ class Result:
         return all(r.passed for r in self.components)
 
     @property
+    def failed(self) -> bool:
+        """Whether the trainee can no longer pass: a component failed with no retry left, or
+        every component barred (the absence limit; a pending process bars only the final)."""
+        return any(r.state == _("不合格") for r in self.components) or (
+            bool(self.components) and all(r.barred for r in self.components)
+        )
+
+    @property
     def reason(self) -> str:
         """Why the trainee has not passed (empty once they have): every component not passed,
         each with its state."""

@@ -10,6 +10,7 @@ class AttendanceConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from shipei.classes import extensions
+        from shipei.schedule import extensions as schedule_extensions
         from shipei.schedule import hours
 
         from . import selectors, views
@@ -18,3 +19,5 @@ class AttendanceConfig(AppConfig):
         extensions.register_panel("attendance", views.class_panel)
         # The hours of sessions attended count towards a trainee's hours so far.
         hours.register_source("attendance", _("课堂出勤"), selectors.attended_hours)
+        # A teacher's sessions on their home page lead to the roll call and the check-in code.
+        schedule_extensions.register_session_action("attendance", views.session_actions)

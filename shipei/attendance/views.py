@@ -65,9 +65,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {
                     "session": s,
                     "held": selectors.held(s, now),
-                    "check_in_open": s.starts_at - services.CHECK_IN_OPENS_BEFORE
-                    <= now
-                    <= s.ends_at,
+                    "check_in_open": _check_in_open(s, now),
                     "recorded": recorded[i],
                     "may_take": runs or selectors.teaches(request.user, s),
                 }
@@ -80,6 +78,28 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs((str(cls), None)),
         },
     )
+
+
+def _check_in_open(session: Any, now: Any) -> bool:
+    return session.starts_at - services.CHECK_IN_OPENS_BEFORE <= now <= session.ends_at
+
+
+def session_actions(user: Any, session: Any) -> list[tuple[str, str]]:
+    """What the class's attendance page offers on a session the user may take attendance of,
+    while the class runs: the roll call once it began, the check-in code while it is open."""
+    if not (
+        session.holds_people
+        and selectors.is_running(session.training_class)
+        and selectors.may_take(user, session)
+    ):
+        return []
+    now = timezone.now()
+    actions = []
+    if selectors.held(session, now):
+        actions.append((_("点名"), reverse("attendance:grid", args=[session.pk])))
+    if _check_in_open(session, now):
+        actions.append((_("签到码"), reverse("attendance:screen", args=[session.pk])))
+    return actions
 
 
 def class_panel(request: HttpRequest, cls: Any) -> SafeString | str:

@@ -38,6 +38,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if context["can_people"]:
         context["people_stats"] = people.person_stats(user=user)
     context["todo"] = _todo(user)
+    # The sessions the user teaches (a core teacher, a base's own teacher), whatever else
+    # they are: a trainee who also teaches sees both, each labelled.
+    context["teaching"] = schedule_selectors.my_teaching(user=user)
     if context["is_teacher"]:
         # Named by item: two items of one programme must not read as the same line twice.
         context["my_enrollments"] = [

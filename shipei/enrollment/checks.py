@@ -7,7 +7,7 @@ What a check needs of the database it reads once per list, not once per row.
 """
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -58,6 +58,28 @@ class Refusal(NamedTuple):
 
     about: str
     error: DomainError | NotPermitted
+
+
+# ---- what apps above enrollment check of a person in a class --------------------------------
+
+# check(person, training_class) -> the refusal of the person in the class, or None. Apps above
+# enrollment (the schedule: no one in two sessions at once) register in their ``ready``; the
+# checks run when a person applies to a class and again when the last step admits them.
+ClassCheck = Callable[[Person, TrainingClass], DomainError | None]
+_class_checks: dict[str, ClassCheck] = {}
+
+
+def register_class_check(name: str, check: ClassCheck) -> None:
+    _class_checks[name] = check
+
+
+def class_refusal(person: Person, training_class: TrainingClass) -> DomainError | None:
+    """The first refusal of a registered check of `person` in `training_class`."""
+    for check in _class_checks.values():
+        error = check(person, training_class)
+        if error is not None:
+            return error
+    return None
 
 
 def check_actor(actor: Any, channel: str, person: Person) -> None:
@@ -133,6 +155,8 @@ def submission_refusals(
                 "state": training_class.get_status_display(),
             }
             yield Refusal("class", NotEligible(why=why))
+        elif (error := class_refusal(person, training_class)) is not None:
+            yield Refusal("class", error)
     elif channel == Enrollment.Channel.COORDINATOR_ENROLLMENT or enrolls_into_class(rules, item):
         # The class's project names the base whose step the chain ends at (programmes.chains).
         yield Refusal("class", NotEligible(why=_("请选择要报名的项目班次")))

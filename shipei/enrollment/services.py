@@ -25,7 +25,7 @@ from shipei.projects.models import Project
 
 from . import application, approvals
 from .approvals import current_step, is_last_step, is_own, item_base, may_decide
-from .checks import NOMINATING, check_actor, submission_check
+from .checks import NOMINATING, check_actor, class_refusal, submission_check
 from .errors import (
     FormExpired,
     NotEligible,
@@ -283,6 +283,11 @@ def enrollment_decide(
         if not is_last_step(enrollment):
             enrollment.step += 1
         else:
+            # What changed since the application (a session of another class) may refuse it.
+            if enrollment.training_class_id:
+                error = class_refusal(enrollment.person, enrollment.training_class)
+                if error is not None:
+                    raise error
             hold_on_admission(enrollment)  # seats held from approval: taken now, or refused
             move(enrollment, Status.ADMITTED)
             enrollment.decided_at = timezone.now()

@@ -38,3 +38,27 @@ class NotLearning(DomainError):
     code = "not_learning"
     status = 409
     template = _("报名状态为“%(current)s”，只有已录取或参训中的学员可以记录学习进度。")
+
+
+class ClassClash(DomainError):
+    """A person asked into a class is, at one of its sessions, in a session of another class
+    (as its trainee or its teacher)."""
+
+    code = "class_clash"
+    status = 409
+    template = _(
+        "时间冲突：%(name)s在班次“%(where)s”%(role)s课次“%(other)s”（%(when)s），"
+        "与本班次课次“%(this)s”（%(this_when)s）时间重叠，不能同时参加两个班次。"
+    )
+
+
+class DaysClash(DomainError):
+    """Two off-line classes on the same days: a trainee attends every day of one (its length is
+    the whole training), so cannot be in the other."""
+
+    code = "class_days_clash"
+    status = 409
+    template = _(
+        "时间冲突：%(name)s已报名线下集中班次“%(where)s”（%(first)s 至 %(last)s），"
+        "与本班次（%(this_first)s 至 %(this_last)s）日期重叠，不能同时参加两个线下班次。"
+    )

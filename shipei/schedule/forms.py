@@ -44,7 +44,9 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["resource"].queryset = resources
         self.fields["staff"].queryset = staff
-        self.fields["staff"].label_from_instance = lambda p: p.name
+        self.fields["staff"].label_from_instance = lambda p: (
+            f"{p.name}{_('（骨干教师）')}" if getattr(p, "is_core", False) else p.name
+        )
         chinese_blank_choices(self)
 
     @classmethod

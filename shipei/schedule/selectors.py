@@ -16,7 +16,7 @@ from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotFound
 from shipei.enrollment.models import CHAIN_COMPLETED, Enrollment
 
-from . import hours
+from . import extensions, hours
 from .models import Progress, Resource, Session
 
 
@@ -165,3 +165,39 @@ def my_learning(*, user: Any, now: datetime.datetime | None = None) -> list[Lear
             )
         )
     return out
+
+
+# ---- a teacher's own page ------------------------------------------------------------------
+
+
+@dataclass
+class Teaching:
+    """The sessions a user teaches today and in the six days after, each with what the user
+    may do from it (``extensions.session_actions``: the roll call, the check-in code)."""
+
+    today: list[Session]
+    week: list[tuple[datetime.date, list[Session]]]
+
+    def __bool__(self) -> bool:
+        return bool(self.today or self.week)
+
+
+def my_teaching(*, user: Any, now: datetime.datetime | None = None) -> Teaching:
+    today = timezone.localtime(now or timezone.now()).date()
+    sessions = list(
+        Session.objects.filter(
+            staff=_person(user),
+            starts_at__date__gte=today,
+            starts_at__date__lt=today + datetime.timedelta(days=7),
+        )
+        .exclude(training_class__status=TrainingClass.Status.CANCELLED)
+        .select_related("training_class__project__programme", "resource")
+        .prefetch_related("staff")
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        session.actions = extensions.session_actions(user, session)
+    return Teaching(
+        today=[s for s in sessions if day(s.starts_at) == today],
+        week=by_day(s for s in sessions if day(s.starts_at) > today),
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,14 +111,18 @@ def session_problems(training_class: TrainingClass, session: Session) -> dict[st
 
 
 def allowed_staff(training_class: TrainingClass) -> Any:
-    """Who may teach the class's sessions: its core teachers (invited or accepted) and the
-    people of the institution that runs it."""
+    """Who may teach the class's sessions: its core teachers (invited or accepted, first, with
+    ``is_core``) and the people of the institution that runs it, but not the class's own
+    trainees (who attend its sessions)."""
     base = training_class.project.base
     core = Assignment.objects.filter(training_class=training_class, status__in=HOLDING).values_list(
         "core_teacher__person_id", flat=True
     )
-    return Person.objects.filter(Q(pk__in=core) | Q(org__path__startswith=base.path)).order_by(
-        "name_pinyin", "pk"
+    return (
+        Person.objects.filter(Q(pk__in=core) | Q(org__path__startswith=base.path))
+        .exclude(Q(pk__in=trainees_of(training_class.pk)) & ~Q(pk__in=core))
+        .annotate(is_core=Exists(core.filter(core_teacher__person_id=OuterRef("pk"))))
+        .order_by("-is_core", "name_pinyin", "pk")
     )
 
 
@@ -221,12 +225,11 @@ def _staff_ids(training_class: TrainingClass, staff: Any) -> list[int]:
     stranger = next((pk for pk in ids if pk not in allowed), None)
     if stranger is not None:
         name = Person.objects.filter(pk=stranger).values_list("name", flat=True).first()
-        raise ValidationError(
-            {
-                "staff": _("%(name)s不是本班次的骨干教师或培训机构人员，不能安排授课。")
-                % {"name": name or stranger}
-            }
-        )
+        if stranger in set(trainees_of(training_class.pk)):
+            why = _("%(name)s是本班学员，不能安排授课。")
+        else:
+            why = _("%(name)s不是本班次的骨干教师或培训机构人员，不能安排授课。")
+        raise ValidationError({"staff": why % {"name": name or stranger}})
     return ids
 
 

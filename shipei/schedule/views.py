@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -117,7 +118,9 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     cls = _class(request, pk)
     if not _may_run(request, cls):
         raise NotPermitted()
-    form = _session_form(request, cls, initial={"day": request.GET.get("day") or cls.starts_on})
+    today = timezone.localdate()
+    first = today if cls.starts_on <= today <= cls.ends_on else cls.starts_on  # a running class
+    form = _session_form(request, cls, initial={"day": request.GET.get("day") or first})
     if request.method == "POST" and form.is_valid():
         call = partial(services.session_add, actor=request.user, training_class=cls)
         if _save_session(request, form, call):
@@ -267,6 +270,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "schedule/mine.html",
         {
             "learning": selectors.my_learning(user=request.user),
+            "teaching": selectors.my_teaching(user=request.user),
             "breadcrumbs": [(_("我的课表与学时"), None)],
         },
     )

@@ -164,3 +164,21 @@ def test_a_short_essay_is_refused_on_the_page_and_the_text_kept(client, writers)
     url = f"/assessment/mine/{t.enrollment.pk}/essay/essay/"
     page = client.post(url, {"title": "心得", "body": "太短了"}).content.decode()
     assert "论文字数为 3 字" in page and "太短了" in page
+
+
+def test_the_class_page_says_pending_until_a_trainee_can_no_longer_pass(
+    client, trainees, cls, base_admin
+):
+    """A trainee with nothing scored yet is 待评定, not 不合格; one whose process assessment
+    failed with its retry used is 不合格."""
+    failed = trainees[1].enrollment
+    for number in (1, 2):
+        Attempt.objects.create(
+            enrollment=failed, component="process", number=number, status="failed", score=50
+        )
+    client.force_login(base_admin.user)
+    page = client.get(f"/assessment/classes/{cls.pk}/").content.decode()
+    rows = {t.person.name: page.split(t.person.name, 1)[1].split("</tr>", 1)[0] for t in trainees}
+    assert "待评定</span></td>" in rows[trainees[0].person.name]
+    assert "不合格</span></td>" in rows[trainees[1].person.name]
+    assert "未合格</span></td>" not in page

@@ -2,6 +2,7 @@
 tap a trainee, one submit), opens the room's code, and a trainee checks in from the code's
 address. Screenshots in /tmp/shots (attendance-*)."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from shipei.attendance import qr
 from shipei.attendance.models import AttendanceRecord
+from shipei.attendance.tests.conftest import add_session
 from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
     PHONE,
     browser_context_args,
@@ -75,4 +77,62 @@ def test_staff_mark_the_grid_on_a_phone_and_a_trainee_checks_in_by_the_code(
     check_page(page, found, "check-in-390")
     shot(page, "attendance-check-in-390")
     assert AttendanceRecord.objects.get(session=session).enrollment == li.enrollment
+    assert not any(found.values()), found
+
+
+def test_the_roll_call_sits_in_one_place_for_every_session_and_a_teacher_finds_it_at_home(
+    live_server: Any, page: Page, base_admin: Any, trainees: Any, sessions: Any
+) -> None:
+    """On a phone every session's buttons sit below its text, on a desktop to its right,
+    whatever the length of its title; the session's teacher reaches the roll call from the
+    home page."""
+    url = live_server.url
+    cls = sessions["design"].training_class
+    long = sessions["analysis"]
+    long.title = "工学一体化课程标准解读与典型工作任务分析：从企业调研到学习任务设计"
+    long.save()
+    teacher = trainees[0]
+    # Today's whole day: today's and held whatever the hour the test runs at.
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(0, 0))
+    )
+    today = add_session(
+        cls,
+        "全天企业实践",
+        midnight - timezone.now(),
+        "23.5",
+        kind="practice",
+        room="",
+        practice_site="workshop",
+        place="实训中心",
+    )
+    today.staff.add(teacher.person)
+    found: dict[str, list[str]] = {}
+    login(page, url, base_admin.person._mobile())
+    for name, size in (("390", PHONE), ("desktop", {"width": 1280, "height": 900})):
+        page.set_viewport_size(size)
+        page.goto(f"{url}/attendance/classes/{cls.pk}/")
+        check_page(page, found, f"sessions-{name}")
+        shot(page, f"attendance-sessions-{name}")
+        for title in (long.title, "教学活动策划"):
+            row = page.locator(".sp-att-sessions li", has_text=title)
+            text = row.locator("> div").first.bounding_box()
+            button = row.get_by_role("link", name="点名").bounding_box()
+            assert text and button
+            if name == "390":  # below the text
+                assert button["y"] >= text["y"] + text["height"] - 1, title
+            else:  # beside it, at the row's right
+                assert button["y"] < text["y"] + text["height"], title
+                assert button["x"] >= text["x"] + text["width"] - 1, title
+    logout(page)
+
+    page.set_viewport_size(PHONE)
+    login(page, url, teacher.person._mobile(), "Secret123")
+    teaching = page.locator("#my-teaching")
+    expect(teaching.get_by_text("全天企业实践")).to_be_visible()
+    expect(teaching.get_by_text(str(cls))).to_be_visible()
+    check_page(page, found, "home-teaching-390")
+    shot(page, "attendance-home-teaching-390")
+    teaching.get_by_role("link", name="点名").click()
+    expect(page.get_by_role("button", name="保存全班考勤（3 人）")).to_be_visible()
     assert not any(found.values()), found

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from shipei.accounts.models import Role
 from shipei.core.errors import NotPermitted
+from shipei.projects.tests.conftest import make_actor
 from shipei.schedule import services
 from shipei.schedule.errors import Clash
 from shipei.schedule.models import Resource, Session
@@ -147,6 +149,21 @@ def test_only_someone_of_the_class_or_its_base_may_teach(base_admin, cls, jiangs
     with pytest.raises(ValidationError) as refused:
         add(base_admin, cls, [jiangsu_admin.person], **offline())
     assert "不是本班次的骨干教师或培训机构人员" in refused.value.messages[0]
+
+
+def test_a_trainee_of_the_class_is_not_offered_nor_taken_to_teach_it(
+    base_admin, cls, teacher, tree
+):
+    """The form offers the base's people without the class's own trainees, its core teachers
+    first and marked; a trainee named anyway is refused, saying why."""
+    pupil = make_actor(Role.TRAINEE, tree["hz_base"])
+    enroll(pupil.person, cls)
+    offered = list(services.allowed_staff(cls))
+    assert teacher.person in offered and pupil.person not in offered
+    with pytest.raises(ValidationError) as refused:
+        add(base_admin, cls, [pupil.person], **offline())
+    assert f"{pupil.person.name}是本班学员，不能安排授课。" in refused.value.messages[0]
+    assert not cls.sessions.exists()
 
 
 def test_only_the_institution_schedules(cls, trainee, jiangsu_admin):

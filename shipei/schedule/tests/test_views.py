@@ -132,3 +132,16 @@ def test_the_base_adds_to_the_package_and_sees_the_video_share(client, base_admi
     page = client.get(url).content.decode()
     assert "视频资源占比：<strong>20%</strong>" in page and "未达标" in page
     assert list(Resource.objects.values_list("title", flat=True)) == ["微课", "讲义"]
+
+
+def test_the_add_form_starts_on_today_in_a_running_class_else_on_its_first_day(
+    client, base_admin, cls
+):
+    client.force_login(base_admin.user)
+    page = client.get(f"/schedule/classes/{cls.pk}/add/").content.decode()
+    assert f'value="{cls.starts_on.isoformat()}"' in page  # the class starts in ten days
+    today = timezone.localdate()
+    cls.starts_on, cls.ends_on = today - datetime.timedelta(days=2), today + datetime.timedelta(2)
+    cls.save()
+    page = client.get(f"/schedule/classes/{cls.pk}/add/").content.decode()
+    assert f'value="{today.isoformat()}"' in page
