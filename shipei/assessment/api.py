@@ -245,6 +245,8 @@ class AnswerInput(serializers.Serializer):
 )
 class PaperViewSet(viewsets.GenericViewSet):
     serializer_class = PaperOutput
+    lookup_value_regex = r"\d+"
+    queryset = Paper.objects.none()  # the schema's path type; get_object finds the trainee's own
 
     def get_object(self, *, settle: bool = True) -> Paper:
         found = Paper.objects.filter(

@@ -116,7 +116,7 @@ class ClaimInput(serializers.Serializer):
     proof = serializers.FileField()
 
 
-class DecideInput(serializers.Serializer):
+class ClaimReturnInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -165,11 +165,13 @@ class ClaimViewSet(viewsets.GenericViewSet):
         return Response(ClaimOutput(claim).data)
 
     @extend_schema(
-        request=DecideInput, responses={200: ClaimOutput}, description="学校退回申报，须写明原因。"
+        request=ClaimReturnInput,
+        responses={200: ClaimOutput},
+        description="学校退回申报，须写明原因。",
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
-        data = DecideInput(data=request.data)
+        data = ClaimReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         claim = selectors.claim_get(user=request.user, pk=pk)
         claim = services.claim_decide(

@@ -126,15 +126,19 @@ def test_enrollment_jobs_are_registered_and_queued_once_per_interval(
     assert first == [
         "milestone_reminders",  # the programmes' and classes' apps' first (they are below)
         "class_milestone_reminders",
+        "core_invitation_reminders",  # staffing's
+        "core_invitation_expiry",
         "approval_deadline_reminders",
         "registration_closing_reminders",
         "enrollment_notices",
+        "certificate_batches_resume",  # certificates', above enrollment
     ]
     assert again == []
-    assert sweep == ["enrollment_notices"]  # at every run of the schedule (every 300 s)
+    # At every run of the schedule (every 300 s): the notices, and batches a worker left.
+    assert sweep == ["enrollment_notices", "certificate_batches_resume"]
     assert later == first and forced == first
-    assert len(callbacks) == 16
-    assert JobRun.objects.count() == 5
+    assert len(callbacks) == 26
+    assert JobRun.objects.count() == 8
 
 
 def run(*args: str) -> str:

@@ -187,7 +187,19 @@ def test_a_base_step_is_taken_by_the_base_the_item_names(
     assert enrollment.status == Status.ADMITTED
 
 
-def test_a_chain_whose_base_step_no_enrollment_could_reach_is_refused(zhejiang_admin, programme):
+def test_a_chain_whose_base_step_no_enrollment_could_reach_is_refused(zhejiang_admin):
+    # A phase's enrollments name no class, so no base: its base step could never be taken (an
+    # item of another kind enrolls into a class of a base's project instead).
+    data = policy()
+    data["items"][0]["kind"] = "phase"
+    programme = programme_services.programme_create(
+        actor=zhejiang_admin.user,
+        owner=zhejiang_admin.org,
+        code="zj-rev-phase",
+        title="2026年浙江省骨干教师培训（分阶段）",
+        year=2026,
+        policy=data,
+    )
     before = programme.revision
     with pytest.raises(PolicyInvalid) as refused:
         programme_services.programme_update_section(
