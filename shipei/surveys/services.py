@@ -1,0 +1,147 @@
+"""Writes of surveys: a template's questions, a survey handed out to a class and closed, an
+answer submitted, and the anonymous answers sealed once the survey closes.
+
+Submitting an anonymous answer returns nothing and records nothing about it: no audit entry,
+no log line, no key the page could put in a redirect (models.py says what the row holds).
+"""
+
+import datetime
+import random
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shipei.accounts import scope
+from shipei.classes.models import TrainingClass
+from shipei.core.errors import NotPermitted
+from shipei.programmes.models import Programme
+from shipei.projects.models import Project
+
+from . import errors, selectors
+from . import questions as q
+from .models import Answered, Response, SignedResponse, Survey, SurveyTemplate
+
+
+def template_save(*, programme: Programme, code: str, questions: Any) -> SurveyTemplate:
+    """Keep the questions of the programme's form `code` (a preset's, or the builder's)."""
+    if code not in {f.code for f in selectors.forms(programme)}:
+        raise errors.UnknownForm(code=code)
+    try:
+        parsed = q.parse(questions)
+    except ValueError as exc:
+        raise errors.BadTemplate(reason=str(exc)) from None
+    template, _created = SurveyTemplate.objects.update_or_create(
+        programme=programme, code=code, defaults={"questions": q.dump(parsed)}
+    )
+    return template
+
+
+def survey_open(
+    *,
+    actor: Any,
+    form: str,
+    closes_at: datetime.datetime,
+    training_class: TrainingClass | None = None,
+    project: Project | None = None,
+) -> Survey:
+    """Hand out the form `form` to a class (or a project without classes) until `closes_at`."""
+    project = training_class.project if training_class is not None else project
+    assert project is not None
+    programme = project.programme
+    if not scope.allows(actor, selectors.RUN, project.base):
+        raise NotPermitted()
+    found = [f for f in selectors.forms(programme) if f.code == form]
+    if not found:
+        raise errors.UnknownForm(code=form)
+    if not selectors.template_questions(programme, form):
+        raise errors.NoQuestions(form=found[0].label)
+    if closes_at <= timezone.now():
+        raise errors.BadClosing()
+    try:
+        with transaction.atomic():
+            return Survey.objects.create(
+                programme=programme,
+                form=form,
+                project=project,
+                training_class=training_class,
+                closes_at=closes_at,
+                opened_by=actor,
+            )
+    except IntegrityError:
+        raise errors.AlreadyOpen(form=found[0].label) from None
+
+
+def survey_close(*, actor: Any, survey: Survey) -> None:
+    """Close the survey now (before its closing time) and seal its anonymous answers."""
+    if not selectors.runs(actor, survey):
+        raise NotPermitted()
+    now = timezone.now()
+    if survey.closes_at > now:
+        Survey.objects.filter(pk=survey.pk).update(closes_at=now)
+        survey.closes_at = now
+    seal(survey)
+
+
+@transaction.atomic
+def response_submit(*, user: Any, survey: Survey, answers: dict[str, Any]) -> None:
+    """Submit `user`'s answers to `survey`: once each, while it is open, every required
+    question answered within its choices. Returns nothing: the answer is not theirs to find."""
+    survey = (
+        Survey.objects.select_for_update().select_related("programme", "project").get(pk=survey.pk)
+    )
+    form = selectors.form_of(survey)
+    who = selectors.respondent(user, survey)
+    if who is None:
+        raise errors.NotRespondent(form=form.label)
+    if survey.is_closed:
+        closes = timezone.localtime(survey.closes_at).strftime("%Y-%m-%d %H:%M")
+        raise errors.SurveyClosed(form=form.label, closes=closes)
+    if selectors.has_answered(survey, who):
+        raise errors.AlreadyAnswered(form=form.label)
+    cleaned, problems = q.clean(selectors.survey_questions(survey), answers)
+    if problems:
+        raise errors.BadAnswers(problems)
+    if form.anonymous and who.enrollment is not None:
+        try:
+            with transaction.atomic():
+                Answered.objects.create(survey=survey, enrollment=who.enrollment)
+        except IntegrityError:
+            raise errors.AlreadyAnswered(form=form.label) from None
+        Response.objects.create(survey=survey, answers=cleaned)
+        return
+    try:
+        with transaction.atomic():
+            SignedResponse.objects.create(
+                survey=survey,
+                author=who.author,
+                respondent=user,
+                org=who.org,
+                enrollment=who.enrollment,
+                answers=cleaned,
+            )
+    except IntegrityError:
+        raise errors.AlreadyAnswered(form=form.label) from None
+
+
+def seal_closed(surveys: list[Survey]) -> None:
+    """Seal the closed surveys among `surveys` before their results are read."""
+    for survey in surveys:
+        if survey.is_closed and not survey.sealed:
+            seal(survey)
+            survey.sealed = True
+
+
+@transaction.atomic
+def seal(survey: Survey) -> None:
+    """Once closed, rewrite the survey's anonymous answers in a shuffled order with new random
+    keys: the table's physical order then no longer follows the order of submission (which the
+    has-answered rows and the access log keep). Idempotent; a no-op while open."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.sealed or not survey.is_closed:
+        return
+    rows = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
+    random.SystemRandom().shuffle(rows)
+    Response.objects.filter(survey=survey).delete()
+    Response.objects.bulk_create([Response(survey=survey, answers=a) for a in rows])
+    Survey.objects.filter(pk=survey.pk).update(sealed=True)
