@@ -79,10 +79,15 @@ class Survey(models.Model):
         verbose_name_plural = _("问卷")
         constraints = [
             models.UniqueConstraint(
-                fields=["form", "project", "training_class"],
+                fields=["form", "training_class"],
+                condition=models.Q(training_class__isnull=False),
                 name="survey_once_per_class",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["form", "project"],
+                condition=models.Q(training_class__isnull=True),
+                name="survey_once_per_project",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,3 +170,6 @@ class SignedResponse(models.Model):
         verbose_name_plural = _("实名答卷")
         ordering = ["submitted_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["survey", "author"], name="signed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.author}"
