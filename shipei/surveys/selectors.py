@@ -33,6 +33,7 @@ from .models import Answered, SignedResponse, Survey, SurveyTemplate
 
 RUN = "class.run"
 VIEW = "class.view"
+MANAGE = "programme.manage"
 # Trainees who took part: admitted, in the training, or at its end.
 TOOK_PART = (
     Enrollment.Status.ADMITTED,
@@ -157,6 +158,28 @@ def to_fill(user: Any) -> list[Survey]:
         if who is not None and not has_answered(survey, who):
             out.append(survey)
     return out
+
+
+# ---- who builds -------------------------------------------------------------------------------
+
+
+def programmes_built(user: Any) -> list[Programme]:
+    """The programmes with evaluation forms whose templates the user may edit (who manages
+    the programme)."""
+    if not scope.has_any(user, MANAGE):
+        return []
+    return [
+        p
+        for p in Programme.objects.select_related("owner").order_by("-pk")[:200]
+        if p.rules.evaluation and scope.allows_programme(user, MANAGE, p)
+    ]
+
+
+def programme_built(user: Any, pk: int) -> Programme:
+    programme = Programme.objects.filter(pk=pk).select_related("owner").first()
+    if programme is None or not scope.allows_programme(user, MANAGE, programme):
+        raise NotFound()
+    return programme
 
 
 # ---- who sees ---------------------------------------------------------------------------------

@@ -37,6 +37,35 @@ def template_save(*, programme: Programme, code: str, questions: Any) -> SurveyT
     return template
 
 
+def template_edit(
+    *,
+    actor: Any,
+    programme: Programme,
+    code: str,
+    add: dict[str, Any] | None = None,
+    remove: str = "",
+    up: str = "",
+) -> SurveyTemplate:
+    """The builder's steps on the template of form `code`: add a question at the end, remove
+    one, or move one up. Only those who manage the programme build its forms."""
+    scope.require_programme(actor, "programme.manage", programme)
+    current = SurveyTemplate.objects.filter(programme=programme, code=code).first()
+    rows = list(current.questions) if current else []
+    if add is not None:
+        taken = {row["code"] for row in rows}
+        add = {
+            **add,
+            "code": add.get("code")
+            or next(f"q{n}" for n in range(1, len(rows) + 2) if f"q{n}" not in taken),
+        }
+        rows.append(add)
+    rows = [row for row in rows if row["code"] != remove]
+    at = next((i for i, row in enumerate(rows) if row["code"] == up), 0)
+    if at > 0:
+        rows[at - 1], rows[at] = rows[at], rows[at - 1]
+    return template_save(programme=programme, code=code, questions=rows)
+
+
 def survey_open(
     *,
     actor: Any,

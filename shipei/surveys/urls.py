@@ -10,4 +10,5 @@ urlpatterns = [
     path("results/", views.results_page, name="results"),
     path("<int:pk>/", views.fill, name="fill"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("templates/<int:programme_pk>/<str:code>/", views.template, name="template"),
 ]

@@ -51,6 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 for s in seen
             ],
             "to_open": selectors.to_open(user),
+            "built": selectors.programmes_built(user),
             "breadcrumbs": [(_("评价问卷"), None)],
         },
     )
@@ -173,3 +174,60 @@ def _level(request: HttpRequest) -> dict[str, Any]:
         ),
         "query": request.GET.urlencode(),
     }
+
+
+KINDS = {"single": _("单选"), "multiple": _("多选"), "scale": _("评分"), "text": _("文字")}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def template(request: HttpRequest, programme_pk: int, code: str) -> HttpResponse:
+    """The builder: a form's questions, one added, removed or moved up at a time."""
+    programme = selectors.programme_built(request.user, programme_pk)
+    form = next((f for f in selectors.forms(programme) if f.code == code), None)
+    if form is None:
+        raise NotFound()
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        add = None
+        if post.get("action") == "add":
+            kind = post.get("kind", "")
+            add = {
+                "label": post.get("label", "").strip(),
+                "kind": kind,
+                "required": post.get("required") == "on",
+                "section": post.get("section", "").strip(),
+            }
+            if kind in ("single", "multiple"):
+                add["choices"] = [
+                    c.strip() for c in post.get("choices", "").splitlines() if c.strip()
+                ]
+            if kind == "scale" and post.get("scale_max", "").isdigit():
+                add["scale_max"] = int(post["scale_max"])
+        try:
+            services.template_edit(
+                actor=request.user,
+                programme=programme,
+                code=code,
+                add=add,
+                remove=post.get("remove", ""),
+                up=post.get("up", ""),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("surveys:template", programme_pk=programme.pk, code=code)
+    return render(
+        request,
+        "surveys/template.html",
+        {
+            "programme": programme,
+            "form": form,
+            "questions": selectors.template_questions(programme, code),
+            "kinds": KINDS,
+            "error": error,
+            "breadcrumbs": _crumbs((f"{programme} · {form.label}", None)),
+        },
+        status=400 if error else 200,
+    )
