@@ -52,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
             ],
             "to_open": selectors.to_open(user),
             "built": selectors.programmes_built(user),
+            "staff": selectors.may_see_any(user),
             "breadcrumbs": [(_("评价问卷"), None)],
         },
     )

@@ -13,8 +13,10 @@ from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets 
     shot,
 )
 from shipei.projects.tests.test_browser import check_page, logout
-from shipei.surveys import selectors
+from shipei.surveys import selectors, services
 from shipei.surveys.models import Answered, Response, Survey
+
+from .conftest import answers, close_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,9 +57,23 @@ def test_a_trainee_fills_in_the_end_of_training_evaluation_on_a_phone(
     shot(page, "surveys-fill-390")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("已提交，感谢您的评价。")).to_be_visible()
+    expect(page.get_by_text("没有待您填写的问卷。")).to_be_visible()
     assert page.url == f"{url}/surveys/"
     shot(page, "surveys-done-390")
     stored = Response.objects.get()
     assert stored.answers["q11"] == "学会了学习任务分析" and stored.answers["q1.7"] == 3
     assert Answered.objects.get().enrollment == trainee.enrollment
+    logout(page)
+
+    # 4. Four more answer and the survey closes: the base sees the class's results.
+    for other in trainees[1:5]:
+        services.response_submit(user=other.user, survey=survey, answers=answers(survey, 2))
+    close_now(survey)
+    login(page, url, base_admin.person._mobile())
+    page.goto(f"{url}/surveys/")
+    page.get_by_role("link", name="班次结果").click()
+    expect(page.get_by_text("纳入统计 1 份问卷，共 5 份答卷。")).to_be_visible()
+    expect(page.get_by_text("学会了学习任务分析")).to_be_visible()
+    check_page(page, found, "results-390")
+    shot(page, "surveys-results-390")
     assert not any(found.values()), found
