@@ -3,9 +3,10 @@ survey of one class (or project) open until its closing time, and the answers.
 
 An anonymous form's answer (``Response``) is unlinkable: it holds the survey and the answers,
 nothing else. Its key is a random UUID (no sequence, so ``ORDER BY pk`` is random), it has no
-time at all and no order column, it is never audited, and once the survey closes its rows are
-rewritten in a shuffled order with new keys (``services.seal``), so that not even their
-physical order in the table follows the order trainees answered in. That a trainee answered is
+time at all and no order column, it is never audited, and each submission rewrites the
+survey's answers in a shuffled order with new keys in one transaction (``services._rewrite``),
+so that neither their physical order nor PostgreSQL's row transaction ids follow the order
+trainees answered in. That a trainee answered is
 kept apart (``Answered``): it too carries no time, and shares nothing with the answer but the
 survey. A named form's answer (``SignedResponse``: core teachers', the institution's, and a
 trainee form the policy does not make anonymous) carries its author and its time.
@@ -63,8 +64,6 @@ class Survey(models.Model):
         related_name="+",
     )
     closes_at = models.DateTimeField(_("截止时间"))
-    # The answers were rewritten in a shuffled order once it closed.
-    sealed = models.BooleanField(_("已封存"), default=False)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发放人"),

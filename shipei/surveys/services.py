@@ -1,5 +1,5 @@
-"""Writes of surveys: a template's questions, a survey handed out to a class and closed, an
-answer submitted, and the anonymous answers sealed once the survey closes.
+"""Writes of surveys: a template's questions, a survey handed out to a class and closed, and
+an answer submitted.
 
 Submitting an anonymous answer returns nothing and records nothing about it: no audit entry,
 no log line, no key the page could put in a redirect (models.py says what the row holds).
@@ -102,14 +102,13 @@ def survey_open(
 
 
 def survey_close(*, actor: Any, survey: Survey) -> None:
-    """Close the survey now (before its closing time) and seal its anonymous answers."""
+    """Close the survey now, before its closing time."""
     if not selectors.runs(actor, survey):
         raise NotPermitted()
     now = timezone.now()
     if survey.closes_at > now:
         Survey.objects.filter(pk=survey.pk).update(closes_at=now)
         survey.closes_at = now
-    seal(survey)
 
 
 @transaction.atomic
@@ -137,7 +136,7 @@ def response_submit(*, user: Any, survey: Survey, answers: dict[str, Any]) -> No
                 Answered.objects.create(survey=survey, enrollment=who.enrollment)
         except IntegrityError:
             raise errors.AlreadyAnswered(form=form.label) from None
-        Response.objects.create(survey=survey, answers=cleaned)
+        _rewrite(survey, cleaned)
         return
     try:
         with transaction.atomic():
@@ -153,24 +152,14 @@ def response_submit(*, user: Any, survey: Survey, answers: dict[str, Any]) -> No
         raise errors.AlreadyAnswered(form=form.label) from None
 
 
-def seal_closed(surveys: list[Survey]) -> None:
-    """Seal the closed surveys among `surveys` before their results are read."""
-    for survey in surveys:
-        if survey.is_closed and not survey.sealed:
-            seal(survey)
-            survey.sealed = True
-
-
-@transaction.atomic
-def seal(survey: Survey) -> None:
-    """Once closed, rewrite the survey's anonymous answers in a shuffled order with new random
-    keys: the table's physical order then no longer follows the order of submission (which the
-    has-answered rows and the access log keep). Idempotent; a no-op while open."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.sealed or not survey.is_closed:
-        return
-    rows = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
+def _rewrite(survey: Survey, new: dict[str, Any]) -> None:
+    """Store `new` by rewriting the survey's anonymous answers, with it, in a shuffled order
+    (SystemRandom) and with new random keys, in the submitting transaction (the survey's row is
+    locked). No order is left that follows the order of submission: not the keys, not the
+    table's physical order (PostgreSQL's heap, SQLite's rowid), and not PostgreSQL's per-row
+    transaction id (``xmin``), which every answer of the survey then shares; otherwise each
+    answer's ``xmin`` would equal that of its has-answered row."""
+    rows = [*Response.objects.filter(survey=survey).values_list("answers", flat=True), new]
     random.SystemRandom().shuffle(rows)
     Response.objects.filter(survey=survey).delete()
     Response.objects.bulk_create([Response(survey=survey, answers=a) for a in rows])
-    Survey.objects.filter(pk=survey.pk).update(sealed=True)

@@ -163,7 +163,6 @@ def results_page(request: HttpRequest) -> HttpResponse:
 
 def _level(request: HttpRequest) -> dict[str, Any]:
     level = selectors.level(request.user, request.GET)
-    services.seal_closed(level.surveys)
     return {
         "programme": level.programme,
         "form": level.form,
