@@ -22,10 +22,8 @@ from shipei.accounts import scope
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotFound, NotPermitted
 from shipei.enrollment.models import Enrollment
-from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import EvaluationForm
-from shipei.projects.models import Project
 from shipei.staffing.models import Assignment
 
 from . import questions as q
@@ -281,20 +279,26 @@ def level(user: Any, params: Any) -> Level:
     if programme is None or form is None:
         raise NotFound()
     surveys = visible(user).filter(programme=programme, form=form.code)
-    title = str(programme)
+    narrow = None
     if params.get("class"):
         surveys = surveys.filter(training_class_id=_int(params["class"]))
-        cls = TrainingClass.objects.filter(pk=_int(params["class"])).first()
-        title = str(cls) if cls else title
+        narrow = "class"
     elif params.get("project"):
         surveys = surveys.filter(project_id=_int(params["project"]))
-        project = Project.objects.filter(pk=_int(params["project"])).first()
-        title = str(project) if project else title
+        narrow = "project"
     elif params.get("base"):
         surveys = surveys.filter(project__base_id=_int(params["base"]))
-        base = Organisation.objects.filter(pk=_int(params["base"])).first()
-        title = base.name if base else title
+        narrow = "base"
     found = list(surveys.order_by("project__base__name", "project_id", "pk"))
+    # Named by what the user sees: a class, project or base out of scope is not named.
+    title = str(programme)
+    if found and narrow:
+        first = found[0]
+        title = {
+            "class": str(first.training_class),
+            "project": str(first.project),
+            "base": first.project.base.name,
+        }[narrow]
     return Level(programme, form, title, found)
 
 

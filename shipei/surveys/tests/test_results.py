@@ -107,6 +107,8 @@ def test_results_out_of_scope_show_nothing(client, request, survey, trainees, wh
     page = response.content.decode()
     assert "暂无可公布的结果" in page and "1.7 学习任务分析" not in page
     assert str(survey.training_class) not in client.get("/surveys/").content.decode()
+    page = client.get(_results_url(survey, **{"class": survey.training_class_id})).content
+    assert str(survey.training_class) not in page.decode()  # not even named
 
 
 def test_the_province_sees_the_programme_level_and_the_named_forms_authors(
