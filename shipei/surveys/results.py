@@ -45,6 +45,12 @@ class Results:
     responses: int
     questions: list[QuestionResult]
     signed: list[SignedResponse]
+    # The answers each counted survey holds, for the drill-down to its class.
+    counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def by_survey(self) -> list[tuple[Survey, int]]:
+        return [(s, self.counts.get(s.pk, 0)) for s in self.counted]
 
 
 def withheld_reason(survey: Survey, form: EvaluationForm, count: int) -> str:
@@ -90,6 +96,7 @@ def results(surveys: list[Survey], form: EvaluationForm, questions: list[q.Quest
         responses=len(answers),
         questions=[_tally(question, answers) for question in questions],
         signed=signed,
+        counts={s.pk: (counts if form.anonymous else signed_counts)[s.pk] for s in counted},
     )
 
 

@@ -7,6 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from shipei.attendance.tests.conftest import enroll
+from shipei.classes.models import TrainingClass
 from shipei.programmes.models import Programme
 from shipei.surveys import results, selectors, services
 
@@ -125,3 +127,27 @@ def test_the_province_sees_the_programme_level_and_the_named_forms_authors(
     url = f"/surveys/results/?programme={cls.project.programme_id}&form=institution_feedback"
     page = client.get(url).content.decode()
     assert "杭州职业技术学院" in page and "填写人" in page
+
+
+def test_the_project_adds_up_its_classes_and_links_each(
+    client, survey, trainees, cls, tree, base_admin
+):
+    second = TrainingClass.objects.create(
+        project=cls.project,
+        seq=2,
+        starts_on=cls.starts_on,
+        ends_on=cls.ends_on,
+        capacity=30,
+        place=cls.place,
+        status=cls.status,
+    )
+    others = [enroll(second, tree["hz_school"], f"二班{i}") for i in range(5)]
+    other_survey = hand_out(second, base_admin)
+    _answer(survey, trainees, 6)
+    _answer(other_survey, others, 5)
+    close_now(survey), close_now(other_survey)
+    client.force_login(base_admin.user)
+    page = client.get(_results_url(survey, project=cls.project_id)).content.decode()
+    assert "纳入统计 2 份问卷，共 11 份答卷" in page and "5 份" in page and "6 份" in page
+    assert f"class={second.pk}" in page
+    assert "平均 2.55 分（满分 3），11 人作答" in page  # 28 points over 11 answers
