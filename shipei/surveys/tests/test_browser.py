@@ -48,10 +48,12 @@ def test_a_trainee_fills_in_the_end_of_training_evaluation_on_a_phone(
     expect(page.get_by_text(f"有 {len(required)} 题未答或答案无效")).to_be_visible()
     shot(page, "surveys-fill-errors-390")
 
-    # 3. One tap a question: the scales' top mark, the choices' first.
+    # 3. One tap a question: the scales' top mark, the choices' first; each tap clears its
+    # question's note.
     for q in required:
         target = f"{q.code}-3" if q.kind == "scale" else f"{q.code}-c1"
         page.locator(f'label[for="{target}"]').click()
+    expect(page.get_by_text("请回答此题。")).to_have_count(0)
     page.locator('textarea[name="q11"]').fill("学会了学习任务分析")
     check_page(page, found, "fill-390")
     shot(page, "surveys-fill-390")
