@@ -4,7 +4,7 @@ as the pages, scoped the same way; a submitted anonymous answer is not returned 
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -14,13 +14,14 @@ from rest_framework.routers import DefaultRouter
 from shipei.core.errors import NotFound
 
 from . import results, selectors, services
+from .models import Survey
 
 
 def register(router: DefaultRouter) -> None:
     router.register("surveys", SurveyViewSet, basename="survey")
 
 
-class QuestionOutput(serializers.Serializer):
+class SurveyQuestionOutput(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     kind = serializers.CharField(help_text="single 单选、multiple 多选、scale 评分、text 文字")
@@ -46,53 +47,54 @@ class SurveyOutput(serializers.Serializer):
     def get_anonymous(self, survey: Any) -> bool:
         return selectors.form_of(survey).anonymous
 
-    @extend_schema(responses=QuestionOutput(many=True))
+    @extend_schema_field(SurveyQuestionOutput(many=True))
     def get_questions(self, survey: Any) -> list[dict[str, Any]]:
         return [x.model_dump(mode="json") for x in selectors.survey_questions(survey)]
 
 
-class SubmitInput(serializers.Serializer):
+class SurveyAnswersInput(serializers.Serializer):
     answers = serializers.DictField(
         help_text="题目代码 → 答案：单选、评分、文字为一个值，多选为值的列表"
     )
 
 
-class SubmitOutput(serializers.Serializer):
+class SurveySubmitOutput(serializers.Serializer):
     message = serializers.CharField()
 
 
-class RowOutput(serializers.Serializer):
+class SurveyRowOutput(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
     percent = serializers.IntegerField()
 
 
-class QuestionResultOutput(serializers.Serializer):
+class SurveyQuestionResultOutput(serializers.Serializer):
     code = serializers.CharField(source="question.code")
     label = serializers.CharField(source="question.label")
     kind = serializers.CharField(source="question.kind")
     answered = serializers.IntegerField()
-    rows = RowOutput(many=True)
+    rows = SurveyRowOutput(many=True)
     mean = serializers.FloatField(allow_null=True)
     texts = serializers.ListField(child=serializers.CharField(), help_text="文字意见，不含填写人")
 
 
-class WithheldOutput(serializers.Serializer):
+class SurveyWithheldOutput(serializers.Serializer):
     survey = serializers.IntegerField()
     reason = serializers.CharField()
 
 
-class ResultsOutput(serializers.Serializer):
+class SurveyResultsOutput(serializers.Serializer):
     title = serializers.CharField()
     form = serializers.CharField()
     surveys_counted = serializers.IntegerField()
     responses = serializers.IntegerField()
-    withheld = WithheldOutput(many=True)
-    questions = QuestionResultOutput(many=True)
+    withheld = SurveyWithheldOutput(many=True)
+    questions = SurveyQuestionResultOutput(many=True)
 
 
 class SurveyViewSet(viewsets.GenericViewSet):
     serializer_class = SurveyOutput
+    queryset = Survey.objects.none()  # for the schema: every action reads through selectors
 
     @extend_schema(
         responses=SurveyOutput(many=True),
@@ -102,14 +104,14 @@ class SurveyViewSet(viewsets.GenericViewSet):
         return Response(SurveyOutput(selectors.to_fill(request.user), many=True).data)
 
     @extend_schema(
-        request=SubmitInput,
-        responses={201: SubmitOutput},
+        request=SurveyAnswersInput,
+        responses={201: SurveySubmitOutput},
         description="提交答卷：每人一次，截止前，必答题须作答，选项须在题目的选项之内。"
         "匿名问卷的答卷不记录填写人和时间，也不返回答卷编号。",
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        data = SubmitInput(data=request.data)
+        data = SurveyAnswersInput(data=request.data)
         data.is_valid(raise_exception=True)
         survey = selectors.survey_get(request.user, int(pk) if pk.isdigit() else 0)
         if selectors.respondent(request.user, survey) is None:
@@ -127,7 +129,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
             OpenApiParameter("project", int, description="项目编号"),
             OpenApiParameter("base", int, description="培训基地（机构）编号"),
         ],
-        responses={200: ResultsOutput},
+        responses={200: SurveyResultsOutput},
         description="问卷结果：调用者管理范围内，某计划某问卷的结果，可限定班次、项目或基地。"
         "只统计已截止的问卷；匿名问卷答卷少于政策规定份数（默认 5 份）的班次不统计。",
     )
@@ -140,7 +142,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
             selectors.template_questions(level.programme, level.form.code),
         )
         return Response(
-            ResultsOutput(
+            SurveyResultsOutput(
                 {
                     "title": level.title,
                     "form": level.form.label,
