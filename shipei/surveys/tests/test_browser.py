@@ -34,6 +34,7 @@ def test_a_trainee_fills_in_the_end_of_training_evaluation_on_a_phone(
     page.locator("form", has_text="结束评估表").get_by_role("button", name="发放").click()
     expect(page.get_by_text("已发放，学员登录后即可在手机上填写。")).to_be_visible()
     check_page(page, found, "index-base-390")
+    shot(page, "surveys-index-base-390")
     logout(page)
 
     # 2. A trainee opens it from the menu's page and submits it empty: each required question
