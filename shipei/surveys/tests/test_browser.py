@@ -74,7 +74,7 @@ def test_a_trainee_fills_in_the_end_of_training_evaluation_on_a_phone(
     close_now(survey)
     login(page, url, base_admin.person._mobile())
     page.goto(f"{url}/surveys/")
-    page.get_by_role("link", name="班次结果").click()
+    page.get_by_role("link", name="本班").click()
     expect(page.get_by_text("纳入统计 1 份问卷，共 5 份答卷。")).to_be_visible()
     expect(page.get_by_text("学会了学习任务分析")).to_be_visible()
     check_page(page, found, "results-390")
