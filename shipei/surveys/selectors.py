@@ -68,10 +68,6 @@ def survey_questions(survey: Survey) -> list[q.Question]:
     return [x for x in template_questions(survey.programme, survey.form) if x.applies_to(lineage)]
 
 
-def min_responses(survey: Survey) -> int:
-    return form_of(survey).min_responses
-
-
 # ---- who answers ------------------------------------------------------------------------------
 
 
@@ -196,9 +192,10 @@ def may_see_any(user: Any) -> bool:
 
 
 def survey_get(user: Any, pk: int) -> Survey:
-    """A survey the user sees or answers; missing and out of scope look the same."""
+    """A survey the user answers (``respondent``) or sees (``sees``); any other is missing, as
+    a missing one is."""
     survey = _related(Survey.objects.filter(pk=pk)).first()
-    if survey is None:
+    if survey is None or (respondent(user, survey) is None and not sees(user, survey)):
         raise NotFound()
     return survey
 
