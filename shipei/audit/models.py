@@ -125,6 +125,9 @@ ACTION_LABELS = {
     "schedule.resource_removed": _("删除培训资源"),
     "attendance.marked": _("记录考勤"),
     "attendance.imported": _("导入考勤"),
+    "survey.opened": _("发放问卷"),
+    "survey.closed": _("提前截止问卷"),
+    "survey.template_changed": _("修改问卷题目"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -146,6 +149,7 @@ ACTION_GROUPS = {
     "staffing": _("骨干教师"),
     "schedule": _("课表与资源"),
     "attendance": _("考勤"),
+    "survey": _("评价问卷"),
 }
 
 

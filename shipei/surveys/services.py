@@ -1,8 +1,9 @@
 """Writes of surveys: a template's questions, a survey handed out to a class and closed, and
 an answer submitted.
 
-Submitting an anonymous answer returns nothing and records nothing about it: no audit entry,
-no log line, no key the page could put in a redirect (models.py says what the row holds).
+Handing a form out, closing it early and editing its questions are audited; submitting an
+answer returns nothing and records nothing about it: no audit entry, no log line, no key the
+page could put in a redirect (models.py says what the row holds).
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shipei.accounts import scope
+from shipei.audit.services import record
 from shipei.classes.models import TrainingClass
 from shipei.core.errors import NotPermitted
 from shipei.programmes.models import Programme
@@ -63,7 +65,9 @@ def template_edit(
     at = next((i for i, row in enumerate(rows) if row["code"] == up), 0)
     if at > 0:
         rows[at - 1], rows[at] = rows[at], rows[at - 1]
-    return template_save(programme=programme, code=code, questions=rows)
+    template = template_save(programme=programme, code=code, questions=rows)
+    record(actor, "survey.template_changed", programme, org=programme.owner, form=code)
+    return template
 
 
 def survey_open(
@@ -89,7 +93,7 @@ def survey_open(
         raise errors.BadClosing()
     try:
         with transaction.atomic():
-            return Survey.objects.create(
+            survey = Survey.objects.create(
                 programme=programme,
                 form=form,
                 project=project,
@@ -99,6 +103,8 @@ def survey_open(
             )
     except IntegrityError:
         raise errors.AlreadyOpen(form=found[0].label) from None
+    record(actor, "survey.opened", survey, org=project.base, closes_at=closes_at.isoformat())
+    return survey
 
 
 def survey_close(*, actor: Any, survey: Survey) -> None:
@@ -109,6 +115,7 @@ def survey_close(*, actor: Any, survey: Survey) -> None:
     if survey.closes_at > now:
         Survey.objects.filter(pk=survey.pk).update(closes_at=now)
         survey.closes_at = now
+        record(actor, "survey.closed", survey, org=survey.project.base)
 
 
 @transaction.atomic

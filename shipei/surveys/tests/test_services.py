@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from shipei.assessment.tests.conftest import staff
+from shipei.audit.models import AuditEntry
 from shipei.staffing.models import StaffRole
 from shipei.surveys import errors, selectors, services
 from shipei.surveys.models import Answered, Response, SignedResponse, SurveyTemplate
@@ -107,6 +108,12 @@ def test_a_template_with_a_broken_question_is_refused_and_the_old_one_kept(cls):
 
 def test_closing_early_ends_the_survey_for_everyone(survey, trainees, base_admin):
     services.survey_close(actor=base_admin.user, survey=survey)
+    assert [
+        e.action for e in AuditEntry.objects.filter(target_type="surveys.survey").order_by("pk")
+    ] == [
+        "survey.opened",
+        "survey.closed",
+    ]
     survey.refresh_from_db()
     assert survey.is_closed
     assert survey.closes_at <= timezone.now() + datetime.timedelta(seconds=1)
