@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "shipei.schedule",
     "shipei.attendance",
     "shipei.assessment",
+    "shipei.surveys",
     "shipei.certificates",
     "shipei.credits",
     "shipei.notifications",

@@ -21,6 +21,7 @@ from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
 from shipei.schedule import api as schedule_api
 from shipei.staffing import api as staffing_api
+from shipei.surveys import api as surveys_api
 
 router = DefaultRouter()
 # Enrollments first: in an enrollment rush each request is matched against the routes before its
@@ -39,6 +40,7 @@ attendance_api.register(router)
 assessment_api.register(router)
 certificates_api.register(router)
 credits_api.register(router)
+surveys_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched
@@ -68,6 +70,7 @@ urlpatterns = [
     path("attendance/", include("shipei.attendance.urls")),
     path("assessment/", include("shipei.assessment.urls")),
     path("certificates/", include("shipei.certificates.urls")),
+    path("surveys/", include("shipei.surveys.urls")),
     # Public, without login: anyone checks a certificate by number or by its QR code.
     path("verify/", include("shipei.certificates.urls_public")),
     path("credits/", include("shipei.credits.urls")),

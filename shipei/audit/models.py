@@ -139,6 +139,9 @@ ACTION_LABELS = {
     "credit.claim_submitted": _("申报校外培训学时"),
     "credit.claim_approved": _("通过校外培训学时申报"),
     "credit.claim_returned": _("退回校外培训学时申报"),
+    "survey.opened": _("发放问卷"),
+    "survey.closed": _("提前截止问卷"),
+    "survey.template_changed": _("修改问卷题目"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -163,6 +166,7 @@ ACTION_GROUPS = {
     "assessment": _("考核"),
     "certificate": _("结业证书"),
     "credit": _("继续教育学时"),
+    "survey": _("评价问卷"),
 }
 
 

@@ -4,9 +4,9 @@
 that the enrollment completed its training; that the training's hours reached what the notice
 requires, where both are known, and the trainee's own hours (sessions attended, self-paced
 learning) what the class requires where the class keeps a schedule; and, with the policy's
-``certificate.after_assessment``, every required component passed (assessment.result_for).
-``certificate.after_evaluation`` (the evaluation filled in) comes with the evaluation; until
-then the policy registry marks it 尚未生效.
+``certificate.after_assessment``, every required component passed (assessment.result_for);
+with ``certificate.after_evaluation``, every trainee form handed out to the class answered
+(surveys.evaluation_problems).
 """
 
 import datetime
@@ -25,6 +25,7 @@ from shipei.enrollment.terms import item_title
 from shipei.programmes.policy import Item, PolicyV1
 from shipei.projects.models import Project
 from shipei.schedule import hours as schedule_hours
+from shipei.surveys import selectors as surveys
 
 Status = Enrollment.Status
 # Admitted and still in the training: it may have ended (the class closed, the project done).
@@ -69,6 +70,8 @@ def problems(enrollment: Enrollment) -> list[str]:
             out.append(
                 _("结业考核未全部合格（%(reason)s），不能发证。") % {"reason": result.reason}
             )
+    if _rules(enrollment).certificate.after_evaluation:
+        out += surveys.evaluation_problems(enrollment)
     return out
 
 

@@ -74,7 +74,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             headers={"Retry-After": str(RETRY_AFTER)},
         )
     if isinstance(exc, DomainError):
-        response = Response(_body(exc.code, exc.message), status=exc.status)
+        # A refusal that names its fields (a form's answers) says which.
+        fields = getattr(exc, "fields", None)
+        response = Response(_body(exc.code, exc.message, fields), status=exc.status)
         if getattr(exc, "retry_after", None):
             response["Retry-After"] = str(exc.retry_after)
         return response

@@ -23,7 +23,7 @@ from shipei.programmes.models import Programme
 from shipei.staffing import services as staffing
 from shipei.staffing.models import Assignment, CoreTeacher
 
-from . import delivery, people
+from . import delivery, people, surveys
 from .people import user_of
 
 P004 = "mohrss-integrated-teacher-training"
@@ -325,6 +325,7 @@ def reach(actors: Actors, cls: TrainingClass, end: str) -> None:
     trainees = enroll_all(actors, cls, end)
     flow.class_start(actor=institution, training_class=cls)
     delivery.deliver(institution, cls, schedule, trainees, end)
+    surveys.evaluate(institution, cls, trainees, end)
     if end == "running":
         return
     flow.class_start_assessment(actor=institution, training_class=cls)

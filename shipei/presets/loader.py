@@ -22,6 +22,8 @@ from shipei.programmes.models import Programme
 from shipei.programmes.policy import CURRENT_VERSION, parse_policy, policy_errors
 from shipei.programmes.services import programme_tables_store, revision_record
 from shipei.quotas.services import quota_load_printed
+from shipei.surveys.models import SurveyTemplate
+from shipei.surveys.services import template_save
 
 PRESET_DIR = Path(__file__).resolve().parent
 IDENTITY = ("title", "year", "issuer", "document_number", "issued_on")
@@ -177,6 +179,7 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
             programme.save(update_fields=[*missing, "updated_at"])
         # The printed tables are the notice's, never an admin's: always as the preset has them.
         programme_tables_store(programme=programme, tables=tables)
+        store_survey_templates(programme, data, reset=reset)
         if current == digest:
             return "unchanged"
         if current != programme.preset_digest and not reset:
@@ -200,4 +203,15 @@ def preset_load(slug: str, *, reset: bool = False) -> str:
         programme_tables_store(programme=programme, tables=tables)
     record(None, "programme.preset_loaded", programme, preset=slug, reset=reset)
     quota_load_printed(programme=programme, replace=reset)
+    store_survey_templates(programme, data, reset=reset)
     return "created" if created else "updated"
+
+
+def store_survey_templates(programme: Programme, data: dict[str, Any], *, reset: bool) -> None:
+    """The questions of the preset's evaluation forms (its ``surveys``), for the forms its
+    policy names; a template an admin has built since is kept unless `reset`."""
+    have = set(SurveyTemplate.objects.filter(programme=programme).values_list("code", flat=True))
+    named = {form.code for form in programme.rules.evaluation}
+    for code, template in (data.get("surveys") or {}).items():
+        if code in named and (reset or code not in have):
+            template_save(programme=programme, code=code, questions=template["questions"])

@@ -128,13 +128,14 @@ certificate.electronic | shipei.certificates.views._viewable | shipei/certificat
 certificate.per | shipei.certificates.eligibility.facts | shipei/certificates/tests/test_services.py::test_per_phase_one_certificate_names_the_phase_with_its_hours
 certificate.issued_by_base | shipei.certificates.eligibility.issuer_name | shipei/certificates/tests/test_services.py::test_a_closed_class_gets_numbered_certificates_issued_by_its_base
 certificate.after_assessment | shipei.certificates.eligibility.problems | shipei/certificates/tests/test_eligibility_delivery.py::test_a_trainee_who_has_not_passed_every_component_gets_no_certificate_and_the_reason
-certificate.after_evaluation | issue 18 | the evaluation filled in: comes with the evaluation forms
+certificate.after_evaluation | shipei.certificates.eligibility.problems | shipei/surveys/tests/test_certificate.py::test_the_certificate_waits_for_the_trainees_evaluation
 certificate.number_format | shipei.certificates.numbers.number_take | shipei/certificates/tests/test_services.py::test_a_closed_class_gets_numbered_certificates_issued_by_its_base
 credit.counts_as_continuing_education | shipei.credits.services.counts | shipei/credits/tests/test_ledger.py::test_a_certificate_credits_the_ledger_only_where_the_policy_counts_it
-evaluation[].code | issue 18 | evaluation forms
-evaluation[].label | issue 18 | evaluation forms
-evaluation[].respondent | issue 18 | evaluation forms
-evaluation[].anonymous | issue 18 | anonymity
+evaluation[].code | shipei.surveys.services.survey_open | shipei/surveys/tests/test_services.py::test_handing_out_twice_a_form_without_questions_or_a_past_closing_is_refused
+evaluation[].label | shipei.surveys.selectors.evaluation_problems | shipei/surveys/tests/test_certificate.py::test_the_certificate_waits_for_the_trainees_evaluation
+evaluation[].respondent | shipei.surveys.selectors.respondent | shipei/surveys/tests/test_services.py::test_the_institution_and_the_core_teachers_answer_by_name
+evaluation[].anonymous | shipei.surveys.services.response_submit | shipei/surveys/tests/test_anonymity.py::test_no_stored_column_or_order_links_an_answer_to_the_trainee
+evaluation[].min_responses | shipei.surveys.results.withheld_reason | shipei/surveys/tests/test_results.py::test_k_comes_from_the_policy
 milestones[].code | shipei.programmes.milestones.remind_milestones | shipei/programmes/tests/test_milestones.py::test_the_office_is_reminded_once_the_day_before_a_milestone
 milestones[].label | shipei.programmes.milestones.remind_milestones | shipei/programmes/tests/test_milestones.py::test_the_office_is_reminded_once_the_day_before_a_milestone
 milestones[].due | shipei.programmes.milestones.remind_milestones | shipei/programmes/tests/test_milestones.py::test_the_office_is_reminded_once_the_day_before_a_milestone

@@ -25,6 +25,7 @@ from shipei.projects.models import Project, Review
 from shipei.quotas.models import Quota, QuotaChange
 from shipei.schedule.models import ProgressEvent, Session
 from shipei.staffing.models import Assignment
+from shipei.surveys.models import Answered, Response, Survey
 
 
 def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
@@ -164,6 +165,12 @@ def _running_class_as_its_people_see_it(client: Any) -> None:
     assert str(running) in home
     today_titles = [s.title for s in sessions if timezone.localtime(s.starts_at).date() == today]
     assert all(title in home for title in today_titles)
+    # He has the class's 附件2 to fill in, which five classmates answered; the closed class's
+    # four answers stay below the five its results need.
+    assert "工学一体化教师培训结束评估表（附件2）" in client.get("/surveys/").content.decode()
+    assert Answered.objects.filter(survey__training_class=running).count() == 5
+    closed = Survey.objects.get(training_class__status="closed", form="end_of_training")
+    assert closed.is_closed and Response.objects.filter(survey=closed).count() == 4
     # The printed core teacher: the class among those whose attendance he takes, an invitation.
     zhou = User.objects.get(person__name="周强", is_demo=True)
     client.force_login(zhou)

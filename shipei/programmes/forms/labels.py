@@ -107,6 +107,7 @@ LABELS: dict[str, Any] = {
     "EvaluationForm.label": _("问卷名称"),
     "EvaluationForm.respondent": _("填写人"),
     "EvaluationForm.anonymous": _("匿名填写"),
+    "EvaluationForm.min_responses": _("公布结果的最少答卷数"),
     "Milestone.label": _("节点名称"),
     "Milestone.due": _("截止日期"),
 }

@@ -224,6 +224,8 @@ class EvaluationForm(Strict):
     label: str
     respondent: Role | Literal["institution"]
     anonymous: bool = False
+    # An anonymous form's results are shown for a class only with at least this many answers.
+    min_responses: Annotated[int, Field(ge=1, le=100)] = 5
 
 
 class Milestone(Strict):

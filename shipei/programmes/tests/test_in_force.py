@@ -91,8 +91,8 @@ def test_each_field_in_force_names_code_that_resolves_and_a_test_that_exists():
 
 
 def test_a_group_of_settings_is_in_force_when_any_of_its_settings_is():
-    assert in_force("enrollment.waitlist") and not in_force("certificate.after_evaluation")
-    assert not in_force("evaluation[]") and in_force("items[].assessment.components[]")
+    assert in_force("enrollment.waitlist") and not in_force("base_caps.adjusted_by_performance")
+    assert in_force("evaluation[]") and in_force("items[].assessment.components[]")
     assert in_force("items[].content") and in_force("credit")
     assert in_force("enrollment.window.closes")  # a window's end: its window's
 
@@ -154,15 +154,17 @@ def test_the_editor_marks_each_setting_not_yet_in_force_and_names_no_issue(
         "学员退出",
     ):
         assert not badge_beside(page, label), label
-    page = client.get(f"/programmes/{programme.pk}/edit/evaluation/").content.decode()
+    page = client.get(f"/programmes/{programme.pk}/edit/base_caps/").content.decode()
     assert "标有“尚未生效”的设置可以保存" in page
     assert "本平台尚未执行此项设置" in page  # the badge's explanation
     assert not re.search(r"issue|#1[4-8]\b|第 ?1[4-8] ?号", page)
-    assert badge_beside(page, "评价问卷")  # the whole list, once
-    assert page.count("尚未生效</span>") <= 3  # the note, the list; not each column again
+    assert badge_beside(page, "按绩效调整上限")
+    assert page.count("尚未生效</span>") <= 3  # the note and the one setting
+    page = client.get(f"/programmes/{programme.pk}/edit/evaluation/").content.decode()
+    assert not badge_beside(page, "评价问卷")  # the forms are handed out and answered
     page = client.get(f"/programmes/{programme.pk}/edit/certificate/").content.decode()
     assert not badge_beside(page, "发证单位") and not badge_beside(page, "证书编号格式")
-    assert badge_beside(page, "须填写培训评估")  # certificates wait for the evaluation forms
+    assert not badge_beside(page, "须填写培训评估")  # certificates wait for the evaluation
     page = client.get(f"/programmes/{programme.pk}/items/p1/edit/").content.decode()
     assert not badge_beside(page, "最低年龄（周岁）") and not badge_beside(page, "最低教龄（年）")
     assert not badge_beside(page, "先修项目") and not badge_beside(page, "审核流程")
