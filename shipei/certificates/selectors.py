@@ -4,6 +4,7 @@ the public lookup by number or QR payload, and the revocation list."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from shipei.accounts import scope
@@ -75,13 +76,64 @@ class Verdict:
 def verify_number(number: str) -> Verdict:
     number = (number or "").strip()[:80]
     certificate = (
-        Certificate.objects.select_related("programme", "replaced_by").filter(number=number).first()
+        Certificate.objects.select_related("replaced_by").filter(number=number).first()
         if number
         else None
     )
     if certificate is None:
         return Verdict("not_found", number=number)
     return Verdict("valid" if certificate.is_valid else "revoked", certificate, number)
+
+
+# The public page's answer by number, cached briefly: what it shows of a certificate changes only
+# when it is revoked (or re-issued), and that refreshes the entry (verdict_refresh) once the
+# change is committed, so a revoked certificate never shows valid. Unknown numbers are not kept:
+# a guessed number costs no cache room, and a number issued later is found at once.
+VERDICT_TTL = 60
+
+
+def _verdict_key(number: str) -> str:
+    return f"cert-verdict:{number}"
+
+
+def verdict_facts(verdict: Verdict) -> dict[str, Any]:
+    """What the public page shows of a verdict, as plain values (kept in the cache)."""
+    facts: dict[str, Any] = {"state": verdict.state, "number": verdict.number}
+    c = verdict.certificate
+    if c is not None:
+        replaced_by = getattr(c, "replaced_by", None)
+        facts.update(
+            number=c.number,
+            holder=c.masked_name,
+            programme=c.programme_title,
+            title=c.title,
+            hours=c.hours.normalize() if c.hours is not None else None,
+            issuer=c.issuer,
+            issued_on=c.issued_on,
+            revoked_on=c.revoked_on,
+            revoked_reason=c.get_revoked_reason_display() if c.revoked_reason else "",
+            replaced_by=replaced_by.number if replaced_by is not None else "",
+        )
+    return facts
+
+
+def verify_number_facts(number: str) -> dict[str, Any]:
+    """verify_number's answer as verdict_facts, from the cache when it holds it."""
+    number = (number or "").strip()[:80]
+    facts = cache.get(_verdict_key(number)) if number else None
+    if facts is None:
+        facts = verdict_facts(verify_number(number))
+        if facts["state"] != "not_found":
+            # add, not set: an entry verdict_refresh wrote meanwhile (a revocation) wins.
+            cache.add(_verdict_key(number), facts, VERDICT_TTL)
+    return facts
+
+
+def verdict_refresh(number: str) -> None:
+    """Called once a change of the certificate is committed: the entry is overwritten with the
+    new answer, so that a lookup that read the row before the change cannot put it back."""
+    facts = verdict_facts(verify_number(number))
+    cache.set(_verdict_key(facts["number"]), facts, VERDICT_TTL)
 
 
 def verify_payload(payload: str) -> Verdict:
