@@ -14,7 +14,7 @@ from shipei.core.errors import NotFound
 from shipei.enrollment.models import Enrollment
 from shipei.programmes.models import Programme
 
-from . import signing
+from . import eligibility, signing
 from .models import Certificate
 
 _RELATED = ("programme", "person", "enrollment__org", "enrollment__base", "replaces")
@@ -107,7 +107,7 @@ def verdict_facts(verdict: Verdict) -> dict[str, Any]:
             holder=c.masked_name,
             programme=c.programme_title,
             title=c.title,
-            hours=c.hours.normalize() if c.hours is not None else None,
+            hours=eligibility.hours_text(c.hours) or None,
             issuer=c.issuer,
             issued_on=c.issued_on,
             revoked_on=c.revoked_on,

@@ -5,8 +5,10 @@ import json
 
 import pytest
 
+from shipei.accounts.tests.factories import PersonFactory
 from shipei.certificates import credential, services
 from shipei.certificates.signing import b64url, unb64url
+from shipei.certificates.tests.conftest import P000, admit, programme_from
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,16 @@ def test_a_repeated_lookup_reads_nothing_from_the_database(
     client.get("/verify/", {"no": issued[1].number})
     with django_assert_max_num_queries(0):
         assert client.get("/verify/", {"no": issued[1].number}).status_code == 200
+
+
+def test_round_hours_show_as_written_not_in_exponent_form(tree, national_admin, client):
+    """000's phase 2 counts 20 hours: "20", never Decimal's "2E+1"."""
+    programme = programme_from(P000, "c000")
+    c = services.certificate_issue(
+        actor=national_admin.user,
+        enrollment=admit(programme, "p2-f1", PersonFactory(org=tree["hz_school"])),
+    )
+    page = client.get("/verify/", {"no": c.number}).content.decode()
+    assert ">20</dd>" in page and "E+" not in page
+    answer = client.post("/api/v1/certificates/verify/", {"number": c.number}).json()
+    assert answer["hours"] == "20"
