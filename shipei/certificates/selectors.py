@@ -15,7 +15,7 @@ from shipei.enrollment.models import Enrollment
 from shipei.programmes.models import Programme
 
 from . import eligibility, signing
-from .models import Certificate
+from .models import Certificate, mask_name
 
 _RELATED = ("programme", "person", "enrollment__org", "enrollment__base", "replaces")
 
@@ -96,25 +96,64 @@ def _verdict_key(number: str) -> str:
     return f"cert-verdict:{number}"
 
 
+# What the public page shows of a certificate, read as plain values (no model built).
+_SHOWN = (
+    "number",
+    "holder_name",
+    "programme_title",
+    "title",
+    "hours",
+    "issuer",
+    "issued_on",
+    "status",
+    "revoked_on",
+    "revoked_reason",
+)
+
+
+def _facts(row: dict[str, Any]) -> dict[str, Any]:
+    reason = row["revoked_reason"]
+    return {
+        "state": "valid" if row["status"] == Certificate.Status.VALID else "revoked",
+        "number": row["number"],
+        "holder": mask_name(row["holder_name"]),
+        "programme": row["programme_title"],
+        "title": row["title"],
+        "hours": eligibility.hours_text(row["hours"]) or None,
+        "issuer": row["issuer"],
+        "issued_on": row["issued_on"],
+        "revoked_on": row["revoked_on"],
+        "revoked_reason": Certificate.Reason(reason).label if reason else "",
+        "replaced_by": row["replaced_by__number"] or "",
+    }
+
+
 def verdict_facts(verdict: Verdict) -> dict[str, Any]:
     """What the public page shows of a verdict, as plain values (kept in the cache)."""
-    facts: dict[str, Any] = {"state": verdict.state, "number": verdict.number}
     c = verdict.certificate
-    if c is not None:
-        replaced_by = getattr(c, "replaced_by", None)
-        facts.update(
-            number=c.number,
-            holder=c.masked_name,
-            programme=c.programme_title,
-            title=c.title,
-            hours=eligibility.hours_text(c.hours) or None,
-            issuer=c.issuer,
-            issued_on=c.issued_on,
-            revoked_on=c.revoked_on,
-            revoked_reason=c.get_revoked_reason_display() if c.revoked_reason else "",
-            replaced_by=replaced_by.number if replaced_by is not None else "",
-        )
-    return facts
+    if c is None:
+        return {"state": verdict.state, "number": verdict.number}
+    replaced_by = getattr(c, "replaced_by", None)
+    row = {f: getattr(c, f) for f in _SHOWN}
+    row["replaced_by__number"] = replaced_by.number if replaced_by is not None else None
+    return {**_facts(row), "state": verdict.state}
+
+
+def _facts_by_number(number: str) -> dict[str, Any]:
+    row = (
+        Certificate.objects.filter(number=number).order_by().values("pk", *_SHOWN).first()
+        if number
+        else None
+    )
+    if row is None:
+        return {"state": "not_found", "number": number}
+    # Its successor only for a revoked one: a valid certificate's lookup stays one short query.
+    row["replaced_by__number"] = (
+        Certificate.objects.filter(replaces=row["pk"]).values_list("number", flat=True).first()
+        if row["status"] != Certificate.Status.VALID
+        else None
+    )
+    return _facts(row)
 
 
 def verify_number_facts(number: str) -> dict[str, Any]:
@@ -122,7 +161,7 @@ def verify_number_facts(number: str) -> dict[str, Any]:
     number = (number or "").strip()[:80]
     facts = cache.get(_verdict_key(number)) if number else None
     if facts is None:
-        facts = verdict_facts(verify_number(number))
+        facts = _facts_by_number(number)
         if facts["state"] != "not_found":
             # add, not set: an entry verdict_refresh wrote meanwhile (a revocation) wins.
             cache.add(_verdict_key(number), facts, VERDICT_TTL)
@@ -132,8 +171,7 @@ def verify_number_facts(number: str) -> dict[str, Any]:
 def verdict_refresh(number: str) -> None:
     """Called once a change of the certificate is committed: the entry is overwritten with the
     new answer, so that a lookup that read the row before the change cannot put it back."""
-    facts = verdict_facts(verify_number(number))
-    cache.set(_verdict_key(facts["number"]), facts, VERDICT_TTL)
+    cache.set(_verdict_key(number), _facts_by_number(number), VERDICT_TTL)
 
 
 def verify_payload(payload: str) -> Verdict:
