@@ -4,7 +4,7 @@ base that ran the class issues) and notice 000 (the phase assessed by an essay a
 programme's issuer issues). The trainee downloads the PDF from 我的证书; its text is read with
 pypdf, its QR code decoded (pdftoppm + zxing-cpp) to a payload whose signature holds offline and
 to the verification page; the issuer revokes it and the same QR code then says revoked.
-Screenshots in /tmp/shots (e2e-*)."""
+Screenshots in /tmp/shots (certificates-e2e-*)."""
 
 import io
 from decimal import Decimal
@@ -83,7 +83,7 @@ def verify_then_revoke(page: Page, url: str, issuer: Any, certificate: Any, qr_u
     page.goto(qr_url)
     expect(page.get_by_text("证书有效（二维码签名核验通过）")).to_be_visible()
     expect(page.get_by_text(certificate.masked_name)).to_be_visible()
-    shot(page, f"e2e-{name}-verify-valid-390")
+    shot(page, f"certificates-e2e-{name}-verify-valid-390")
 
     login(page, url, issuer.person._mobile())
     page.goto(f"{url}/certificates/{certificate.pk}/")
@@ -97,7 +97,7 @@ def verify_then_revoke(page: Page, url: str, issuer: Any, certificate: Any, qr_u
         expect(page.get_by_text("证书已撤销")).to_be_visible()
         expect(page.get_by_text("原因：证书信息有误")).to_be_visible()
         expect(page.get_by_text("证书有效")).to_have_count(0)
-    shot(page, f"e2e-{name}-verify-revoked-390")
+    shot(page, f"certificates-e2e-{name}-verify-revoked-390")
 
 
 def test_004_from_the_core_teachers_scores_to_a_revoked_certificate(
@@ -131,10 +131,10 @@ def test_004_from_the_core_teachers_scores_to_a_revoked_certificate(
             page.locator("tr", has_text=name).get_by_text("考核合格", exact=True)
         ).to_be_visible()
     check_page(page, found, "results")
-    shot(page, "e2e-004-results-390")
+    shot(page, "certificates-e2e-004-results-390")
     issue_in_one_go(page, url, "class", cls.pk, 2)
     check_page(page, found, "issued")
-    shot(page, "e2e-004-issued-390")
+    shot(page, "certificates-e2e-004-issued-390")
     logout(page)
 
     certificate, qr_url = download_and_check(
@@ -171,7 +171,7 @@ def test_000_from_the_essay_score_to_a_revoked_phase_certificate(
     page.get_by_role("button", name="提交评分").click()
     expect(page.get_by_text("已提交 1 人的评分。")).to_be_visible()
     check_page(page, found, "essay-sheet")
-    shot(page, "e2e-000-essay-sheet-390")
+    shot(page, "certificates-e2e-000-essay-sheet-390")
     page.goto(f"{url}/assessment/classes/{cls.pk}/")
     row = page.locator("tr", has_text=writer.person.name)
     expect(row.get_by_text("考核合格", exact=True)).to_be_visible()
@@ -184,11 +184,15 @@ def test_000_from_the_essay_score_to_a_revoked_phase_certificate(
     login(page, url, national_admin.person._mobile())
     issue_in_one_go(page, url, "programme", programme.pk, 1)
     check_page(page, found, "issued")
-    shot(page, "e2e-000-issued-390")
+    shot(page, "certificates-e2e-000-issued-390")
     logout(page)
 
     certificate, qr_url = download_and_check(
-        page, url, writer, ["结业证书", "第1期", "10学时", "教育部信息化教学指导委员会"], tmp_path
+        page,
+        url,
+        writer,
+        ["结业证书", "在线培训示范班", "第1期", "10学时", "教育部信息化教学指导委员会"],
+        tmp_path,
     )
     assert certificate.item == "p1"
     verify_then_revoke(page, url, national_admin, certificate, qr_url, "000")
