@@ -87,7 +87,8 @@ def verify_number(number: str) -> Verdict:
 
 # The public page's answer by number, cached briefly: what it shows of a certificate changes only
 # when it is revoked (or re-issued), and that refreshes the entry (verdict_refresh) once the
-# change is committed, so a revoked certificate never shows valid. Unknown numbers are not kept:
+# change is committed, so a revoked certificate never shows valid (production's cache is Redis,
+# one for every server process; settings refuse production without it). Unknown numbers are not kept:
 # a guessed number costs no cache room, and a number issued later is found at once.
 VERDICT_TTL = 60
 
