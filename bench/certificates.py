@@ -15,9 +15,9 @@ class of notice 004 with N admitted trainees and a second one of N for the worke
    render's: what numbering, signing and storing cost beside the render;
 2. the same pipeline with one process per core over the second class (certificates/s);
 3. gunicorn on loopback with the bench settings (the per-address limit raised): /verify/?no= of
-   issued numbers, then a bare Django view, each for ``--seconds`` from as many client threads as
-   the server has; the **verify ratio** is the 200 answers per second of the first over the
-   second's;
+   issued numbers, and a bare Django view before and after it, each for ``--seconds`` from as
+   many client threads as the server has; the **verify ratio** is the 200 answers per second of
+   the first over the mean of the bare view's;
 4. offline signature checks per second (the QR payload, Ed25519, one core).
 
 Its last line: ``certificates: N/s, render ratio X, verify ratio Y``.
@@ -270,14 +270,21 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         verify_paths = [f"/verify/?no={quote(n)}" for n in numbers]
+        bare = ["/bench/bare-get/"]
         load(args.port, verify_paths, 1, cores * threads)  # warm up
+        # The machine's speed drifts (other work shares it): the bare view before and after.
+        bare_before = load(args.port, bare, args.seconds, cores * threads)
         verify_rate = load(args.port, verify_paths, args.seconds, cores * threads)
-        bare_view_rate = load(args.port, ["/bench/bare-get/"], args.seconds, cores * threads)
+        bare_after = load(args.port, bare, args.seconds, cores * threads)
     finally:
         server.terminate()
         server.wait(10)
+    bare_view_rate = (bare_before + bare_after) / 2
     verify_ratio = verify_rate / bare_view_rate
-    print(f"verify: {verify_rate:.0f}/s, bare view {bare_view_rate:.0f}/s")
+    print(
+        f"verify: {verify_rate:.0f}/s, bare view {bare_view_rate:.0f}/s "
+        f"({bare_before:.0f} before, {bare_after:.0f} after)"
+    )
 
     payloads = list(Certificate.objects.values_list("qr_payload", flat=True)[:1000])
     checks, started = 0, time.perf_counter()

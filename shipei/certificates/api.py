@@ -19,7 +19,7 @@ from shipei.core.errors import DomainError
 from shipei.enrollment.models import Enrollment
 from shipei.programmes.models import Programme
 
-from . import batches, selectors, services, signing
+from . import batches, eligibility, selectors, services, signing
 from .credential import enveloped
 from .limits import verify_over_limit
 from .models import Batch, Certificate
@@ -221,7 +221,7 @@ def _verdict(verdict: selectors.Verdict) -> dict[str, Any]:
             holder=c.masked_name,
             programme=c.programme_title,
             title=c.title,
-            hours=str(c.hours.normalize()) if c.hours is not None else None,
+            hours=eligibility.hours_text(c.hours) or None,
             issuer=c.issuer,
             issued_on=c.issued_on.isoformat(),
             revoked_on=c.revoked_on.isoformat() if c.revoked_on else None,

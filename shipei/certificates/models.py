@@ -7,6 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+def mask_name(name: str) -> str:
+    """A holder's name as the public page shows it: the surname, a star for each other
+    character."""
+    return name if len(name) <= 1 else name[0] + "*" * (len(name) - 1)
+
+
 class Certificate(models.Model):
     """A completion certificate (结业证书) of one enrollment, for its item or its phase.
 
@@ -126,11 +132,8 @@ class Certificate(models.Model):
 
     @property
     def masked_name(self) -> str:
-        """The holder's name as the public page shows it: the surname and 某 for the rest."""
-        name = self.holder_name
-        if len(name) <= 1:
-            return name
-        return name[0] + "*" * (len(name) - 1)
+        """The holder's name as the public page shows it (mask_name)."""
+        return mask_name(self.holder_name)
 
 
 class NumberSeries(models.Model):

@@ -1,9 +1,12 @@
 """Reads of certificates: who sees which (the same rows as their enrollments), a holder's own,
 the public lookup by number or QR payload, and the revocation list."""
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from shipei.accounts import scope
@@ -13,8 +16,8 @@ from shipei.core.errors import NotFound
 from shipei.enrollment.models import Enrollment
 from shipei.programmes.models import Programme
 
-from . import signing
-from .models import Certificate
+from . import eligibility, signing
+from .models import Certificate, mask_name
 
 _RELATED = ("programme", "person", "enrollment__org", "enrollment__base", "replaces")
 
@@ -75,13 +78,117 @@ class Verdict:
 def verify_number(number: str) -> Verdict:
     number = (number or "").strip()[:80]
     certificate = (
-        Certificate.objects.select_related("programme", "replaced_by").filter(number=number).first()
+        Certificate.objects.select_related("replaced_by").filter(number=number).first()
         if number
         else None
     )
     if certificate is None:
         return Verdict("not_found", number=number)
     return Verdict("valid" if certificate.is_valid else "revoked", certificate, number)
+
+
+# The public page's answer by number, cached briefly: what it shows of a certificate changes only
+# when it is revoked (or re-issued), and that refreshes the entry (verdict_refresh) once the
+# change is committed, so a revoked certificate never shows valid (production's cache is Redis,
+# one for every server process; settings refuse production without it). Unknown numbers are not kept:
+# a guessed number costs no cache room, and a number issued later is found at once.
+VERDICT_TTL = 60
+
+
+def _verdict_key(number: str) -> str:
+    return f"cert-verdict:{number}"
+
+
+# What the public page shows of a certificate, read as plain values (no model built).
+_SHOWN = (
+    "number",
+    "holder_name",
+    "programme_title",
+    "title",
+    "hours",
+    "issuer",
+    "issued_on",
+    "status",
+    "revoked_on",
+    "revoked_reason",
+)
+
+
+def _facts(row: dict[str, Any]) -> dict[str, Any]:
+    reason = row["revoked_reason"]
+    return {
+        "state": "valid" if row["status"] == Certificate.Status.VALID else "revoked",
+        "number": row["number"],
+        "holder": mask_name(row["holder_name"]),
+        "programme": row["programme_title"],
+        "title": row["title"],
+        "hours": eligibility.hours_text(row["hours"]) or None,
+        "issuer": row["issuer"],
+        "issued_on": row["issued_on"],
+        "revoked_on": row["revoked_on"],
+        "revoked_reason": Certificate.Reason(reason).label if reason else "",
+        "replaced_by": row["replaced_by__number"] or "",
+    }
+
+
+def verdict_facts(verdict: Verdict) -> dict[str, Any]:
+    """What the public page shows of a verdict, as plain values (kept in the cache)."""
+    c = verdict.certificate
+    if c is None:
+        return {"state": verdict.state, "number": verdict.number}
+    replaced_by = getattr(c, "replaced_by", None)
+    row = {f: getattr(c, f) for f in _SHOWN}
+    row["replaced_by__number"] = replaced_by.number if replaced_by is not None else None
+    return {**_facts(row), "state": verdict.state}
+
+
+@functools.cache
+def _row_sql() -> str:
+    table, quote = Certificate._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(Certificate._meta.get_field(f).column) for f in ("id", *_SHOWN))
+    return f"SELECT {columns} FROM {quote(table)} WHERE {quote('number')} = %s"
+
+
+def _facts_by_number(number: str) -> dict[str, Any]:
+    # One indexed row by a fixed statement: building and compiling the ORM's query cost more
+    # than running it, on the path every public lookup of a number not in the cache takes.
+    row = None
+    if number:
+        with connection.cursor() as cursor:
+            cursor.execute(_row_sql(), [number])
+            found = cursor.fetchone()
+        if found is not None:
+            # to_python: SQLite hands dates back as text.
+            fields = [Certificate._meta.get_field(f) for f in ("id", *_SHOWN)]
+            row = {f.attname: f.to_python(v) for f, v in zip(fields, found, strict=True)}
+            row["pk"] = row.pop("id")
+    if row is None:
+        return {"state": "not_found", "number": number}
+    # Its successor only for a revoked one: a valid certificate's lookup stays one short query.
+    row["replaced_by__number"] = (
+        Certificate.objects.filter(replaces=row["pk"]).values_list("number", flat=True).first()
+        if row["status"] != Certificate.Status.VALID
+        else None
+    )
+    return _facts(row)
+
+
+def verify_number_facts(number: str) -> dict[str, Any]:
+    """verify_number's answer as verdict_facts, from the cache when it holds it."""
+    number = (number or "").strip()[:80]
+    facts = cache.get(_verdict_key(number)) if number else None
+    if facts is None:
+        facts = _facts_by_number(number)
+        if facts["state"] != "not_found":
+            # add, not set: an entry verdict_refresh wrote meanwhile (a revocation) wins.
+            cache.add(_verdict_key(number), facts, VERDICT_TTL)
+    return facts
+
+
+def verdict_refresh(number: str) -> None:
+    """Called once a change of the certificate is committed: the entry is overwritten with the
+    new answer, so that a lookup that read the row before the change cannot put it back."""
+    cache.set(_verdict_key(number), _facts_by_number(number), VERDICT_TTL)
 
 
 def verify_payload(payload: str) -> Verdict:

@@ -16,7 +16,7 @@ from shipei.audit.services import record
 from shipei.core.errors import NotPermitted
 from shipei.enrollment.models import Enrollment
 
-from . import credential, eligibility, numbers, signing
+from . import credential, eligibility, numbers, selectors, signing
 from .errors import AlreadyIssued, NotEligible, ReasonRequired
 from .models import Batch, Certificate
 
@@ -164,6 +164,7 @@ def certificate_revoke(
         number=certificate.number,
         reason=reason,
     )
+    transaction.on_commit(lambda: selectors.verdict_refresh(certificate.number))
     return certificate
 
 

@@ -1,8 +1,12 @@
 """The public side, without login: verification by number or QR code (rate-limited per client
 address), the offline verifier, the issuer's public keys and the revocation list."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -12,22 +16,43 @@ from .limits import verify_over_limit
 
 @require_GET
 def verify(request: HttpRequest) -> HttpResponse:
+    """The answer anyone may ask for, many times a second: a page of its own (no menus, no
+    context processors, nothing read of the session), the verdict by number from the cache."""
     number = request.GET.get("no", "")
     payload = request.GET.get("c", "")
     context: dict = {"number": number[:80]}
     status = 200
     if number or payload:
         if verify_over_limit(request):
-            response = render(request, "certificates/verify.html", {**context, "limited": True})
-            response.status_code = 429
-            response["Retry-After"] = "60"
-            return response
-        verdict = selectors.verify_payload(payload) if payload else selectors.verify_number(number)
-        context.update(verdict=verdict, from_qr=bool(payload))
-        status = 404 if verdict.state == "not_found" else 200
-    response = render(request, "certificates/verify.html", context)
-    response.status_code = status
+            context["limited"] = True
+            status = 429
+        elif payload:
+            context.update(verdict=selectors.verdict_facts(selectors.verify_payload(payload)))
+            context["from_qr"] = True
+        else:
+            facts = selectors.verify_number_facts(number)
+            if facts["state"] == "not_found":
+                context["verdict"] = facts
+                status = 404
+            else:
+                return HttpResponse(_found_page(facts))
+    response = HttpResponse(render_to_string("certificates/verify.html", context), status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
     return response
+
+
+def _found_page(facts: dict) -> str:
+    """The page of a number found, kept by what it shows: a revocation changes the facts and so
+    the key, and the page of the former facts is never looked up again (it expires)."""
+    digest = hashlib.blake2b(repr(sorted(facts.items())).encode(), digest_size=16).hexdigest()
+    key = f"cert-verify-page:{digest}"
+    page = cache.get(key)
+    if page is None:
+        context = {"number": facts["number"], "verdict": facts}
+        page = render_to_string("certificates/verify.html", context)
+        cache.set(key, page, selectors.VERDICT_TTL)
+    return page
 
 
 @require_GET

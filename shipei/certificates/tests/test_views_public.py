@@ -5,8 +5,10 @@ import json
 
 import pytest
 
+from shipei.accounts.tests.factories import PersonFactory
 from shipei.certificates import credential, services
 from shipei.certificates.signing import b64url, unb64url
+from shipei.certificates.tests.conftest import P000, admit, programme_from
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,62 @@ def test_the_revocation_list_sets_the_bit_of_each_revoked_certificate(issued, cl
 def test_the_form_submits_a_get_with_the_number(client):
     page = client.get("/verify/").content.decode()
     assert 'method="get"' in page and 'name="no"' in page
+
+
+def test_a_cached_valid_answer_turns_revoked_the_moment_the_revocation_commits(
+    issued, client, issuer, django_capture_on_commit_callbacks
+):
+    c = issued[0]
+    assert "证书有效" in client.get("/verify/", {"no": c.number}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke(actor=issuer.user, certificate=c, reason="error")
+    page = client.get("/verify/", {"no": c.number}).content.decode()
+    assert "证书已撤销" in page and "证书有效" not in page
+
+
+def test_a_lookup_that_read_the_row_before_the_revocation_cannot_cache_it_as_valid(
+    issued, issuer, django_capture_on_commit_callbacks
+):
+    from shipei.certificates import selectors
+
+    c = issued[0]
+    stale = selectors.verdict_facts(selectors.verify_number(c.number))  # read before the change
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke(actor=issuer.user, certificate=c, reason="error")
+    from django.core.cache import cache
+
+    cache.add(f"cert-verdict:{c.number}", stale, 60)  # the slow lookup finishes afterwards
+    assert selectors.verify_number_facts(c.number)["state"] == "revoked"
+
+
+def test_a_reissued_certificate_names_its_successor_on_the_page(
+    issued, client, issuer, django_capture_on_commit_callbacks
+):
+    old = issued[0]
+    client.get("/verify/", {"no": old.number})
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.certificate_reissue(actor=issuer.user, certificate=old)
+    page = client.get("/verify/", {"no": old.number}).content.decode()
+    assert "证书已撤销" in page and new.number in page
+    assert "证书有效" in client.get("/verify/", {"no": new.number}).content.decode()
+
+
+def test_a_repeated_lookup_reads_nothing_from_the_database(
+    issued, client, django_assert_max_num_queries
+):
+    client.get("/verify/", {"no": issued[1].number})
+    with django_assert_max_num_queries(0):
+        assert client.get("/verify/", {"no": issued[1].number}).status_code == 200
+
+
+def test_round_hours_show_as_written_not_in_exponent_form(tree, national_admin, client):
+    """000's phase 2 counts 20 hours: "20", never Decimal's "2E+1"."""
+    programme = programme_from(P000, "c000")
+    c = services.certificate_issue(
+        actor=national_admin.user,
+        enrollment=admit(programme, "p2-f1", PersonFactory(org=tree["hz_school"])),
+    )
+    page = client.get("/verify/", {"no": c.number}).content.decode()
+    assert ">20</dd>" in page and "E+" not in page
+    answer = client.post("/api/v1/certificates/verify/", {"number": c.number}).json()
+    assert answer["hours"] == "20"
