@@ -132,6 +132,7 @@ class Shape:
             "SECRET_KEY": _key(48),
             "PII_KEYS": f"k1:{_key(32)}",
             "PII_INDEX_KEY": _key(32),
+            "CERT_SIGNING_KEYS": f"k1:{_key(32)}",  # production refuses to start without it
         }
 
     @property
