@@ -82,6 +82,17 @@ class ClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _done(self, cls: TrainingClass, code: int = status.HTTP_200_OK) -> Response:
         return Response(TrainingClassOutput(_fresh_class(cls.pk)).data, status=code)
 
+    def _act(self, service: Any, given: type[serializers.Serializer] | None = None) -> Response:
+        """One step on the class: its input checked, the service called, the class answered."""
+        cls = self.get_object()
+        fields: dict[str, Any] = {}
+        if given is not None:
+            data = given(data=self.request.data)
+            data.is_valid(raise_exception=True)
+            fields = data.validated_data
+        service(actor=self.request.user, training_class=cls, **fields)
+        return self._done(cls)
+
     @extend_schema(
         request=UnplannedClassInput,
         responses={201: TrainingClassOutput},
@@ -123,11 +134,7 @@ class ClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["post"], url_path="file-plan")
     def file_plan(self, request: Request, pk: str | None = None) -> Response:
-        cls = self.get_object()
-        data = TrainingPlanInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        flow.class_file_plan(actor=request.user, training_class=cls, **data.validated_data)
-        return self._done(cls)
+        return self._act(flow.class_file_plan, TrainingPlanInput)
 
     @extend_schema(
         request=ClassDecisionInput,
@@ -136,20 +143,14 @@ class ClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
-        cls = self.get_object()
-        data = ClassDecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        flow.class_review_plan(actor=request.user, training_class=cls, **data.validated_data)
-        return self._done(cls)
+        return self._act(flow.class_review_plan, ClassDecisionInput)
 
     @extend_schema(
         request=None, responses={200: TrainingClassOutput}, description="部指导中心备案。"
     )
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str | None = None) -> Response:
-        cls = self.get_object()
-        flow.class_record(actor=request.user, training_class=cls)
-        return self._done(cls)
+        return self._act(flow.class_record)
 
     @extend_schema(
         request=ClassReasonInput,
@@ -158,11 +159,7 @@ class ClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        cls = self.get_object()
-        data = ClassReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        flow.class_cancel(actor=request.user, training_class=cls, **data.validated_data)
-        return self._done(cls)
+        return self._act(flow.class_cancel, ClassReasonInput)
 
     @extend_schema(
         request=MilestoneExceptionInput,
@@ -171,11 +168,7 @@ class ClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["post"])
     def exceptions(self, request: Request, pk: str | None = None) -> Response:
-        cls = self.get_object()
-        data = MilestoneExceptionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        flow.milestone_except(actor=request.user, training_class=cls, **data.validated_data)
-        return self._done(cls)
+        return self._act(flow.milestone_except, MilestoneExceptionInput)
 
     @extend_schema(
         request=AmendmentInput,
