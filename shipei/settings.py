@@ -126,8 +126,11 @@ INSTALLED_APPS = [
     "shipei.surveys",
     "shipei.certificates",
     "shipei.credits",
+    "shipei.appraisal",
+    "shipei.supervision",
     "shipei.notifications",
     "shipei.presets",
+    "shipei.statistics",
     "shipei.dashboard",
     "shipei.demo",
     # After our apps, so that shipei/core/templates/bootstrap5/ can override crispy's templates.

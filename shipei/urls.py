@@ -74,6 +74,9 @@ urlpatterns = [
     # Public, without login: anyone checks a certificate by number or by its QR code.
     path("verify/", include("shipei.certificates.urls_public")),
     path("credits/", include("shipei.credits.urls")),
+    path("appraisal/", include("shipei.appraisal.urls")),
+    path("supervision/", include("shipei.supervision.urls")),
+    path("statistics/", include("shipei.statistics.urls")),
     path("notifications/", include("shipei.notifications.urls")),
     # Outside notifications/: the feed's address is for calendar apps, which do not log in.
     path("calendar/<str:token>.ics", views_calendar.feed, name="feed"),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "shipei.supervision"
+    label = "supervision"
+    verbose_name = "监督抽检"
