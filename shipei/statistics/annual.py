@@ -329,7 +329,7 @@ def _bases(user: Any, chosen: Scope) -> QuerySet[Organisation]:
     if chosen.kind == INSTITUTION:
         return qs.filter(pk=int(chosen.key))
     if chosen.kind == PROVINCE:
-        return qs.filter(region_id__startswith=chosen.key[:2])
+        return qs.filter(region__code__startswith=chosen.key[:2])
     return qs
 
 

@@ -203,9 +203,7 @@ class SummaryOutput(serializers.Serializer):
     scope = ScopeOutput()
     title = serializers.CharField()
     empty = serializers.BooleanField(help_text="该年度该范围既无开办的培训班也无计划班次")
-    basic_text = serializers.ListField(
-        child=serializers.CharField(), source="basic_text", help_text="一、基本情况"
-    )
+    basic_text = serializers.ListField(child=serializers.CharField(), help_text="一、基本情况")
     total = RowOutput()
     levels = RowOutput(many=True)
     categories = RowOutput(many=True)
