@@ -504,3 +504,22 @@ def test_an_empty_year_shows_no_data_and_gives_a_message_instead_of_a_file(
         response.content.decode()
     )
     assert client.get("/statistics/annual/api/", {"year": 2023}).json()["empty"] is True
+
+
+def test_the_menu_leads_bases_and_admins_to_the_summary_and_it_to_the_other_tables(
+    client, base_admin, zhejiang_admin, trainee, year_2025
+):
+    def menu(user: Any) -> list[str]:
+        client.force_login(user)
+        return [i["label"] for i in client.get("/").context["nav_items"]]
+
+    assert "年度工作总结" in menu(base_admin.user)
+    assert "年度工作总结" in menu(zhejiang_admin.user)
+    assert "年度工作总结" not in menu(trainee.user)
+    # The province's other summary tables (participant summaries and lists) are on each
+    # programme's list page; a base, which sends none, is not offered them.
+    page = client.get("/statistics/annual/").content.decode()  # as the province
+    programme = year_2025["programme"]
+    assert f"/enrollment/programmes/{programme.pk}/lists/" in page
+    client.force_login(base_admin.user)
+    assert "/lists/" not in client.get("/statistics/annual/").content.decode()
