@@ -425,9 +425,11 @@ def annual_summary(*, user: Any, programme: Programme, year: int, chosen: Scope)
     enrollments = list(
         Enrollment.objects.filter(
             training_class__in=[c.pk for c in opened], status__in=CHAIN_COMPLETED
-        ).select_related("programme")
+        )
     )
     for e in enrollments:
+        # One programme object for all: its policy is parsed once, not once a trainee.
+        e.programme = programme
         by_class[e.training_class_id].append(e)
     passed: set[int] = set()
     for start in range(0, len(enrollments), _CHUNK):

@@ -143,7 +143,10 @@ def annual_page(request: HttpRequest) -> HttpResponse:
 def annual_download(request: HttpRequest) -> HttpResponse:
     """The .xlsx; a year and scope with nothing to report get a message on the page instead of
     an empty file."""
-    programme, year, chosen, _choices = _choose(request.user, request.GET)
+    try:
+        programme, year, chosen, _choices = _choose(request.user, request.GET)
+    except DomainError:  # the page names what is wrong
+        return annual_page(request)
     page = reverse("statistics:annual") + "?" + request.GET.urlencode()
     if programme is None or chosen is None:
         messages.warning(request, _("没有按半年计划管理班次的培训计划，无法生成年度工作总结。"))

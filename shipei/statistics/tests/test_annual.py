@@ -370,6 +370,8 @@ def test_a_bad_year_or_scope_is_named_and_the_users_own_summary_shown(
     page = client.get("/statistics/annual/", params)
     assert page.status_code == 400
     assert message in page.content.decode()
+    download = client.get("/statistics/annual/download/", params)
+    assert download.status_code == 400 and message in download.content.decode()
     api = client.get("/statistics/annual/api/", params)
     assert api.status_code == 400 and message in api.json()["message"]
 
@@ -518,7 +520,8 @@ def test_the_menu_leads_bases_and_admins_to_the_summary_and_it_to_the_other_tabl
     assert "年度工作总结" not in menu(trainee.user)
     # The province's other summary tables (participant summaries and lists) are on each
     # programme's list page; a base, which sends none, is not offered them.
-    page = client.get("/statistics/annual/").content.decode()  # as the province
+    client.force_login(zhejiang_admin.user)
+    page = client.get("/statistics/annual/").content.decode()
     programme = year_2025["programme"]
     assert f"/enrollment/programmes/{programme.pk}/lists/" in page
     client.force_login(base_admin.user)

@@ -1,6 +1,7 @@
 """The annual summary on a phone (390 px): an institution's admin opens it from the menu, reads
 its numbers and downloads the file. Screenshot in /tmp/shots (statistics-annual-390)."""
 
+import io
 from typing import Any
 
 import pytest
@@ -41,7 +42,8 @@ def test_an_institution_opens_its_summary_on_a_phone_and_downloads_it(
     with page.expect_download() as download:
         page.get_by_role("link", name="下载年度工作总结（.xlsx）").click()
     assert download.value.suggested_filename.startswith("杭州职业技术学院2025年度培训工作总结")
-    book = load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as saved:  # a temporary name without .xlsx
+        book = load_workbook(io.BytesIO(saved.read()))
     rows = {r[1].value: r for r in book["统计表"].iter_rows(min_row=5)}
     assert [c.value for c in rows["合计"][2:5]] == [4, 11, 6]
     assert found == {"annual-390": []}
