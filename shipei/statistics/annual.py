@@ -295,11 +295,14 @@ def scope_chosen(user: Any, value: str, choices: list[Scope]) -> Scope:
         mine = [c for c in choices if c.kind == INSTITUTION and c.key in own]
         return (mine or choices)[0]
     kind, _sep, key = value.partition(":")
+    # A region code has six digits and an id at most ten: anything else never reaches the
+    # database (a NUL or a 30-digit number would fail there rather than be refused).
+    digits = key.isascii() and key.isdigit()
     if kind == NATIONAL and not key:
         if "" not in access.region_prefixes(user, VIEW):
             raise ScopeRefused(_("全国"))
         return Scope(NATIONAL, "", _("全国"))
-    if kind == PROVINCE:
+    if kind == PROVINCE and digits and len(key) == 6:
         region = Region.objects.filter(code=key, level=Region.Level.PROVINCE).first()
         if region is None:
             raise ScopeRefused()
@@ -307,7 +310,7 @@ def scope_chosen(user: Any, value: str, choices: list[Scope]) -> Scope:
         if not _covers(prefixes, region.code):
             raise ScopeRefused(region.name)
         return Scope(PROVINCE, region.code, region.name)
-    if kind == INSTITUTION and key.isdigit():
+    if kind == INSTITUTION and digits and len(key) <= 10:
         org = Organisation.objects.filter(pk=int(key)).first()
         if org is None:
             raise ScopeRefused()

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 
 from shipei.accounts.models import Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
@@ -17,6 +19,11 @@ from shipei.assessment.models import Attempt
 from shipei.classes import plans
 from shipei.classes.models import HalfYearPlan, HalfYearPlanLine, TrainingClass
 from shipei.classes.tests.conftest import make_004
+from shipei.core.tests.test_schema import (  # noqa: F401 — the fixture
+    _fuzz,
+    api_schema,
+    in_test_transaction,
+)
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.tests.factories import SchoolFactory
 from shipei.projects.models import Project
@@ -360,6 +367,8 @@ def test_a_user_without_classes_to_see_is_refused(client, trainee, year_2025):
         ({"year": "20x5"}, "年度“20x5”无效：请填写 2000 至 2100 之间的年份。"),
         ({"year": "1999"}, "年度“1999”无效"),
         ({"scope": "everything"}, "统计范围“everything”无效"),
+        ({"scope": "org:123456789012345678901234567890"}, "统计范围“org:1234567890"),
+        ({"scope": "province:３３００００"}, "统计范围“province:３３００００”无效"),
     ],
 )
 def test_a_bad_year_or_scope_is_named_and_the_users_own_summary_shown(
@@ -526,3 +535,23 @@ def test_the_menu_leads_bases_and_admins_to_the_summary_and_it_to_the_other_tabl
     assert f"/enrollment/programmes/{programme.pk}/lists/" in page
     client.force_login(base_admin.user)
     assert "/lists/" not in client.get("/statistics/annual/").content.decode()
+
+
+@pytest.mark.usefixtures("in_test_transaction", "year_2025")
+@pytest.mark.parametrize("who", ["national_admin", "base_admin"])
+def test_fuzzing_the_annual_api_finds_no_server_errors(request, who):
+    token = Token.objects.create(user=request.getfixturevalue(who).user)
+    headers = {"Authorization": f"Token {token.key}"}
+    operations = [
+        op
+        for op in (result.ok() for result in api_schema(headers).get_all_operations())
+        if op.path == "/statistics/annual/api/"
+    ]
+    assert len(operations) == 1
+
+    failures = [
+        _fuzz(operations[0], mode, headers)
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    ]
+
+    assert [f for f in failures if f] == []
