@@ -40,7 +40,7 @@ TABLE_HEADERS = [
 
 
 def _rate(value: Decimal | None) -> float | str:
-    return "--" if value is None else float(value) / 100
+    return "--" if value is None else float(value / 100)
 
 
 def _numbers(row: Row) -> list[int | float | str]:
@@ -162,18 +162,22 @@ def _table_sheet(ws: Worksheet, summary: Summary) -> None:
         for r in rows:
             row += 1
             total = r is summary.total
-            ws.cell(row=row, column=2, value=r.label).border = _BOX
-            ws.cell(row=row, column=2).font = Font(bold=total)
+            if not total:
+                ws.cell(row=row, column=2, value=r.label).border = _BOX
             _write_numbers(ws, row, 3, r, bold=total)
             why = ws.cell(row=row, column=width, value="\n".join(str(u) for u in r.unexecuted))
             why.alignment, why.border = _WRAP, _BOX
-            if r.unexecuted:
-                ws.row_dimensions[row].height = 18 * len(r.unexecuted)
+            if r.unexecuted:  # each reason on its own lines, about 29 characters a line
+                lines = sum(math.ceil(len(str(u)) * 2 / 58) for u in r.unexecuted)
+                ws.row_dimensions[row].height = 16 * lines
         cell = ws.cell(row=first, column=1, value=group)
         cell.alignment, cell.font = _CENTER, Font(bold=True)
         for n in range(first, row + 1):
             ws.cell(row=n, column=1).border = _BOX
-        if row > first:
+        if rows[0] is summary.total:  # 合计 names itself across both columns
+            ws.cell(row=first, column=2).border = _BOX
+            ws.merge_cells(start_row=first, start_column=1, end_row=first, end_column=2)
+        elif row > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row, end_column=1)
     widths = [10, 22, 11, 11, 11, 10, 11, 11, 10, 60]
     for col, w in enumerate(widths, start=1):

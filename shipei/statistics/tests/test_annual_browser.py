@@ -44,6 +44,6 @@ def test_an_institution_opens_its_summary_on_a_phone_and_downloads_it(
     assert download.value.suggested_filename.startswith("杭州职业技术学院2025年度培训工作总结")
     with open(download.value.path(), "rb") as saved:  # a temporary name without .xlsx
         book = load_workbook(io.BytesIO(saved.read()))
-    rows = {r[1].value: r for r in book["统计表"].iter_rows(min_row=5)}
+    rows = {(r[1].value or r[0].value): r for r in book["统计表"].iter_rows(min_row=5)}
     assert [c.value for c in rows["合计"][2:5]] == [4, 11, 6]
     assert found == {"annual-390": []}
