@@ -72,6 +72,8 @@ def _choose(user: Any, params: Any) -> tuple[Programme | None, int, annual.Scope
     if programme is None:
         return None, year, None, []
     choices = annual.scope_choices(user, programme)
+    if not choices and not params.get("scope"):  # no institution of it within reach (yet)
+        return programme, year, None, []
     chosen = annual.scope_chosen(user, params.get("scope", ""), choices)
     if all(c.param != chosen.param for c in choices):
         choices.append(chosen)
@@ -128,6 +130,7 @@ def annual_page(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "summary": summary,
+        "programme": programme,
         "form": form,
         "error": error,
         "year": year,
@@ -230,9 +233,13 @@ class AnnualApi(APIView):
     )
     def get(self, request: Request) -> Response:
         programme, year, chosen, _choices = _choose(request.user, request.query_params)
-        if programme is None or chosen is None:
+        if programme is None:
             raise serializers.ValidationError(
                 {"programme": [_("没有按半年计划管理班次的培训计划。")]}
+            )
+        if chosen is None:
+            raise serializers.ValidationError(
+                {"scope": [_("您所管辖的范围内还没有开展该培训计划的培训机构。")]}
             )
         summary = annual.annual_summary(
             user=request.user, programme=programme, year=year, chosen=chosen

@@ -555,3 +555,22 @@ def test_fuzzing_the_annual_api_finds_no_server_errors(request, who):
     ]
 
     assert [f for f in failures if f] == []
+
+
+def test_an_admin_without_institutions_of_the_programme_gets_an_empty_page(
+    client, jiangsu_admin, tree
+):
+    """No institution in 江苏省教育厅's subtree has plans or classes of the programme: the page
+    says so rather than refusing, and the API names the scope."""
+    programme = make_004()
+    client.force_login(jiangsu_admin.user)
+
+    page = client.get("/statistics/annual/")
+
+    assert page.status_code == 200
+    assert f"暂无数据：您所管辖的范围内还没有开展“{programme}”培训的培训机构。" in (
+        page.content.decode()
+    )
+    api = client.get("/statistics/annual/api/")
+    assert api.status_code == 400
+    assert api.json()["fields"]["scope"] == ["您所管辖的范围内还没有开展该培训计划的培训机构。"]
