@@ -25,10 +25,9 @@ it sends a few to warm the caches, counts the queries of ``--per-kind`` submissi
 measures the CPU time (``time.process_time``, this process only) of ``--passes`` rounds of
 ``--per-kind`` submissions each, and prints queries and CPU ms per submission (the fastest round:
 other processes on the machine only ever add to it; and the spread), and each kind's CPU against
-the ceiling's. ``--redis URL``: the
-quotas' "full" flags in that Redis (as in production and rush.py; use a database number of its
-own, it is flushed) instead of the process's memory. ``--cprofile KIND``: where one kind's time
-goes; ``--queries``: the SQL of one submission of each kind.
+the ceiling's. ``--cprofile KIND``: where one kind's time goes; ``--queries``: the SQL of one
+submission of each kind. As in enroll_burst.py there is no Redis: a full quota is found full by
+its seat statement (the rush's flag of a quota known full is not measured here).
 """
 
 import argparse
@@ -70,7 +69,6 @@ def main() -> None:
     parser.add_argument("--teachers", type=int, default=3000)
     parser.add_argument("--per-kind", type=int, default=60, help="submissions a round")
     parser.add_argument("--passes", type=int, default=5, help="timed rounds of each kind")
-    parser.add_argument("--redis", default="", help="REDIS_URL for the quotas' full flags")
     parser.add_argument("--cprofile", choices=[k for k, _ in KINDS], action="append", default=[])
     parser.add_argument("--queries", action="store_true", help="print each kind's SQL")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -84,17 +82,11 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench.settings",
         ADMISSION_LIMIT="0",
     )
-    if args.redis:
-        os.environ["REDIS_URL"] = args.redis
     enroll_burst.DB_NAME = DB_NAME  # its database helpers, on this bench's database
     enroll_burst.fresh_database()
     import django
 
     django.setup()
-    if args.redis:
-        from django.core.cache import cache
-
-        cache.clear()
     # The app's log lines (one a refusal, as in production) to a file, not the terminal.
     logging.getLogger().handlers[0].setStream(open(data_dir / "app.log", "w"))  # noqa: SIM115
     try:
