@@ -90,13 +90,17 @@ def assignment_list(*, user: Any, person: Person) -> QuerySet[RoleAssignment]:
 
 
 # What an enrollment submission reads of the person, the school and the teacher's profile
-# (eligibility, the quota covering the school, the masked answer), by table.
+# (eligibility, a major-match rule's 专业类 among it; the quota covering the school; the masked
+# answer), by table.
 SUBMITTER = {
     model: rows.fields(model, names)
     for model, names in (
         (Person, {"id", "name", "id_number_cipher", "mobile_cipher", "org"}),
         (Organisation, {"id", "name", "kind", "path", "region", "school_kind", "is_active"}),
-        (TeacherProfile, {"id", "person", "title", "years_teaching", "teaching_major"}),
+        (
+            TeacherProfile,
+            {"id", "person", "title", "years_teaching", "teaching_major", "major_class"},
+        ),
     )
 }
 

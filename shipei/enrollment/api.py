@@ -131,8 +131,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         self, enrollment: Enrollment, code: int = status.HTTP_200_OK, *, refetch: bool = True
     ) -> Response:
         if refetch:  # the services' instances lack some of the related rows shown
-            qs = selectors.enrollment_list(user=self.request.user)
-            enrollment = qs.filter(pk=enrollment.pk).first() or enrollment
+            enrollment = selectors.enrollment_shown(enrollment.pk) or enrollment
         context = self.get_serializer_context()
         return Response(EnrollmentDetail(enrollment, context=context).data, status=code)
 

@@ -180,7 +180,9 @@ def _refuse_full(enrollment: Enrollment, quota: Quota | None) -> NoReturn:
         ).exists()
     ):
         raise AlreadyEnrolled(name=enrollment.person.name, what=item_label(enrollment))
-    raise QuotaExhausted(receiver=quota.receiver_name if quota else enrollment.org.name)
+    raise QuotaExhausted(
+        receiver=quota_selectors.receiver_name(quota) if quota else enrollment.org.name
+    )
 
 
 def held_at_submission(enrollment: Enrollment) -> bool:
@@ -203,7 +205,9 @@ def hold_on_admission(enrollment: Enrollment) -> None:
         raise ClassFull(name=str(training_class), capacity=training_class.capacity)
     if full:
         quota = covering(enrollment)
-        raise SeatsGoneAtAdmission(receiver=quota.receiver_name if quota else enrollment.org.name)
+        raise SeatsGoneAtAdmission(
+            receiver=quota_selectors.receiver_name(quota) if quota else enrollment.org.name
+        )
 
 
 def fits_one_statement(enrollment: Enrollment) -> bool:
@@ -331,7 +335,9 @@ def _write_through_orm(
     if full and not rules.enrollment.waitlist:
         if full == "class":
             raise ClassFull(name=str(training_class), capacity=training_class.capacity)
-        raise QuotaExhausted(receiver=quota.receiver_name if quota else enrollment.org.name)
+        raise QuotaExhausted(
+            receiver=quota_selectors.receiver_name(quota) if quota else enrollment.org.name
+        )
     if full:
         move(enrollment, Enrollment.Status.WAITLISTED)
         enrollment.quota = None

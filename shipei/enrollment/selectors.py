@@ -27,14 +27,22 @@ def may_view_enrollments(user: Any) -> bool:
     return scope.has_any(user, "enrollment.view") or scope.has_any(user, "enrollment.view_base")
 
 
+# What a list or an answer shows of an enrollment besides its own row.
+SHOWN = ("programme", "person", "org", "base", "project", "training_class", "quota__region")
+
+
 def enrollment_list(*, user: Any, programme: Programme | None = None) -> QuerySet[Enrollment]:
     """Every enrollment the user reaches (scope.enrollments_q), newest first."""
-    qs = Enrollment.objects.filter(scope.enrollments_q(user)).select_related(
-        "programme", "person", "org", "base", "project", "training_class", "quota__region"
-    )
+    qs = Enrollment.objects.filter(scope.enrollments_q(user)).select_related(*SHOWN)
     if programme is not None:
         qs = qs.filter(programme=programme)
     return qs
+
+
+def enrollment_shown(pk: int) -> Enrollment | None:
+    """The enrollment `pk` with what its answer shows (SHOWN), read afresh after a change the
+    caller was allowed to make (its scope already checked: none is built here)."""
+    return Enrollment.objects.select_related(*SHOWN).filter(pk=pk).first()
 
 
 def my_enrollments(*, user: Any) -> QuerySet[Enrollment]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from shipei.accounts import registry, scope
 from shipei.accounts.models import Person, Role
 from shipei.classes.models import TrainingClass
+from shipei.core import rows
 from shipei.core.clock import minute_text
 from shipei.core.errors import DomainError, InvalidTransition, NotPermitted
 from shipei.orgs.models import Organisation
@@ -167,6 +168,13 @@ def enrollment_submit_named(
         )
 
 
+# Sent by every refusal of a submission with a key (most answers in a rush are refusals):
+# written out once rather than built by the ORM each time. The key is unique.
+_BY_KEY_SQL = (
+    f"SELECT {rows.columns(Enrollment)} FROM {Enrollment._meta.db_table} WHERE submission_key = %s"
+)
+
+
 def _submitted_with(
     key: str,
     actor: Any,
@@ -177,9 +185,10 @@ def _submitted_with(
 ) -> Enrollment | None:
     """The enrollment a first submission with `key` made, if it asked for the same; else
     FormExpired: a key is one form of one user, never an answer for another enrollment."""
-    earlier = Enrollment.objects.filter(submission_key=key).first()
-    if earlier is None:
+    found = rows.fetch(Enrollment, _BY_KEY_SQL, [key])
+    if not found:
         return None
+    earlier = found[0]
     asked = (
         getattr(actor, "pk", None),
         programme.pk,

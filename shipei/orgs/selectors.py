@@ -132,6 +132,17 @@ def region_parent(code: str) -> str | None:
     return _PARENTS.get(code)
 
 
+_NAMES: dict[str, str] = {}
+
+
+def region_name(code: str) -> str:
+    """The region's name, as read once per process (the codes and names are fixed, see
+    region_parent): a refusal naming a province's quota reads no region."""
+    if code not in _NAMES:
+        _NAMES.update(Region.objects.values_list("code", "name"))
+    return _NAMES[code]
+
+
 # Organisations read by busy paths (a programme's owner, on each enrollment submission), kept
 # for a few seconds per process.
 _RECENT: Recent[Organisation] = Recent(lambda pk: Organisation.objects.filter(pk=pk).first())

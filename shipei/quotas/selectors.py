@@ -10,7 +10,7 @@ from shipei.accounts.models import Person
 from shipei.core import rows
 from shipei.core.text import is_int
 from shipei.orgs.models import Organisation, Region
-from shipei.orgs.selectors import region_parent
+from shipei.orgs.selectors import region_name, region_parent
 from shipei.programmes.models import Programme
 
 from .layout import table_layout
@@ -121,6 +121,14 @@ def quota_covering(*, programme: Programme, item: str, org: Organisation) -> Quo
     its id to take the seat. ``seats.quota_covering_recent`` answers from what the process
     read a few seconds ago."""
     return _most_specific(programme, item, receivers_covering(org), related=False)
+
+
+def receiver_name(quota: Quota) -> str:
+    """``quota.receiver_name``, a region's without reading the region (region_name): for the
+    refusal of a full quota, the commonest answer of a rush."""
+    if quota.region_id and not Quota.region.is_cached(quota):
+        return region_name(quota.region_id)
+    return quota.receiver_name
 
 
 def seats_free(quota_ids: list[int]) -> dict[int, int]:
