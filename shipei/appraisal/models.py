@@ -99,7 +99,7 @@ class AppraisalRow(models.Model):
     class Meta:
         verbose_name = _("基地考核结果")
         verbose_name_plural = _("基地考核结果")
-        ordering = ["run", "rank", "base__name_pinyin"]
+        ordering = ["run", models.F("rank").asc(nulls_last=True), "base__name_pinyin"]
         constraints = [
             models.UniqueConstraint(fields=["run", "base", "kind"], name="appraisal_row_once")
         ]

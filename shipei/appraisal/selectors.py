@@ -5,7 +5,7 @@ confirmed."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from shipei.accounts import scope
 from shipei.core.errors import NotFound
@@ -28,20 +28,15 @@ def may_see_any(user: Any) -> bool:
 
 
 def programmes_assessed(user: Any) -> list[Programme]:
-    """Programmes with caps on bases: those the user runs, and those with a confirmed run
-    that has rows in the user's reach."""
-    out = []
-    visible = AppraisalRun.objects.filter(
-        status=AppraisalRun.Status.CONFIRMED,
-        rows__in=AppraisalRow.objects.filter(scope.orgs_q(user, VIEW, via="base")),
-    ).values("programme")
-    seen = set(visible.values_list("programme", flat=True))
-    for programme in Programme.objects.select_related("owner").order_by("-year", "code"):
-        if not programme.rules.base_caps.per_kind:
-            continue
-        if programme.pk in seen or may_run(user, programme):
-            out.append(programme)
-    return out
+    """Programmes that cap their bases' projects, each with its assessment: those the user
+    runs, and, for whoever reads assessments (a province, a base), the rest too (their rows
+    are filtered; a run shows once confirmed)."""
+    reads = may_see_any(user)
+    return [
+        p
+        for p in Programme.objects.select_related("owner").order_by("-year", "code")
+        if p.rules.base_caps.per_kind and (reads or may_run(user, p))
+    ]
 
 
 def programme_get(user: Any, pk: Any) -> Programme:
@@ -64,7 +59,7 @@ def rows_of(user: Any, run: AppraisalRun) -> QuerySet[AppraisalRow]:
     qs = run.rows.select_related("base__region")
     if not may_run(user, run.programme):
         qs = qs.filter(scope.orgs_q(user, VIEW, via="base"))
-    return qs.order_by("rank", "base__name_pinyin", "kind")
+    return qs.order_by(F("rank").asc(nulls_last=True), "base__name_pinyin", "kind")
 
 
 @dataclass
