@@ -40,6 +40,23 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def band_words(run: AppraisalRun) -> list[str]:
+    """The bands highest first, as an admin reads them: "总分 85 分及以上：增加 2 个"."""
+    percent = run.rules.get("cap_change") == "percent"
+    out = []
+    for band in sorted(run.rules.get("bands", []), key=lambda b: -float(b["min_total"])):
+        n = band["change"]
+        amount = f"{abs(n)}%" if percent else _("%(n)s 个") % {"n": abs(n)}
+        change = (
+            _("增加 %(a)s") % {"a": amount}
+            if n > 0
+            else (_("减少 %(a)s") % {"a": amount} if n < 0 else _("不变"))
+        )
+        low = f"{float(band['min_total']):g}"
+        out.append(_("总分 %(low)s 分及以上：%(change)s") % {"low": low, "change": change})
+    return out
+
+
 def _page(request: HttpRequest, programme: Any) -> dict[str, Any]:
     user = request.user
     run = selectors.run_of(user, programme)
@@ -64,8 +81,7 @@ def _page(request: HttpRequest, programme: Any) -> dict[str, Any]:
         context.update(
             columns=cols,
             rows=[(row, selectors.cells(row, cols)) for row in rows],
-            bands=run.rules.get("bands", []),
-            percent=run.rules.get("cap_change") == "percent",
+            bands=band_words(run),
             total_rows=run.rows.count(),
         )
     return context

@@ -38,7 +38,8 @@ def test_the_national_admin_computes_reviews_and_confirms_on_the_page(
     assert "第 1 名" in text and "100.00" in text and "78.00" in text
     assert "--（无数据，不计）" in text and "（已折算）" in text and "权重 57.1%" in text
     assert "项目执行率 40%，结业合格率 30%，学员满意度 30%" in text
-    assert "总分 ≥ 85：2 个" in text
+    assert "2025 年度项目数上限：总分 85 分及以上：增加 2 个；总分 60 分及以上：不变；" in text
+    assert "总分 0 分及以上：减少 2 个" in text
 
     run = AppraisalRun.objects.get()
     b_row = run.rows.get(base=scene.b)
