@@ -139,20 +139,18 @@ HELP: dict[str, Any] = {
         "不选则班次随项目申报、随项目实施；选中的环节按顺序进行，每一步在班次页面办理。"
     ),
     "Classes.length_days": _("键为培训项目的代码或名称（如 二级），超过天数的班次不能保存。"),
-    "Appraisal.weights": _(
-        "指标代码：execution 项目执行率，pass_rate 结业合格率，satisfaction 学员满意度，"
-        "spot_check 随机抽检；某基地缺某项数据时，其余指标按权重比例折算。"
-    ),
-    "Appraisal.bands": _(
-        "总分落在某段（不低于该段起点、低于下一段起点）时，按该段调整下一年度上限。"
-    ),
 }
 # Key and value labels of the dictionaries edited as rows.
 DICT_LABELS: dict[str, tuple[Any, Any]] = {
     "Classes.staff": (_("角色"), _("人数")),
     "Classes.milestones_days_before_start": (_("工作节点"), _("开班前天数")),
     "Classes.length_days": (_("层级或类别"), _("天数")),
-    "Appraisal.weights": (_("指标代码"), _("权重")),
+    # The indicators the platform has (appraisal's registry): a code outside it is refused when
+    # the assessment is computed.
+    "Appraisal.weights": (
+        _("指标代码（execution 执行率、pass_rate 合格率、satisfaction 满意度、spot_check 抽检）"),
+        _("权重"),
+    ),
 }
 # Choice labels: per field where the same value means different things, else by value.
 FIELD_CHOICES: dict[str, dict[str, Any]] = {
