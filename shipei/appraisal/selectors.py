@@ -39,6 +39,14 @@ def programmes_assessed(user: Any) -> list[Programme]:
     ]
 
 
+def drafts_waiting(user: Any) -> int:
+    """Runs computed but not yet confirmed, among those the user confirms (the home page)."""
+    drafts = AppraisalRun.objects.filter(status=AppraisalRun.Status.DRAFT).select_related(
+        "programme__owner"
+    )
+    return sum(may_run(user, run.programme) for run in drafts)
+
+
 def programme_get(user: Any, pk: Any) -> Programme:
     """A programme whose assessment the user may open (404 otherwise)."""
     for programme in programmes_assessed(user):

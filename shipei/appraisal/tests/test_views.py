@@ -41,6 +41,9 @@ def test_the_national_admin_computes_reviews_and_confirms_on_the_page(
     assert "2025 年度项目数上限：总分 85 分及以上：增加 2 个；总分 60 分及以上：不变；" in text
     assert "总分 0 分及以上：减少 2 个" in text
 
+    home = page(client, national_admin, "/")
+    assert "待确认的基地年度考核" in home and 'href="/appraisal/"' in home
+
     run = AppraisalRun.objects.get()
     b_row = run.rows.get(base=scene.b)
     response = client.post(url(scene, "confirm/"), {"selected": [b_row.pk]}, follow=True)
@@ -48,6 +51,7 @@ def test_the_national_admin_computes_reviews_and_confirms_on_the_page(
     assert "已确认 2024 年度考核，1 个基地 2025 年度的项目数上限已调整" in text
     assert "已调整" in text and "未调整" in text and "重新计算" not in text
     assert BaseCapOverride.objects.get().cap == 4
+    assert "待确认的基地年度考核" not in page(client, national_admin, "/")
 
 
 def test_confirming_without_choosing_says_so_and_changes_nothing(client, national_admin, scene):
