@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shipei.accounts import api as accounts_api
 from shipei.accounts import views as accounts_views
+from shipei.appraisal import api as appraisal_api
 from shipei.assessment import api as assessment_api
 from shipei.attendance import api as attendance_api
 from shipei.certificates import api as certificates_api
@@ -41,6 +42,7 @@ assessment_api.register(router)
 certificates_api.register(router)
 credits_api.register(router)
 surveys_api.register(router)
+appraisal_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched

@@ -49,9 +49,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # Core-teacher staffing: the ministry's and the provinces' admins keep the core teachers of
     # their subtree and staff their own programmes' classes (staffing.manage); an institution
     # asks for, invites and withdraws core teachers for its classes (staffing.invite).
+    # The annual base assessment: the ministry runs and confirms it; a province reads its
+    # bases' rows, a base its own (appraisal.view).
     Role.NATIONAL_ADMIN: frozenset(
         _ADMIN
         | {"programme.manage", "project.decide", "class.record", "class.except", "staffing.manage"}
+        | {"appraisal.view", "appraisal.run"}
     ),
     # A province decides the projects of its own programmes (allows_programme: over the owner).
     Role.PROVINCIAL_ADMIN: frozenset(
@@ -63,6 +66,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "class.review",
             "class.except",
             "staffing.manage",
+            "appraisal.view",
         }
     ),
     Role.CITY_ADMIN: frozenset(_ADMIN | {"enrollment.nominate"}),
@@ -97,6 +101,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "class.run",
             "staffing.view",
             "staffing.invite",
+            "appraisal.view",
         }
     ),
     Role.EXPERT_REVIEWER: frozenset(),

@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "project.enrollment_closed": _("项目截止报名"),
     "project.started": _("项目开始培训"),
     "project.completed": _("项目培训结束"),
+    "project.cap_adjusted": _("按年度考核调整基地项目数上限"),
     "review.submitted": _("提交评审意见"),
     "class.added": _("添加班次"),
     "class.updated": _("修改班次"),
@@ -142,6 +143,8 @@ ACTION_LABELS = {
     "survey.opened": _("发放问卷"),
     "survey.closed": _("提前截止问卷"),
     "survey.template_changed": _("修改问卷题目"),
+    "appraisal.computed": _("计算基地年度考核"),
+    "appraisal.confirmed": _("确认基地年度考核"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -167,6 +170,7 @@ ACTION_GROUPS = {
     "certificate": _("结业证书"),
     "credit": _("继续教育学时"),
     "survey": _("评价问卷"),
+    "appraisal": _("基地年度考核"),
 }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
 from shipei.accounts.models import Role
+from shipei.appraisal import selectors as appraisal_selectors
 from shipei.assessment import selectors as assessment_selectors
 from shipei.attendance import selectors as attendance_selectors
 from shipei.certificates import selectors as certificate_selectors
@@ -77,6 +78,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("我的骨干教师任务"), reverse("staffing:mine"), "bi-envelope-paper"))
     if survey_selectors.may_see_any(user) or survey_selectors.answers_any(user):
         items.append((_("评价问卷"), reverse("surveys:index"), "bi-ui-radios"))
+    if appraisal_selectors.may_see_any(user):
+        items.append((_("基地年度考核"), reverse("appraisal:index"), "bi-bar-chart-line"))
     if certificate_selectors.may_issue_any(user):
         items.append((_("结业证书"), reverse("certificates:index"), "bi-patch-check"))
     if scope.has_any(user, "org.view"):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from shipei.accounts import scope
 from shipei.accounts import selectors as people
 from shipei.accounts.models import Role, TeacherProfile
+from shipei.appraisal import selectors as appraisal_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.orgs import selectors as orgs
 from shipei.projects import selectors as project_selectors
@@ -72,6 +73,9 @@ def _todo(user: Any) -> list[tuple[str, int, str]]:
     if enrollment_selectors.may_view_enrollments(user):
         waiting = enrollment_selectors.awaiting(user=user).count()
         items.append((_("待我审核的报名"), waiting, reverse("enrollment:awaiting")))
+    if scope.has_any(user, appraisal_selectors.RUN):
+        drafts = appraisal_selectors.drafts_waiting(user)
+        items.append((_("待确认的基地年度考核"), drafts, reverse("appraisal:index")))
     invitations = staffing_selectors.waiting_invitations(user)
     items.append((_("待答复的骨干教师邀请"), invitations, reverse("staffing:mine")))
     return [(label, n, url) for label, n, url in items if n]

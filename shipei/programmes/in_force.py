@@ -100,7 +100,12 @@ projects.review_criteria[].max_score | shipei.projects.services.review_submit | 
 projects.experts_per_project | shipei.projects.services.project_decide | shipei/projects/tests/test_services.py::test_approval_needs_the_policy_number_of_submitted_reviews
 base_caps.per_kind | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_cancelled_and_rejected_projects_free_their_places
 base_caps.each_class_counts_as_project | shipei.projects.services.project_submit | shipei/projects/tests/test_services.py::test_submit_over_the_cap_counts_every_class_as_a_project
-base_caps.adjusted_by_performance | issue 18 | needs the evaluation results
+base_caps.adjusted_by_performance | shipei.projects.selectors.base_cap | shipei/appraisal/tests/test_caps.py::test_a_confirmed_cap_binds_next_years_submissions_only_where_the_policy_adjusts_caps
+appraisal.weights | shipei.appraisal.services.weigh | shipei/appraisal/tests/test_services.py::test_totals_ranks_and_proposals_are_the_hand_computed_ones
+appraisal.cap_change | shipei.appraisal.services.proposal | shipei/appraisal/tests/test_services.py::test_a_percentage_change_is_rounded_and_never_takes_the_cap_below_the_minimum
+appraisal.bands[].min_total | shipei.programmes.policy.Appraisal.band_for | shipei/appraisal/tests/test_services.py::test_totals_ranks_and_proposals_are_the_hand_computed_ones
+appraisal.bands[].change | shipei.appraisal.services.proposal | shipei/appraisal/tests/test_services.py::test_totals_ranks_and_proposals_are_the_hand_computed_ones
+appraisal.min_cap | shipei.appraisal.services.proposal | shipei/appraisal/tests/test_services.py::test_a_percentage_change_is_rounded_and_never_takes_the_cap_below_the_minimum
 classes.max_size | shipei.classes.services.class_problems | shipei/classes/tests/test_services.py::test_class_larger_than_the_policy_class_size_is_refused
 classes.staff | shipei.staffing.needs.staff_roles | shipei/staffing/tests/test_services.py::test_a_recommendation_fills_each_role_from_the_category_and_level_never_from_its_own_institution
 classes.milestones_days_before_start | shipei.classes.milestones.milestone_require | shipei/classes/tests/test_flow.py::test_applying_later_than_40_days_before_the_start_is_refused_until_an_admin_excepts_it

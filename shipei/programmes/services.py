@@ -42,6 +42,7 @@ SECTIONS: dict[str, Any] = {
     "quota": gettext_lazy("名额分配"),
     "projects": gettext_lazy("项目申报与评审"),
     "base_caps": gettext_lazy("基地项目数上限"),
+    "appraisal": gettext_lazy("基地年度考核"),
     "classes": gettext_lazy("培训班设置"),
     "assessment": gettext_lazy("考核"),
     "content": gettext_lazy("课程内容"),

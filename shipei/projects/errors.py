@@ -38,6 +38,15 @@ class BaseCapReached(DomainError):
     )
 
 
+class AdjustedCapReached(BaseCapReached):
+    """The cap the annual assessment of the year before set for this base (BaseCapOverride)."""
+
+    template = _(
+        "根据上一年度考核，本基地（%(kind)s）本年度最多发布 %(cap)s 个项目（一个班次计为一个项目）；"
+        "已申报 %(used)s 个，本项目有 %(wanted)s 个班次，超出上限。"
+    )
+
+
 class ExpertNotEligible(DomainError):
     code = "expert_not_eligible"
     status = 400

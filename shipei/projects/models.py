@@ -313,3 +313,52 @@ class Review(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class BaseCapOverride(models.Model):
+    """A base's cap for one kind and year, set by the annual assessment of the year before
+    (notice 002, 二: 根据项目执行情况对基地发布数量进行动态调整). It replaces the policy's
+    ``base_caps.per_kind`` for the programmes of that year whose policy adjusts caps by
+    performance (``base_caps.adjusted_by_performance``); the assessment writes it through
+    ``services.base_cap_set``, so this app never needs to know how it was scored."""
+
+    base = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("培训基地"),
+        on_delete=models.CASCADE,
+        related_name="cap_overrides",
+    )
+    kind = models.CharField(_("基地类型"), max_length=30, choices=Designation.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("适用年度"))
+    cap = models.PositiveIntegerField(_("项目数上限"))
+    # The programme whose assessment set it, and why, as shown beside the cap.
+    source = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("依据的培训计划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("说明"), max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("确认时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("基地项目数上限调整")
+        verbose_name_plural = _("基地项目数上限调整")
+        ordering = ["-year", "base", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["base", "kind", "year"], name="cap_override_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base} {self.year} {self.cap}"
+
+    @property
+    def org(self) -> Any:
+        return self.base

@@ -16,7 +16,7 @@ from shipei.orgs.models import Designation, Organisation, Region
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import Item
 
-from .models import EDITABLE, LISTED, LIVE, Project, Review
+from .models import EDITABLE, LISTED, LIVE, BaseCapOverride, Project, Review
 
 # --- the programme's policy as it concerns projects ---------------------------------------
 
@@ -118,6 +118,22 @@ def time_left(moment: datetime.datetime | None) -> str:
     if days:
         return f"还剩 {days} 天 {hours} 小时"
     return f"还剩 {hours} 小时 {left.seconds % 3600 // 60} 分钟"
+
+
+def base_cap(programme: Programme, base: Organisation, kind: str) -> int | None:
+    """The base's cap for `kind` under `programme`: the policy's, unless the policy adjusts caps
+    by performance and the assessment of the year before set one for this base and year
+    (BaseCapOverride). None: the kind is not capped."""
+    rules = programme.rules.base_caps
+    cap = rules.per_kind.get(kind)
+    if cap is None or not rules.adjusted_by_performance or programme.year is None:
+        return cap
+    adjusted = (
+        BaseCapOverride.objects.filter(base=base, kind=kind, year=programme.year)
+        .values_list("cap", flat=True)
+        .first()
+    )
+    return cap if adjusted is None else adjusted
 
 
 def cap_usage(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
+from shipei.appraisal.models import AppraisalRun
 from shipei.attendance import selectors as attendance
 from shipei.attendance.models import AttendanceRecord
 from shipei.audit.models import AuditEntry
@@ -21,7 +22,7 @@ from shipei.enrollment.seats import seats_consistent
 from shipei.orgs.models import Organisation
 from shipei.programmes import calendar
 from shipei.programmes.models import Programme
-from shipei.projects.models import Project, Review
+from shipei.projects.models import BaseCapOverride, Project, Review
 from shipei.quotas.models import Quota, QuotaChange
 from shipei.schedule.models import ProgressEvent, Session
 from shipei.staffing.models import Assignment
@@ -81,6 +82,12 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
         + ["enrolling", "enrollment_closed", "running", "completed"]
     )
     assert Review.objects.filter(project__programme=demo, submitted_at__isnull=True).count() == 1
+    # Its 2026 assessment, confirmed: the bases whose classes ran get their 2027 caps.
+    run = AppraisalRun.objects.get(programme=demo, status="confirmed")
+    scored = {r.base.name: (r.total, r.cap_proposed) for r in run.rows.filter(confirmed=True)}
+    assert scored == {"杭州职业技术学院": (100, 22), "宁波职业技术学院": (100, 22)}
+    assert run.rows.filter(total=None).count() == 2  # no class of theirs has run yet
+    assert BaseCapOverride.objects.filter(year=2027, cap=22).count() == 2
     # Each channel has an enrollment waiting at a step, or decided.
     waiting = {
         e.programme.code: e.status

@@ -74,6 +74,12 @@ LABELS: dict[str, Any] = {
     "BaseCaps.per_kind": _("各类基地项目数上限"),
     "BaseCaps.each_class_counts_as_project": _("每个班次计为一个项目"),
     "BaseCaps.adjusted_by_performance": _("按绩效调整上限"),
+    "Appraisal.weights": _("考核指标权重"),
+    "Appraisal.cap_change": _("上限调整方式"),
+    "Appraisal.bands": _("得分段与上限调整"),
+    "Appraisal.min_cap": _("调整后上限不低于"),
+    "CapBand.min_total": _("总分不低于"),
+    "CapBand.change": _("下一年度上限调整"),
     "Classes.max_size": _("班级人数上限"),
     "Classes.staff": _("每班工作人员"),
     "Classes.milestones_days_before_start": _("开班前工作节点"),
@@ -139,6 +145,12 @@ DICT_LABELS: dict[str, tuple[Any, Any]] = {
     "Classes.staff": (_("角色"), _("人数")),
     "Classes.milestones_days_before_start": (_("工作节点"), _("开班前天数")),
     "Classes.length_days": (_("层级或类别"), _("天数")),
+    # The indicators the platform has (appraisal's registry): a code outside it is refused when
+    # the assessment is computed.
+    "Appraisal.weights": (
+        _("指标代码（execution 执行率、pass_rate 合格率、satisfaction 满意度、spot_check 抽检）"),
+        _("权重"),
+    ),
 }
 # Choice labels: per field where the same value means different things, else by value.
 FIELD_CHOICES: dict[str, dict[str, Any]] = {
@@ -179,6 +191,10 @@ FIELD_CHOICES: dict[str, dict[str, Any]] = {
         "essay": _("论文（学员在线提交）"),
         "online_test": _("在线测试（自动评分）"),
         "other": _("其他（评分人评分）"),
+    },
+    "Appraisal.cap_change": {
+        "delta": _("增减项目个数"),
+        "percent": _("按本年度上限的百分比增减"),
     },
     "Component.aggregate": {
         "mean": _("平均分"),

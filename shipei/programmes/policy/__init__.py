@@ -18,9 +18,11 @@ from .messages import policy_errors
 from .schema import CURRENT_VERSION, SCHEMAS, PolicyV1, parse_policy
 from .sections import (
     NUMBER_FIELDS,
+    Appraisal,
     ApprovalStep,
     Assessment,
     BaseCaps,
+    CapBand,
     Certificate,
     Component,
     Content,
@@ -67,9 +69,11 @@ __all__ = [
     "SCHEMAS",
     "STEP_WORDS",
     "TYPED",
+    "Appraisal",
     "ApprovalStep",
     "Assessment",
     "BaseCaps",
+    "CapBand",
     "Certificate",
     "ChannelCode",
     "ClassMilestone",

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from .class_steps import Classes
 from .sections import (
+    Appraisal,
     ApprovalStep,
     Assessment,
     BaseCaps,
@@ -30,6 +31,7 @@ class PolicyV1(Strict):
     quota: Quota
     projects: Projects = Projects()
     base_caps: BaseCaps = BaseCaps()
+    appraisal: Appraisal = Appraisal()
     classes: Classes = Classes()
     assessment: Assessment = Assessment()
     content: Content = Content()

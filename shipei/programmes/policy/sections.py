@@ -248,3 +248,46 @@ class Projects(Strict):
     application: Window | None = None
     review_criteria: list[Criterion] = []
     experts_per_project: Annotated[int, Field(ge=1, le=20)] = 1
+
+
+class CapBand(Strict):
+    """Totals from ``min_total`` up to the next band's change next year's cap by ``change``
+    (a number of projects, or a percentage of this year's cap)."""
+
+    min_total: Annotated[Decimal, Field(ge=0, le=100)]
+    change: Annotated[int, Field(ge=-100, le=100)]
+
+
+class Appraisal(Strict):
+    """The annual assessment of the training bases (notice 002, 三(六): 随机抽检和年度考核相结合;
+    二: 根据项目执行情况对基地发布数量进行动态调整): a weighted score per base from the
+    indicators named here by code (the appraisal app's registry), and the change of next year's
+    cap that each band of scores proposes."""
+
+    weights: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=40)], Decimal] = {}
+    cap_change: Literal["delta", "percent"] = "delta"
+    bands: list[CapBand] = []
+    # An adjusted cap never falls below this (a base keeps at least one project).
+    min_cap: Count = 1
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        negative = sorted(code for code, weight in value.items() if weight < 0)
+        if negative:
+            raise ValueError("指标权重不能为负数：" + "、".join(negative))
+        if value and sum(value.values()) <= 0:
+            raise ValueError("各项指标的权重之和须大于 0")
+        return value
+
+    @field_validator("bands")
+    @classmethod
+    def _bands(cls, value: list[CapBand]) -> list[CapBand]:
+        starts = [band.min_total for band in value]
+        if len(set(starts)) != len(starts):
+            raise ValueError("分数段的起点不能重复")
+        return sorted(value, key=lambda band: band.min_total)
+
+    def band_for(self, total: Decimal) -> CapBand | None:
+        """The band a total falls in: the highest whose start it reaches."""
+        return next((b for b in reversed(self.bands) if total >= b.min_total), None)

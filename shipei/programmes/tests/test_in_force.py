@@ -16,7 +16,7 @@ from shipei.audit.models import AuditEntry
 from shipei.core.tests.api_helpers import api_as, error
 from shipei.orgs.models import Designation
 from shipei.programmes.forms.spec import field_spec
-from shipei.programmes.in_force import REGISTRY, in_force
+from shipei.programmes.in_force import REGISTRY, Entry, in_force
 from shipei.programmes.models import Programme
 from shipei.programmes.policy import PolicyV1
 from shipei.programmes.services import programme_clone, programme_create
@@ -90,8 +90,17 @@ def test_each_field_in_force_names_code_that_resolves_and_a_test_that_exists():
     assert not problems, "\n".join(problems)
 
 
-def test_a_group_of_settings_is_in_force_when_any_of_its_settings_is():
+@pytest.fixture
+def one_pending(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every setting is in force now (issue 18 was the last): mark one as pending again, to
+    show how a pending setting reads."""
+    field = "base_caps.adjusted_by_performance"
+    monkeypatch.setitem(REGISTRY, field, Entry(field, issue=18, why="for the test"))
+
+
+def test_a_group_of_settings_is_in_force_when_any_of_its_settings_is(one_pending):
     assert in_force("enrollment.waitlist") and not in_force("base_caps.adjusted_by_performance")
+    assert in_force("base_caps") and in_force("appraisal.bands[]")
     assert in_force("evaluation[]") and in_force("items[].assessment.components[]")
     assert in_force("items[].content") and in_force("credit")
     assert in_force("enrollment.window.closes")  # a window's end: its window's
@@ -141,7 +150,7 @@ def test_an_items_mode_host_and_audiences_are_shown_on_the_programme_page(
 
 
 def test_the_editor_marks_each_setting_not_yet_in_force_and_names_no_issue(
-    client, zhejiang_admin, programme
+    client, zhejiang_admin, programme, one_pending
 ):
     client.force_login(zhejiang_admin.user)
     page = client.get(f"/programmes/{programme.pk}/edit/enrollment/").content.decode()
@@ -175,6 +184,9 @@ def test_the_programme_page_marks_settings_not_yet_in_force(client, zhejiang_adm
     client.force_login(zhejiang_admin.user)
     page = client.get(programme.get_absolute_url()).content.decode()
     assert "按市分配" in page and not badge_beside(page, "按市分配")  # the scope is in force
+    page = client.get(f"/programmes/{programme.pk}/edit/base_caps/").content.decode()
+    assert "按绩效调整上限" in page and "尚未生效" not in page  # the annual assessment adjusts
+    page = client.get(programme.get_absolute_url()).content.decode()
     section = page.split('id="section-milestones"')[1].split("</section>")[0]
     assert "尚未生效" not in section and "已过 " in section  # milestones are now in force
     assert "issue" not in page

@@ -3,7 +3,7 @@
 Every state change goes through ``LIFECYCLE`` (the table ``MOVES`` in models.py); every
 function checks the actor, the rule, writes and records the audit entry in one transaction.
 The application (``application``), review and decision (``review``), cancelling and running
-(``running``); attachments: attachments.py.
+(``running``); next year's caps as the annual assessment adjusted them (``caps``); attachments: attachments.py.
 """
 
 from .application import (
@@ -14,6 +14,7 @@ from .application import (
     project_update,
     submit_problems,
 )
+from .caps import base_cap_set
 from .review import (
     DECISIONS,
     project_assign_experts,
@@ -30,6 +31,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "LIFECYCLE",
     "REQUIRED_FIELDS",
+    "base_cap_set",
     "lock",
     "may_run",
     "project_advance",

@@ -21,6 +21,7 @@ from shipei.programmes.models import Programme
 
 from .. import selectors
 from ..errors import (
+    AdjustedCapReached,
     ApplicationClosed,
     ApplicationNotOpen,
     BaseCapReached,
@@ -255,10 +256,11 @@ def _check_window(programme: Programme) -> None:
 
 
 def _check_cap(project: Project) -> None:
-    """The base's cap for its kind, counting every class as a project across its live
-    projects of the programme (notice 002, 二). The caller holds the base's row lock."""
+    """The base's cap for its kind (as the last assessment adjusted it, selectors.base_cap),
+    counting every class as a project across its live projects of the programme (notice 002,
+    二). The caller holds the base's row lock."""
     rules = project.programme.rules.base_caps
-    cap = rules.per_kind.get(project.base_kind)
+    cap = selectors.base_cap(project.programme, project.base, project.base_kind)
     if cap is None:
         return
     used = selectors.cap_usage(
@@ -266,7 +268,8 @@ def _check_cap(project: Project) -> None:
     )
     wanted = project.classes.count() if rules.each_class_counts_as_project else 1
     if used + wanted > cap:
-        raise BaseCapReached(
+        refusal = BaseCapReached if cap == rules.per_kind[project.base_kind] else AdjustedCapReached
+        raise refusal(
             kind=Designation.Kind(project.base_kind).label, cap=cap, used=used, wanted=wanted
         )
 

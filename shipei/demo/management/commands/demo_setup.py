@@ -12,6 +12,7 @@ from stdnum.cn import uscc
 
 from shipei.accounts.models import Role, User
 from shipei.core import identifiers
+from shipei.demo import appraisal as demo_appraisal
 from shipei.demo import content as demo_content
 from shipei.demo import people
 from shipei.demo.people import DEMO_PASSWORD, full_id
@@ -400,6 +401,7 @@ class Command(BaseCommand):
         admin.save()
 
         demo_content.build(by_name)
+        demo_appraisal.build(by_name)
 
         if not options["quiet"]:
             self._print(rows)
