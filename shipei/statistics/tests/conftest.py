@@ -4,7 +4,6 @@ trainees from Zhejiang and Jiangsu in several statuses, two certificates and att
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -104,5 +103,3 @@ def world(tree: dict[str, Organisation]) -> World:
 @pytest.fixture
 def this_year() -> int:
     return timezone.localdate().year
-
-
