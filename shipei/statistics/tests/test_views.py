@@ -80,4 +80,6 @@ def test_api_answers_the_same_numbers_for_the_users_scope(
     data = client.get(API, {"year": this_year}).json()
     assert data["org"]["level"] == "area"
     units = next(t for t in data["tables"] if t["key"] == "units")
-    assert units["rows"] == [["杭州市中策职业学校", "3", "3", "2", "1", "66.7%", "66.7%", "24.0", "2"]]
+    assert units["rows"] == [
+        ["杭州市中策职业学校", "3", "3", "2", "1", "66.7%", "66.7%", "24.0", "2"]
+    ]
