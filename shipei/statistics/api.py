@@ -21,7 +21,7 @@ class FiguresView(APIView):
         params.is_valid(raise_exception=True)
         where = selectors.scope_for(request.user, params.validated_data.get("org"))
         year = selectors.parse_year(params.validated_data.get("year"))
-        data = selectors.dashboard(request.user, where, year)
+        data = selectors.dashboard(request.user, where, year, limit=None)
         return Response(
             {
                 "org": {"id": where.org.pk, "name": where.org.name, "level": where.level},
@@ -32,7 +32,7 @@ class FiguresView(APIView):
                         "key": t.key,
                         "title": t.title,
                         "columns": [t.first, *t.headers],
-                        "rows": [[r["label"], *map(str, r["cells"])] for r in t.rows],
+                        "rows": t.export_rows,
                     }
                     for t in data["tables"]
                 ],

@@ -2,6 +2,7 @@
 organisation asked for (the ministry's, an area's, a city's, a school's) and the tables and
 charts made of them, with names and drill-down links."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,16 +109,21 @@ def _rate(value: float | None) -> str:
     return "--" if value is None else f"{value * 100:.1f}%"
 
 
-def _cells(row: Row) -> list[Any]:
+def _num(value: object) -> str:
+    """Thousands separators, formatted once here rather than per cell in the template."""
+    return f"{value:,}"
+
+
+def _cells(row: Row) -> list[str]:
     return [
-        row.n,
-        row.admitted,
-        row.passed,
-        row.failed,
+        _num(row.n),
+        _num(row.admitted),
+        _num(row.passed),
+        _num(row.failed),
         _rate(row.completion_rate),
         _rate(row.pass_rate),
-        row.hours,
-        row.certs,
+        _num(row.hours),
+        _num(row.certs),
     ]
 
 
@@ -129,10 +135,18 @@ class Table:
     headers: list[str]
     rows: list[dict[str, Any]]  # {"label", "url", "cells"}
     chart: dict[str, Any]
+    total_rows: int = 0  # lines in all; the page may show the first ones only
+
+    def __post_init__(self) -> None:
+        self.total_rows = self.total_rows or len(self.rows)
 
     @property
     def chart_id(self) -> str:
         return f"stat-chart-{self.key}"
+
+    @property
+    def cut(self) -> bool:
+        return self.total_rows > len(self.rows)
 
     @property
     def export_rows(self) -> list[list[Any]]:
@@ -151,67 +165,82 @@ def _bar(labels: list[str], series: list[tuple[str, list[Any]]], *, horizontal: 
         "series": [
             {"name": name, "type": "bar", "data": [float(v) for v in data]} for name, data in series
         ],
+        "height": 60 + 28 * len(labels),
     }
 
 
-TOP = 15  # a chart shows the largest lines; its table shows all
+TOP = 15  # a chart shows the largest lines
+# A page's table shows the largest lines (500 projects would bury the page, on a phone most of
+# all); its export and the API hold every line.
+PAGE_ROWS = 30
+Namer = Callable[[list[int]], dict[int, tuple[str, str | None]]]
 
 
-def _row_table(key: str, title: str, first: str, lines: list[tuple[str, str | None, Row]]) -> Table:
-    lines.sort(key=lambda line: (-line[2].n, line[0]))
-    top = lines[:TOP]
+def _row_table(
+    key: str, title: str, first: str, rows: dict[int, Row], namer: Namer, limit: int | None
+) -> Table:
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1].n, -kv[1].certs, kv[0]))
+    shown = ordered if limit is None else ordered[:limit]
+    names = namer([pk for pk, _row in shown])
+    top = shown[:TOP]
     chart = _bar(
-        [label for label, _url, _row in top],
+        [names[pk][0] for pk, _row in top],
         [
-            (str(_("报名")), [r.n for _l, _u, r in top]),
-            (str(_("结业")), [r.passed for _l, _u, r in top]),
+            (str(_("报名")), [r.n for _pk, r in top]),
+            (str(_("结业")), [r.passed for _pk, r in top]),
         ],
         horizontal=True,
     )
-    chart["height"] = 60 + 28 * len(top)
     return Table(
         key,
         title,
         first,
         [str(h) for _k, h in COLUMNS],
-        [{"label": label, "url": url, "cells": _cells(row)} for label, url, row in lines],
+        [{"label": names[pk][0], "url": names[pk][1], "cells": _cells(row)} for pk, row in shown],
         chart,
+        total_rows=len(ordered),
     )
 
 
-def _unit_lines(where: Scope, fig: Figures, year: int) -> list[tuple[str, str | None, Row]]:
+def _unit_namer(where: Scope, year: int) -> Namer:
     page = reverse("statistics:dashboard")
-    if where.unit == "class":
-        classes = {
-            c.pk: c
-            for c in TrainingClass.objects.filter(pk__in=fig.units).select_related("project")
-        }
-        lines = []
-        for pk, row in fig.units.items():
-            c = classes.get(pk)
-            label = (
-                _("%(project)s 第%(seq)s期") % {"project": c.project.title, "seq": c.seq}
+
+    def classes(ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        found = TrainingClass.objects.filter(pk__in=ids).select_related("project").in_bulk()
+        out: dict[int, tuple[str, str | None]] = {}
+        for pk in ids:
+            c = found.get(pk)
+            out[pk] = (
+                (
+                    _("%(project)s 第%(seq)s期") % {"project": c.project.title, "seq": c.seq},
+                    c.get_absolute_url(),
+                )
                 if c
-                else _("未分班")
+                else (_("未分班"), None)
             )
-            lines.append((label, c.get_absolute_url() if c else None, row))
-        return lines
-    orgs = Organisation.objects.filter(pk__in=fig.units).select_related("region")
-    names = {o.pk: o for o in orgs}
-    lines = []
-    for pk, row in fig.units.items():
-        o = names.get(pk)
-        if o is None:
-            lines.append((_("（已删除的单位）"), None, row))
-            continue
-        label = o.region.name if where.unit == "area" and o.region_id else o.name
-        lines.append((label, f"{page}?org={o.pk}&year={year}", row))
-    return lines
+        return out
+
+    def orgs(ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        found = Organisation.objects.filter(pk__in=ids).select_related("region").in_bulk()
+        out: dict[int, tuple[str, str | None]] = {}
+        for pk in ids:
+            o = found.get(pk)
+            if o is None:
+                out[pk] = (_("（已删除的单位）"), None)
+                continue
+            label = o.region.name if where.unit == "area" and o.region_id else o.name
+            out[pk] = (label, f"{page}?org={o.pk}&year={year}")
+        return out
+
+    return classes if where.unit == "class" else orgs
 
 
-def _named(model: Any, ids: dict[int, Row], field: str, none: str) -> list[tuple[str, None, Row]]:
-    names = dict(model.objects.filter(pk__in=ids).values_list("pk", field))
-    return [(names.get(pk, none), None, row) for pk, row in ids.items()]
+def _namer(model: Any, field: str, none: str) -> Namer:
+    def names(ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        found = dict(model.objects.filter(pk__in=ids).values_list("pk", field))
+        return {pk: (found.get(pk, none), None) for pk in ids}
+
+    return names
 
 
 def quota_use(user: Any, where: Scope, year: int) -> list[dict[str, Any]]:
@@ -244,11 +273,11 @@ def quota_use(user: Any, where: Scope, year: int) -> list[dict[str, Any]]:
     ]
 
 
-STATUS_LABELS = dict(Enrollment.Status.choices)
-
-
-def dashboard(user: Any, where: Scope, year: int) -> dict[str, Any]:
-    """Everything a page (and the API, and the exports) shows for one scope and year."""
+def dashboard(
+    user: Any, where: Scope, year: int, *, limit: int | None = PAGE_ROWS
+) -> dict[str, Any]:
+    """Everything a page shows for one scope and year: each table's first `limit` lines (all
+    with None: the API and the exports)."""
     fig = figures_for(where, year)
     unit_title = {
         "area": _("按地区"),
@@ -257,18 +286,29 @@ def dashboard(user: Any, where: Scope, year: int) -> dict[str, Any]:
     }[where.unit]
     unit_first = {"area": _("地区"), "org": _("单位"), "class": _("班次")}[where.unit]
     tables = [
-        _row_table("units", str(unit_title), str(unit_first), _unit_lines(where, fig, year)),
+        _row_table(
+            "units",
+            str(unit_title),
+            str(unit_first),
+            fig.units,
+            _unit_namer(where, year),
+            limit,
+        ),
         _row_table(
             "projects",
             str(_("按培训项目")),
             str(_("培训项目")),
-            _named(Project, fig.projects, "title", str(_("（未设项目）"))),
+            fig.projects,
+            _namer(Project, "title", str(_("（未设项目）"))),
+            limit,
         ),
         _row_table(
             "bases",
             str(_("按承训基地")),
             str(_("承训基地")),
-            _named(Organisation, fig.bases, "name", str(_("（未设基地）"))),
+            fig.bases,
+            _namer(Organisation, "name", str(_("（未设基地）"))),
+            limit,
         ),
     ]
     statuses = [
@@ -283,15 +323,12 @@ def dashboard(user: Any, where: Scope, year: int) -> dict[str, Any]:
             str(_("按报名状态")),
             str(_("状态")),
             [str(_("报名（人）"))],
-            [{"label": label, "url": None, "cells": [n]} for label, n in statuses],
-            {
-                **_bar(
-                    [label for label, _n in statuses],
-                    [(str(_("报名")), [n for _l, n in statuses])],
-                    horizontal=True,
-                ),
-                "height": 60 + 28 * len(statuses),
-            },
+            [{"label": label, "url": None, "cells": [_num(n)]} for label, n in statuses],
+            _bar(
+                [label for label, _n in statuses],
+                [(str(_("报名")), [n for _l, n in statuses])],
+                horizontal=True,
+            ),
         ),
     )
     months = sorted(fig.months.items())
@@ -316,7 +353,11 @@ def dashboard(user: Any, where: Scope, year: int) -> dict[str, Any]:
             str(_("月份")),
             [str(_("报名（人）")), str(_("录取（人）")), str(_("结业（人）"))],
             [
-                {"label": label, "url": None, "cells": [r.n, r.admitted, r.passed]}
+                {
+                    "label": label,
+                    "url": None,
+                    "cells": [_num(r.n), _num(r.admitted), _num(r.passed)],
+                }
                 for label, (_m, r) in zip(month_labels, months, strict=True)
             ],
             trend,
@@ -332,7 +373,6 @@ def dashboard(user: Any, where: Scope, year: int) -> dict[str, Any]:
         ],
         horizontal=True,
     )
-    quota_chart["height"] = 60 + 28 * len(top)
     tables.append(
         Table(
             "quotas",
@@ -340,7 +380,11 @@ def dashboard(user: Any, where: Scope, year: int) -> dict[str, Any]:
             str(_("培训计划 · 项目")),
             [str(_("名额（人）")), str(_("已占用（人）")), str(_("使用率"))],
             [
-                {"label": q["label"], "url": None, "cells": [q["seats"], q["held"], q["use"]]}
+                {
+                    "label": q["label"],
+                    "url": None,
+                    "cells": [_num(q["seats"]), _num(q["held"]), q["use"]],
+                }
                 for q in quotas
             ],
             quota_chart,

@@ -29,8 +29,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         context["error"] = exc.message
         return render(request, "statistics/dashboard.html", context, status=400)
-    data = selectors.dashboard(user, where, year)
     export = request.GET.get("export")
+    data = selectors.dashboard(user, where, year, limit=None if export else selectors.PAGE_ROWS)
     if export:
         table = selectors.table_of(data, export)
         if table is None:
