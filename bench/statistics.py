@@ -32,26 +32,34 @@ enrollments shown within 5 s. The last line:
 import sys
 from pathlib import Path
 
+if __name__ == "statistics":
+    # Imported, not run: a sibling script (enroll_burst.py, pages.py: run as a file, they have
+    # this folder first on their path) asked for the standard library's module of this name.
+    # Hand that over in our place; the import statement then binds it.
+    import importlib
+
+    _path = sys.path[:]
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
+    del sys.modules["statistics"]
+    try:
+        sys.modules["statistics"] = importlib.import_module("statistics")
+    finally:
+        sys.path[:] = _path
+
+import argparse
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from typing import Any
+
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's folder comes first on the path, and its name would hide the
-# standard library's statistics module (used here and by enroll_burst): the root instead.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from typing import Any  # noqa: E402
-
-import requests  # noqa: E402
-
-from bench.enroll_burst import PG, PRESET, start_gunicorn, stop_gunicorn  # noqa: E402
-from bench.pages import login  # noqa: E402
-
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "shipei_bench_statistics"
 SCHOOLS_PER_PROVINCE = 30
 PROJECTS, BASES, CLASSES_PER_PROJECT = 500, 100, 2
@@ -86,6 +94,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
     data_dir = Path(tempfile.mkdtemp(prefix="shipei-bench-stat-"))
     os.environ.update(
         SHIPEI_ENV="demo",
@@ -127,6 +136,7 @@ def load(n_enrollments: int) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from bench.enroll_burst import PRESET
     from shipei.accounts.models import Person, Role, RoleAssignment, User
     from shipei.classes.models import TrainingClass
     from shipei.orgs.models import Organisation, Region
@@ -466,6 +476,9 @@ def enroll_more(world: dict[str, Any], n: int = 1000) -> float:
 
 
 def measure(args: argparse.Namespace, data_dir: Path) -> None:
+    from bench.enroll_burst import start_gunicorn, stop_gunicorn
+    from bench.pages import login
+
     world = load(args.enrollments)
     year = world["year"]
     server = start_gunicorn(argparse.Namespace(workers=4, threads=4, admission_limit=0), data_dir)
