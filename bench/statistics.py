@@ -261,6 +261,7 @@ def load(n_enrollments: int, data_dir: Path) -> dict[str, Any]:
         # Bulk loading as an import would: triggers (ours and the foreign keys') off for this
         # session; the summaries are rebuilt from the rows afterwards.
         cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET statement_timeout = 0")  # the app's 30 s is for requests
         cursor.execute("CREATE TEMP TABLE b_school (n int PRIMARY KEY, id bigint)")
         cursor.executemany("INSERT INTO b_school VALUES (%s, %s)", list(enumerate(school_ids)))
         cursor.execute(

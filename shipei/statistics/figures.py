@@ -249,6 +249,8 @@ def rebuild() -> int:
     no change is counted twice or lost between the raw read and the emptied deltas."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A national recount takes longer than a request may (settings: 30 s).
+            cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.execute(
                 "LOCK TABLE enrollment_enrollment, certificates_certificate,"
                 " attendance_attendancerecord IN SHARE MODE"

@@ -154,7 +154,12 @@ class Table:
 
 
 def _bar(labels: list[str], series: list[tuple[str, list[Any]]], *, horizontal: bool) -> dict:
-    category = {"type": "category", "data": labels, "axisLabel": {"fontSize": 12}}
+    # Long names (a project's title) are cut on the axis, so that a phone keeps room for the
+    # bars; the table below has them whole.
+    label = (
+        {"fontSize": 12, "width": 120, "overflow": "truncate"} if horizontal else {"fontSize": 12}
+    )
+    category = {"type": "category", "data": labels, "axisLabel": label}
     value = {"type": "value", "minInterval": 1}
     return {
         "tooltip": {"trigger": "axis"},
