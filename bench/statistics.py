@@ -304,7 +304,7 @@ def load(n_enrollments: int, data_dir: Path) -> dict[str, Any]:
             " CASE WHEN st.status IN ('submitted', 'returned', 'waitlisted') THEN NULL"
             " ELSE %(start)s + (g::float / %(n)s * %(seconds)s + 86400 * 10)"
             " * interval '1 second' END, now()"
-            " FROM generate_series(0, %(n)s - 1) g"
+            " FROM generate_series(0::bigint, %(n)s - 1) g"
             " JOIN b_person p ON p.n = (g * 31) %% %(teachers)s"
             " JOIN b_class c ON c.n = (g * 17 + g / 1000) %% %(classes)s"
             " JOIN projects_project pr ON pr.id = c.project"
