@@ -42,6 +42,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("班次管理"), reverse("classes:list"), "bi-calendar-week"))
         if scope.has_any(user, "class.review") or scope.has_any(user, "class.record"):
             items.append((_("班次审核"), reverse("classes:queue"), "bi-clipboard2-check"))
+        # The institutions' annual summary (附件6), for the bases that write it and the
+        # admins who collect it.
+        items.append((_("年度工作总结"), reverse("statistics:annual"), "bi-file-earmark-bar-graph"))
     if attendance_selectors.may_see_any(user):
         items.append((_("考勤管理"), reverse("attendance:classes"), "bi-clipboard-data"))
     if assessment_selectors.may_see_any(user):
