@@ -10,7 +10,7 @@ this year's) and then, in bulk SQL with the triggers off (``session_replication_
 bulk import would run), the country: 32 provinces' departments with 30 schools each, 500
 projects at 100 of those schools as bases, two classes each with two 8-hour sessions, 130,000
 teachers and ``--enrollments`` enrollments submitted over this year, in every status an
-enrollment reaches within the year (older ones further on), a valid certificate for each pass
+enrollment reaches within the year (older ones further on), a valid certificate for each pass (one per teacher and item)
 and attendance hours for each trainee who attended. ``shipei statistics_rebuild`` then computes
 the summaries from these rows, as after any bulk load.
 
@@ -328,9 +328,10 @@ def load(n_enrollments: int, data_dir: Path) -> dict[str, Any]:
             " holder_name, programme_title, title, issuer, issued_on, number, series_id, serial,"
             " status, revoked_reason, revoked_note, credential, qr_payload, created_at,"
             " updated_at)"
-            " SELECT e.id, e.person_id, e.programme_id, e.item, '学员', '创新团队培训', '结业证书',"
+            " SELECT DISTINCT ON (e.person_id, e.item) e.id, e.person_id, e.programme_id, e.item, '学员', '创新团队培训', '结业证书',"
             " '教育部', (e.decided_at)::date, 'BENCH-' || e.id, %s, e.id, 'valid', '', '', '-',"
-            " '-', now(), now() FROM enrollment_enrollment e WHERE e.status = 'passed'",
+            " '-', now(), now() FROM enrollment_enrollment e WHERE e.status = 'passed'"
+            " ORDER BY e.person_id, e.item, e.id",
             [series],
         )
         cursor.execute(
