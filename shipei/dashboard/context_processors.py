@@ -16,6 +16,7 @@ from shipei.classes import selectors as class_selectors
 from shipei.credits import selectors as credit_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.staffing import selectors as staffing_selectors
+from shipei.statistics import selectors as statistics_selectors
 from shipei.surveys import selectors as survey_selectors
 
 # Who connects another system to the API: those who run programmes (the ministry's and the
@@ -63,6 +64,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if enrollment_selectors.may_view_enrollments(user):
         items.append((_("报名管理"), reverse("enrollment:list"), "bi-card-checklist"))
         items.append((_("待我审核"), reverse("enrollment:awaiting"), "bi-hourglass-split"))
+    if statistics_selectors.may_view(user):
+        items.append((_("统计分析"), reverse("statistics:dashboard"), "bi-bar-chart-line"))
     if scope.has_any(user, "enrollment.nominate"):
         items.append((_("报名教师"), reverse("enrollment:nominate"), "bi-person-plus"))
     if staffing_selectors.may_keep_pool(user):

@@ -54,3 +54,20 @@ def test_regions_sit_next_to_the_organisations_in_the_menu(client: Client, city_
     labels = menu(client, city_admin.user)
 
     assert labels.index(REGIONS) == labels.index("机构管理") + 1
+
+
+@pytest.mark.parametrize(
+    ("actor", "shown"),
+    [
+        ("national_admin", True),
+        ("zhejiang_admin", True),
+        ("city_admin", True),
+        ("base_admin", False),
+        ("trainee", False),
+    ],
+)
+@pytest.mark.django_db
+def test_statistics_are_in_the_menu_of_those_who_see_enrollments(
+    client: Client, request: pytest.FixtureRequest, actor: str, shown: bool
+) -> None:
+    assert ("统计分析" in menu(client, request.getfixturevalue(actor).user)) is shown
