@@ -51,12 +51,24 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # asks for, invites and withdraws core teachers for its classes (staffing.invite).
     Role.NATIONAL_ADMIN: frozenset(
         _ADMIN
-        | {"programme.manage", "project.decide", "class.record", "class.except", "staffing.manage"}
+        | {
+            "programme.manage",
+            "project.decide",
+            "class.record",
+            "class.except",
+            "staffing.manage",
+            "supervision.view",
+            "supervision.manage",
+        }
     ),
     # A province decides the projects of its own programmes (allows_programme: over the owner).
+    # Spot checks (supervision.manage: draw, assign, close) belong to the ministry and the
+    # provinces, each over its own subtree (notice 002 三(六)).
     Role.PROVINCIAL_ADMIN: frozenset(
         _ADMIN
         | {
+            "supervision.view",
+            "supervision.manage",
             "programme.manage",
             "project.decide",
             "enrollment.nominate",
@@ -97,6 +109,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "class.run",
             "staffing.view",
             "staffing.invite",
+            # Sees and answers the spot checks of its own classes and projects, once inspected.
+            "supervision.respond",
         }
     ),
     Role.EXPERT_REVIEWER: frozenset(),
