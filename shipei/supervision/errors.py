@@ -37,6 +37,12 @@ class BadSeed(DomainError):
     template = _("随机种子只能是不超过 %(digits)d 位的数字；留空则由系统随机生成。")
 
 
+class InspectorMissing(DomainError):
+    code = "inspector_missing"
+    status = 400
+    template = _("请选择检查人。")
+
+
 class NotInspectable(DomainError):
     code = "not_inspectable"
     status = 400

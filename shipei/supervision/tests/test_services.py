@@ -200,7 +200,7 @@ def test_an_inspection_goes_from_drawn_to_closed_audited_and_told(
     assert case.rating == "good" and case.score == 85
     assert case.files.get().kind == InspectionFile.Kind.FINDING
     actions = list(
-        AuditEntry.objects.filter(target_id=str(case.pk), action__startswith="supervision.")
+        AuditEntry.objects.filter(target_type="supervision.inspection", target_id=str(case.pk))
         .order_by("pk")
         .values_list("action", flat=True)
     )
