@@ -21,6 +21,7 @@ from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
 from shipei.schedule import api as schedule_api
 from shipei.staffing import api as staffing_api
+from shipei.supervision import api as supervision_api
 from shipei.surveys import api as surveys_api
 
 router = DefaultRouter()
@@ -41,6 +42,7 @@ assessment_api.register(router)
 certificates_api.register(router)
 credits_api.register(router)
 surveys_api.register(router)
+supervision_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched

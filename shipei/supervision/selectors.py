@@ -41,10 +41,12 @@ INSPECTOR_ROLES = (
 
 
 def may_see_any(user: Any) -> bool:
-    return (
-        scope.has_any(user, VIEW)
-        or Inspection.objects.filter(inspector=user).exists()
-        or scope.has_any(user, RESPOND)
+    """Whether the menu offers 监督抽检: to admins, bases, and whoever has been sent to inspect
+    (only holders of INSPECTOR_ROLES can be, so nobody else costs a query)."""
+    if scope.has_any(user, VIEW) or scope.has_any(user, RESPOND):
+        return True
+    return bool(scope.roles(user) & set(INSPECTOR_ROLES)) and (
+        Inspection.objects.filter(inspector=user).exists()
     )
 
 
@@ -242,3 +244,24 @@ def _stratum_digits(area: Organisation) -> int:
     province, counties below a city."""
     prefix = scope.area_prefix(area)
     return 6 if prefix is None else min(len(prefix) + 2, 6)
+
+
+def waiting(user: Any) -> list[tuple[str, int, str]]:
+    """What waits for the user on the home page: (label, count, status to filter the list by)."""
+    out: list[tuple[str, int, str]] = []
+    S = Inspection.Status
+    if scope.has_any(user, MANAGE):
+        mine = Inspection.objects.filter(scope.orgs_q(user, MANAGE, via="spot_check__area"))
+        out.append((_("待指派检查人的抽检"), mine.filter(status=S.DRAWN).count(), S.DRAWN))
+        out.append(
+            (_("基地已回复待结案的抽检"), mine.filter(status=S.RESPONDED).count(), S.RESPONDED)
+        )
+    if scope.roles(user) & set(INSPECTOR_ROLES):
+        count = Inspection.objects.filter(inspector=user, status=S.ASSIGNED).count()
+        out.append((_("待我检查的抽检"), count, S.ASSIGNED))
+    if scope.has_any(user, RESPOND):
+        count = Inspection.objects.filter(
+            scope.orgs_q(user, RESPOND, via="base"), status=S.INSPECTED
+        ).count()
+        out.append((_("待基地回复的抽检"), count, S.INSPECTED))
+    return out
