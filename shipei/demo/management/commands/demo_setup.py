@@ -14,6 +14,7 @@ from shipei.accounts.models import Role, User
 from shipei.core import identifiers
 from shipei.demo import content as demo_content
 from shipei.demo import people
+from shipei.demo import supervision as demo_supervision
 from shipei.demo.people import DEMO_PASSWORD, full_id
 from shipei.orgs import services as orgs
 from shipei.orgs.models import Designation, Organisation, OrganisationAlias, Region
@@ -400,6 +401,7 @@ class Command(BaseCommand):
         admin.save()
 
         demo_content.build(by_name)
+        demo_supervision.build()
 
         if not options["quiet"]:
             self._print(rows)
