@@ -25,7 +25,7 @@ def register(router: DefaultRouter) -> None:
     router.register("inspections", InspectionViewSet, basename="inspection")
 
 
-class StratumOutput(serializers.Serializer):
+class SpotCheckStratumOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     ids = serializers.ListField(child=serializers.IntegerField())
@@ -42,7 +42,7 @@ class SpotCheckOutput(serializers.ModelSerializer):
         read_only=True,
         help_text="总体编号（班次或项目 id），升序",
     )
-    strata = StratumOutput(source="inputs.strata", many=True, read_only=True)
+    strata = SpotCheckStratumOutput(source="inputs.strata", many=True, read_only=True)
     sample = serializers.SerializerMethodField(help_text="抽中的班次或项目 id，升序")
 
     class Meta:
@@ -92,7 +92,7 @@ class SpotCheckInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ReproductionOutput(serializers.Serializer):
+class SpotCheckReproductionOutput(serializers.Serializer):
     matches = serializers.BooleanField(help_text="按记录的种子和输入重算的样本与记录一致")
     sample = serializers.ListField(child=serializers.IntegerField())
     recorded = serializers.ListField(child=serializers.IntegerField())
@@ -137,13 +137,13 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(SpotCheckOutput(spot_check).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={200: ReproductionOutput},
+        responses={200: SpotCheckReproductionOutput},
         description="重现抽样：只用记录的随机种子和输入重新计算样本，并与记录比对。",
     )
     @action(detail=True, methods=["get"])
     def reproduce(self, request: Request, pk: str) -> Response:
         result = services.spot_check_reproduce(self.get_object())
-        return Response(ReproductionOutput(result).data)
+        return Response(SpotCheckReproductionOutput(result).data)
 
 
 class InspectionOutput(serializers.ModelSerializer):
@@ -196,22 +196,22 @@ class InspectionQuery(serializers.Serializer):
     region = serializers.CharField(required=False, max_length=6)
 
 
-class AssignInput(serializers.Serializer):
+class InspectionAssignInput(serializers.Serializer):
     inspector = serializers.IntegerField(help_text="检查人的用户编号")
 
 
-class RecordInput(serializers.Serializer):
+class InspectionRecordInput(serializers.Serializer):
     findings = serializers.CharField(allow_blank=True)
     rating = serializers.CharField(help_text="excellent 优秀、good 良好、pass 合格、fail 不合格")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class RespondInput(serializers.Serializer):
+class InspectionRespondInput(serializers.Serializer):
     response = serializers.CharField(allow_blank=True)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class CloseInput(serializers.Serializer):
+class InspectionCloseInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -261,11 +261,13 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def _answer(self, inspection: Inspection) -> Response:
         return Response(InspectionOutput(self.get_object()).data)
 
-    @extend_schema(request=AssignInput, responses={200: InspectionOutput}, description="指派检查人")
+    @extend_schema(
+        request=InspectionAssignInput, responses={200: InspectionOutput}, description="指派检查人"
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
         inspection = self.get_object()
-        data = AssignInput(data=request.data)
+        data = InspectionAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         inspector = User.objects.filter(pk=data.validated_data["inspector"]).first()
         if inspector is None:
@@ -274,38 +276,46 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._answer(inspection)
 
     @extend_schema(
-        request={"multipart/form-data": RecordInput, "application/json": RecordInput},
+        request={
+            "multipart/form-data": InspectionRecordInput,
+            "application/json": InspectionRecordInput,
+        },
         responses={200: InspectionOutput},
         description="检查人记录检查发现、评价等级和现场照片（JPG、PNG 或 PDF，每个不超过 10 MB）",
     )
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str) -> Response:
         inspection = self.get_object()
-        data = RecordInput(data=_with_files(request))
+        data = InspectionRecordInput(data=_with_files(request))
         data.is_valid(raise_exception=True)
         services.inspection_record(actor=request.user, inspection=inspection, **data.validated_data)
         return self._answer(inspection)
 
     @extend_schema(
-        request={"multipart/form-data": RespondInput, "application/json": RespondInput},
+        request={
+            "multipart/form-data": InspectionRespondInput,
+            "application/json": InspectionRespondInput,
+        },
         responses={200: InspectionOutput},
         description="基地回复检查发现（整改情况），可附材料",
     )
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str) -> Response:
         inspection = self.get_object()
-        data = RespondInput(data=_with_files(request))
+        data = InspectionRespondInput(data=_with_files(request))
         data.is_valid(raise_exception=True)
         services.inspection_respond(
             actor=request.user, inspection=inspection, **data.validated_data
         )
         return self._answer(inspection)
 
-    @extend_schema(request=CloseInput, responses={200: InspectionOutput}, description="结案")
+    @extend_schema(
+        request=InspectionCloseInput, responses={200: InspectionOutput}, description="结案"
+    )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         inspection = self.get_object()
-        data = CloseInput(data=request.data)
+        data = InspectionCloseInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.inspection_close(actor=request.user, inspection=inspection, **data.validated_data)
         return self._answer(inspection)
@@ -317,6 +327,7 @@ def _pk(value: Any) -> int:
 
 def _with_files(request: Request) -> dict[str, Any]:
     """The posted fields with every uploaded file under ``files`` (a multipart list)."""
-    data = {k: request.data.get(k) for k in request.data if k != "files"}
+    source = request.data if hasattr(request.data, "keys") else {}  # a JSON list is no form
+    data = {k: source.get(k) for k in source.keys() if k != "files"}
     data["files"] = request.FILES.getlist("files") if hasattr(request, "FILES") else []
     return data

@@ -15,7 +15,12 @@ class DrawForm(forms.Form):
     """The inputs of a draw; the bounds (size, scope, seed) are the service's to check, so that
     the page and the API refuse the same things with the same words."""
 
-    title = forms.CharField(label=_("名称"), required=False, max_length=200)
+    title = forms.CharField(
+        label=_("名称（可选）"),
+        required=False,
+        max_length=200,
+        help_text=_("留空则以培训计划和日期命名。"),
+    )
     programme = forms.ModelChoiceField(label=_("培训计划"), queryset=Programme.objects.none())
     target = forms.ChoiceField(label=_("抽检对象"), choices=SpotCheck.Target.choices)
     area = forms.ModelChoiceField(label=_("抽检范围"), queryset=None, empty_label=None)
@@ -23,7 +28,9 @@ class DrawForm(forms.Form):
         label=_("分层方式"), choices=SpotCheck.Stratify.choices, required=False
     )
     size_kind = forms.ChoiceField(
-        label=_("样本量方式"), choices=SpotCheck.SizeKind.choices, widget=forms.RadioSelect
+        label=_("样本量方式"),
+        choices=SpotCheck.SizeKind.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     size_value = forms.CharField(
         label=_("样本量"),
@@ -108,7 +115,9 @@ class RecordForm(forms.Form):
         label=_("检查发现"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
     )
     rating = forms.ChoiceField(
-        label=_("评价等级"), choices=Inspection.Rating.choices, widget=forms.RadioSelect
+        label=_("评价等级"),
+        choices=Inspection.Rating.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     files = forms.FileField(
         label=_("现场照片或材料"), required=False, widget=files_widget(), help_text=FILES_HELP
