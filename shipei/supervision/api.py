@@ -328,6 +328,6 @@ def _pk(value: Any) -> int:
 def _with_files(request: Request) -> dict[str, Any]:
     """The posted fields with every uploaded file under ``files`` (a multipart list)."""
     source = request.data if hasattr(request.data, "keys") else {}  # a JSON list is no form
-    data = {k: source.get(k) for k in source.keys() if k != "files"}
+    data = {k: source.get(k) for k in source if k != "files"}
     data["files"] = request.FILES.getlist("files") if hasattr(request, "FILES") else []
     return data

@@ -50,7 +50,7 @@ class SpotCheck(models.Model):
         _("分层方式"), max_length=10, choices=Stratify.choices, blank=True, default=""
     )
     size_kind = models.CharField(_("样本量方式"), max_length=10, choices=SizeKind.choices)
-    size_value = models.DecimalField(_("样本量"), max_digits=6, decimal_places=2)
+    size_value = models.DecimalField(_("样本量"), max_digits=10, decimal_places=2)
     sample_size = models.PositiveIntegerField(_("抽中数量"))
     population_size = models.PositiveIntegerField(_("总体数量"))
     seed = models.CharField(_("随机种子"), max_length=40)

@@ -190,3 +190,21 @@ def test_the_menu_offers_supervision_to_admins_and_bases_not_to_trainees(
     assert INDEX in client.get(reverse("dashboard")).content.decode()
     client.force_login(trainee.user)
     assert INDEX not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_page_left_open_says_the_check_has_moved_on(
+    client, world, zhejiang_admin, city_admin, base_admin
+):
+    inspection = hz_inspection(draw(zhejiang_admin, world, size_kind="percent", size_value=100))
+    through(inspection, zhejiang_admin, city_admin, base_admin, "inspected")
+    client.force_login(city_admin.user)
+
+    response = client.post(
+        inspection.get_absolute_url(),
+        {"step": "record", "record-findings": "再记一次", "record-rating": "fail"},
+        follow=True,
+    )
+
+    assert "当前状态为“已检查，待基地回复”，不能执行此操作。" in response.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.rating == "good"
