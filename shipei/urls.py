@@ -22,6 +22,7 @@ from shipei.projects import api as projects_api
 from shipei.quotas import api as quotas_api
 from shipei.schedule import api as schedule_api
 from shipei.staffing import api as staffing_api
+from shipei.supervision import api as supervision_api
 from shipei.surveys import api as surveys_api
 
 router = DefaultRouter()
@@ -43,6 +44,7 @@ certificates_api.register(router)
 credits_api.register(router)
 surveys_api.register(router)
 appraisal_api.register(router)
+supervision_api.register(router)
 
 urlpatterns = [
     # The API first: a province's system submitting lists in a rush should not be matched

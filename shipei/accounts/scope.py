@@ -53,13 +53,26 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # bases' rows, a base its own (appraisal.view).
     Role.NATIONAL_ADMIN: frozenset(
         _ADMIN
-        | {"programme.manage", "project.decide", "class.record", "class.except", "staffing.manage"}
-        | {"appraisal.view", "appraisal.run"}
+        | {
+            "programme.manage",
+            "project.decide",
+            "class.record",
+            "class.except",
+            "staffing.manage",
+            "supervision.view",
+            "supervision.manage",
+            "appraisal.view",
+            "appraisal.run",
+        }
     ),
     # A province decides the projects of its own programmes (allows_programme: over the owner).
+    # Spot checks (supervision.manage: draw, assign, close) belong to the ministry and the
+    # provinces, each over its own subtree (notice 002 三(六)).
     Role.PROVINCIAL_ADMIN: frozenset(
         _ADMIN
         | {
+            "supervision.view",
+            "supervision.manage",
             "programme.manage",
             "project.decide",
             "enrollment.nominate",
@@ -102,6 +115,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "staffing.view",
             "staffing.invite",
             "appraisal.view",
+            # Sees and answers the spot checks of its own classes and projects, once inspected.
+            "supervision.respond",
         }
     ),
     Role.EXPERT_REVIEWER: frozenset(),

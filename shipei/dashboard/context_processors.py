@@ -17,6 +17,7 @@ from shipei.credits import selectors as credit_selectors
 from shipei.enrollment import selectors as enrollment_selectors
 from shipei.staffing import selectors as staffing_selectors
 from shipei.statistics import selectors as statistics_selectors
+from shipei.supervision import selectors as supervision_selectors
 from shipei.surveys import selectors as survey_selectors
 
 # Who connects another system to the API: those who run programmes (the ministry's and the
@@ -83,6 +84,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("评价问卷"), reverse("surveys:index"), "bi-ui-radios"))
     if appraisal_selectors.may_see_any(user):
         items.append((_("基地年度考核"), reverse("appraisal:index"), "bi-bar-chart-line"))
+    if supervision_selectors.may_see_any(user):
+        items.append((_("监督抽检"), reverse("supervision:index"), "bi-search"))
     if certificate_selectors.may_issue_any(user):
         items.append((_("结业证书"), reverse("certificates:index"), "bi-patch-check"))
     if scope.has_any(user, "org.view"):

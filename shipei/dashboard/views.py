@@ -19,6 +19,7 @@ from shipei.projects import selectors as project_selectors
 from shipei.projects.models import Review
 from shipei.schedule import selectors as schedule_selectors
 from shipei.staffing import selectors as staffing_selectors
+from shipei.supervision import selectors as supervision_selectors
 
 
 @require_GET
@@ -78,4 +79,8 @@ def _todo(user: Any) -> list[tuple[str, int, str]]:
         items.append((_("待确认的基地年度考核"), drafts, reverse("appraisal:index")))
     invitations = staffing_selectors.waiting_invitations(user)
     items.append((_("待答复的骨干教师邀请"), invitations, reverse("staffing:mine")))
+    checks = reverse("supervision:index")
+    items += [
+        (label, n, f"{checks}?status={s}") for label, n, s in supervision_selectors.waiting(user)
+    ]
     return [(label, n, url) for label, n, url in items if n]

@@ -22,10 +22,14 @@ from shipei.surveys.models import Response, Survey, SurveyTemplate
 DUAL = Designation.Kind.DUAL_TEACHER_BASE
 PRACTICE = Designation.Kind.ENTERPRISE_PRACTICE_BASE
 CAPS = {"principal_base": 3, "dual_teacher_base": 2, "enterprise_practice_base": 2}
+# The hand counts below use three indicators; the preset also weighs spot checks, which
+# shipei/supervision/tests test with their own inspections.
+WEIGHTS = {"execution": 40, "pass_rate": 30, "satisfaction": 30}
 
 
 def make_programme(code: str, year: int, **changes: Any) -> Programme:
     base_caps = {"per_kind": CAPS, **changes.pop("base_caps", {})}
+    changes.setdefault("appraisal", {"weights": WEIGHTS})
     closes = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     return Programme.objects.create(
         code=code,
@@ -108,7 +112,7 @@ class Scene:
 
 @pytest.fixture
 def scene(tree: dict[str, Organisation]) -> Scene:
-    """The 2024 assessment by the 002 preset's weights (执行率 40, 合格率 30, 满意度 30) and
+    """The 2024 assessment by weights 执行率 40, 合格率 30, 满意度 30, the 002 preset's
     bands (< 60: −2, 60–85: 0, ≥ 85: +2), caps of 2:
 
     A 杭州职业技术学院: a completed project's 3 classes ran, a cancelled project's class did

@@ -191,21 +191,21 @@ def test_a_year_without_bases_gives_an_empty_run_not_an_error(national_admin, tr
 
 
 def test_an_indicator_another_app_registers_counts_with_its_weight(national_admin, scene):
-    def spot_check(year, base_ids):
+    def site_visit(year, base_ids):
         return {pk: 50.0 if pk == scene.a.pk else None for pk in base_ids}
 
-    indicators.register(indicators.Indicator("spot_check", "随机抽检", spot_check))
+    indicators.register(indicators.Indicator("site_visit", "实地走访", site_visit))
     try:
         programme = scene.programme
         settings = programme.rules.appraisal.model_dump(mode="json")
-        settings["weights"] = {"execution": 40, "spot_check": 60}
+        settings["weights"] = {"execution": 40, "site_visit": 60}
         programme_update_policy(
             actor=national_admin.user, programme=programme, sections={"appraisal": settings}
         )
         run = appraisal_compute(actor=national_admin.user, programme=programme)
     finally:
-        indicators._REGISTRY.pop("spot_check")
+        indicators._REGISTRY.pop("site_visit")
 
     assert row(run, scene.a).total == Decimal("60.00")  # 0.4 × 75 + 0.6 × 50
-    assert row(run, scene.b).total == Decimal("100.00")  # no spot check: execution alone
-    assert run.indicators == {"execution": "项目执行率", "spot_check": "随机抽检"}
+    assert row(run, scene.b).total == Decimal("100.00")  # no visit: execution alone
+    assert run.indicators == {"execution": "项目执行率", "site_visit": "实地走访"}

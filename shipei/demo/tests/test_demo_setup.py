@@ -26,6 +26,7 @@ from shipei.projects.models import BaseCapOverride, Project, Review
 from shipei.quotas.models import Quota, QuotaChange
 from shipei.schedule.models import ProgressEvent, Session
 from shipei.staffing.models import Assignment
+from shipei.supervision.models import Inspection, SpotCheck
 from shipei.surveys.models import Answered, Response, Survey
 
 
@@ -50,6 +51,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
         AuditEntry.objects.count(),
         Project.objects.count(),
         Enrollment.objects.count(),
+        SpotCheck.objects.count(),
     )
     call_command("demo_setup", "--quiet")
     assert (
@@ -65,7 +67,14 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
         AuditEntry.objects.count(),
         Project.objects.count(),
         Enrollment.objects.count(),
+        SpotCheck.objects.count(),
     ) == counts
+    # A spot check in Zhejiang, drawn with its seed recorded: one finding with a photo that
+    # 杭州职业技术学院 has answered, waiting for the province to close it.
+    check = SpotCheck.objects.get()
+    assert check.area.name == "浙江省教育厅" and check.sample_size == 2
+    answered = Inspection.objects.get(status="responded")
+    assert answered.base.name == "杭州职业技术学院" and answered.files.get().is_image
     # The five notices are there, linked to their issuing departments, with Zhejiang's split.
     assert Programme.objects.get(code="zj-2020-vocational-teacher").owner.name == "浙江省教育厅"
     hangzhou = Quota.objects.get(

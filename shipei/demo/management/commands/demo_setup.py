@@ -15,6 +15,7 @@ from shipei.core import identifiers
 from shipei.demo import appraisal as demo_appraisal
 from shipei.demo import content as demo_content
 from shipei.demo import people
+from shipei.demo import supervision as demo_supervision
 from shipei.demo.people import DEMO_PASSWORD, full_id
 from shipei.orgs import services as orgs
 from shipei.orgs.models import Designation, Organisation, OrganisationAlias, Region
@@ -401,6 +402,7 @@ class Command(BaseCommand):
         admin.save()
 
         demo_content.build(by_name)
+        demo_supervision.build()
         demo_appraisal.build(by_name)
 
         if not options["quiet"]:
