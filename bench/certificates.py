@@ -23,7 +23,7 @@ class of notice 004 with N admitted trainees and a second one of N for the worke
    the first over the mean of the bare view's;
 4. offline signature checks per second (the QR payload, Ed25519, one core).
 
-Both issuing stages print their running rates every 1,000 certificates.
+Both issuing stages print their running rates every 100 certificates.
 Its last line: ``certificates: N/s, render ratio X, verify ratio Y``.
 """
 
@@ -178,7 +178,7 @@ def _worker(args: tuple[int, list[int], str]) -> int:
 
 
 BLOCK = 100
-PROGRESS = 1000
+PROGRESS = BLOCK
 
 
 def single_process(
