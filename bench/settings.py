@@ -11,3 +11,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# No Redis in the bench: each process its own memory cache, which must keep what production's
+# Redis keeps (Django's default drops a third of it past 300 entries; the verification's
+# cached answers would then be dropped as fast as they are made).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}

@@ -1,12 +1,14 @@
 """The public side, without login: verification by number or QR code (rate-limited per client
 address), the offline verifier, the issuer's public keys and the revocation list."""
 
+import functools
 import hashlib
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -17,10 +19,11 @@ from .limits import verify_over_limit
 @require_GET
 def verify(request: HttpRequest) -> HttpResponse:
     """The answer anyone may ask for, many times a second: a page of its own (no menus, no
-    context processors, nothing read of the session), the verdict by number from the cache."""
+    context processors, nothing read of the session, its fixed parts rendered once a process),
+    the verdict by number from the cache. A number's first lookup costs one query."""
     number = request.GET.get("no", "")
     payload = request.GET.get("c", "")
-    context: dict = {"number": number[:80]}
+    context: dict = {"number": number[:80], "shell": shell(get_language())}
     status = 200
     if number or payload:
         if verify_over_limit(request):
@@ -49,10 +52,20 @@ def _found_page(facts: dict) -> str:
     key = f"cert-verify-page:{digest}"
     page = cache.get(key)
     if page is None:
-        context = {"number": facts["number"], "verdict": facts}
+        context = {"number": facts["number"], "verdict": facts, "shell": shell(get_language())}
         page = render_to_string("certificates/verify.html", context)
         cache.set(key, page, selectors.VERDICT_TTL)
     return page
+
+
+@functools.cache
+def shell(language: str) -> dict[str, str]:
+    """The page's fixed top and end in `language`, once a process: they hold only the static
+    files' addresses (fixed until a release restarts the process), links and labels."""
+    return {
+        "top": render_to_string("certificates/_verify_top.html"),
+        "end": render_to_string("certificates/_verify_end.html"),
+    }
 
 
 @require_GET

@@ -75,19 +75,23 @@ def entry_list(*, user: Any) -> QuerySet[Entry]:
     return Entry.objects.filter(q).select_related("person__org", "programme")
 
 
-def totals(*, user: Any, year: int | None = None, name: str = "") -> QuerySet[Person]:
-    """Teachers in scope with ledger lines, each with its hours (``total``, and ``external``),
-    the most hours first."""
-    lines = Q(credit_entries__year=year) if year else Q()
+def _people(user: Any, year: int | None, name: str) -> QuerySet[Person]:
+    """Teachers in scope with ledger lines (of `year` where given), by name where given."""
     # Exists, not a join: a join here would count each line once more per line it matched.
     has = Entry.objects.filter(person=OuterRef("pk"))
     people = Person.objects.filter(
         scope.people_q(user, VIEW), Exists(has.filter(year=year) if year else has)
     )
-    if name:
-        people = people.filter(name__contains=name.strip())
+    return people.filter(name__contains=name.strip()) if name else people
+
+
+def totals(*, user: Any, year: int | None = None, name: str = "") -> QuerySet[Person]:
+    """Teachers in scope with ledger lines, each with its hours (``total``, and ``external``),
+    the most hours first."""
+    lines = Q(credit_entries__year=year) if year else Q()
     return (
-        people.annotate(
+        _people(user, year, name)
+        .annotate(
             total=Coalesce(Sum("credit_entries__hours", filter=lines), ZERO),
             external=Coalesce(
                 Sum(
@@ -99,6 +103,18 @@ def totals(*, user: Any, year: int | None = None, name: str = "") -> QuerySet[Pe
         )
         .select_related("org")
         .order_by("-total", "name", "pk")
+    )
+
+
+def totals_sum(*, user: Any, year: int | None = None, name: str = "") -> dict[str, Decimal]:
+    """The hours of all the teachers ``totals`` lists (``total``, ``external``): a school's or
+    a province's sum, whatever share of them the page shows."""
+    lines = Entry.objects.filter(person__in=_people(user, year, name).values("pk"))
+    if year:
+        lines = lines.filter(year=year)
+    return lines.aggregate(
+        total=Coalesce(Sum("hours"), ZERO),
+        external=Coalesce(Sum("hours", filter=Q(source=Entry.Source.EXTERNAL)), ZERO),
     )
 
 

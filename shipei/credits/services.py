@@ -10,15 +10,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shipei.accounts import scope
-from shipei.accounts.models import Role
+from shipei.accounts.models import Role, User
 from shipei.audit.lifecycle import Lifecycle
 from shipei.audit.services import record
+from shipei.certificates.eligibility import hours_text
 from shipei.certificates.models import Certificate
 from shipei.core.errors import NotPermitted
+from shipei.notifications.services import notify
 
 from .errors import ClaimDuplicate, NoTeacher, ReasonRequired
 from .models import Claim, Entry
@@ -222,4 +225,42 @@ def claim_decide(*, actor: Any, claim: Claim, approve: bool, reason: str = "") -
             ends_on=claim.ends_on,
             hours=claim.hours,
         )
+    _notify_decided(claim)
     return claim
+
+
+def _notify_decided(claim: Claim) -> None:
+    """Tell the teacher the school's decision, with the reason of a return, in 消息中心 (and its
+    e-mail and SMS copies), linking to the ledger where the claim now shows."""
+    values = {
+        "title": claim.title,
+        "hours": hours_text(claim.hours),
+        "dates": f"{claim.starts_on:%Y-%m-%d} 至 {claim.ends_on:%Y-%m-%d}",
+        "school": claim.org.name,
+        "reason": claim.reason.rstrip("。. "),
+    }
+    if claim.status == Status.APPROVED:
+        title = _("学时申报已通过：%(title)s") % values
+        body = (
+            _(
+                "您申报的“%(title)s”（%(dates)s）已由%(school)s审核通过，%(hours)s 学时已计入您的"
+                "学时档案（校外培训）。"
+            )
+            % values
+        )
+    else:
+        title = _("学时申报被退回：%(title)s") % values
+        body = (
+            _(
+                "您申报的“%(title)s”（%(dates)s，%(hours)s 学时）被%(school)s退回，原因：%(reason)s。"
+                "可按要求修改后重新申报。"
+            )
+            % values
+        )
+    notify(
+        User.objects.filter(person_id=claim.person_id, is_active=True),
+        title=title,
+        body=body,
+        url=reverse("credits:mine"),
+        key=f"credit-claim-decided:{claim.pk}",
+    )

@@ -125,6 +125,7 @@ def people(request: HttpRequest) -> HttpResponse:
         {
             "people": found[:SHOWN],
             "count": found.count(),
+            "sum": selectors.totals_sum(user=request.user, year=year, name=name),
             "shown": SHOWN,
             "year": year,
             "q": name,

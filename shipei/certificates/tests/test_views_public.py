@@ -137,3 +137,21 @@ def test_round_hours_show_as_written_not_in_exponent_form(tree, national_admin, 
     assert ">20</dd>" in page and "E+" not in page
     answer = client.post("/api/v1/certificates/verify/", {"number": c.number}).json()
     assert answer["hours"] == "20"
+
+
+def test_a_first_lookup_costs_one_query_and_shows_everything_the_page_must(
+    issued, client, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()  # nothing of this number kept: the first lookup of it
+    c = issued[2]
+    with django_assert_num_queries(1):
+        page = client.get("/verify/", {"no": c.number}).content.decode()
+    assert "证书有效" in page and c.masked_name in page and c.holder_name not in page
+    assert c.programme_title in page and c.title in page and c.issuer in page and ">56</dd>" in page
+    assert f"{c.issued_on.year}年{c.issued_on.month}月{c.issued_on.day}日" in page
+    # The fixed parts rendered once a process are there: the styles, the offline verifier.
+    assert (
+        "bootstrap.min" in page and "/verify/offline/" in page and page.rstrip().endswith("</html>")
+    )

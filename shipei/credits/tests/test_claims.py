@@ -171,3 +171,32 @@ def test_the_proof_is_seen_by_its_teacher_and_school_only(client, tree, teacher,
         assert response.status_code == status
         if status == 200:
             assert b"".join(response.streaming_content) == PDF
+
+
+def test_the_teacher_is_told_of_the_decision_with_the_reason_and_a_link_to_the_ledger(
+    client, teacher, coordinator
+):
+    from shipei.notifications.models import Notification
+
+    approved = services.claim_submit(actor=teacher.user, **claim_fields())
+    returned = services.claim_submit(actor=teacher.user, **claim_fields(title="职业教育数字化专题"))
+    assert not Notification.objects.filter(user=teacher.user).exists()
+    services.claim_decide(actor=coordinator.user, claim=approved, approve=True)
+    services.claim_decide(
+        actor=coordinator.user, claim=returned, approve=False, reason="证明材料不清晰，请重新上传。"
+    )
+
+    told = {n.title: n for n in Notification.objects.filter(user=teacher.user)}
+    assert set(told) == {
+        f"学时申报已通过：{approved.title}",
+        "学时申报被退回：职业教育数字化专题",
+    }
+    yes, no = told[f"学时申报已通过：{approved.title}"], told["学时申报被退回：职业教育数字化专题"]
+    assert "24 学时已计入" in yes.body and teacher.person.org.name in yes.body
+    assert "原因：证明材料不清晰，请重新上传。" in no.body and "。。" not in no.body
+    assert yes.url == no.url == reverse("credits:mine")
+    assert not Notification.objects.exclude(user=teacher.user).exists()  # nobody else
+
+    client.force_login(teacher.user)
+    inbox = client.get(reverse("notifications:list")).content.decode()
+    assert "学时申报被退回：职业教育数字化专题" in inbox

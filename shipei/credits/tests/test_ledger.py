@@ -132,3 +132,23 @@ def test_a_teacher_exports_only_their_own_lines(client, c004, issuer, teacher):
     assert rows[1:] == []
     other = client.get(reverse("credits:export"), {"person": c004.enrollments[0].person.pk})
     assert other.status_code == 404
+
+
+def test_round_totals_show_as_written_and_the_area_sees_the_sum_of_its_teachers(
+    client, c004, issuer, city_admin
+):
+    """56 + 56 + 8 = 120 hours: "120", never Decimal's "1.2E+2"; the year narrows the sum."""
+    issue(issuer, c004.enrollments[0])
+    issue(issuer, c004.enrollments[1])
+    person = c004.enrollments[0].person
+    _external(person, 2024, "8")
+
+    client.force_login(city_admin.user)
+    page = client.get(reverse("credits:people")).content.decode()
+    assert '合计 <strong class="fs-5">120</strong> 学时，其中校外 8 学时' in page
+    assert ">64</td>" in page and "E+" not in page
+    in_2024 = client.get(reverse("credits:people"), {"year": 2024}).content.decode()
+    assert '合计 <strong class="fs-5">8</strong> 学时，其中校外 8 学时' in in_2024
+
+    ledger = client.get(reverse("credits:person", args=[person.pk])).content.decode()
+    assert 'data-testid="ledger-total">64<' in ledger and "E+" not in ledger

@@ -63,3 +63,18 @@ def test_a_teachers_transcript_is_theirs_or_their_admins_only(client, tree, c004
         client.get(reverse("credits:transcript_class", args=[c004.klass.pk, "xlsx"])).status_code
         == 404
     )
+
+
+def test_a_teacher_downloads_their_transcript_as_xlsx_from_their_ledger_page(
+    client, tree, c004, issuer
+):
+    teacher = teacher_of(tree["hz_school"], name="周晓燕")
+    Enrollment.objects.filter(pk=c004.enrollments[0].pk).update(person=teacher.person)
+    issued = issue(issuer, Enrollment.objects.get(pk=c004.enrollments[0].pk))
+    client.force_login(teacher.user)
+
+    url = reverse("credits:transcript_person", args=[teacher.person.pk, "xlsx"])
+    assert f'href="{url}"' in client.get(reverse("credits:mine")).content.decode()
+    rows = xlsx_rows(client.get(url).content)
+    mine = dict(zip(rows[0], rows[1], strict=True))
+    assert (mine["姓名"], mine["证书编号"], mine["学时"]) == ("周晓燕", issued.number, "56")
