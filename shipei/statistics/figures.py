@@ -65,6 +65,19 @@ class Row:
         self.certs += certs
         self.hours += _dec(hours)
 
+    @classmethod
+    def of(cls, n, admitted, passed, failed, certs, hours) -> "Row":
+        """A line summed in SQL (PostgreSQL sums bigints as numeric)."""
+        return cls(int(n), int(admitted), int(passed), int(failed), int(certs), _dec(hours))
+
+    def merge(self, other: "Row") -> None:
+        self.n += other.n
+        self.admitted += other.admitted
+        self.passed += other.passed
+        self.failed += other.failed
+        self.certs += other.certs
+        self.hours += other.hours
+
     @property
     def completion_rate(self) -> float | None:
         """结业率: of those admitted, the share who completed (passed)."""
@@ -271,6 +284,18 @@ def _fetch(query: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+# A line's measures summed in SQL by status group, as ``Row.add`` counts them: a page reads one
+# row per line (an area, a project and base) rather than one per line and status, and groups by
+# integer keys only (status texts sort slowly under the database's collation).
+_SUMS = (
+    "SUM(CASE WHEN status <> '' THEN n ELSE 0 END),"
+    " SUM(CASE WHEN status IN ({admitted}) THEN n ELSE 0 END),"
+    " SUM(CASE WHEN status = %s THEN n ELSE 0 END), SUM(CASE WHEN status = %s THEN n ELSE 0 END),"
+    " SUM(certs), SUM(hours)"
+).format(admitted=", ".join(["%s"] * len(ADMITTED)))
+_SUMS_PARAMS = [*sorted(ADMITTED), PASSED, FAILED]
+
+
 def from_summaries(*, year: int, area: int | None) -> Figures:
     """The figures of the whole country (`area` None: units are areas) or of one area (units
     are the teachers' organisations), from the summaries and the unfolded deltas."""
@@ -287,26 +312,26 @@ def from_summaries(*, year: int, area: int | None) -> Figures:
         ("year = %s", [year]) if area is None else ("year = %s AND area_id = %s", [year, area])
     )
     units = _fetch(
-        f"SELECT unit, status, SUM(n), SUM(certs), SUM(hours) FROM ("
-        f"SELECT {cols} FROM statistics_orgfigure WHERE {where} UNION ALL "
-        f"{tail.format(cols=cols)}) f GROUP BY unit, status",
-        [*params, *tail_params],
+        f"SELECT unit, {_SUMS} FROM (SELECT {cols} FROM statistics_orgfigure WHERE {where} "
+        f"UNION ALL {tail.format(cols=cols)}) f GROUP BY unit",
+        [*_SUMS_PARAMS, *params, *tail_params],
     )
-    for unit_id, status, n, certs, hours in units:
-        figures.units.setdefault(unit_id, Row()).add(status, n, certs, hours)
-        figures.total.add(status, n, certs, hours)
-        if status:
-            figures.statuses[status] = figures.statuses.get(status, 0) + int(n)
+    for unit_id, *sums in units:
+        figures.units[unit_id] = Row.of(*sums)
+        figures.total.merge(figures.units[unit_id])
     cols = "project_id, base_id, status, n, certs, hours"
     projects = _fetch(
-        f"SELECT project_id, base_id, status, SUM(n), SUM(certs), SUM(hours) FROM ("
-        f"SELECT {cols} FROM statistics_projectfigure WHERE year = %s AND area_id = %s "
-        f"UNION ALL {tail.format(cols=cols)}) f GROUP BY project_id, base_id, status",
-        [year, area or 0, *tail_params],
+        f"SELECT project_id, base_id, {_SUMS} FROM (SELECT {cols} FROM statistics_projectfigure "
+        f"WHERE year = %s AND area_id = %s UNION ALL {tail.format(cols=cols)}) f "
+        f"GROUP BY project_id, base_id",
+        [*_SUMS_PARAMS, year, area or 0, *tail_params],
     )
-    for project, base, status, n, certs, hours in projects:
-        figures.projects.setdefault(project, Row()).add(status, n, certs, hours)
-        figures.bases.setdefault(base, Row()).add(status, n, certs, hours)
+    for project, base, *sums in projects:
+        row = Row.of(*sums)
+        figures.projects.setdefault(project, Row()).merge(row)
+        figures.bases.setdefault(base, Row()).merge(row)
+    # The year's enrollments by status are the months' added up (the same deltas, keyed by
+    # month): read with the trend, they need no grouping of the organisations' rows by status.
     cols = "month, status, n"
     months = _fetch(
         f"SELECT month, status, SUM(n) FROM (SELECT {cols} FROM statistics_monthfigure "
@@ -316,6 +341,7 @@ def from_summaries(*, year: int, area: int | None) -> Figures:
     )
     for month, status, n in months:
         figures.add_month(month, status, n)
+        figures.statuses[status] = figures.statuses.get(status, 0) + int(n)
     return figures.prune()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,6 +148,24 @@ class Table:
     @property
     def cut(self) -> bool:
         return self.total_rows > len(self.rows)
+
+    @property
+    def body_html(self) -> str:
+        """The table's lines as HTML, escaped: built here in one pass, since a page's 150 lines
+        of 8 cells cost the template engine a node each (a tenth of the national page)."""
+        return format_html_join(
+            "",
+            '<tr><th scope="row" class="fw-normal">{}</th>{}</tr>',
+            (
+                (
+                    format_html('<a href="{}">{}</a>', r["url"], r["label"])
+                    if r["url"]
+                    else r["label"],
+                    format_html_join("", '<td class="num">{}</td>', ((c,) for c in r["cells"])),
+                )
+                for r in self.rows
+            ),
+        )
 
     @property
     def export_rows(self) -> list[list[Any]]:

@@ -21,6 +21,19 @@ def test_national_page_shows_every_province_with_its_table_and_chart(
     assert "66.7%" in page  # Zhejiang's pass rate: 2 of 3 assessed
 
 
+def test_a_project_title_with_markup_shows_as_text_in_its_table_line(
+    client, national_admin, world, this_year
+):
+    project = world.c004.project
+    project.title = "<b>数控</b> & 机械"
+    project.save()
+    client.force_login(national_admin.user)
+    page = client.get(URL).content.decode()
+
+    assert '<th scope="row" class="fw-normal">&lt;b&gt;数控&lt;/b&gt; &amp; 机械</th>' in page
+    assert "<b>数控</b>" not in page
+
+
 def test_province_sees_its_schools_and_drills_down_to_the_class(
     client, zhejiang_admin, world, tree, this_year
 ):
