@@ -19,7 +19,7 @@ def register(router: DefaultRouter) -> None:
     router.register("appraisals", AppraisalViewSet, basename="appraisal")
 
 
-class RowOutput(serializers.ModelSerializer):
+class AppraisalRowOutput(serializers.ModelSerializer):
     base_name = serializers.CharField(source="base.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     shares = serializers.JSONField(
@@ -47,7 +47,7 @@ class RowOutput(serializers.ModelSerializer):
         ]
 
 
-class RunOutput(serializers.ModelSerializer):
+class AppraisalRunOutput(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     weights = serializers.SerializerMethodField()
 
@@ -70,7 +70,7 @@ class RunOutput(serializers.ModelSerializer):
         return {c.code: c.weight for c in selectors.columns(run)}
 
 
-class ProgrammeOutput(serializers.Serializer):
+class AppraisalProgrammeOutput(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     code = serializers.CharField()
     title = serializers.CharField()
@@ -85,12 +85,19 @@ class ConfirmInput(serializers.Serializer):
     )
 
 
+class AnswerOutput(serializers.Serializer):
+    programme = AppraisalProgrammeOutput()
+    run = AppraisalRunOutput(allow_null=True)
+    rows = AppraisalRowOutput(many=True)
+    may_run = serializers.BooleanField()
+
+
 def _answer(user: Any, programme: Any) -> dict[str, Any]:
     run = selectors.run_of(user, programme)
     return {
-        "programme": ProgrammeOutput(programme).data,
-        "run": RunOutput(run).data if run else None,
-        "rows": RowOutput(selectors.rows_of(user, run), many=True).data if run else [],
+        "programme": AppraisalProgrammeOutput(programme).data,
+        "run": AppraisalRunOutput(run).data if run else None,
+        "rows": AppraisalRowOutput(selectors.rows_of(user, run), many=True).data if run else [],
         "may_run": selectors.may_run(user, programme),
     }
 
@@ -100,20 +107,27 @@ class AppraisalViewSet(viewsets.ViewSet):
 
     lookup_value_regex = r"\d+"
 
-    @extend_schema(responses=ProgrammeOutput(many=True), description="可查看年度考核的培训计划。")
+    @extend_schema(
+        responses=AppraisalProgrammeOutput(many=True), description="可查看年度考核的培训计划。"
+    )
     def list(self, request: Request) -> Response:
         programmes = selectors.programmes_assessed(request.user)
-        return Response(ProgrammeOutput(programmes, many=True).data)
+        return Response(AppraisalProgrammeOutput(programmes, many=True).data)
 
     @extend_schema(
+        responses=AnswerOutput,
         description="某培训计划的年度考核：考核设置、排名表（按权限范围）；未计算或未确认公布时"
-        "run 为 null、rows 为空。"
+        "run 为 null、rows 为空。",
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         programme = selectors.programme_get(request.user, pk)
         return Response(_answer(request.user, programme))
 
-    @extend_schema(request=None, description="按当前数据计算（或重新计算）考核结果，仅部级管理员。")
+    @extend_schema(
+        request=None,
+        responses=AnswerOutput,
+        description="按当前数据计算（或重新计算）考核结果，仅部级管理员。",
+    )
     @action(detail=True, methods=["post"])
     def compute(self, request: Request, pk: str) -> Response:
         programme = selectors.programme_get(request.user, pk)
@@ -122,6 +136,7 @@ class AppraisalViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=ConfirmInput,
+        responses=AnswerOutput,
         description="确认考核结果并调整所选基地下一年度的项目数上限；确认后结果锁定。",
     )
     @action(detail=True, methods=["post"])

@@ -145,6 +145,11 @@ ACTION_LABELS = {
     "survey.template_changed": _("修改问卷题目"),
     "appraisal.computed": _("计算基地年度考核"),
     "appraisal.confirmed": _("确认基地年度考核"),
+    "supervision.drawn": _("抽取监督抽检样本"),
+    "supervision.assigned": _("指派抽检检查人"),
+    "supervision.inspected": _("记录抽检检查结果"),
+    "supervision.responded": _("基地回复抽检结果"),
+    "supervision.closed": _("抽检结案"),
     "account.calendar_feed_created": _("开通日程订阅"),
     "account.calendar_feed_reset": _("重新生成日程订阅地址"),
     "account.calendar_feed_revoked": _("停用日程订阅"),
@@ -171,6 +176,7 @@ ACTION_GROUPS = {
     "credit": _("继续教育学时"),
     "survey": _("评价问卷"),
     "appraisal": _("基地年度考核"),
+    "supervision": _("监督抽检"),
 }
 
 

@@ -132,13 +132,15 @@ def test_enrollment_jobs_are_registered_and_queued_once_per_interval(
         "registration_closing_reminders",
         "enrollment_notices",
         "certificate_batches_resume",  # certificates', above enrollment
+        "statistics_fold",  # the statistics' (every minute)
     ]
     assert again == []
-    # At every run of the schedule (every 300 s): the notices, and batches a worker left.
-    assert sweep == ["enrollment_notices", "certificate_batches_resume"]
+    # At every run of the schedule (every 300 s): the notices, batches a worker left, and the
+    # statistics' changes folded.
+    assert sweep == ["enrollment_notices", "certificate_batches_resume", "statistics_fold"]
     assert later == first and forced == first
-    assert len(callbacks) == 26
-    assert JobRun.objects.count() == 8
+    assert len(callbacks) == 30
+    assert JobRun.objects.count() == 9
 
 
 def run(*args: str) -> str:
