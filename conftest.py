@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.accounts.tests.factories import PersonFactory
@@ -69,6 +69,8 @@ def _flush_by_delete(
 
 
 _truncate = PostgresOperations.sql_flush
+# Through the wrapper: importing sqlite3.operations first is a circular import in Django.
+SQLiteOperations = SQLiteWrapper.ops_class
 _sqlite_flush = SQLiteOperations.sql_flush
 
 
