@@ -23,9 +23,14 @@ from .models import Response, SignedResponse, Survey
 
 @dataclass
 class Row:
-    label: str
+    label: str  # the option, or the score as stored ("3")
     count: int
-    percent: int
+    percent: int  # of those who answered the question (a multiple choice adds up past 100)
+    shown: str = ""  # how the page names it ("3 分"), if not as stored
+
+    @property
+    def display(self) -> str:
+        return self.shown or self.label
 
 
 @dataclass
@@ -35,6 +40,86 @@ class QuestionResult:
     rows: list[Row] = field(default_factory=list)
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
+
+    @property
+    def chart_id(self) -> str:
+        return f"sv-chart-{self.question.code}"
+
+    @property
+    def chart(self) -> dict[str, Any] | None:
+        """ECharts' option: one bar an option (a score), its count and percent beside it."""
+        if self.question.kind == "text" or not self.answered:
+            return None
+        return _hbar(
+            [r.display for r in self.rows],
+            _("人数"),
+            [
+                {
+                    "value": r.count,
+                    "label": {
+                        "formatter": _("%(count)d 人 · %(percent)d%%")
+                        % {"count": r.count, "percent": r.percent}
+                    },
+                }
+                for r in self.rows
+            ],
+            axis={"minInterval": 1},
+            right=96,
+        )
+
+
+@dataclass
+class Overview:
+    """The means of a form's scale questions (those of one scale), one bar a question."""
+
+    scale_max: int
+    questions: list[QuestionResult]
+
+    @property
+    def title(self) -> str:
+        return _("评分题平均分（满分 %(max)d）") % {"max": self.scale_max}
+
+    @property
+    def chart_id(self) -> str:
+        return f"sv-chart-means-{self.scale_max}"
+
+    @property
+    def chart(self) -> dict[str, Any]:
+        return _hbar(
+            [qr.question.label for qr in self.questions],
+            _("平均分"),
+            [qr.mean for qr in self.questions],
+            axis={"min": 0, "max": self.scale_max, "interval": 1},
+            right=40,
+        )
+
+
+def _hbar(
+    labels: list[str], name: str, data: list[Any], *, axis: dict[str, Any], right: int
+) -> dict[str, Any]:
+    """A horizontal bar chart as the statistics dashboard draws them (core/static/shipei/
+    charts.js): names cut on the axis so that a phone keeps room for the bars (the table has
+    them whole), the value written at the end of each bar."""
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": right, "top": 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", **axis},
+        "yAxis": {
+            "type": "category",
+            "inverse": True,
+            "data": labels,
+            "axisLabel": {"fontSize": 12, "width": 120, "overflow": "truncate"},
+        },
+        "series": [
+            {
+                "name": name,
+                "type": "bar",
+                "data": data,
+                "label": {"show": True, "position": "right", "fontSize": 12},
+            }
+        ],
+        "height": 40 + 28 * len(labels),
+    }
 
 
 @dataclass
@@ -51,6 +136,16 @@ class Results:
     @property
     def by_survey(self) -> list[tuple[Survey, int]]:
         return [(s, self.counts.get(s.pk, 0)) for s in self.counted]
+
+    @property
+    def overviews(self) -> list[Overview]:
+        """The answered scale questions' means, a chart for each length of scale (3-2-1 and
+        1 to 5 cannot share an axis); none when nothing is counted."""
+        scales: dict[int, list[QuestionResult]] = {}
+        for qr in self.questions:
+            if qr.mean is not None:
+                scales.setdefault(qr.question.scale_max, []).append(qr)
+        return [Overview(scale_max, qrs) for scale_max, qrs in scales.items()]
 
 
 def withheld_reason(survey: Survey, form: EvaluationForm, count: int) -> str:
@@ -116,7 +211,15 @@ def _tally(question: q.Question, answers: list[dict[str, Any]]) -> QuestionResul
             v for value in given for v in (value if isinstance(value, list) else [value])
         )
     total = len(given) or 1
-    out.rows = [Row(label, counter[label], round(100 * counter[label] / total)) for label in labels]
+    out.rows = [
+        Row(
+            label,
+            counter[label],
+            round(100 * counter[label] / total),
+            _("%(n)s 分") % {"n": label} if question.kind == "scale" else "",
+        )
+        for label in labels
+    ]
     return out
 
 

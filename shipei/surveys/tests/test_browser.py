@@ -1,5 +1,6 @@
 """A trainee fills in notice 004's end-of-training evaluation (附件2) on a 390 px phone, after
-the base handed it out from the surveys page. Screenshots in /tmp/shots (surveys-*)."""
+the base handed it out from the surveys page; the base then reads the results as charts beside
+their tables, on the phone and at 1280 px. Screenshots in /tmp/shots (surveys-*)."""
 
 from typing import Any
 
@@ -7,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shipei.core.tests.test_browser import (  # noqa: F401 — the fixture sets locale and time zone
+    DESKTOP,
     PHONE,
     browser_context_args,
     login,
@@ -77,6 +79,34 @@ def test_a_trainee_fills_in_the_end_of_training_evaluation_on_a_phone(
     page.get_by_role("link", name="本班").click()
     expect(page.get_by_text("纳入统计 1 份问卷，共 5 份答卷。")).to_be_visible()
     expect(page.get_by_text("学会了学习任务分析")).to_be_visible()
+    # Each scale and choice question drawn by ECharts, its table beside it; an overview of the
+    # scales' means on top. All within the phone's width.
+    overview = page.locator('[data-chart="sv-chart-means-3"]')
+    expect(overview.locator("canvas")).to_have_count(1)
+    question = page.locator("#sv-q-q1\\.7")
+    expect(question.locator("[data-chart] canvas")).to_have_count(1)
+    expect(question.get_by_role("img")).to_have_accessible_name(
+        "1.7 学习任务分析：各项人数图表，数据见表格"
+    )
+    expect(question.locator("tbody tr").first).to_contain_text("3 分")
+    expect(question.locator("table")).to_be_visible()
+    expect(page.locator("#sv-q-q11 [data-chart]")).to_have_count(0)  # free text: no chart
+    phone_width = _canvas_width(question)
+    assert 0 < phone_width <= PHONE["width"] - 32
     check_page(page, found, "results-390")
     shot(page, "surveys-results-390")
+
+    # On a wide screen the same charts grow to their column.
+    page.set_viewport_size(DESKTOP)
+    expect(overview.locator("canvas")).to_have_count(1)
+    page.wait_for_function(
+        "w => document.querySelector('#sv-q-q1\\\\.7 [data-chart] canvas').clientWidth > w",
+        arg=phone_width,
+    )
+    check_page(page, found, "results-1280")
+    shot(page, "surveys-results-1280")
     assert not any(found.values()), found
+
+
+def _canvas_width(section: Any) -> int:
+    return section.locator("[data-chart] canvas").evaluate("c => c.clientWidth")

@@ -1,10 +1,15 @@
 """The pages: the builder of a form's questions, and the phone form keeping what was given
-when a required question is left out."""
+when a required question is left out; the results page's charts and their tables."""
 
-from shipei.surveys import selectors
+import json
+import re
+
+import pytest
+
+from shipei.surveys import selectors, services
 from shipei.surveys.models import Response
 
-from .conftest import END, answers
+from .conftest import END, answers, close_now
 
 
 def _builder(cls):
@@ -70,3 +75,111 @@ def test_a_left_out_question_is_marked_and_the_given_answers_stay(client, survey
 def test_someone_else_cannot_open_the_form(client, survey, trainee):
     client.force_login(trainee.user)
     assert client.get(f"/surveys/{survey.pk}/").status_code == 404
+
+
+# The results page: charts drawn from the same numbers as the tables beside them.
+
+SCORES = [3, 2, 3, 2, 3]  # every scale: three 3s, two 2s, no 1: mean 2.6
+NEEDS = ["是", "是", "否", "是", "否"]  # q2, single choice
+HOW = [["个人辅导", "小组辅导"], ["个人辅导"], ["其他"], None, None]  # q2_how, multiple, optional
+
+
+def _results(client, survey):
+    url = f"/surveys/results/?programme={survey.programme_id}&form={END}"
+    page = client.get(f"{url}&class={survey.training_class_id}")
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def _chart(html, chart_id):
+    """The chart's option the page embeds (json_script), and that its box is drawn from it."""
+    assert f'data-chart="{chart_id}" role="img" aria-label="' in html
+    found = re.search(
+        rf'<script id="{re.escape(chart_id)}" type="application/json">(.*?)</script>', html
+    )
+    return json.loads(found.group(1))
+
+
+def _table(html, section_id):
+    """The (option, count, percent) rows of a question's table."""
+    section = html[html.index(f'<section class="sp-card mb-2" id="{section_id}"') :]
+    section = section[: section.index("</section>")]
+    return [
+        (label, int(count), int(percent))
+        for label, count, percent in re.findall(
+            r'<tr><th scope="row" class="fw-normal text-wrap">(.*?)</th><td class="num">(\d+)</td>'
+            r'<td class="num">(\d+)%</td></tr>',
+            section,
+        )
+    ]
+
+
+def _bars(option):
+    axis = option["yAxis"]["data"]
+    data = option["series"][0]["data"]
+    return [
+        (label, d["value"], d["label"]["formatter"]) for label, d in zip(axis, data, strict=True)
+    ]
+
+
+def test_each_choice_and_scale_chart_holds_the_counts_of_its_table(
+    client, survey, trainees, base_admin
+):
+    for i, t in enumerate(trainees[:5]):
+        given = answers(survey, score=SCORES[i], q2=NEEDS[i])
+        if HOW[i]:
+            given["q2_how"] = HOW[i]
+        services.response_submit(user=t.user, survey=survey, answers=given)
+    close_now(survey)
+    client.force_login(base_admin.user)
+    html = _results(client, survey)
+
+    scale = [("3 分", 3, 60), ("2 分", 2, 40), ("1 分", 0, 0)]
+    assert _table(html, "sv-q-q1.7") == scale
+    assert _bars(_chart(html, "sv-chart-q1.7")) == [
+        ("3 分", 3, "3 人 · 60%"),
+        ("2 分", 2, "2 人 · 40%"),
+        ("1 分", 0, "0 人 · 0%"),
+    ]
+    assert _table(html, "sv-q-q2") == [("是", 3, 60), ("否", 2, 40)]
+    assert _bars(_chart(html, "sv-chart-q2")) == [("是", 3, "3 人 · 60%"), ("否", 2, "2 人 · 40%")]
+    # Three answered the multiple choice; a percent is of those three.
+    assert _table(html, "sv-q-q2_how") == [
+        ("个人辅导", 2, 67),
+        ("小组辅导", 1, 33),
+        ("其他", 1, 33),
+    ]
+    assert _bars(_chart(html, "sv-chart-q2_how")) == [
+        ("个人辅导", 2, "2 人 · 67%"),
+        ("小组辅导", 1, "1 人 · 33%"),
+        ("其他", 1, "1 人 · 33%"),
+    ]
+    assert 'data-chart="sv-chart-q11"' not in html  # free text has no chart
+
+    # The overview: every scale question this class answers (二级: 1.7–1.12, two teachers' six,
+    # 4.1 and 4.2), each at its mean, on the axis of the 3-2-1 scale.
+    overview = _chart(html, "sv-chart-means-3")
+    scales = [q for q in selectors.survey_questions(survey) if q.kind == "scale"]
+    assert len(scales) == 20
+    assert overview["yAxis"]["data"] == [q.label for q in scales]
+    assert overview["series"][0]["data"] == [2.6] * 20
+    assert (overview["xAxis"]["min"], overview["xAxis"]["max"]) == (0, 3)
+    assert html.count('<td class="num">2.6</td><td class="num">5</td>') == 20
+    assert "vendor/echarts/echarts.common.min.js" in html and "shipei/charts.js" in html
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "under-k"])
+def test_a_withheld_survey_embeds_no_chart_and_no_numbers(
+    client, survey, trainees, base_admin, closed
+):
+    n = 6 if not closed else 4  # open: even k answers wait for the close
+    for t in trainees[:n]:
+        services.response_submit(user=t.user, survey=survey, answers=answers(survey, score=3))
+    if closed:
+        close_now(survey)
+    client.force_login(base_admin.user)
+    html = _results(client, survey)
+    assert "暂不公布" in html and "暂无可公布的结果" in html
+    assert "data-chart" not in html and "application/json" not in html
+    assert "echarts" not in html
+    assert "1.7 学习任务分析" not in html and " 人 · " not in html
