@@ -55,9 +55,15 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def serious_axe_violations(page: Page) -> list[str]:
+def serious_axe_violations(page: Page, within: str | None = None) -> list[str]:
+    """Axe's serious and critical findings on the page, or only in the element `within` selects
+    (the part that changed: a long page takes axe many seconds)."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run()")
+    # Only the violations in full: axe then gathers one node of each passing rule, not all.
+    result = page.evaluate(
+        "s => axe.run(s ? document.querySelector(s) : document, {resultTypes: ['violations']})",
+        within,
+    )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
