@@ -147,6 +147,29 @@ def test_after_a_passed_process_the_three_assessors_decide_the_final(trainees, s
     assert selectors.passed(e)
 
 
+def test_passed_ids_counts_as_the_results_do_in_one_query(
+    trainees, scorers, base_admin, django_assert_num_queries
+):
+    done, retried, waiting = (t.enrollment for t in trainees)
+    for e in (done, retried, waiting):
+        score_all(scorers.teaching, e, "process", ["80", "90"])
+    score_all(scorers.assessing, done, "final", ["60", "70", "65"])
+    score_all(scorers.assessing, retried, "final", ["40", "50", "45"])
+    attempt_retry(actor=base_admin.user, enrollment=retried, component="final")
+    score_all(scorers.assessing, retried, "final", ["70", "75", "70"])
+    enrollments = list(
+        Enrollment.objects.filter(pk__in=[done.pk, retried.pk, waiting.pk]).select_related(
+            "programme"
+        )
+    )
+
+    with django_assert_num_queries(1):  # the final still to come reads no bar
+        found = selectors.passed_ids(enrollments)
+
+    assert found == {done.pk, retried.pk}
+    assert found == {r.enrollment.pk for r in selectors.results(enrollments) if r.passed}
+
+
 def test_one_retry_then_no_more(trainees, scorers, base_admin):
     e = trainees[0].enrollment
     score_all(scorers.teaching, e, "process", ["40", "40"])

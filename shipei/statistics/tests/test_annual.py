@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -245,6 +247,24 @@ def test_an_institution_gets_its_own_year_by_level_and_category(base_admin, year
         "三级·机械类（2025-11-03）：未按期开班（计划2025-11-03开班，当前状态：已列入计划）",
     ]
     assert s.institutions == []
+
+
+def test_trainees_awaiting_a_result_cost_the_summary_no_query_each(base_admin, year_2025):
+    def queries() -> tuple[int, Any]:
+        with CaptureQueriesContext(connection) as captured:
+            s = summary_of(base_admin.user, year_2025)
+        return len(captured), s
+
+    queries()  # what is read once and kept (the regions) out of the count
+    before, _s = queries()
+    assessing = TrainingClass.objects.get(project__base=year_2025["hz"], status=S.ASSESSING)
+    book = Book(year_2025["programme"])
+    for _n in range(5):  # each one's final still to be scored
+        book.trainee(assessing, [("process", A.PASSED, 80)])
+    after, s = queries()
+
+    assert after == before
+    assert (s.total.trainees, s.total.passed) == (16, 6)
 
 
 def test_the_summary_text_is_the_notices_sentences_with_the_numbers(base_admin, year_2025):
