@@ -2,7 +2,8 @@
 step of their lifecycle, each brought there through the services as the people who act would:
 the institution applies, the pool's core teachers are recommended, invited and accept, the plan
 is filed, approved and recorded, trainees apply with 附件1, the class runs (delivery.py), is
-assessed and closed; one plan is returned, one class cancelled, one added outside the plan.
+assessed (scoring.py: one class's scores all in, another's partly), closed and its trainees who
+passed certified; one plan is returned, one class cancelled, one added outside the plan.
 
 Classes that started before today took their steps before the platform held them: the province
 excepts them from the milestones (the audited exception an admin grants for a late step)."""
@@ -13,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from shipei.accounts.models import Person, Role, User
+from shipei.assessment import components as comp
 from shipei.classes import flow, plans
 from shipei.classes.milestones import LABELS, standing
 from shipei.classes.models import HalfYearPlan, TrainingClass
@@ -21,9 +23,9 @@ from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.staffing import services as staffing
-from shipei.staffing.models import Assignment, CoreTeacher
+from shipei.staffing.models import Assignment, CoreTeacher, StaffRole
 
-from . import delivery, people, surveys
+from . import delivery, people, scoring, surveys
 from .people import user_of
 
 P004 = "mohrss-integrated-teacher-training"
@@ -329,8 +331,11 @@ def reach(actors: Actors, cls: TrainingClass, end: str) -> None:
     if end == "running":
         return
     flow.class_start_assessment(actor=institution, training_class=cls)
+    roster = {name: e for (name, _id17, _mobile), e in zip(TRAINEES[end][2], trainees, strict=True)}
+    scoring.assess(institution, cls, roster, end)
     if end == "closed":
         flow.class_close(actor=institution, training_class=cls)
+        scoring.certify(institution, cls)
 
 
 def demo_classes(by_name: dict[str, Organisation]) -> None:
@@ -413,3 +418,24 @@ def demo_class_enrollments(by_name: dict[str, Organisation]) -> None:
         enrollment.enrollment_decide(actor=actors.coordinator, enrollment=e, decision="approve")
         if admitted:
             enrollment.enrollment_decide(actor=actors.institution, enrollment=e, decision="approve")
+
+
+def sheets_to_fill() -> list[tuple[str, str, str, str]]:
+    """Who has a score sheet to fill in the class being assessed: (their role in the class,
+    name, the mobile they log in with, the component), printed with the demo's logins."""
+    cls = TrainingClass.objects.filter(
+        project__programme__code=P004, status=TrainingClass.Status.ASSESSING
+    ).first()
+    if cls is None:
+        return []
+    mobiles = {name: mobile for group in GROUPS.values() for name, _id, mobile, _home in group}
+    assessment = comp.for_class(cls)
+    return [
+        (
+            str(StaffRole(comp.staff_role(c)).label),
+            scorer.person.name,
+            mobiles.get(scorer.person.name) or "",
+            comp.short_label(assessment, c),
+        )
+        for scorer, c in scoring.sheets_to_fill(cls)
+    ]

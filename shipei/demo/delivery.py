@@ -1,6 +1,7 @@
 """A 004 class as it runs: its schedule of the four kinds of session, its project's resource
 package, and, once it runs, attendance for the sessions held (by the teachers' phone grid and by
-the room's QR code), and what trainees watched of the package.
+the room's QR code), and what trainees watched of the package (the closed class's: all of it,
+so that its trainees reach the class's hours and may be certified).
 
 Sessions of days gone by were checked in to at their time: each check-in passes the service the
 moment it happened and the code the room showed then (the service's own clock argument), so
@@ -24,11 +25,13 @@ from shipei.staffing.models import Assignment, StaffRole
 
 K = Session.Kind
 A = AttendanceRecord.Status
+# 360 minutes, 8 学时 at the policy's 45 minutes: as many as the self-paced afternoons of the
+# longest class (a 9-day class has four of 2 学时), so a trainee can reach the class's hours.
 RESOURCES = [
-    ("工学一体化课程标准解读", Resource.Kind.VIDEO, 45),
-    ("学习任务分析方法与案例", Resource.Kind.VIDEO, 60),
-    ("学习任务工作页编写指南", Resource.Kind.DOCUMENT, 30),
-    ("一体化课堂组织与实施", Resource.Kind.COURSE, 90),
+    ("工学一体化课程标准解读", Resource.Kind.VIDEO, 90),
+    ("学习任务分析方法与案例", Resource.Kind.VIDEO, 90),
+    ("学习任务工作页编写指南", Resource.Kind.DOCUMENT, 45),
+    ("一体化课堂组织与实施", Resource.Kind.COURSE, 135),
 ]
 SOURCE = "技工教育网 工学一体化教师培训资源库"
 MORNING = [
@@ -174,16 +177,19 @@ def deliver(
             marks=marks,
             now=min(session.ends_at, now),
         )
-    _watch(cls, trainees)
+    _watch(cls, trainees, whole=end == "closed")
 
 
-def _watch(cls: TrainingClass, trainees: list[Enrollment]) -> None:
-    """The first trainees watched part of the package (each event once: its id is its own)."""
+def _watch(cls: TrainingClass, trainees: list[Enrollment], *, whole: bool = False) -> None:
+    """The first trainees watched part of the package; with `whole` (a class that ended),
+    every trainee watched all of it, as the class's hours ask (each event once: its id is its
+    own)."""
     resources = list(cls.project.resources.order_by("pk"))
-    for i, e in enumerate(trainees[:5]):
+    for i, e in enumerate(trainees if whole else trainees[:5]):
         user = User.objects.get(person_id=e.person_id)
-        for j, resource in enumerate(resources[: 3 - i % 2]):
-            until = resource.minutes if j == 0 else resource.minutes * (i + 1) // 6 or 1
+        for j, resource in enumerate(resources if whole else resources[: 3 - i % 2]):
+            part = resource.minutes * (i + 1) // 6 or 1
+            until = resource.minutes if whole or j == 0 else part
             progress.progress_record(
                 actor=user,
                 enrollment=e,

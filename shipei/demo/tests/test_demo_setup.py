@@ -10,9 +10,12 @@ from stdnum.cn import uscc
 
 from shipei.accounts.models import Person, Role, RoleAssignment, User
 from shipei.appraisal.models import AppraisalRun
+from shipei.assessment import selectors as assessment
+from shipei.assessment.models import Attempt, Score
 from shipei.attendance import selectors as attendance
 from shipei.attendance.models import AttendanceRecord
 from shipei.audit.models import AuditEntry
+from shipei.certificates.models import Certificate
 from shipei.classes.models import HalfYearPlan, TrainingClass
 from shipei.demo.classes004 import P004
 from shipei.demo.content import DEMO_002
@@ -52,6 +55,9 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
         Project.objects.count(),
         Enrollment.objects.count(),
         SpotCheck.objects.count(),
+        Attempt.objects.count(),
+        Score.objects.count(),
+        Certificate.objects.count(),
     )
     call_command("demo_setup", "--quiet")
     assert (
@@ -68,6 +74,9 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
         Project.objects.count(),
         Enrollment.objects.count(),
         SpotCheck.objects.count(),
+        Attempt.objects.count(),
+        Score.objects.count(),
+        Certificate.objects.count(),
     ) == counts
     # A spot check in Zhejiang, drawn with its seed recorded: one finding with a photo that
     # 杭州职业技术学院 has answered, waiting for the province to close it.
@@ -147,6 +156,7 @@ def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
     assert uscc.is_valid(enterprise.credit_code)
     assert Organisation.objects.filter(designations__isnull=False).count() >= 4
     _running_class_as_its_people_see_it(client)
+    _assessment_as_its_people_see_it(client, printed)
 
 
 def _running_class_as_its_people_see_it(client: Any) -> None:
@@ -192,3 +202,53 @@ def _running_class_as_its_people_see_it(client: Any) -> None:
     client.force_login(zhou)
     assert str(running) in client.get("/attendance/").content.decode()
     assert "待答复的骨干教师邀请" in client.get("/").content.decode()
+
+
+def _assessment_as_its_people_see_it(client: Any, printed: str) -> None:
+    """The closed 004 class: scored by its core teachers, three passed and hold certificates,
+    魏涛 failed his process twice (barred from the final) and has none; the base's certificate
+    page says why. The class being assessed: the assessor the demo prints has the final's sheet
+    to fill, the process decided and 严斌 barred by his absence."""
+    closed = TrainingClass.objects.get(project__programme__code=P004, status="closed")
+    results = {
+        r.enrollment.person.name: r for r in assessment.results(list(closed.enrollments.all()))
+    }
+    assert sorted(n for n, r in results.items() if r.passed) == sorted(["华晓东", "金玲", "陶然"])
+    failed = results["魏涛"]
+    assert failed.failed and "低于合格分数 60 分，不能参加终结性考核" in failed.reason
+    held = Certificate.objects.filter(enrollment__training_class=closed, status="valid")
+    assert sorted(held.values_list("holder_name", flat=True)) == sorted(["华晓东", "金玲", "陶然"])
+    assert set(held.values_list("issuer", flat=True)) == {"杭州技师学院"}
+    # Every score came from a scorer the policy names: 2 teaching, 3 assessing core teachers.
+    scorers = set(
+        Score.objects.filter(attempt__enrollment__training_class=closed).values_list(
+            "scorer__person_id", flat=True
+        )
+    )
+    staffed = closed.core_assignments.filter(status="accepted")
+    assert scorers == set(staffed.values_list("core_teacher__person_id", flat=True))
+    client.force_login(User.objects.get(person__name="方华", is_demo=True))
+    page = client.get(f"/certificates/class/{closed.pk}/").content.decode()
+    assert page.count(">已发证</span>") == 3 and "结业考核未全部合格" in page
+    assert all(c.number in page for c in held)
+
+    assessing = TrainingClass.objects.get(project__programme__code=P004, status="assessing")
+    line = next(x for x in printed.splitlines() if x.startswith("考核中的班次："))
+    name = line.removeprefix("考核中的班次：考核骨干教师").split("（")[0]
+    mobile = line.split("（")[1].split("）")[0]
+    pending = User.objects.get(person__name=name, is_demo=True)
+    assert pending.check_password(DEMO_PASSWORD) and pending.person._mobile() == mobile
+    client.force_login(pending)
+    sheet = client.get(f"/assessment/classes/{assessing.pk}/sheet/final/").content.decode()
+    to_fill = [e.person.name for e in assessing.enrollments.all() if f'name="s_{e.pk}"' in sheet]
+    assert sorted(to_fill) == sorted(["张慧", "孔令杰", "曹婷"])
+    assert "提交评分" in sheet and "不能参加" in sheet  # 严斌
+    final = {
+        r.enrollment.person.name: r for r in assessment.results(list(assessing.enrollments.all()))
+    }
+    assert not any(r.passed for r in final.values())
+    assert final["张慧"].components[0].passed and final["张慧"].components[1].state == "待评定"
+    finals = Score.objects.filter(
+        attempt__enrollment__training_class=assessing, attempt__component="final"
+    )
+    assert finals.count() == 6 and pending.pk not in {s.scorer_id for s in finals}

@@ -13,8 +13,8 @@ from stdnum.cn import uscc
 from shipei.accounts.models import Role, User
 from shipei.core import identifiers
 from shipei.demo import appraisal as demo_appraisal
+from shipei.demo import classes004, people
 from shipei.demo import content as demo_content
-from shipei.demo import people
 from shipei.demo import supervision as demo_supervision
 from shipei.demo.people import DEMO_PASSWORD, full_id
 from shipei.orgs import services as orgs
@@ -423,6 +423,8 @@ class Command(BaseCommand):
             "工学一体化（通知004）：方华的班次处于各个环节；周强有培训中班次的课次和点名，"
             "陈立是该班学员。"
         )
+        for role, name, mobile, label in classes004.sheets_to_fill():
+            out.write(f"考核中的班次：{role}{name}（{mobile}）的{label}评分表尚待填写。")
         out.write(
             "首次登录（短信激活）演示：身份证号 "
             + full_id(UNACTIVATED[0][2])
