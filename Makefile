@@ -61,7 +61,7 @@ test-pg:
 	DATABASE_URL=$(PG_URL)/shipei_$$$$ $(BIN)/pytest -n 2 --dist loadgroup -q --create-db
 
 test-sqlite:
-	DATABASE_URL=sqlite:///$(DATA)/test.sqlite3 $(BIN)/pytest -n 2 -q -m "not postgres and not browser"
+	DATABASE_URL=sqlite:///$(DATA)/test.sqlite3 $(BIN)/pytest -n 2 --dist loadgroup -q -m "not postgres and not browser"
 
 # ruff, then the architecture: the layers and the plain notifications channel (pyproject.toml).
 lint:

@@ -1,7 +1,6 @@
 """The demo a new user starts from: one account per role, the notices' presets, programmes open
 now with their whole calendar moved, and the project and enrollment cycle at every step."""
 
-from io import StringIO
 from typing import Any
 
 from django.core.management import call_command
@@ -33,10 +32,8 @@ from shipei.supervision.models import Inspection, SpotCheck
 from shipei.surveys.models import Answered, Response, Survey
 
 
-def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client):
-    out = StringIO()
-    call_command("demo_setup", stdout=out)
-    printed = out.getvalue()
+def test_demo_setup_creates_one_account_per_role_and_can_run_again(db, client, demo_printed):
+    printed = demo_printed
     assert f"统一密码：{DEMO_PASSWORD}" in printed
     for role in Role:
         assert str(role.label) in printed

@@ -1,6 +1,5 @@
 """The demo's data as the dashboard shows it: the same numbers as a plain count."""
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,8 +9,7 @@ from shipei.enrollment.models import Enrollment
 from shipei.statistics import figures
 
 
-def test_demo_dashboard_shows_the_demos_enrollments_and_certificates(db, client):
-    call_command("demo_setup", "--quiet")
+def test_demo_dashboard_shows_the_demos_enrollments_and_certificates(db, client, demo_printed):
     year = timezone.localdate().year
     national = RoleAssignment.objects.filter(role=Role.NATIONAL_ADMIN, user__is_demo=True).first()
     client.force_login(national.user)

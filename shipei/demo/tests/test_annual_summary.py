@@ -6,7 +6,6 @@ import datetime
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -24,8 +23,7 @@ RAN = ("running", "assessing", "closed")
 PASSED = {"closed": 3, "assessing": 0, "running": 0}
 
 
-def test_the_demo_institutions_file_counts_its_classes_plans_and_trainees(db, client):
-    call_command("demo_setup", "--quiet")
+def test_the_demo_institutions_file_counts_its_classes_plans_and_trainees(db, client, demo_printed):
     base = Organisation.objects.get(name="杭州技师学院")
     client.force_login(user_of(Role.BASE_ADMIN, base))
     today = timezone.localdate()
