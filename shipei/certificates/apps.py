@@ -10,11 +10,23 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from shipei.assessment import exports
+        from shipei.classes.signals import class_closed
         from shipei.notifications import schedule
+        from shipei.projects.signals import project_completed
 
-        from . import batches, selectors
+        from . import batches, completion, selectors
 
         exports.register_certificate_number(selectors.number_of)
+
+        # The training ends: each trainee has completed it (已结业) or not (未结业).
+        class_closed.connect(
+            completion.on_class_closed, weak=False, dispatch_uid="certificates.complete_class"
+        )
+        project_completed.connect(
+            completion.on_project_completed,
+            weak=False,
+            dispatch_uid="certificates.complete_project",
+        )
 
         # A batch whose worker was killed goes on within minutes, from where it stopped.
         schedule.register(

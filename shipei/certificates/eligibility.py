@@ -7,6 +7,10 @@ learning) what the class requires where the class keeps a schedule; and, with th
 ``certificate.after_assessment``, every required component passed (assessment.result_for);
 with ``certificate.after_evaluation``, every trainee form handed out to the class answered
 (surveys.evaluation_problems).
+
+``completion_problems`` is the part of these rules that decides whether a trainee completed
+the training (已结业) when the class closes or the project completes (``completion``): the
+hours and the assessment, not the evaluation nor the certificate.
 """
 
 import datetime
@@ -57,25 +61,50 @@ def problems(enrollment: Enrollment) -> list[str]:
         )
     elif enrollment.status != Status.PASSED and not training_ended(enrollment):
         out.append(_("培训尚未结束（班次结班或项目完成后方可发证）。"))
-    required, delivered = hours_required(enrollment), _project_hours(enrollment)
-    if required is not None and delivered is not None and delivered < required:
-        out.append(
-            _("该培训的学时（%(delivered)s）少于通知规定的 %(required)s 学时，不能发证。")
-            % {"delivered": _hours(delivered), "required": _hours(required)}
-        )
-    out += _own_hours_problems(enrollment)
+    short = _hours_short(enrollment)
     if _rules(enrollment).certificate.after_assessment:
-        result = assessment.result_for(enrollment)
-        if not result.passed:
-            out.append(
-                _("结业考核未全部合格（%(reason)s），不能发证。") % {"reason": result.reason}
-            )
+        short += _assessment_short(enrollment)
+    out += [_("%(problem)s，不能发证。") % {"problem": p} for p in short]
     if _rules(enrollment).certificate.after_evaluation:
         out += surveys.evaluation_problems(enrollment)
     return out
 
 
-def _own_hours_problems(enrollment: Enrollment) -> list[str]:
+def completion_problems(enrollment: Enrollment, *, passed: bool | None = None) -> list[str]:
+    """Why the trainee has not completed the training (未结业), each in Chinese; empty when
+    they have (已结业): the hours the notice requires not reached (the training's, the
+    trainee's own) or the assessment not passed, whatever the certificate's policy asks
+    beyond them. `passed`: the assessment's outcome where the caller read it already
+    (``assessment.passed_ids`` for a whole class)."""
+    return _hours_short(enrollment) + _assessment_short(enrollment, passed=passed)
+
+
+def _hours_short(enrollment: Enrollment) -> list[str]:
+    """The training's hours against what the notice requires, where both are known; the
+    trainee's own hours against what the trainee must reach, where the class keeps a
+    schedule."""
+    out = []
+    required, delivered = hours_required(enrollment), _project_hours(enrollment)
+    if required is not None and delivered is not None and delivered < required:
+        out.append(
+            _("该培训的学时（%(delivered)s）少于通知规定的 %(required)s 学时")
+            % {"delivered": _hours(delivered), "required": _hours(required)}
+        )
+    return out + _own_hours_short(enrollment)
+
+
+def _assessment_short(enrollment: Enrollment, *, passed: bool | None = None) -> list[str]:
+    """Every required component not passed (a programme that names none has nothing to
+    pass)."""
+    if passed:
+        return []
+    result = assessment.result_for(enrollment)
+    if result.passed:
+        return []
+    return [_("结业考核未全部合格（%(reason)s）") % {"reason": result.reason}]
+
+
+def _own_hours_short(enrollment: Enrollment) -> list[str]:
     """Where the class keeps a schedule, the trainee's own hours so far against the hours the
     trainee must reach (schedule.hours: the item's, the project's, else the class's)."""
     if not (enrollment.training_class_id and enrollment.training_class.sessions.exists()):
@@ -85,7 +114,7 @@ def _own_hours_problems(enrollment: Enrollment) -> list[str]:
     if required is None or done >= required:
         return []
     return [
-        _("该学员已完成 %(done)s 学时，未达到规定的 %(required)s 学时，不能发证。")
+        _("该学员已完成 %(done)s 学时，未达到规定的 %(required)s 学时")
         % {"done": _hours(done), "required": _hours(required)}
     ]
 

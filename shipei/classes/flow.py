@@ -32,6 +32,7 @@ from .lifecycle import first_state, lifecycle_of
 from .milestones import label, milestone_require, standing
 from .models import ClassAmendment, MilestoneException, TrainingClass, TrainingPlan
 from .services import class_build
+from .signals import class_closed, class_started
 
 S = TrainingClass.Status
 PLAN_FIELDS = ("goals", "courses", "assessment", "materials", "venue", "logistics")
@@ -242,7 +243,10 @@ def class_open_enrollment(*, actor: Any, training_class: TrainingClass) -> Train
 
 @transaction.atomic
 def class_start(*, actor: Any, training_class: TrainingClass) -> TrainingClass:
-    return _run_move(actor, training_class, S.RUNNING, "class.started")
+    """The class begins: its admitted trainees are attending (enrollment listens)."""
+    _run_move(actor, training_class, S.RUNNING, "class.started")
+    class_started.send(sender=TrainingClass, actor=actor, training_class=training_class)
+    return training_class
 
 
 @transaction.atomic
@@ -252,7 +256,11 @@ def class_start_assessment(*, actor: Any, training_class: TrainingClass) -> Trai
 
 @transaction.atomic
 def class_close(*, actor: Any, training_class: TrainingClass) -> TrainingClass:
-    return _run_move(actor, training_class, S.CLOSED, "class.closed")
+    """The class ends: each trainee attending it has completed it (已结业) or not (未结业), as
+    the assessment and the hours decide (certificates listens)."""
+    _run_move(actor, training_class, S.CLOSED, "class.closed")
+    class_closed.send(sender=TrainingClass, actor=actor, training_class=training_class)
+    return training_class
 
 
 @transaction.atomic

@@ -7,3 +7,12 @@ from django.dispatch import Signal
 # ends_on): whatever holds the old dates (core teachers' invitations) moves with it, or the
 # change fails as a whole.
 class_dates_changed = Signal()
+
+# Sent inside the transaction that started a class (→ running), with actor and training_class:
+# its admitted trainees are now in the training (enrollment moves them to attending).
+class_started = Signal()
+
+# Sent inside the transaction that closed a class (→ closed), with actor and training_class:
+# its trainees have completed the training or not (certificates, which can see the
+# assessment and the hours, moves them to passed or failed).
+class_closed = Signal()

@@ -12,11 +12,12 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from shipei.audit import describe
+        from shipei.classes.signals import class_started
         from shipei.notifications import schedule
         from shipei.programmes.selectors import ITEM_USERS
-        from shipei.projects.signals import project_cancelled
+        from shipei.projects.signals import project_cancelled, project_started
 
-        from . import audit_describers, outbox, reminders, selectors, services, weights
+        from . import audit_describers, outbox, reminders, selectors, services, training, weights
 
         ITEM_USERS.append(selectors.items_with_enrollments)
         weights.register_sources()  # admitted and completed counts as quota weights
@@ -28,6 +29,18 @@ class EnrollmentConfig(AppConfig):
 
         # Held strongly: a local function would be gone when ready() returns.
         project_cancelled.connect(end_enrollments, weak=False, dispatch_uid="enrollment.end")
+
+        # The training begins: the class's (or the project's) admitted trainees attend it.
+        def class_attended(sender: type, actor: object, training_class: object, **kw: object):
+            training.enrollments_attend(actor=actor, training_class=training_class)
+
+        def project_attended(sender: type, actor: object, project: object, **kw: object):
+            training.enrollments_attend(actor=actor, project=project)
+
+        class_started.connect(class_attended, weak=False, dispatch_uid="enrollment.attend_class")
+        project_started.connect(
+            project_attended, weak=False, dispatch_uid="enrollment.attend_project"
+        )
 
         describe.register("enrollment.enrollment", audit_describers.describe_enrollments)
 

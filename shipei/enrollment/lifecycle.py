@@ -1,8 +1,9 @@
 """The moves an enrollment's status may make (DOMAIN.md §5), in one table: submitted, through
 the programme's chain (the step moves, the status stays), to admitted, then attending and
 passed or failed; returned for changes, rejected, withdrawn, no-show; waitlisted while seats
-are gone. Every status change goes through ``LIFECYCLE``; its audit entry is the enrollment's
-event (events.record_event), written beside it."""
+are gone. Attending, passed and failed follow the class (or project) starting and ending
+(``training``). Every status change goes through ``LIFECYCLE``; its audit entry is the
+enrollment's event (events.record_event), written beside it."""
 
 from shipei.audit.lifecycle import Lifecycle
 
@@ -21,11 +22,15 @@ MOVES = {
     Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
     Status.WAITLISTED: {Status.SUBMITTED, Status.WITHDRAWN},
     Status.ADMITTED: {Status.ATTENDING, Status.NO_SHOW, Status.WITHDRAWN},
-    Status.ATTENDING: {Status.PASSED, Status.FAILED},
+    # Not come after all, found out once the class began (its trainees are then attending).
+    Status.ATTENDING: {Status.PASSED, Status.FAILED, Status.NO_SHOW},
 }
 LIFECYCLE = Lifecycle(MOVES)
 # What a teacher (or whoever enrolled them) may still withdraw from.
 WITHDRAWABLE = LIFECYCLE.leading_to(Status.WITHDRAWN)
+# Who may be marked 未报到: admitted, or attending a class that has begun (who has not come
+# shows in its first days).
+NO_SHOW_FROM = LIFECYCLE.leading_to(Status.NO_SHOW)
 
 
 def move(enrollment: Enrollment, to: str) -> None:

@@ -18,7 +18,7 @@ from shipei.core.errors import NotPermitted
 
 from .errors import ReasonRequired
 from .events import record_event
-from .lifecycle import LIFECYCLE, move
+from .lifecycle import LIFECYCLE, NO_SHOW_FROM, move
 from .models import Enrollment
 from .seats import fill_from_waitlist, release
 
@@ -26,8 +26,8 @@ Status = Enrollment.Status
 
 
 def may_mark_no_show(user: Any, enrollment: Enrollment) -> bool:
-    """Whether `user` may mark this (admitted) enrollment 未报到."""
-    if enrollment.status != Status.ADMITTED or not getattr(user, "is_authenticated", False):
+    """Whether `user` may mark this (admitted or attending) enrollment 未报到."""
+    if enrollment.status not in NO_SHOW_FROM or not getattr(user, "is_authenticated", False):
         return False
     if enrollment.base_id is not None:  # its project's base, or the one its item names
         return scope.acts_as(user, Role.BASE_ADMIN, enrollment.base)
@@ -36,8 +36,8 @@ def may_mark_no_show(user: Any, enrollment: Enrollment) -> bool:
 
 @transaction.atomic
 def enrollment_mark_no_show(*, actor: Any, enrollment: Enrollment, reason: str) -> Enrollment:
-    """Mark the admitted enrollment 未报到 with `reason`; its seat is freed where the policy's
-    seat_released_by names "no_show", else it stays used."""
+    """Mark the admitted (or attending) enrollment 未报到 with `reason`; its seat is freed
+    where the policy's seat_released_by names "no_show", else it stays used."""
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("programme", "base", "training_class", "org", "quota")

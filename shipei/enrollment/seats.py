@@ -25,7 +25,7 @@ from shipei.quotas.errors import QuotaExhausted
 from shipei.quotas.models import Quota
 from shipei.quotas.seats import FullFlag
 
-from . import outbox
+from . import outbox, training
 from .errors import AlreadyEnrolled, ClassFull, NoQuotaHere, SeatsGoneAtAdmission
 from .events import event_rows, record_event, restate
 from .lifecycle import move
@@ -349,6 +349,8 @@ def _write_through_orm(
         enrollment.decided_at = timezone.now()
         enrollment.save(update_fields=["status", "decided_at", "updated_at"])
         restate(event, enrollment)
+        # Into a class (or project) already under way: attending it at once.
+        training.attend_if_under_way(enrollment, actor)
     return event
 
 

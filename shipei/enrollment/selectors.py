@@ -10,6 +10,7 @@ from shipei.programmes.models import Programme
 from shipei.projects.models import ENROLLABLE
 
 from . import approvals, terms
+from .lifecycle import NO_SHOW_FROM
 from .models import Enrollment
 
 
@@ -69,16 +70,17 @@ def enrollment_title(enrollment: Enrollment) -> str:
 
 
 def no_show_candidates(*, user: Any) -> QuerySet[Enrollment]:
-    """Admitted enrollments the user may mark 未报到 (``no_show.may_mark_no_show``): those at the
-    user's bases; those without a base in programmes the user's organisations own (the
-    ministry's own programmes: its admins). Oldest admission first."""
+    """Admitted (or attending) enrollments the user may mark 未报到
+    (``no_show.may_mark_no_show``): those at the user's bases; those without a base in
+    programmes the user's organisations own (the ministry's own programmes: its admins).
+    Oldest admission first."""
     q = scope.orgs_q(user, "enrollment.view_base", via="base")
     owned = scope.orgs_q(user, "programme.manage", via="programme__owner")
     if "" in scope.region_prefixes(user, "programme.manage"):
         owned |= Q(programme__owner__isnull=True)
     q |= owned & Q(base__isnull=True)
     return (
-        Enrollment.objects.filter(q, status=Enrollment.Status.ADMITTED)
+        Enrollment.objects.filter(q, status__in=NO_SHOW_FROM)
         .select_related("programme", "person", "org", "base", "training_class")
         .order_by("decided_at", "pk")
     )

@@ -24,7 +24,7 @@ from shipei.programmes.models import Programme
 from shipei.programmes.policy import Window
 from shipei.projects.models import Project
 
-from . import application, approvals
+from . import application, approvals, training
 from .approvals import current_step, is_last_step, is_own, item_base, may_decide
 from .checks import NOMINATING, check_actor, class_refusal, submission_check
 from .errors import (
@@ -317,6 +317,8 @@ def enrollment_decide(
     enrollment.save()
     if enrollment.status == Enrollment.Status.REJECTED:
         fill_from_waitlist(enrollment)
+    # Admitted into a class (or project) already under way: attending it at once.
+    training.attend_if_under_way(enrollment, actor)
     return enrollment
 
 

@@ -34,6 +34,9 @@ ACTION_WORDS = {
     "withdrawn": _("撤回报名"),
     "promoted": _("候补转为正式报名"),
     "no_show": _("标记未报到"),
+    "attending": _("开始参训"),
+    "passed": _("结业"),
+    "failed": _("未结业"),
 }
 
 

@@ -84,4 +84,8 @@ def teacher_notice(
         return _("已由候补转为正式报名"), waiting
     if action == "no_show":
         return _with_reason(_("被标记为未报到"), reason), because
+    if action == "passed":
+        return _("已结业"), _("您已完成培训，达到结业要求。")
+    if action == "failed":
+        return _with_reason(_("未结业"), reason), because
     return None

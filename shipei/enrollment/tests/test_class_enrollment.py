@@ -180,3 +180,23 @@ def test_saving_the_enrollment_section_in_the_editor_keeps_the_application_form(
     world.programme.refresh_from_db()
     form = world.programme.rules.enrollment.application_form
     assert form is not None and len(form.fields) == 26
+
+
+def test_a_trainee_admitted_into_a_class_already_running_is_attending_at_once(world):
+    from shipei.classes import flow
+
+    enrollment = world.apply()
+    services.enrollment_decide(actor=world.coordinator, enrollment=enrollment, decision="approve")
+    flow.class_start(actor=world.base_admin, training_class=world.training_class)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.SUBMITTED  # still waiting at the base
+
+    services.enrollment_decide(actor=world.base_admin, enrollment=enrollment, decision="approve")
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ATTENDING
+    assert list(enrollment.events.order_by("pk").values_list("action", flat=True)) == [
+        "submitted",
+        "approved",
+        "approved",
+        "attending",
+    ]

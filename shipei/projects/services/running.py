@@ -73,6 +73,12 @@ def project_advance(*, actor: Any, project: Project, to: str) -> Project:
         raise RunByClasses(programme=project.programme.title)
     lock(project)
     LIFECYCLE.move(project, to, actor=actor, action=ADVANCES[to], org=project.base)
+    # Its trainees start the training, or end it passed or failed (the apps that know them,
+    # built on projects, listen).
+    if to == Status.RUNNING:
+        signals.project_started.send(sender=Project, actor=actor, project=project)
+    elif to == Status.COMPLETED:
+        signals.project_completed.send(sender=Project, actor=actor, project=project)
     return project
 
 

@@ -101,3 +101,61 @@ def test_a_project_whose_classes_run_themselves_is_moved_by_its_classes(
     assert project.status == S.PUBLISHED
     with pytest.raises(RunByClasses, match="按班次办理招生和实施"):
         services.project_advance(actor=base_admin.user, project=project, to=S.ENROLLING)
+
+
+def test_a_project_run_without_a_class_lifecycle_moves_its_trainees_as_it_starts_and_ends(
+    base_admin, published, tree
+):
+    """002 runs its projects by hand: started, its admitted trainees (in one of its classes or
+    in the project alone) are attending; completed, each has passed or failed (结业 / 未结业)."""
+    from datetime import timedelta
+
+    from shipei.accounts.tests.factories import PersonFactory
+    from shipei.attendance.tests.conftest import add_session
+    from shipei.certificates.tests.conftest import admit
+    from shipei.enrollment.models import Enrollment
+    from shipei.statistics.tests.conftest import attend
+
+    E = Enrollment.Status
+    klass = published.classes.get()
+    full, short, classless, withdrawn = (
+        admit(
+            published.programme,
+            published.item,
+            PersonFactory(org=tree["hz_school"]),
+            project=published,
+            klass=k,
+            status=s,
+        )
+        for k, s in (
+            (klass, E.ADMITTED),
+            (klass, E.ADMITTED),
+            (None, E.ADMITTED),
+            (klass, E.WITHDRAWN),
+        )
+    )
+    for to in (S.ENROLLING, S.ENROLLMENT_CLOSED, S.RUNNING):
+        services.project_advance(actor=base_admin.user, project=published, to=to)
+    assert [
+        Enrollment.objects.get(pk=e.pk).status for e in (full, short, classless, withdrawn)
+    ] == [E.ATTENDING, E.ATTENDING, E.ATTENDING, E.WITHDRAWN]
+
+    # The project's 56 hours, all in one session of the class: one trainee missed 6 of them.
+    session = add_session(klass, "集中研修", -timedelta(days=3), "56")
+    attend(full, session, "56")
+    attend(short, session, "50")
+    services.project_advance(actor=base_admin.user, project=published, to=S.COMPLETED)
+
+    after = {e.pk: Enrollment.objects.get(pk=e.pk) for e in (full, short, classless, withdrawn)}
+    assert [after[e.pk].status for e in (full, short, classless, withdrawn)] == [
+        E.PASSED,
+        E.FAILED,
+        E.PASSED,
+        E.WITHDRAWN,
+    ]
+    assert after[short.pk].reason == "该学员已完成 50 学时，未达到规定的 56 学时"
+    assert list(
+        AuditEntry.objects.filter(target_id=str(full.pk), action__startswith="enrollment.")
+        .order_by("pk")
+        .values_list("action", "actor")
+    ) == [("enrollment.attending", base_admin.user.pk), ("enrollment.passed", base_admin.user.pk)]

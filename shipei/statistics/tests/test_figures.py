@@ -88,3 +88,21 @@ def test_rebuild_recomputes_the_summaries_from_scratch(world, tree, this_year):
 def test_a_year_without_enrollments_has_empty_figures(world, this_year):
     empty = figures.from_summaries(year=this_year - 3, area=None)
     assert empty.total.n == 0 and not empty.units and not empty.months
+
+
+def test_a_closed_class_counts_its_passed_and_failed_trainees_both_ways(
+    base_admin, tree, this_year
+):
+    """The close moves the trainees (certificates.completion): the figures count 结业 from it."""
+    from shipei.certificates.tests.test_completion import closed_class
+
+    closed_class(base_admin, tree)
+
+    both_ways(this_year, tree)
+    national = figures.from_summaries(year=this_year, area=None)
+    assert (national.total.passed, national.total.failed) == (1, 2)
+    assert national.total.admitted == 3  # the withdrawn, the no-show and the waiting are not
+    assert national.units[tree["zj"].pk].pass_rate == pytest.approx(1 / 3)
+    figures.fold()
+    both_ways(this_year, tree)
+    assert figures.from_summaries(year=this_year, area=None).total.passed == 1

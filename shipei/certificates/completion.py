@@ -1,0 +1,48 @@
+"""结业 / 未结业: when a class closes (or a project run without a class lifecycle completes),
+each of its trainees attending it has completed the training (passed) or not (failed), as
+``eligibility.completion_problems`` decides: the assessment passed and the hours the notice
+requires reached. Not the evaluation forms nor the certificate itself: those are the
+certificate's conditions, asked when it is issued.
+
+Here, not in enrollment, because this is the lowest layer that sees both the assessment and
+the hours; the move itself is enrollment's (``training.enrollment_complete``).
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from shipei.assessment import selectors as assessment
+from shipei.classes.models import TrainingClass
+from shipei.enrollment import training
+from shipei.projects.models import Project
+
+from .eligibility import completion_problems
+
+
+@transaction.atomic
+def trainees_complete(
+    *,
+    actor: Any,
+    training_class: TrainingClass | None = None,
+    project: Project | None = None,
+) -> dict[str, int]:
+    """Move each trainee of the ended class (or project) to 已结业 or 未结业; how many of each."""
+    enrollments = training.enrollments_ending(
+        actor=actor, training_class=training_class, project=project
+    )
+    passed = assessment.passed_ids(enrollments)
+    counts = {"passed": 0, "failed": 0}
+    for enrollment in enrollments:
+        problems = completion_problems(enrollment, passed=enrollment.pk in passed)
+        training.enrollment_complete(actor=actor, enrollment=enrollment, problems=problems)
+        counts["failed" if problems else "passed"] += 1
+    return counts
+
+
+def on_class_closed(sender: type, actor: Any, training_class: TrainingClass, **kw: Any) -> None:
+    trainees_complete(actor=actor, training_class=training_class)
+
+
+def on_project_completed(sender: type, actor: Any, project: Project, **kw: Any) -> None:
+    trainees_complete(actor=actor, project=project)

@@ -1,0 +1,183 @@
+"""已结业 / 未结业 as a base sees it: the class starts and its admitted trainees are attending;
+the class closes and each one has passed (assessment passed, hours reached) or failed (and why),
+each move an event of the enrollment and an audit entry; the certificate follows the pass."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from shipei.accounts.models import User
+from shipei.assessment.tests.conftest import staff
+from shipei.attendance.models import AttendanceRecord
+from shipei.attendance.tests.conftest import Trainee, add_session, enroll, make_class
+from shipei.audit.models import AuditEntry
+from shipei.certificates import services
+from shipei.certificates.errors import NotEligible
+from shipei.certificates.tests.test_eligibility_delivery import PASSING, score
+from shipei.classes import flow
+from shipei.classes.models import TrainingClass
+from shipei.enrollment.models import Enrollment, EnrollmentEvent
+from shipei.staffing.models import StaffRole
+
+pytestmark = pytest.mark.django_db
+S = Enrollment.Status
+
+
+@dataclass
+class Closing:
+    """A 004 class of 4 scheduled hours that ran: who passes, who failed the assessment, who
+    attended 3 of the 4 hours, and three who never attended it."""
+
+    klass: TrainingClass
+    passes: Enrollment
+    fails_assessment: Enrollment
+    short_of_hours: Enrollment
+    withdrawn: Enrollment
+    no_show: Enrollment
+    waiting: Enrollment
+
+
+def run_class(base_admin: Any, tree: Any) -> Closing:
+    """Enrolling, then started, scored, assessed; not yet closed."""
+    klass = make_class(base_admin, status=TrainingClass.Status.ENROLLING)
+    school = tree["hz_school"]
+    admitted = [enroll(klass, school, name) for name in ("王芳", "李强", "张敏")]
+    others = [
+        enroll(klass, school, name, status)
+        for name, status in (("赵磊", S.WITHDRAWN), ("刘洋", S.NO_SHOW), ("陈静", S.SUBMITTED))
+    ]
+    flow.class_start(actor=base_admin.user, training_class=klass)
+    teaching = staff(klass, tree["nj_school"], StaffRole.TEACHING, 2)
+    assessing = staff(klass, tree["nj_school"], StaffRole.ASSESSING, 3)
+    passes, fails, short = (t.enrollment for t in admitted)
+    for e in (passes, short):
+        score(teaching, e, "process", PASSING["process"])
+        score(assessing, e, "final", PASSING["final"])
+    score(teaching, fails, "process", ["40", "50"])
+    held = add_session(klass, "学习任务分析", -datetime.timedelta(days=1), "4")
+    for e, hours in ((passes, 4), (fails, 4), (short, 3)):
+        AttendanceRecord.objects.create(
+            session=held, enrollment=e, status="present", hours=hours, source="grid"
+        )
+    flow.class_start_assessment(actor=base_admin.user, training_class=klass)
+    return Closing(klass, passes, fails, short, *(t.enrollment for t in others))
+
+
+def closed_class(base_admin: Any, tree: Any) -> Closing:
+    c = run_class(base_admin, tree)
+    flow.class_close(actor=base_admin.user, training_class=c.klass)
+    return c
+
+
+def status(e: Enrollment) -> str:
+    return Enrollment.objects.get(pk=e.pk).status
+
+
+def actions(e: Enrollment) -> list[str]:
+    return list(e.events.order_by("pk").values_list("action", flat=True))
+
+
+def test_starting_the_class_makes_its_admitted_trainees_attending_and_no_one_else(base_admin, tree):
+    c = run_class(base_admin, tree)
+
+    for e in (c.passes, c.fails_assessment, c.short_of_hours):
+        assert status(e) == S.ATTENDING
+        assert actions(e) == ["attending"]
+        entry = AuditEntry.objects.get(action="enrollment.attending", target_id=str(e.pk))
+        assert entry.actor == base_admin.user and entry.data["status"] == S.ATTENDING
+    assert [status(e) for e in (c.withdrawn, c.no_show, c.waiting)] == [
+        S.WITHDRAWN,
+        S.NO_SHOW,
+        S.SUBMITTED,
+    ]
+    assert not EnrollmentEvent.objects.filter(
+        enrollment__in=[c.withdrawn, c.no_show, c.waiting]
+    ).exists()
+
+
+def test_closing_the_class_passes_who_passed_and_reached_the_hours_and_fails_the_others(
+    base_admin, tree
+):
+    c = closed_class(base_admin, tree)
+
+    assert status(c.passes) == S.PASSED
+    assert actions(c.passes) == ["attending", "passed"]
+    failed = Enrollment.objects.get(pk=c.fails_assessment.pk)
+    assert failed.status == S.FAILED
+    assert failed.reason.startswith("结业考核未全部合格") and "45 分" in failed.reason
+    short = Enrollment.objects.get(pk=c.short_of_hours.pk)
+    assert short.status == S.FAILED
+    assert short.reason == "该学员已完成 3 学时，未达到规定的 4 学时"
+    assert actions(short) == ["attending", "failed"]
+    assert short.events.get(action="failed").reason == short.reason
+    assert [status(e) for e in (c.withdrawn, c.no_show, c.waiting)] == [
+        S.WITHDRAWN,
+        S.NO_SHOW,
+        S.SUBMITTED,
+    ]
+    entries = AuditEntry.objects.filter(action__in=["enrollment.passed", "enrollment.failed"])
+    assert sorted(entries.values_list("action", "target_id")) == sorted(
+        [
+            ("enrollment.passed", str(c.passes.pk)),
+            ("enrollment.failed", str(c.fails_assessment.pk)),
+            ("enrollment.failed", str(c.short_of_hours.pk)),
+        ]
+    )
+    assert {e.actor for e in entries} == {base_admin.user}
+
+
+def test_the_teacher_is_told_and_sees_the_status_on_the_enrollment_page(base_admin, tree, client):
+    c = closed_class(base_admin, tree)
+    short = Enrollment.objects.get(pk=c.short_of_hours.pk)
+
+    client.force_login(User.objects.get(person=short.person))
+    html = client.get(short.get_absolute_url()).content.decode()
+    assert "未结业" in html and "未达到规定的 4 学时" in html
+    passed = Enrollment.objects.get(pk=c.passes.pk)
+    client.force_login(User.objects.get(person=passed.person))
+    assert "已结业" in client.get(passed.get_absolute_url()).content.decode()
+
+
+def test_after_the_close_the_passed_trainee_gets_the_certificate_and_the_failed_ones_do_not(
+    base_admin, tree
+):
+    c = closed_class(base_admin, tree)
+    # The evaluation forms are the certificate's condition, not 结业's: none handed out here.
+    issued = services.certificate_issue(
+        actor=base_admin.user, enrollment=Enrollment.objects.get(pk=c.passes.pk)
+    )
+    assert issued.number and issued.holder_name == "王芳"
+    for e in (c.fails_assessment, c.short_of_hours):
+        with pytest.raises(NotEligible, match="未通过结业考核"):
+            services.certificate_issue(
+                actor=base_admin.user, enrollment=Enrollment.objects.get(pk=e.pk)
+            )
+
+
+def test_a_trainee_marked_no_show_after_the_start_is_not_completed(base_admin, tree):
+    """Who has not come is found out in the class's first days: an attending trainee may still
+    be marked 未报到, and the close passes them over."""
+    from shipei.enrollment.no_show import enrollment_mark_no_show
+
+    c = run_class(base_admin, tree)
+    enrollment_mark_no_show(actor=base_admin.user, enrollment=c.short_of_hours, reason="未到校")
+    flow.class_close(actor=base_admin.user, training_class=c.klass)
+    assert status(c.short_of_hours) == S.NO_SHOW
+    assert actions(c.short_of_hours) == ["attending", "no_show"]
+
+
+def test_a_trainee_still_admitted_when_the_class_closes_attended_it_and_is_completed(
+    base_admin, tree
+):
+    """A class started before trainees moved to attending: its close moves them on all the
+    same."""
+    klass = make_class(base_admin, status=TrainingClass.Status.ASSESSING)
+    trainee: Trainee = enroll(klass, tree["hz_school"], "王芳")
+
+    flow.class_close(actor=base_admin.user, training_class=klass)
+
+    # 004 assesses a process and a final: neither scored, so not completed.
+    assert status(trainee.enrollment) == S.FAILED
+    assert actions(trainee.enrollment) == ["attending", "failed"]
