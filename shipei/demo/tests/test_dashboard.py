@@ -31,3 +31,27 @@ def test_demo_dashboard_shows_the_demos_enrollments_and_certificates(db, client,
     )
     page = client.get(reverse("statistics:dashboard"), {"year": year})
     assert f"{this_year.count():,}" in page.content.decode()
+
+
+def test_the_closed_classs_trainees_completed_or_not_as_the_dashboard_counts_them(
+    db, client, demo_printed
+):
+    """The closed 004 class (shipei/demo/scoring.py): 华晓东, 金玲 and 陶然 passed and reached
+    the hours, 结业; 魏涛 failed his process twice, 未结业. No other demo training has ended."""
+    closed = Enrollment.objects.filter(training_class__status="closed")
+    assert {e.person.name: e.status for e in closed} == {
+        "华晓东": "passed",
+        "金玲": "passed",
+        "陶然": "passed",
+        "魏涛": "failed",
+    }
+    assert Enrollment.objects.filter(status__in=("passed", "failed")).count() == 4
+    year = closed.first().submitted_at.year
+    national = RoleAssignment.objects.filter(role=Role.NATIONAL_ADMIN, user__is_demo=True).first()
+    client.force_login(national.user)
+
+    data = client.get(reverse("statistics:api_figures"), {"year": year}).json()
+
+    kpis = {k["label"]: k["value"] for k in data["kpis"]}
+    assert kpis["结业人数"] == "3"
+    assert kpis["合格率"] == "75.0%"  # 3 of the 4 whose training ended
