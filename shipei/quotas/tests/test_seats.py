@@ -180,8 +180,11 @@ def test_concurrent_seat_holds_never_oversubscribe(tree: dict[str, Any]) -> None
 
 @pytest.fixture
 def shared(monkeypatch) -> LocMemCache:
-    """The test's own memory as the shared cache (Redis in production)."""
+    """The test's own memory as the shared cache (Redis in production). Local memory caches of
+    one name share their store in a process: empty it, or a flag of the last test's quota (whose
+    id the next test's quota may get again) would still be there."""
     cache = LocMemCache("flags", {})
+    cache.clear()
     monkeypatch.setattr(seats, "shared_cache", lambda: cache)
     return cache
 
