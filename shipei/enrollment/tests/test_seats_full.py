@@ -261,8 +261,11 @@ def _run_both(
     case.run(plain)
     plain_takes = len(takes)
     takes.clear()
-    # The test's own memory as the shared cache: the flags are read and written.
-    monkeypatch.setattr(quota_seats, "shared_cache", lambda: LocMemCache("flags", {}))
+    # The test's own memory as the shared cache: the flags are read and written. Local memory
+    # caches of one name share their store in a process: empty it, for this test and the next.
+    flags = LocMemCache("flags", {})
+    flags.clear()
+    monkeypatch.setattr(quota_seats, "shared_cache", lambda: flags)
     flagged = Rush(f"f{next(_codes)}", case.programme_policy(), tree, actors)
     case.run(flagged)
 
