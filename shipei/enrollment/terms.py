@@ -285,8 +285,16 @@ def field_classes(programme: Programme, code: str, project: Project | None = Non
 
 def _printed_field_classes(programme: Programme, code: str) -> list[str]:
     label = next((i.label for i in programme.rules.items if i.code == code), None)
-    for table in PrintedTable.objects.filter(programme=programme).only("data"):
-        for row in (table.data or {}).get("projects", []):
+    if label is None:
+        return []
+    # Only the projects list is read: a quota table's data is tens of kilobytes, and a refused
+    # submission in a rush would otherwise decode them all for a table that has no projects.
+    for rows in (
+        PrintedTable.objects.filter(programme=programme, data__has_key="projects")
+        .order_by("name")
+        .values_list("data__projects", flat=True)
+    ):
+        for row in rows if isinstance(rows, list) else []:
             if isinstance(row, dict) and row.get("label") == label:
                 return [str(c) for c in row.get("field_classes", [])]
     return []
