@@ -28,6 +28,7 @@ import base64
 import collections
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -53,7 +54,7 @@ from bench import enroll_burst  # noqa: E402  (the data set-up is the burst's)
 from shipei.core.tests.throwaway_pg import ThrowawayPostgres  # noqa: E402
 
 TIMEOUT = 10.0  # an attempt with no answer after this long (at the client) timed out
-WARM = 128  # connections opened before a run starts
+WARM = 512  # connections opened before a run starts: as many as the client ever holds
 ITEM, CLOSED_ITEM = "p1", "p3"  # 第1期: 10,000 seats; 第3期: registration closed for the rush
 URL = "/api/v1/enrollments/"
 
@@ -589,7 +590,15 @@ class Runs:
         outcome = Outcome(label, rate, seconds, plan(self.world, rate, seconds, self._seed()))
         print(f"\n{label}: {rate:.0f} attempts/s for {seconds:.0f}s; load {_load()}")
         self.meter, started = CpuMeter(self.shape), time.monotonic()
-        asyncio.run(self._open_loop(outcome, faults))
+        # The client's own pauses are not the server's answer time: no collection of its
+        # tens of thousands of attempts and tasks in mid-run.
+        gc.collect()
+        gc.disable()
+        try:
+            with _ahead():
+                asyncio.run(self._open_loop(outcome, faults))
+        finally:
+            gc.enable()
         wall = time.monotonic() - started
         print(f"  CPU in {wall:.0f}s on {os.cpu_count()} cores: {self.meter.used()}")
         self.check(outcome)
@@ -631,7 +640,7 @@ class Runs:
             while events and events[0][0] <= attempt.at:
                 _, what, action = events.pop(0)
                 print(f"  -- {what} at {time.monotonic() - start:.1f}s")
-                tasks.append(asyncio.create_task(asyncio.to_thread(action)))
+                tasks.append(asyncio.create_task(asyncio.to_thread(_behind, action)))
             delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -769,6 +778,29 @@ class Runs:
             answers += again.status == 200 and again.enrollment is not None
         connections.close()
         return answers
+
+
+# The client runs ahead of the servers (as root, which may raise a priority): on one shared
+# machine a client waiting for a core would add its wait to every answer it times, while real
+# clients have machines of their own. Linux keeps the nice value per thread, and a thread or
+# process started inherits its starter's: the faults (a PostgreSQL restarted) run behind again.
+def _set_nice(value: int) -> None:
+    if os.geteuid() == 0:
+        os.setpriority(os.PRIO_PROCESS, 0, value)  # 0: this thread only
+
+
+@contextlib.contextmanager
+def _ahead() -> Any:
+    _set_nice(-10)
+    try:
+        yield
+    finally:
+        _set_nice(0)
+
+
+def _behind(action: Any) -> None:
+    _set_nice(0)
+    action()
 
 
 def _submission_key(attempt: Attempt) -> str:
