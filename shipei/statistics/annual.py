@@ -9,7 +9,7 @@ What counts (one definition each, shared with the apps that own the facts):
   running, assessing or closed) and starts in the year, planned or not;
 - a trainee (人次): an admitted enrollment of such a class (``CHAIN_COMPLETED``; a no-show is
   not trained);
-- passed (合格): every component of the assessment passed (``assessment.selectors.passed_ids``,
+- passed (合格): every component of the assessment passed (``assessment.selectors.passed_counts``,
   the rule of ``results`` that certificates are issued by);
 - planned and executed: the lines of the year's approved half-year plans, and those whose class
   ran (as ``classes.plans.plan_execution`` counts them); a class outside the plan counts as
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,8 +47,6 @@ INSTITUTION, PROVINCE, NATIONAL = "org", "province", "national"
 # Levels are named with a numeral (三级, 二级, 一级); the summary lists them from 一级 down,
 # whatever order the policy keeps them in (low to high, as the training climbs).
 _NUMERALS = "一二三四五六七八九十"
-# Trainees whose results are read in one go (the attempts' query lists their ids).
-_CHUNK = 500
 
 
 class ScopeRefused(NotPermitted):
@@ -408,26 +406,22 @@ def annual_summary(*, user: Any, programme: Programme, year: int, chosen: Scope)
             starts_on__year=year,
         ).select_related("project__base")
     )
-    by_class: dict[int, list[Enrollment]] = {c.pk: [] for c in opened}
-    # Only what counting reads: some 15,000 trainees in a province's year.
-    enrollments = list(
-        Enrollment.objects.filter(
-            training_class__in=[c.pk for c in opened], status__in=CHAIN_COMPLETED
-        ).only("programme", "item", "training_class")
+    # Counted in the database: some 15,000 trainees in a province's year.
+    trainees = Enrollment.objects.filter(
+        training_class__in=[c.pk for c in opened], status__in=CHAIN_COMPLETED
     )
-    for e in enrollments:
-        # One programme object for all: its policy is parsed once, not once a trainee.
-        e.programme = programme
-        by_class[e.training_class_id].append(e)
-    passed: set[int] = set()
-    for start in range(0, len(enrollments), _CHUNK):
-        passed |= assessment.passed_ids(enrollments[start : start + _CHUNK])
+    by_class = dict(
+        trainees.order_by()
+        .values("training_class_id")
+        .annotate(n=Count("pk"))
+        .values_list("training_class_id", "n")
+    )
+    passed = assessment.passed_counts(programme, trainees)
     for cls in opened:
-        trainees = by_class[cls.pk]
         for row in rows_for(cls.project.item, cls.project.base):
             row.classes += 1
-            row.trainees += len(trainees)
-            row.passed += sum(1 for e in trainees if e.pk in passed)
+            row.trainees += by_class.get(cls.pk, 0)
+            row.passed += passed.get(cls.pk, 0)
 
     lines = (
         HalfYearPlanLine.objects.filter(

@@ -168,6 +168,31 @@ def test_passed_ids_counts_as_the_results_do_in_one_query(
 
     assert found == {done.pk, retried.pk}
     assert found == {r.enrollment.pk for r in selectors.results(enrollments) if r.passed}
+    # The annual summary's count in the database: the same rule, by class.
+    counted = selectors.passed_counts(
+        done.programme, Enrollment.objects.filter(pk__in=found | {waiting.pk})
+    )
+    assert counted == {done.training_class_id: 2}
+
+
+def test_passed_counts_counts_the_latest_attempts_as_passed_ids_does(trainees, scorers, base_admin):
+    passed, failed_retry, barred = (t.enrollment for t in trainees)
+    score_all(scorers.teaching, passed, "process", ["80", "90"])
+    score_all(scorers.assessing, passed, "final", ["60", "70", "65"])
+    # Passed the process, failed the final, and failed its retry too: the latest attempt counts.
+    score_all(scorers.teaching, failed_retry, "process", ["80", "90"])
+    score_all(scorers.assessing, failed_retry, "final", ["40", "50", "45"])
+    attempt_retry(actor=base_admin.user, enrollment=failed_retry, component="final")
+    score_all(scorers.assessing, failed_retry, "final", ["40", "40", "40"])
+    # Failed the process, then passed its retry, the final not taken: not passed.
+    score_all(scorers.teaching, barred, "process", ["40", "40"])
+    attempt_retry(actor=base_admin.user, enrollment=barred, component="process")
+    score_all(scorers.teaching, barred, "process", ["80", "80"])
+    enrollments = Enrollment.objects.filter(pk__in=[passed.pk, failed_retry.pk, barred.pk])
+
+    assert selectors.passed_ids(list(enrollments.select_related("programme"))) == {passed.pk}
+    assert selectors.passed_counts(passed.programme, enrollments) == {passed.training_class_id: 1}
+    assert selectors.passed_counts(passed.programme, enrollments.none()) == {}
 
 
 def test_one_retry_then_no_more(trainees, scorers, base_admin):
