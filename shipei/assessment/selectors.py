@@ -421,11 +421,13 @@ def passed_counts(programme: Any, enrollments: QuerySet[Enrollment]) -> dict[int
     enrollment passed when the latest attempt of each of its components passed; an item whose
     assessment names no component has nothing to pass. tests/test_passed_counts.py runs the
     same trainees through both."""
+    by_codes: dict[tuple[str, ...], list[str]] = {}
+    for item in enrollments.order_by().values_list("item", flat=True).distinct():
+        codes = tuple(c.code for c in comp.assessment_of(programme, item).components)
+        by_codes.setdefault(codes, []).append(item)
     out: dict[int, int] = {}
-    items = enrollments.order_by().values_list("item", flat=True).distinct()
-    for item in items:
-        codes = [c.code for c in comp.assessment_of(programme, item).components]
-        mine = enrollments.filter(item=item)
+    for codes, items in by_codes.items():  # one query for the items assessed alike
+        mine = enrollments.filter(item__in=items)
         if codes:
             later = Attempt.objects.filter(
                 enrollment_id=OuterRef("enrollment_id"),

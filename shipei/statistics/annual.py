@@ -43,6 +43,9 @@ from shipei.programmes.policy import PolicyV1
 from shipei.staffing.needs import item_group
 
 VIEW = "class.view"
+# What a summary reads of an institution: its line's label and place (a province's thousands
+# of classes and plan lines are read with no more than this of their institutions).
+_BASE = ("name", "region_id", "name_pinyin")
 INSTITUTION, PROVINCE, NATIONAL = "org", "province", "national"
 # Levels are named with a numeral (三级, 二级, 一级); the summary lists them from 一级 down,
 # whatever order the policy keeps them in (low to high, as the training climbs).
@@ -404,11 +407,15 @@ def annual_summary(*, user: Any, programme: Programme, year: int, chosen: Scope)
             project__base__in=bases,
             status__in=RAN,
             starts_on__year=year,
-        ).select_related("project__base")
+        )
+        .select_related("project__base")
+        .only("project__item", *(f"project__base__{name}" for name in _BASE))
     )
-    # Counted in the database: some 15,000 trainees in a province's year.
+    # Counted in the database: some 15,000 trainees in a province's year. By programme too: its
+    # (programme, status) index finds them among a country's enrollments, where a list of
+    # classes alone would have every enrollment read.
     trainees = Enrollment.objects.filter(
-        training_class__in=[c.pk for c in opened], status__in=CHAIN_COMPLETED
+        programme=programme, training_class__in=[c.pk for c in opened], status__in=CHAIN_COMPLETED
     )
     by_class = dict(
         trainees.order_by()
@@ -431,6 +438,12 @@ def annual_summary(*, user: Any, programme: Programme, year: int, chosen: Scope)
             plan__institution__in=bases,
         )
         .select_related("plan__institution", "training_class")
+        .only(
+            "item",
+            "starts_on",
+            *(f"plan__institution__{name}" for name in _BASE),
+            *(f"training_class__{name}" for name in ("status", "status_reason", "starts_on")),
+        )
         .order_by("starts_on", "plan__institution__name", "seq")
     )
     for line in lines:
