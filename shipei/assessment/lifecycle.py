@@ -7,6 +7,7 @@ from typing import Any
 from shipei.audit.lifecycle import Lifecycle
 
 from .models import Attempt
+from .signals import attempt_decided
 
 S = Attempt.Status
 
@@ -33,3 +34,4 @@ def decide(attempt: Attempt, to: str, *, actor: Any, **data: Any) -> None:
         score=str(attempt.score),
         **data,
     )
+    attempt_decided.send(sender=Attempt, actor=actor, attempt=attempt)

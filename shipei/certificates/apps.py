@@ -10,6 +10,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from shipei.assessment import exports
+        from shipei.assessment.signals import attempt_decided
         from shipei.classes.signals import class_closed
         from shipei.notifications import schedule
         from shipei.projects.signals import project_completed
@@ -26,6 +27,9 @@ class CertificatesConfig(AppConfig):
             completion.on_project_completed,
             weak=False,
             dispatch_uid="certificates.complete_project",
+        )
+        attempt_decided.connect(
+            completion.on_attempt_decided, weak=False, dispatch_uid="certificates.recomplete"
         )
 
         # A batch whose worker was killed goes on within minutes, from where it stopped.

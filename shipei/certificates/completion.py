@@ -1,6 +1,7 @@
 """结业 / 未结业: when a class closes (or a project run without a class lifecycle completes),
 each of its trainees attending it has completed the training (passed) or not (failed), as
-``eligibility.completion_problems`` decides: the assessment passed and the hours the notice
+``eligibility.completion_problems`` decides (and again when a later result comes in: a retake
+after the class closed, a corrected score): the assessment passed and the hours the notice
 requires reached. Not the evaluation forms nor the certificate itself: those are the
 certificate's conditions, asked when it is issued.
 
@@ -38,6 +39,22 @@ def trainees_complete(
         training.enrollment_complete(actor=actor, enrollment=enrollment, problems=problems)
         counts["failed" if problems else "passed"] += 1
     return counts
+
+
+@transaction.atomic
+def trainee_recomplete(*, actor: Any, enrollment_id: int) -> None:
+    """A result decided after the trainee's training ended (a retake, a corrected score): 已结业
+    and 未结业 decided again by the same rule, turned over where the outcome changed."""
+    enrollment = training.enrollment_ended(enrollment_id)
+    if enrollment is None:  # still in training: decided when it ends
+        return
+    passed = enrollment.pk in assessment.passed_ids([enrollment])
+    problems = completion_problems(enrollment, passed=passed)
+    training.enrollment_complete(actor=actor, enrollment=enrollment, problems=problems)
+
+
+def on_attempt_decided(sender: type, actor: Any, attempt: Any, **kw: Any) -> None:
+    trainee_recomplete(actor=actor, enrollment_id=attempt.enrollment_id)
 
 
 def on_class_closed(sender: type, actor: Any, training_class: TrainingClass, **kw: Any) -> None:

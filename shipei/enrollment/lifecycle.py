@@ -1,6 +1,6 @@
 """The moves an enrollment's status may make (DOMAIN.md §5), in one table: submitted, through
 the programme's chain (the step moves, the status stays), to admitted, then attending and
-passed or failed; returned for changes, rejected, withdrawn, no-show; waitlisted while seats
+passed or failed (and over again by a later result); returned for changes, rejected, withdrawn, no-show; waitlisted while seats
 are gone. Attending, passed and failed follow the class (or project) starting and ending
 (``training``). Every status change goes through ``LIFECYCLE``; its audit entry is the
 enrollment's event (events.record_event), written beside it."""
@@ -24,6 +24,9 @@ MOVES = {
     Status.ADMITTED: {Status.ATTENDING, Status.NO_SHOW, Status.WITHDRAWN},
     # Not come after all, found out once the class began (its trainees are then attending).
     Status.ATTENDING: {Status.PASSED, Status.FAILED, Status.NO_SHOW},
+    # A result decided after the training ended: a retake passed, a score corrected.
+    Status.PASSED: {Status.FAILED},
+    Status.FAILED: {Status.PASSED},
 }
 LIFECYCLE = Lifecycle(MOVES)
 # What a teacher (or whoever enrolled them) may still withdraw from.

@@ -101,15 +101,31 @@ def enrollments_ending(
     return found
 
 
+ENDED = (Status.PASSED, Status.FAILED)
+
+
+def enrollment_ended(pk: int) -> Enrollment | None:
+    """The enrollment `pk`, locked, if its training has ended (已结业 or 未结业)."""
+    return _locked(Q(pk=pk), ENDED).first()
+
+
 @transaction.atomic
 def enrollment_complete(*, actor: Any, enrollment: Enrollment, problems: list[str]) -> Enrollment:
     """End the attending enrollment's training: 已结业 (passed) without `problems`, else 未结业
-    (failed) with them as its 说明 (what the trainee fell short of)."""
+    (failed) with them as its 说明 (what the trainee fell short of). Called again for an ended
+    one (a later result), it turns it over only where the outcome changed; a 未结业 whose
+    shortfall changed but not its outcome keeps its status and gets the new 说明."""
     passed = not problems
-    move(enrollment, Status.PASSED if passed else Status.FAILED)
+    to = Status.PASSED if passed else Status.FAILED
+    reason = "" if passed else "；".join(problems)[:REASON_LENGTH]
+    if enrollment.status == to:
+        if enrollment.status in ENDED and enrollment.reason != reason:
+            enrollment.reason = reason
+            enrollment.save(update_fields=["reason", "updated_at"])
+        return enrollment
+    move(enrollment, to)
     enrollment.decided_at = timezone.now()
-    if not passed:
-        enrollment.reason = "；".join(problems)[:REASON_LENGTH]
+    enrollment.reason = reason
     enrollment.save(update_fields=["status", "decided_at", "reason", "updated_at"])
     record_event(
         enrollment, actor, "passed" if passed else "failed", "" if passed else enrollment.reason

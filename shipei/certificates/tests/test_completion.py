@@ -181,3 +181,68 @@ def test_a_trainee_still_admitted_when_the_class_closes_attended_it_and_is_compl
     # 004 assesses a process and a final: neither scored, so not completed.
     assert status(trainee.enrollment) == S.FAILED
     assert actions(trainee.enrollment) == ["attending", "failed"]
+
+
+def test_a_retake_passed_after_the_close_turns_未结业_into_已结业(
+    base_admin, tree, django_capture_on_commit_callbacks
+):
+    """The trainee who failed the process retakes it after the class closed, then the final:
+    已结业 from then, the shortfall cleared, told, and the certificate can be issued."""
+    from shipei.assessment.services import attempt_retry
+    from shipei.notifications.models import Notification
+
+    c = closed_class(base_admin, tree)
+    teaching = staff(c.klass, tree["nj_school"], StaffRole.TEACHING, 2)
+    assessing = staff(c.klass, tree["nj_school"], StaffRole.ASSESSING, 3)
+    e = c.fails_assessment
+    attempt_retry(actor=base_admin.user, enrollment=e, component="process")
+    score(teaching, e, "process", PASSING["process"])
+    assert status(e) == S.FAILED  # the final still to come
+
+    with django_capture_on_commit_callbacks(execute=True):
+        score(assessing, e, "final", PASSING["final"])
+
+    turned = Enrollment.objects.get(pk=e.pk)
+    assert (turned.status, turned.reason) == (S.PASSED, "")
+    assert actions(e) == ["attending", "failed", "passed"]
+    assert AuditEntry.objects.filter(action="enrollment.passed", target_id=str(e.pk)).exists()
+    told = Notification.objects.filter(user__person=turned.person).order_by("pk")
+    assert told.last().title == "已结业"
+    assert services.certificate_issue(actor=base_admin.user, enrollment=turned).number
+
+
+def test_a_score_corrected_after_the_close_turns_the_outcome_over_and_back(base_admin, tree):
+    from shipei.assessment.models import Score
+    from shipei.assessment.services import score_correct
+
+    c = closed_class(base_admin, tree)
+    final = Score.objects.filter(attempt__enrollment=c.passes, attempt__component="final")
+    low = final.order_by("pk").first()
+
+    score_correct(actor=base_admin.user, score=low, value="10", reason="录入错误")
+    failed = Enrollment.objects.get(pk=c.passes.pk)
+    assert failed.status == S.FAILED and "结业考核未全部合格" in failed.reason
+
+    score_correct(actor=base_admin.user, score=low, value="75", reason="复核更正")
+    assert Enrollment.objects.get(pk=c.passes.pk).status == S.PASSED
+    assert actions(c.passes) == ["attending", "passed", "failed", "passed"]
+
+
+def test_a_passed_retake_short_of_hours_stays_未结业_for_the_hours(base_admin, tree):
+    from shipei.assessment.models import Score
+    from shipei.assessment.services import score_correct
+
+    c = closed_class(base_admin, tree)
+    final = Score.objects.filter(attempt__enrollment=c.short_of_hours, attempt__component="final")
+    score_correct(actor=base_admin.user, score=final.first(), value="90", reason="复核更正")
+
+    short = Enrollment.objects.get(pk=c.short_of_hours.pk)
+    assert short.status == S.FAILED
+    assert short.reason == "该学员已完成 3 学时，未达到规定的 4 学时"
+    assert actions(short) == ["attending", "failed"]
+
+
+def test_a_result_decided_while_the_class_runs_moves_no_one(base_admin, tree):
+    c = run_class(base_admin, tree)
+    assert [status(e) for e in (c.passes, c.fails_assessment)] == [S.ATTENDING, S.ATTENDING]
+    assert actions(c.passes) == ["attending"]
