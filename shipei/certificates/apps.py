@@ -32,6 +32,13 @@ class CertificatesConfig(AppConfig):
             completion.on_attempt_decided, weak=False, dispatch_uid="certificates.recomplete"
         )
 
+        # Items run without classes or projects move by their training window's dates.
+        schedule.register(
+            "training_items_progress",
+            every=datetime.timedelta(minutes=10),
+            run=completion.items_progress,
+        )
+
         # A batch whose worker was killed goes on within minutes, from where it stopped.
         schedule.register(
             "certificate_batches_resume",

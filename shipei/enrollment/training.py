@@ -1,13 +1,15 @@
 """From admission to the end of the training (DOMAIN.md §5: admitted → attending → passed |
 failed): an admitted trainee is attending once the class starts (or the project, where the
-programme runs its projects without a class lifecycle: 002, 003), also one admitted after it
-started; when the training ends each one attending has completed it (已结业) or not (未结业).
+programme runs its projects without a class lifecycle: 002, 003; or the item's training window,
+for an item run without either: 000), also one admitted after it started; when the training
+ends each one attending has completed it (已结业) or not (未结业).
 
 What decides completion (the assessment, the hours) lies above enrollment: certificates
 decides and calls ``enrollment_complete`` with the problems it found. Each move goes through
 the enrollment's table and is written with its event and audit entry (``events.record_event``).
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shipei.classes.models import TrainingClass
+from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
 from .events import record_event
@@ -31,12 +34,59 @@ REASON_LENGTH = 500
 
 def under_way(enrollment: Enrollment) -> bool:
     """Whether the training of the enrollment has begun and not ended: its class runs (or is
-    being assessed), or its project runs (moved by hand, without a class lifecycle)."""
+    being assessed), or its project runs (moved by hand, without a class lifecycle), or, for
+    an item run without either (000's phases), its training window is open."""
     klass = enrollment.training_class
-    if klass is not None and klass.status in CLASS_UNDER_WAY:
-        return True
+    if klass is not None:
+        return klass.status in CLASS_UNDER_WAY
     project = enrollment.project
-    return project is not None and project.status == Project.Status.RUNNING
+    if project is not None:
+        return project.status == Project.Status.RUNNING
+    return item_state(enrollment.programme, enrollment.item, timezone.now()) == UNDER_WAY
+
+
+UNDER_WAY, ENDED_ITEM = "under_way", "ended"
+
+
+def item_state(programme: Programme, code: str, now: datetime.datetime) -> str | None:
+    """Where the training of an item run without classes or projects stands, by the policy's
+    training window (its own or its parent's): under way, ended, or None (not begun, or no
+    window: nothing moves by the calendar)."""
+    window = programme.rules.inherited(code, "training")
+    opens = window.opens_at() if window else None
+    closes = window.closes_at() if window else None
+    if closes is not None and closes < now:
+        return ENDED_ITEM
+    if opens is not None and opens <= now:
+        return UNDER_WAY
+    return None
+
+
+def items_due(now: datetime.datetime) -> list[tuple[Programme, str, str]]:
+    """(programme, item, state) for each item run without classes or projects that has
+    trainees with a move due by its training window: admitted ones once it is under way,
+    admitted or attending ones once it has ended."""
+    pending = (
+        Enrollment.objects.filter(
+            status__in=[Status.ADMITTED, Status.ATTENDING],
+            training_class__isnull=True,
+            project__isnull=True,
+        )
+        .order_by()
+        .values_list("programme_id", "item", "status")
+        .distinct()
+    )
+    statuses: dict[tuple[int, str], set[str]] = {}
+    for programme_id, code, status in pending:
+        statuses.setdefault((programme_id, code), set()).add(status)
+    programmes = Programme.objects.in_bulk({pk for pk, _code in statuses})
+    out = []
+    for (programme_id, code), found in sorted(statuses.items()):
+        programme = programmes[programme_id]
+        state = item_state(programme, code, now)
+        if state == ENDED_ITEM or (state == UNDER_WAY and Status.ADMITTED in found):
+            out.append((programme, code, state))
+    return out
 
 
 def _attend(enrollment: Enrollment, actor: Any) -> None:
@@ -51,12 +101,19 @@ def attend_if_under_way(enrollment: Enrollment, actor: Any) -> None:
         _attend(enrollment, actor)
 
 
-def _of(training_class: TrainingClass | None, project: Project | None) -> Q:
+def _of(
+    training_class: TrainingClass | None,
+    project: Project | None,
+    item: tuple[Programme, str] | None = None,
+) -> Q:
     if training_class is not None:
         return Q(training_class=training_class)
     if project is not None:
         return Q(project=project)
-    raise ValueError("training_class or project")
+    if item is not None:
+        programme, code = item
+        return Q(programme=programme, item=code, training_class__isnull=True, project__isnull=True)
+    raise ValueError("training_class, project or item")
 
 
 def _locked(q: Q, statuses: Iterable[str]) -> QuerySet[Enrollment]:
@@ -74,11 +131,13 @@ def enrollments_attend(
     actor: Any,
     training_class: TrainingClass | None = None,
     project: Project | None = None,
+    item: tuple[Programme, str] | None = None,
 ) -> int:
-    """The class (or the project) started: each of its admitted trainees is attending. Those
+    """The class (or the project, or the item's training window) started: each of its admitted
+    trainees is attending. Those
     withdrawn, not come (未报到) or still waiting for a decision stay as they are."""
     moved = 0
-    for enrollment in _locked(_of(training_class, project), [Status.ADMITTED]):
+    for enrollment in _locked(_of(training_class, project, item), [Status.ADMITTED]):
         _attend(enrollment, actor)
         moved += 1
     return moved
@@ -90,11 +149,12 @@ def enrollments_ending(
     actor: Any,
     training_class: TrainingClass | None = None,
     project: Project | None = None,
+    item: tuple[Programme, str] | None = None,
 ) -> list[Enrollment]:
     """The trainees of a class (or project) whose training has just ended, locked, to be
     completed or not (``enrollment_complete``). One still admitted (its class started before
     trainees moved to attending) attended it: it is moved to attending first."""
-    found = list(_locked(_of(training_class, project), [Status.ADMITTED, Status.ATTENDING]))
+    found = list(_locked(_of(training_class, project, item), [Status.ADMITTED, Status.ATTENDING]))
     for enrollment in found:
         if enrollment.status == Status.ADMITTED:
             _attend(enrollment, actor)

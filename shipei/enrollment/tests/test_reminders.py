@@ -131,7 +131,8 @@ def test_enrollment_jobs_are_registered_and_queued_once_per_interval(
         "approval_deadline_reminders",
         "registration_closing_reminders",
         "enrollment_notices",
-        "certificate_batches_resume",  # certificates', above enrollment
+        "training_items_progress",  # certificates', above enrollment (every 10 minutes)
+        "certificate_batches_resume",
         "statistics_fold",  # the statistics' (every minute)
     ]
     assert again == []
@@ -139,8 +140,8 @@ def test_enrollment_jobs_are_registered_and_queued_once_per_interval(
     # statistics' changes folded.
     assert sweep == ["enrollment_notices", "certificate_batches_resume", "statistics_fold"]
     assert later == first and forced == first
-    assert len(callbacks) == 30
-    assert JobRun.objects.count() == 9
+    assert len(callbacks) == 33
+    assert JobRun.objects.count() == 10
 
 
 def run(*args: str) -> str:
