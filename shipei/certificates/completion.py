@@ -64,10 +64,11 @@ def on_attempt_decided(sender: type, actor: Any, attempt: Any, **kw: Any) -> Non
 
 def items_progress(now: datetime.datetime | None = None) -> dict[str, int]:
     """Items run without classes or projects (000's phases) move by their training window: its
-    admitted trainees are attending once it opens, and complete or not once it has closed.
+    admitted trainees are attending once it opens, and complete or not once it has closed; and
+    admitted trainees of a class or project under way that its start left behind are attending.
     Run by the schedule (the system acts: no actor). How many trainees moved, by kind."""
     now = now or timezone.now()
-    counts = {"attending": 0, "passed": 0, "failed": 0}
+    counts = {"attending": training.latecomers_attend(), "passed": 0, "failed": 0}
     for programme, code, state in training.items_due(now):
         if state == training.ENDED_ITEM:
             for kind, n in trainees_complete(actor=None, item=(programme, code)).items():

@@ -144,6 +144,21 @@ def enrollments_attend(
 
 
 @transaction.atomic
+def latecomers_attend(*, actor: Any = None) -> int:
+    """Admitted trainees of a class (or a project without one) already under way, which its
+    start did not move: admitted before trainees moved on a start (data from before), or by a
+    path that wrote the row alone. Run by the schedule with the items' windows."""
+    q = Q(training_class__status__in=CLASS_UNDER_WAY) | Q(
+        training_class__isnull=True, project__status=Project.Status.RUNNING
+    )
+    moved = 0
+    for enrollment in _locked(q, [Status.ADMITTED]):
+        _attend(enrollment, actor)
+        moved += 1
+    return moved
+
+
+@transaction.atomic
 def enrollments_ending(
     *,
     actor: Any,

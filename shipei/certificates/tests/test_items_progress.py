@@ -13,6 +13,7 @@ from shipei.accounts.tests.factories import PersonFactory
 from shipei.assessment.models import Attempt
 from shipei.audit.models import AuditEntry
 from shipei.certificates import completion
+from shipei.classes.models import TrainingClass
 from shipei.enrollment import training
 from shipei.enrollment.models import Enrollment
 from shipei.presets.loader import preset_data
@@ -93,10 +94,27 @@ def test_once_the_window_closed_each_trainee_is_completed_by_the_assessment(tree
 
     counts = completion.items_progress()
 
-    assert counts == {"attending": 0, "passed": 1, "failed": 1}
+    # The project's trainee is attending (its project runs), not completed.
+    assert counts == {"attending": 1, "passed": 1, "failed": 1}
     assert status(wrote) == S.PASSED and actions(wrote) == ["passed"]
     failed = Enrollment.objects.get(pk=silent.pk)
     assert failed.status == S.FAILED and "结业考核未全部合格" in failed.reason
     assert actions(silent) == ["attending", "failed"]  # still admitted: attended it first
-    assert status(in_project) == S.ADMITTED
+    assert status(in_project) == S.ATTENDING
     assert completion.items_progress() == {"attending": 0, "passed": 0, "failed": 0}
+
+
+def test_an_admitted_trainee_of_a_class_already_running_is_attending_at_the_next_run(tree):
+    """Written before trainees moved on a start (or by a path that wrote the row alone): the
+    schedule finds them; those of a class not yet started stay admitted."""
+    from .conftest import make_class
+
+    c = make_class(tree, n=1)
+    TrainingClass.objects.filter(pk=c.klass.pk).update(status=TrainingClass.Status.RUNNING)
+    later = make_class(tree, n=1, code="c004b")
+    TrainingClass.objects.filter(pk=later.klass.pk).update(status=TrainingClass.Status.ENROLLING)
+
+    assert completion.items_progress()["attending"] == 1
+
+    assert status(c.enrollments[0]) == S.ATTENDING
+    assert status(later.enrollments[0]) == S.ADMITTED
