@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from shipei.accounts import scope
 from shipei.classes.models import TrainingClass
+from shipei.core import charts
 from shipei.enrollment.models import Enrollment
 from shipei.orgs.models import Organisation
 from shipei.projects.models import Project
@@ -172,27 +173,6 @@ class Table:
         return [[r["label"], *r["cells"]] for r in self.rows]
 
 
-def _bar(labels: list[str], series: list[tuple[str, list[Any]]], *, horizontal: bool) -> dict:
-    # Long names (a project's title) are cut on the axis, so that a phone keeps room for the
-    # bars; the table below has them whole.
-    label = (
-        {"fontSize": 12, "width": 120, "overflow": "truncate"} if horizontal else {"fontSize": 12}
-    )
-    category = {"type": "category", "data": labels, "axisLabel": label}
-    value = {"type": "value", "minInterval": 1}
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": True},
-        "xAxis": value if horizontal else category,
-        "yAxis": {**category, "inverse": True} if horizontal else value,
-        "series": [
-            {"name": name, "type": "bar", "data": [float(v) for v in data]} for name, data in series
-        ],
-        "height": 60 + 28 * len(labels),
-    }
-
-
 TOP = 15  # a chart shows the largest lines
 # A page's table shows the largest lines (500 projects would bury the page, on a phone most of
 # all); its export and the API hold every line.
@@ -207,13 +187,12 @@ def _row_table(
     shown = ordered if limit is None else ordered[:limit]
     names = namer([pk for pk, _row in shown])
     top = shown[:TOP]
-    chart = _bar(
+    chart = charts.hbar(
         [names[pk][0] for pk, _row in top],
         [
             (str(_("报名")), [r.n for _pk, r in top]),
             (str(_("结业")), [r.passed for _pk, r in top]),
         ],
-        horizontal=True,
     )
     return Table(
         key,
@@ -348,10 +327,9 @@ def dashboard(
             str(_("状态")),
             [str(_("报名（人）"))],
             [{"label": label, "url": None, "cells": [_num(n)]} for label, n in statuses],
-            _bar(
+            charts.hbar(
                 [label for label, _n in statuses],
                 [(str(_("报名")), [n for _l, n in statuses])],
-                horizontal=True,
             ),
         ),
     )
@@ -389,13 +367,12 @@ def dashboard(
     )
     quotas = quota_use(user, where, year)
     top = sorted(quotas, key=lambda q: -q["seats"])[:TOP]
-    quota_chart = _bar(
+    quota_chart = charts.hbar(
         [q["label"] for q in top],
         [
             (str(_("名额")), [q["seats"] for q in top]),
             (str(_("已占用")), [q["held"] for q in top]),
         ],
-        horizontal=True,
     )
     tables.append(
         Table(

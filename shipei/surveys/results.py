@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shipei.core import charts
 from shipei.programmes.policy import EvaluationForm
 
 from . import questions as q
@@ -50,21 +51,18 @@ class QuestionResult:
         """ECharts' option: one bar an option (a score), its count and percent beside it."""
         if self.question.kind == "text" or not self.answered:
             return None
-        return _hbar(
-            [r.display for r in self.rows],
-            _("人数"),
-            [
-                {
-                    "value": r.count,
-                    "label": {
-                        "formatter": _("%(count)d 人 · %(percent)d%%")
-                        % {"count": r.count, "percent": r.percent}
-                    },
-                }
-                for r in self.rows
-            ],
-            axis={"minInterval": 1},
-            right=96,
+        counts = [
+            {
+                "value": r.count,
+                "label": {
+                    "formatter": _("%(count)d 人 · %(percent)d%%")
+                    % {"count": r.count, "percent": r.percent}
+                },
+            }
+            for r in self.rows
+        ]
+        return charts.hbar(
+            [r.display for r in self.rows], [(_("人数"), counts)], values_shown=True, right=96
         )
 
 
@@ -85,41 +83,13 @@ class Overview:
 
     @property
     def chart(self) -> dict[str, Any]:
-        return _hbar(
+        return charts.hbar(
             [qr.question.label for qr in self.questions],
-            _("平均分"),
-            [qr.mean for qr in self.questions],
-            axis={"min": 0, "max": self.scale_max, "interval": 1},
+            [(_("平均分"), [qr.mean for qr in self.questions])],
+            value_axis={"min": 0, "max": self.scale_max, "interval": 1},
+            values_shown=True,
             right=40,
         )
-
-
-def _hbar(
-    labels: list[str], name: str, data: list[Any], *, axis: dict[str, Any], right: int
-) -> dict[str, Any]:
-    """A horizontal bar chart as the statistics dashboard draws them (core/static/shipei/
-    charts.js): names cut on the axis so that a phone keeps room for the bars (the table has
-    them whole), the value written at the end of each bar."""
-    return {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "grid": {"left": 8, "right": right, "top": 8, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", **axis},
-        "yAxis": {
-            "type": "category",
-            "inverse": True,
-            "data": labels,
-            "axisLabel": {"fontSize": 12, "width": 120, "overflow": "truncate"},
-        },
-        "series": [
-            {
-                "name": name,
-                "type": "bar",
-                "data": data,
-                "label": {"show": True, "position": "right", "fontSize": 12},
-            }
-        ],
-        "height": 40 + 28 * len(labels),
-    }
 
 
 @dataclass
