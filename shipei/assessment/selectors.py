@@ -419,11 +419,11 @@ def passed_counts(programme: Any, enrollments: QuerySet[Enrollment]) -> dict[int
     """How many of `enrollments` (of `programme`) passed, by training class: ``passed_ids``'s
     rule counted in the database, for a summary of thousands of trainees. Per item, an
     enrollment passed when the latest attempt of each of its components passed; an item whose
-    assessment names no component has nothing to pass. tests/test_passed_counts.py runs the
-    same trainees through both."""
+    assessment names no component has nothing to pass. tests/test_services.py runs the same
+    trainees through both."""
     by_codes: dict[tuple[str, ...], list[str]] = {}
     for item in enrollments.order_by().values_list("item", flat=True).distinct():
-        codes = tuple(c.code for c in comp.assessment_of(programme, item).components)
+        codes = tuple(dict.fromkeys(c.code for c in comp.assessment_of(programme, item).components))
         by_codes.setdefault(codes, []).append(item)
     out: dict[int, int] = {}
     for codes, items in by_codes.items():  # one query for the items assessed alike

@@ -18,10 +18,12 @@ from django.utils import timezone
 from shipei.assessment import selectors as assessment
 from shipei.classes.models import TrainingClass
 from shipei.enrollment import training
+from shipei.enrollment.models import Enrollment
 from shipei.programmes.models import Programme
 from shipei.projects.models import Project
 
 from .eligibility import completion_problems
+from .models import Certificate
 
 
 @transaction.atomic
@@ -55,7 +57,17 @@ def trainee_recomplete(*, actor: Any, enrollment_id: int) -> None:
         return
     passed = enrollment.pk in assessment.passed_ids([enrollment])
     problems = completion_problems(enrollment, passed=passed)
+    if problems and enrollment.status == Enrollment.Status.PASSED and _certified(enrollment):
+        # A certificate stands until it is revoked (audited, with its reason, by whoever
+        # issues): 已结业 is not taken back under it. The correction itself is audited.
+        return
     training.enrollment_complete(actor=actor, enrollment=enrollment, problems=problems)
+
+
+def _certified(enrollment: Enrollment) -> bool:
+    return Certificate.objects.filter(
+        enrollment=enrollment, status=Certificate.Status.VALID
+    ).exists()
 
 
 def on_attempt_decided(sender: type, actor: Any, attempt: Any, **kw: Any) -> None:

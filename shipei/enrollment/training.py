@@ -62,10 +62,15 @@ def item_state(programme: Programme, code: str, now: datetime.datetime) -> str |
     return None
 
 
+# A window that closed longer ago ends nothing by itself: trainees left from before the
+# schedule did this (data kept elsewhere, a copy of an old notice) are not all failed at once.
+ENDED_RECENTLY = datetime.timedelta(days=30)
+
+
 def items_due(now: datetime.datetime) -> list[tuple[Programme, str, str]]:
     """(programme, item, state) for each item run without classes or projects that has
     trainees with a move due by its training window: admitted ones once it is under way,
-    admitted or attending ones once it has ended."""
+    admitted or attending ones once it has ended (within ``ENDED_RECENTLY``)."""
     pending = (
         Enrollment.objects.filter(
             status__in=[Status.ADMITTED, Status.ATTENDING],
@@ -84,6 +89,8 @@ def items_due(now: datetime.datetime) -> list[tuple[Programme, str, str]]:
     for (programme_id, code), found in sorted(statuses.items()):
         programme = programmes[programme_id]
         state = item_state(programme, code, now)
+        if state == ENDED_ITEM and item_state(programme, code, now - ENDED_RECENTLY) == ENDED_ITEM:
+            continue  # ended long ago
         if state == ENDED_ITEM or (state == UNDER_WAY and Status.ADMITTED in found):
             out.append((programme, code, state))
     return out
@@ -180,8 +187,11 @@ ENDED = (Status.PASSED, Status.FAILED)
 
 
 def enrollment_ended(pk: int) -> Enrollment | None:
-    """The enrollment `pk`, locked, if its training has ended (已结业 or 未结业)."""
-    return _locked(Q(pk=pk), ENDED).first()
+    """The enrollment `pk`, locked, if its training has ended (已结业 or 未结业). Locked
+    whatever its status, then read: a close that is deciding it meanwhile is waited for, and
+    its outcome is what is read (not the attending row of an older snapshot)."""
+    found = _locked(Q(pk=pk), Status.values).first()
+    return found if found is not None and found.status in ENDED else None
 
 
 @transaction.atomic

@@ -401,21 +401,22 @@ def annual_summary(*, user: Any, programme: Programme, year: int, chosen: Scope)
         found.append(institutions[base.pk][1])
         return found
 
+    ran = TrainingClass.objects.filter(
+        project__programme=programme,
+        project__base__in=bases,
+        status__in=RAN,
+        starts_on__year=year,
+    )
     opened = list(
-        TrainingClass.objects.filter(
-            project__programme=programme,
-            project__base__in=bases,
-            status__in=RAN,
-            starts_on__year=year,
+        ran.select_related("project__base").only(
+            "project__item", *(f"project__base__{name}" for name in _BASE)
         )
-        .select_related("project__base")
-        .only("project__item", *(f"project__base__{name}" for name in _BASE))
     )
     # Counted in the database: some 15,000 trainees in a province's year. By programme too: its
     # (programme, status) index finds them among a country's enrollments, where a list of
     # classes alone would have every enrollment read.
     trainees = Enrollment.objects.filter(
-        programme=programme, training_class__in=[c.pk for c in opened], status__in=CHAIN_COMPLETED
+        programme=programme, training_class__in=ran.values("pk"), status__in=CHAIN_COMPLETED
     )
     by_class = dict(
         trainees.order_by()

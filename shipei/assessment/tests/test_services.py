@@ -195,6 +195,27 @@ def test_passed_counts_counts_the_latest_attempts_as_passed_ids_does(trainees, s
     assert selectors.passed_counts(passed.programme, enrollments.none()) == {}
 
 
+def test_an_earlier_attempt_passed_by_a_correction_does_not_count_over_a_later_one_open(
+    trainees, scorers, base_admin
+):
+    """The final failed, its retry opened, then the first attempt's scores corrected to a
+    pass: the latest attempt (open) is the result, for both ways of counting."""
+    e = trainees[0].enrollment
+    score_all(scorers.teaching, e, "process", ["80", "90"])
+    score_all(scorers.assessing, e, "final", ["40", "50", "45"])
+    attempt_retry(actor=base_admin.user, enrollment=e, component="final")
+    for s in Score.objects.filter(
+        attempt__enrollment=e, attempt__number=1, attempt__component="final"
+    ):
+        score_correct(actor=base_admin.user, score=s, value="90", reason="复核更正")
+    first = Attempt.objects.get(enrollment=e, component="final", number=1)
+    assert first.status == Attempt.Status.PASSED
+
+    enrollments = Enrollment.objects.filter(pk=e.pk)
+    assert selectors.passed_ids(list(enrollments.select_related("programme"))) == set()
+    assert selectors.passed_counts(e.programme, enrollments) == {}
+
+
 def test_one_retry_then_no_more(trainees, scorers, base_admin):
     e = trainees[0].enrollment
     score_all(scorers.teaching, e, "process", ["40", "40"])

@@ -228,18 +228,43 @@ def test_a_score_corrected_after_the_close_turns_the_outcome_over_and_back(base_
     assert actions(c.passes) == ["attending", "passed", "failed", "passed"]
 
 
-def test_a_passed_retake_short_of_hours_stays_未结业_for_the_hours(base_admin, tree):
+def test_a_trainee_short_of_hours_stays_未结业_whatever_the_corrected_score(base_admin, tree):
+    """Corrected to a fail and back to a pass: 未结业 all along, its 说明 saying each time what
+    falls short, the hours at last."""
     from shipei.assessment.models import Score
     from shipei.assessment.services import score_correct
 
     c = closed_class(base_admin, tree)
     final = Score.objects.filter(attempt__enrollment=c.short_of_hours, attempt__component="final")
-    score_correct(actor=base_admin.user, score=final.first(), value="90", reason="复核更正")
+    low = final.order_by("pk").first()
+    hours = "该学员已完成 3 学时，未达到规定的 4 学时"
 
+    score_correct(actor=base_admin.user, score=low, value="10", reason="录入错误")
     short = Enrollment.objects.get(pk=c.short_of_hours.pk)
     assert short.status == S.FAILED
-    assert short.reason == "该学员已完成 3 学时，未达到规定的 4 学时"
+    assert short.reason.startswith(hours + "；结业考核未全部合格")
+
+    score_correct(actor=base_admin.user, score=low, value="75", reason="复核更正")
+    short = Enrollment.objects.get(pk=c.short_of_hours.pk)
+    assert (short.status, short.reason) == (S.FAILED, hours)
     assert actions(short) == ["attending", "failed"]
+
+
+def test_a_certificate_issued_keeps_已结业_when_a_score_is_corrected_down(base_admin, tree):
+    """The certificate stands until whoever issues revokes it: the correction is audited, the
+    trainee stays 已结业."""
+    from shipei.assessment.models import Score
+    from shipei.assessment.services import score_correct
+
+    c = closed_class(base_admin, tree)
+    holder = Enrollment.objects.get(pk=c.passes.pk)
+    services.certificate_issue(actor=base_admin.user, enrollment=holder)
+    low = Score.objects.filter(attempt__enrollment=holder, attempt__component="final").first()
+
+    score_correct(actor=base_admin.user, score=low, value="10", reason="录入错误")
+
+    assert status(holder) == S.PASSED
+    assert AuditEntry.objects.filter(action="assessment.score_corrected").exists()
 
 
 def test_a_result_decided_while_the_class_runs_moves_no_one(base_admin, tree):

@@ -118,3 +118,13 @@ def test_an_admitted_trainee_of_a_class_already_running_is_attending_at_the_next
 
     assert status(c.enrollments[0]) == S.ATTENDING
     assert status(later.enrollments[0]) == S.ADMITTED
+
+
+def test_a_window_closed_long_ago_ends_nothing_by_itself(tree):
+    """Trainees left from before the schedule did this are not all failed at once."""
+    programme = programme_training(opens=-90, closes=-60)
+    admitted = trainee(programme, tree)
+
+    assert training.items_due(timezone.now()) == []
+    completion.items_progress()
+    assert status(admitted) == S.ADMITTED
