@@ -33,6 +33,7 @@ from .errors import (
 )
 from .lifecycle import decide
 from .models import Attempt, Score
+from .signals import attempt_decided
 
 S = Attempt.Status
 
@@ -152,6 +153,8 @@ def settle(
     to = S.PASSED if attempt.score >= comp.pass_mark(assessment) else S.FAILED
     if attempt.status == to:  # a correction that leaves the result as it was
         attempt.save(update_fields=["score", "updated_at"])
+        # Its new score is what a 未结业's 说明 quotes.
+        attempt_decided.send(sender=Attempt, actor=actor, attempt=attempt)
         return
     attempt.decided_at = timezone.now()
     decide(attempt, to, actor=actor, scores=len(values), **data)

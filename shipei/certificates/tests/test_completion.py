@@ -271,3 +271,21 @@ def test_a_result_decided_while_the_class_runs_moves_no_one(base_admin, tree):
     c = run_class(base_admin, tree)
     assert [status(e) for e in (c.passes, c.fails_assessment)] == [S.ATTENDING, S.ATTENDING]
     assert actions(c.passes) == ["attending"]
+
+
+def test_a_correction_that_leaves_a_fail_a_fail_updates_the_score_its_说明_quotes(base_admin, tree):
+    from shipei.assessment.models import Score
+    from shipei.assessment.services import score_correct
+
+    c = closed_class(base_admin, tree)
+    assert "45 分" in Enrollment.objects.get(pk=c.fails_assessment.pk).reason
+    first = Score.objects.filter(
+        attempt__enrollment=c.fails_assessment, attempt__component="process"
+    ).get(value=40)
+
+    score_correct(actor=base_admin.user, score=first, value="50", reason="复核更正")
+
+    failed = Enrollment.objects.get(pk=c.fails_assessment.pk)
+    assert failed.status == S.FAILED
+    assert "50 分" in failed.reason and "45 分" not in failed.reason
+    assert actions(c.fails_assessment) == ["attending", "failed"]
