@@ -2,8 +2,8 @@
 the training window of an item run without either closes), each of its trainees attending it
 has completed the training (passed) or not (failed), as ``eligibility.completion_problems``
 decides (and again when a later result comes in: a retake after the close, a corrected score):
-the assessment passed and the hours the notice requires reached. Not the evaluation forms nor the certificate itself: those are the
-certificate's conditions, asked when it is issued.
+the assessment passed and the hours the notice requires reached. Not the evaluation forms nor
+the certificate itself: those are the certificate's conditions, asked when it is issued.
 
 Here, not in enrollment, because this is the lowest layer that sees both the assessment and
 the hours; the move itself is enrollment's (``training.enrollment_complete``).

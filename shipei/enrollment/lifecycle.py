@@ -1,9 +1,10 @@
 """The moves an enrollment's status may make (DOMAIN.md §5), in one table: submitted, through
 the programme's chain (the step moves, the status stays), to admitted, then attending and
-passed or failed (and over again by a later result); returned for changes, rejected, withdrawn, no-show; waitlisted while seats
-are gone. Attending, passed and failed follow the class (or project) starting and ending
-(``training``). Every status change goes through ``LIFECYCLE``; its audit entry is the
-enrollment's event (events.record_event), written beside it."""
+passed or failed (and over again by a later result); returned for changes, rejected,
+withdrawn, no-show; waitlisted while seats are gone. Attending, passed and failed follow the
+class (or project) starting and ending (``training``). Every status change goes through
+``LIFECYCLE``; its audit entry is the enrollment's event (events.record_event), written beside
+it."""
 
 from shipei.audit.lifecycle import Lifecycle
 

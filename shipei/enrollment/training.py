@@ -141,8 +141,8 @@ def enrollments_attend(
     item: tuple[Programme, str] | None = None,
 ) -> int:
     """The class (or the project, or the item's training window) started: each of its admitted
-    trainees is attending. Those
-    withdrawn, not come (未报到) or still waiting for a decision stay as they are."""
+    trainees is attending. Those withdrawn, not come (未报到) or still waiting for a decision
+    stay as they are."""
     moved = 0
     for enrollment in _locked(_of(training_class, project, item), [Status.ADMITTED]):
         _attend(enrollment, actor)
