@@ -7,19 +7,20 @@ owning app calls ``forget`` from a post_save signal), one in another process aft
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
-class Recent(Generic[T]):
-    def __init__(self, load: Callable[[int], T | None], *, seconds: float = 5.0) -> None:
+class Recent(Generic[K, T]):
+    def __init__(self, load: Callable[[K], T | None], *, seconds: float = 5.0) -> None:
         self.load = load
         self.seconds = seconds
-        self._rows: dict[int, tuple[float, T]] = {}
+        self._rows: dict[K, tuple[float, T]] = {}
 
-    def get(self, pk: int) -> T | None:
+    def get(self, pk: K) -> T | None:
         """The row as this process read it at most `seconds` ago, or None when it is gone.
         Shared by every caller of the process: read it, never change it."""
         now = time.monotonic()
@@ -31,5 +32,8 @@ class Recent(Generic[T]):
             hit = self._rows[pk] = (now + self.seconds, row)
         return hit[1]
 
-    def forget(self, pk: int) -> None:
+    def forget(self, pk: K) -> None:
         self._rows.pop(pk, None)
+
+    def clear(self) -> None:
+        self._rows.clear()

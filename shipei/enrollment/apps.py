@@ -11,13 +11,27 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "报名"
 
     def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
         from shipei.audit import describe
         from shipei.classes.signals import class_started
         from shipei.notifications import schedule
+        from shipei.programmes.models import PrintedTable, Programme
         from shipei.programmes.selectors import ITEM_USERS
+        from shipei.projects.models import Project
         from shipei.projects.signals import project_cancelled, project_started
 
-        from . import audit_describers, outbox, reminders, selectors, services, training, weights
+        from . import (
+            audit_describers,
+            outbox,
+            reminders,
+            selectors,
+            services,
+            terms,
+            training,
+            weights,
+        )
 
         ITEM_USERS.append(selectors.items_with_enrollments)
         weights.register_sources()  # admitted and completed counts as quota weights
@@ -43,6 +57,19 @@ class EnrollmentConfig(AppConfig):
         )
 
         describe.register("enrollment.enrollment", audit_describers.describe_enrollments)
+
+        # The field classes kept for major-match rules (terms.field_classes): at once for this
+        # thread, and again after the commit, or another thread could keep what it read before.
+        def forget_field_classes(sender: type, **kw: object) -> None:
+            terms.forget_field_classes()
+            transaction.on_commit(terms.forget_field_classes)
+
+        for model in (Project, PrintedTable, Programme):
+            for signal in (post_save, post_delete):
+                # A local function: held strongly, or it would be gone when ready() returns.
+                signal.connect(
+                    forget_field_classes, sender=model, weak=False, dispatch_uid="field_classes"
+                )
 
         # Reminders are recorded as sent, so a shorter interval only makes them go out sooner
         # after a deadline comes into range. Notices are delivered within seconds of each

@@ -43,8 +43,15 @@ def enrollment_list(*, user: Any, programme: Programme | None = None) -> QuerySe
 def enrollment_shown(pk: int) -> Enrollment | None:
     """The enrollment `pk` with what its answer shows (SHOWN), read afresh after a change the
     caller was allowed to make (its scope already checked: none is built here)."""
-    try:  # get() orders nothing: resolving the default ordering across SHOWN's joins cost more
-        return Enrollment.objects.select_related(*SHOWN).get(pk=pk)  # than the query itself
+    # get() orders nothing: resolving the default ordering across SHOWN's joins cost more than
+    # the query itself. The programme without its notice and raw policy: its rules are the
+    # ones this process parsed already (Programme.rules), not parsed again for each answer.
+    try:
+        return (
+            Enrollment.objects.select_related(*SHOWN)
+            .defer("programme__notice_text", "programme__policy")
+            .get(pk=pk)
+        )
     except Enrollment.DoesNotExist:
         return None
 

@@ -13,6 +13,7 @@ from shipei.accounts import scope
 from shipei.accounts.models import Person, TeacherProfile
 from shipei.core import majors
 from shipei.core.clock import SHANGHAI, minute_text
+from shipei.core.recent import Recent
 from shipei.orgs.models import Organisation
 from shipei.orgs.selectors import org_recent
 from shipei.programmes.models import PrintedTable, Programme
@@ -270,34 +271,56 @@ class _Facts:
 def field_classes(programme: Programme, code: str, project: Project | None = None) -> list[str]:
     """The 专业类 a project trains, for a major-match rule: those of the project the submission
     names; else those of the programme's projects under the item; else those the notice's
-    printed table gives the item (003's 附件1, by the item's label)."""
+    printed table gives the item (003's 附件1, by the item's label).
+
+    Without `project`, as this process read them at most a few seconds ago: every submission
+    refused for its major (a fifth of a rush's) would otherwise send two queries for them. A
+    project, a printed table or a programme saved in this process is seen at once
+    (``forget_field_classes``), one saved in another within the seconds, as the programme's own
+    rules are (``programme_recent``)."""
     if project is not None and project.field_classes:
         return list(project.field_classes)
+    label = next((i.label for i in programme.rules.items if i.code == code), None)
+    return list(_FIELD_CLASSES.get((programme.pk, code, label)) or ())
+
+
+def _field_classes_read(key: tuple[int | None, str, str | None]) -> tuple[str, ...]:
+    programme_id, code, label = key
     found: dict[str, None] = {}
     for classes in (
-        Project.objects.filter(programme=programme, item=code)
+        Project.objects.filter(programme_id=programme_id, item=code)
         .exclude(status__in=[Project.Status.CANCELLED, Project.Status.REJECTED])
         .values_list("field_classes", flat=True)
     ):
         found.update(dict.fromkeys(classes or []))
-    return list(found) or _printed_field_classes(programme, code)
+    return tuple(found) or _printed_field_classes(programme_id, label)
 
 
-def _printed_field_classes(programme: Programme, code: str) -> list[str]:
-    label = next((i.label for i in programme.rules.items if i.code == code), None)
-    if label is None:
-        return []
-    # Only the projects list is read: a quota table's data is tens of kilobytes, and a refused
-    # submission in a rush would otherwise decode them all for a table that has no projects.
+# (programme, item code, item label) -> the item's field classes. The label is the key's, so
+# that a policy giving the item another label reads its printed row afresh.
+_FIELD_CLASSES: Recent[tuple[int | None, str, str | None], tuple[str, ...]] = Recent(
+    _field_classes_read
+)
+
+
+def forget_field_classes() -> None:
+    """Forget the field classes read (a project, printed table or programme was saved)."""
+    _FIELD_CLASSES.clear()
+
+
+def _printed_field_classes(programme_id: int | None, label: str | None) -> tuple[str, ...]:
+    if label is None or programme_id is None:
+        return ()
+    # Only the projects list is read: a quota table's data is tens of kilobytes.
     for rows in (
-        PrintedTable.objects.filter(programme=programme, data__has_key="projects")
+        PrintedTable.objects.filter(programme_id=programme_id, data__has_key="projects")
         .order_by("name")
         .values_list("data__projects", flat=True)
     ):
         for row in rows if isinstance(rows, list) else []:
             if isinstance(row, dict) and row.get("label") == label:
-                return [str(c) for c in row.get("field_classes", [])]
-    return []
+                return tuple(str(c) for c in row.get("field_classes", []))
+    return ()
 
 
 def _held(major_class: str) -> str:

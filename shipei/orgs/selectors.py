@@ -145,7 +145,7 @@ def region_name(code: str) -> str:
 
 # Organisations read by busy paths (a programme's owner, on each enrollment submission), kept
 # for a few seconds per process.
-_RECENT: Recent[Organisation] = Recent(lambda pk: Organisation.objects.filter(pk=pk).first())
+_RECENT: Recent[int, Organisation] = Recent(lambda pk: Organisation.objects.filter(pk=pk).first())
 
 
 def org_recent(pk: int) -> Organisation | None:

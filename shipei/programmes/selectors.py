@@ -22,7 +22,7 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
 
 # Programmes read by busy inputs (each enrollment submission names one), kept for a few seconds
 # per process, without the notice's text and the raw policy.
-_RECENT: Recent[Programme] = Recent(
+_RECENT: Recent[int, Programme] = Recent(
     lambda pk: Programme.objects.defer("notice_text", "policy").filter(pk=pk).first()
 )
 

@@ -3,6 +3,7 @@ and the teacher's value; items inherit their parents' rules; free-text condition
 never refused."""
 
 import datetime
+import time
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from shipei.accounts.models import TeacherProfile, User
 from shipei.accounts.tests.factories import PersonFactory, make_id_number
-from shipei.enrollment import services
+from shipei.core import recent
+from shipei.enrollment import services, terms
 from shipei.enrollment.errors import NotEligible
 from shipei.enrollment.models import Enrollment
 from shipei.enrollment.terms import conditions_to_check, eligibility_problems
@@ -229,6 +231,39 @@ def test_without_field_classes_the_match_is_left_to_the_approvers_and_a_class_is
     assert conditions_to_check(programme, "b1") == [
         "与所报项目专业对口（项目未列面向专业类，平台无法自动核对）"
     ]
+
+
+def test_field_classes_kept_for_seconds_see_a_project_saved_here_at_once(tree, monkeypatch):
+    """A rush's refusals read the item's field classes from what this process kept; a project
+    saved here changes them at once, one changed elsewhere (no signal here) within seconds."""
+    programme = programme_with({"major_must_match": True})
+    project = Project.objects.create(
+        programme=programme,
+        item="b1",
+        base=tree["hz_base"],
+        title="工业机器人编程",
+        field_classes=["自动化类"],
+        status=Project.Status.ENROLLING,
+    )
+    accounts = teacher(tree["hz_school"], major_class="财务会计类")
+    refused = ["专业类应与项目对口（自动化类），登记为财务会计类"]
+    assert eligibility_problems(programme, "b1", accounts) == refused
+
+    project.field_classes = ["自动化类", "财务会计类"]
+    project.save(update_fields=["field_classes"])
+    assert eligibility_problems(programme, "b1", accounts) == []
+
+    # Changed by another server: this process keeps its read until the seconds have passed.
+    Project.objects.filter(pk=project.pk).update(field_classes=["自动化类"])
+    assert eligibility_problems(programme, "b1", accounts) == []
+    clock = time.monotonic() + terms._FIELD_CLASSES.seconds + 0.1
+    monkeypatch.setattr(recent.time, "monotonic", lambda: clock)
+    assert eligibility_problems(programme, "b1", accounts) == refused
+
+    # Cancelled here: its classes no longer count, and the item names none.
+    project.status = Project.Status.CANCELLED
+    project.save(update_fields=["status"])
+    assert eligibility_problems(programme, "b1", accounts) == []
 
 
 # --- other programmes --------------------------------------------------------------------------
