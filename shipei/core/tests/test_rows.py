@@ -6,6 +6,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import signals
 from django.db.models.expressions import DatabaseDefault
+from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from shipei.accounts.models import Person
 from shipei.accounts.selectors import person_submitting
@@ -93,6 +95,29 @@ def test_insert_select_parts_are_typed_values_and_the_statement_s_own_sql(tree):
     assert "CAST(e.id AS varchar)" in values.split(", ")
     assert len(params) == len(names.split(", ")) - 1  # all but the statement's own value
     assert "x.done" in params
+
+
+def test_insert_select_parameters_are_what_each_field_would_prepare(tree, monkeypatch):
+    """The values passed as they are (a str to a CharField, an int key) and those prepared by
+    their field (a time, JSON, a bool given for a number) are what the field itself gives."""
+    now = datetime.datetime(2026, 5, 6, 7, 8, 9, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    school = tree["hz_school"]
+    entries = [
+        AuditEntry(action="x.done", target_type="t", target_id="7", org=school, data={"名": 1}),
+        AuditEntry(action="x.done", target_id=True, org_id=None, data=None),  # not a str
+        AuditEntry(actor_id=None, action=None, target_type="", data=[]),  # None in a CharField
+    ]
+
+    def plain(value):
+        return value.obj if isinstance(value, Jsonb) else value
+
+    for entry in entries:
+        _names, _values, params = rows.insert_select_parts(entry, {}, connection)
+        fields = rows._insert_fields(AuditEntry)
+        expected = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+        assert [plain(p) for p in params] == [plain(v) for v in expected]
+        assert [type(p) for p in params] == [type(v) for v in expected]
 
 
 def test_no_insert_select_parts_for_a_value_the_database_gives_or_a_listened_model(tree):

@@ -1,6 +1,7 @@
 """Version 1 of the policy as a whole: its sections, the checks across them, and the reading of
 an item's settings with those it inherits."""
 
+import functools
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -49,6 +50,17 @@ class PolicyV1(Strict):
         unknown = sorted({i.parent for i in self.items if i.parent and i.parent not in codes})
         if unknown:
             raise ValueError(f"上级项目代码不存在：{'、'.join(unknown)}")
+        parents = {i.code: i.parent for i in self.items}
+        looped = []
+        for code in codes:
+            seen, at = {code}, parents[code]
+            while at and at not in seen:
+                seen.add(at)
+                at = parents[at]
+            if at:
+                looped.append(code)
+        if looped:  # every setting an item inherits would be looked for round the loop forever
+            raise ValueError(f"上级项目不能循环（{'、'.join(looped)}）")
         problems = [p for item in self.items for p in self._item_problems(item, codes)]
         problems += _chain_problems("审核流程", self.enrollment.approval_chain)
         if problems:
@@ -84,15 +96,35 @@ class PolicyV1(Strict):
         return out
 
     def item(self, code: str) -> Item:
-        return next(i for i in self.items if i.code == code)
+        """The item `code`; StopIteration when the policy has none."""
+        try:
+            return self.items_by_code[code]
+        except KeyError:
+            raise StopIteration(code) from None
+
+    # A parsed policy is shared and never changes (frozen): its items are looked up by code many
+    # times a request (every setting an item inherits), and each lookup walked the list.
+    @functools.cached_property
+    def items_by_code(self) -> dict[str, Item]:
+        return {i.code: i for i in self.items}
+
+    @functools.cached_property
+    def lineages(self) -> dict[str, tuple[Item, ...]]:
+        out = {}
+        for first in self.items:
+            chain, item = [], first
+            while item is not None:
+                chain.append(item)
+                item = self.items_by_code[item.parent] if item.parent else None
+            out[first.code] = tuple(chain)
+        return out
 
     def lineage(self, code: str) -> list[Item]:
         """The item and its parents, nearest first: a field inherits its phase's rules."""
-        out, item = [], self.item(code)
-        while item is not None:
-            out.append(item)
-            item = self.item(item.parent) if item.parent else None
-        return out
+        try:
+            return list(self.lineages[code])
+        except KeyError:
+            raise StopIteration(code) from None
 
     def inherited(self, code: str, name: str) -> Any:
         """The item's own setting `name`, else its nearest parent's; None if none sets it."""

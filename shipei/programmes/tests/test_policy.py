@@ -44,6 +44,33 @@ def test_duplicate_item_codes_and_unknown_parents_are_refused():
     assert "培训项目代码重复：p1" in "；".join(policy_errors(exc.value))
 
 
+def test_items_whose_parents_go_round_in_a_loop_are_refused_and_lineage_reads_up_the_tree():
+    looped = {
+        **BASE,
+        "items": [
+            *BASE["items"],
+            {"code": "a", "label": "甲", "kind": "phase", "parent": "b"},
+            {"code": "b", "label": "乙", "kind": "phase", "parent": "a"},
+            {"code": "c", "label": "丙", "kind": "field", "parent": "c"},
+        ],
+    }
+    with pytest.raises(ValidationError) as exc:
+        parse_policy(looped)
+    assert policy_errors(exc.value) == ["policy：上级项目不能循环（a、b、c）"]
+
+    tree = {
+        **BASE,
+        "items": [*BASE["items"], {"code": "f1", "label": "领域", "kind": "field", "parent": "p1"}],
+    }
+    rules = parse_policy(tree)
+    assert [i.code for i in rules.lineage("f1")] == ["f1", "p1"]
+    assert rules.item("p1").label == "第1期"
+    with pytest.raises(StopIteration):
+        rules.item("p9")
+    with pytest.raises(StopIteration):
+        rules.lineage("p9")
+
+
 def test_errors_name_the_place_and_say_why_in_chinese():
     data = {**BASE, "enrollment": {"channels": ["telepathy"]}, "assessment": {"pass_mark": 120}}
     with pytest.raises(ValidationError) as exc:
