@@ -9,11 +9,12 @@ table) with the registration windows opened, registers ~10,000 teachers across ~
 the 32 regions of the table, each with an API token, and starts gunicorn on 127.0.0.1 (a free
 port) with ``bench.settings`` (the app plus a bare one-INSERT endpoint). Then it measures:
 
-1. the ceiling: the bare endpoint (same middleware, token auth and permissions; one INSERT),
-   measured before the burst and again after it (the machine's speed drifts);
+1. the ceiling: the bare endpoint (same middleware, token auth and permissions; one INSERT);
 2. the burst: self-registrations, each with an Idempotency-Key, some retried with the same key,
    some submitted twice, and teachers spread evenly over the regions so that the small regions'
    quotas run out while the large ones do not;
+
+the two in alternating slices (``--slices``), for the machine's speed drifts within a minute,
 
 and checks the database afterwards: no quota over its seats, the counters equal to the
 enrollments holding seats, every accepted submission stored once, nothing stored that was not
@@ -71,6 +72,17 @@ def main() -> None:
         help="the app server's ADMISSION_LIMIT (requests a worker works on at once; 0: none)",
     )
     parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="the ceiling and the burst run in this many alternating slices",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="profile each submission in the app server into this directory (bench/profwsgi.py)",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the database (and the data directory with its key) afterwards",
@@ -87,6 +99,9 @@ def main() -> None:
         DB_POOL_MIN=str(min(2, args.threads)),
         ADMISSION_LIMIT=str(args.admission_limit),
     )
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        os.environ["BENCH_PROFILE_DIR"] = str(args.profile.resolve())
     sys.path.insert(0, str(ROOT))
     fresh_database()
     import django
@@ -107,7 +122,6 @@ def main() -> None:
             ("POST", f"{base}/bench/bare/", tokens[i % len(tokens)], None, None)
             for i in range(args.requests)
         ]
-        ceiling = run(args.clients, bare, server)
         floor = run(
             args.clients,
             [
@@ -117,14 +131,18 @@ def main() -> None:
             server,
         )
         plan = burst_plan(world, args.requests, base)
-        burst = run(args.clients, plan, server)
-        burst["notices"] = notices_settle()
-        # Again after the burst: the machine's speed drifts over minutes, and the burst is
-        # compared with the mean of the two.
-        ceiling_after = run(args.clients, bare, server)
+        # The ceiling and the burst in alternating slices (the burst's in its order): the
+        # machine's speed drifts by a quarter over a minute, and each slice of the burst is
+        # compared with the ceiling measured just before it.
+        slices = []
+        for n in range(args.slices):
+            ceiling = run(args.clients, _slice(bare, n, args.slices), server)
+            burst = run(args.clients, _slice(plan, n, args.slices), server)
+            burst["notices"] = notices_settle()  # its notices' delivery, before the next ceiling
+            slices.append((ceiling, burst))
     finally:
         stop_gunicorn(server)
-    report(args, world, plan, burst, (ceiling, ceiling_after), floor)
+    report(args, world, plan, slices, floor)
     profile_one(world)
     from django.db import connections
 
@@ -288,7 +306,7 @@ def start_gunicorn(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     log = open(data_dir / "gunicorn.log", "w")  # noqa: SIM115 - closed in stop_gunicorn
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
-        "shipei.wsgi:application",
+        "bench.profwsgi:application" if args.profile else "shipei.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -435,6 +453,34 @@ def run(clients: int, calls: list[tuple], server: dict[str, Any]) -> dict[str, A
     }
 
 
+def _slice(calls: list[tuple], n: int, slices: int) -> list[tuple]:
+    size = -(-len(calls) // slices)
+    return calls[n * size : (n + 1) * size]
+
+
+def merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs (slices) as one: their answers, time and CPU added up."""
+    results = [r for run in runs for r in run["results"]]
+    wall = sum(run["wall"] for run in runs)
+    latencies = sorted(r["seconds"] for r in results)
+    return {
+        "results": results,
+        "wall": wall,
+        "rate": len(results) / wall,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        **{
+            k: sum(run[k] for run in runs)
+            for k in ("client_cpu", "app_cpu", "worker_cpu", "db_cpu")
+        },
+    }
+
+
+def _cpu(r: dict[str, Any]) -> str:
+    n = len(r["results"])
+    return f"{r['app_cpu'] / n * 1000:.2f}, {r['db_cpu'] / n * 1000:.2f}"
+
+
 def notices_settle(limit: float = 60.0) -> dict[str, Any]:
     """Wait for the task worker to deliver the burst's notices (the enrollment events' outbox)."""
     from shipei.enrollment.models import EnrollmentEvent
@@ -487,8 +533,7 @@ def report(
     args: Any,
     world: dict[str, Any],
     plan: list[tuple],
-    burst: dict,
-    ceilings: tuple[dict, dict],
+    slices: list[tuple[dict, dict]],
     floor: dict,
 ) -> None:
     from django.db.models import Count
@@ -512,23 +557,32 @@ def report(
             f"PostgreSQL {r['db_cpu'] / n * 1000:.2f} ms, clients {r['client_cpu'] / n * 1000:.2f} ms"
         )
 
+    ceiling = merged([c for c, _ in slices])
+    burst = merged([b for _, b in slices])
     print()
-    print(f"requests: {len(plan)}   concurrent clients: {args.clients}")
-    print(line("ceiling: bare endpoint (DRF token + 1 INSERT)", ceilings[0]))
-    print(line("floor:   bare Django view (1 INSERT)", floor))
-    print(line("burst:   POST /api/v1/enrollments/", burst))
-    print(line("ceiling again, after the burst", ceilings[1]))
-    ceiling = statistics.mean(c["rate"] for c in ceilings)
-    share = burst["rate"] / ceiling
     print(
-        f"burst throughput = {share:.0%} of the ceiling ({ceiling:.0f}/s, the mean of the runs "
-        f"before and after; {burst['rate'] / ceilings[0]['rate']:.0%} and "
-        f"{burst['rate'] / ceilings[1]['rate']:.0%} of each) (goal: >= 50%)"
+        f"requests: {len(plan)}   concurrent clients: {args.clients}   the ceiling and the burst "
+        f"in {len(slices)} alternating slices"
     )
-    n = burst["notices"]
+    print(line("floor:   bare Django view (1 INSERT)", floor))
+    print(line("ceiling: bare endpoint (DRF token + 1 INSERT)", ceiling))
+    print(line("burst:   POST /api/v1/enrollments/", burst))
+    print("slice by slice (CPU ms a request: app, PostgreSQL; the machine's speed drifts):")
+    for n, (c, b) in enumerate(slices, 1):
+        print(
+            f"  {n}: ceiling {c['rate']:4.0f}/s ({_cpu(c)}), burst {b['rate']:4.0f}/s "
+            f"({_cpu(b)}): {b['rate'] / c['rate']:.0%}"
+        )
     print(
-        f"notices: {n['events']} enrollment events, {n['messages']} messages made by the task "
-        f"worker; undelivered {n['pending']} at {n['after']:.1f}s after the burst"
+        f"burst throughput = {burst['rate'] / ceiling['rate']:.0%} of the ceiling "
+        f"({burst['rate']:.0f}/s against {ceiling['rate']:.0f}/s, all slices) (goal: >= 50%)"
+    )
+    notices = [b["notices"] for _, b in slices]
+    print(
+        f"notices: {notices[-1]['events']} enrollment events, {notices[-1]['messages']} messages "
+        f"made by the task worker; undelivered at most "
+        f"{max(n['pending'] for n in notices)} at most "
+        f"{max(n['after'] for n in notices):.1f}s after each slice of the burst"
     )
 
     outcomes = collections.Counter()
