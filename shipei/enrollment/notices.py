@@ -119,27 +119,38 @@ def event_messages(
     enrollment = event.enrollment
     action = event.action
     reason = (event.reason or "").strip() or enrollment.reason
-    what = _what(enrollment)
-    about = _("培训项目：%(what)s") % {"what": what}
-    url = page_url("enrollment:detail", enrollment.pk)
     # The event's own key: a delivery that runs it again finds its messages made.
     key = f"enrollment:{enrollment.pk}:{action}:event{event.pk}"
     messages: list[Message] = []
     told: set[int] = {event.actor_id} if event.actor_id else set()
+    # What every message of the event says and links to, made only for an event that tells
+    # someone: most of a rush's are a teacher's own submissions, which tell the teacher nothing.
+    what = about = url = ""
+    made = False
 
-    notice = wording.teacher_notice(
-        action,
-        by=_role_at(enrollment, event.step),
-        next_by=_role_at(enrollment, event.arrives_at),
-        admitted=event.admitted,
-        waitlisted=event.status == Status.WAITLISTED,
-        reason=reason,
-    )
-    if teacher is not None and teacher.pk not in told and notice is not None:
-        title, body = notice
-        body = "\n".join(b for b in (about, body) if b)
-        messages.append(Message([teacher], title, body, url, key))
-        told.add(teacher.pk)
+    def described() -> None:
+        nonlocal what, about, url, made
+        if not made:
+            what = _what(enrollment)
+            about = _("培训项目：%(what)s") % {"what": what}
+            url = page_url("enrollment:detail", enrollment.pk)
+            made = True
+
+    if teacher is not None and teacher.pk not in told:
+        notice = wording.teacher_notice(
+            action,
+            by=_role_at(enrollment, event.step),
+            next_by=_role_at(enrollment, event.arrives_at),
+            admitted=event.admitted,
+            waitlisted=event.status == Status.WAITLISTED,
+            reason=reason,
+        )
+        if notice is not None:
+            described()
+            title, body = notice
+            body = "\n".join(b for b in (about, body) if b)
+            messages.append(Message([teacher], title, body, url, key))
+            told.add(teacher.pk)
 
     submitter = enrollment.submitted_by
     if (
@@ -156,6 +167,7 @@ def event_messages(
             reason=reason,
         )
         if notice is not None:
+            described()
             title, body = notice
             body = "\n".join(b for b in (about, body) if b)
             messages.append(Message([submitter], title, body, url, key))
@@ -173,6 +185,7 @@ def event_messages(
             if u.pk not in told
         ]
         if step is not None and approvers:
+            described()
             title = _("有新的报名待%(step)s") % {"step": step.label}
             body = _("%(name)s（%(org)s）报名“%(what)s”，待%(step)s。") % {
                 "name": enrollment.person.name,
