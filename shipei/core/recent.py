@@ -19,6 +19,9 @@ class Recent(Generic[K, T]):
         self.load = load
         self.seconds = seconds
         self._rows: dict[K, tuple[float, T]] = {}
+        # Moved on by every forget: a read that began before one is returned, not kept (another
+        # thread may have read the row before the change that the forget was for).
+        self._generation = 0
 
     def get(self, pk: K) -> T | None:
         """The row as this process read it at most `seconds` ago, or None when it is gone.
@@ -26,14 +29,19 @@ class Recent(Generic[K, T]):
         now = time.monotonic()
         hit = self._rows.get(pk)
         if hit is None or hit[0] < now:
+            generation = self._generation
             row = self.load(pk)
             if row is None:
                 return None
-            hit = self._rows[pk] = (now + self.seconds, row)
+            if generation == self._generation:
+                self._rows[pk] = (now + self.seconds, row)
+            return row
         return hit[1]
 
     def forget(self, pk: K) -> None:
+        self._generation += 1
         self._rows.pop(pk, None)
 
     def clear(self) -> None:
+        self._generation += 1
         self._rows.clear()

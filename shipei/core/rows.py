@@ -129,12 +129,14 @@ def _insert_select_plan(
         else:
             values.append(f"CAST(%s AS {_cast_type(field, connection)})")
             fields.append(field)
-    return ", ".join(names), ", ".join(values), fields, [_passed_as_is(f) for f in fields]
+    passed = [_passed_as_is(f, connection) for f in fields]
+    return ", ".join(names), ", ".join(values), fields, passed
 
 
-# Fields (these classes exactly, not subclasses) whose get_db_prep_save gives a value of this
-# type back unchanged: most of a row's fields, each prepared through three or four calls.
-_AS_IS: dict[type, type] = {
+# Fields (these classes exactly, not subclasses) that may give a value of this type back
+# unchanged: most of a row's fields, each prepared through three or four calls. Whether they do
+# depends on the database (PostgreSQL's integers go as psycopg's Int2/Int4/Int8): asked once.
+_MAYBE_AS_IS: dict[type, type] = {
     models.CharField: str,
     models.TextField: str,
     models.SmallIntegerField: int,
@@ -144,14 +146,22 @@ _AS_IS: dict[type, type] = {
     models.PositiveIntegerField: int,
     models.PositiveBigIntegerField: int,
     models.BooleanField: bool,
+    models.ForeignKey: int,
 }
+_SAMPLES: dict[type, Any] = {str: "x", int: 7, bool: True}
 
 
-def _passed_as_is(field: models.Field) -> type | None:
-    if type(field) is models.ForeignKey:
-        target = field.target_field
-        return int if type(target) in (models.AutoField, models.BigAutoField) else None
-    return _AS_IS.get(type(field))
+def _passed_as_is(field: models.Field, connection: Any) -> type | None:
+    """The type of value `field` passes to `connection` unchanged, or None."""
+    kind = _MAYBE_AS_IS.get(type(field))
+    if kind is None:
+        return None
+    sample = _SAMPLES[kind]
+    try:
+        prepared = field.get_db_prep_save(sample, connection)
+    except (TypeError, ValueError):  # a key to a row named by text, say
+        return None
+    return kind if type(prepared) is kind and prepared == sample else None
 
 
 def _cast_type(field: models.Field, connection: Any) -> str:

@@ -14,7 +14,7 @@ from shipei.accounts.selectors import person_submitting
 from shipei.accounts.tests.factories import PersonFactory
 from shipei.audit.models import AuditEntry
 from shipei.core import rows
-from shipei.enrollment.models import EnrollmentEvent
+from shipei.enrollment.models import Enrollment, EnrollmentEvent
 from shipei.orgs.models import Organisation
 from shipei.programmes.models import Programme
 from shipei.quotas.models import Quota
@@ -112,10 +112,28 @@ def test_insert_select_parameters_are_what_each_field_would_prepare(tree, monkey
     def plain(value):
         return value.obj if isinstance(value, Jsonb) else value
 
-    for entry in entries:
-        _names, _values, params = rows.insert_select_parts(entry, {}, connection)
-        fields = rows._insert_fields(AuditEntry)
-        expected = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+    programme = Programme.objects.create(
+        code="rows",
+        title="行",
+        policy={
+            "items": [{"code": "p1", "label": "第1期", "kind": "phase"}],
+            "enrollment": {"channels": ["nomination"]},
+            "quota": {"scope": "school"},
+        },
+    )
+    person = PersonFactory(org=school)
+    enrollment = Enrollment(
+        programme=programme, item="p1", person=person, org=school, step=2, policy_revision=3
+    )
+    enrollment.pk = 1
+    events = [
+        EnrollmentEvent(enrollment=enrollment, action="submitted", step=1, status="submitted"),
+        EnrollmentEvent(enrollment=enrollment, action="x", step=None, arrives_at=True, status=""),
+    ]
+    for row in [*entries, enrollment, *events]:
+        _names, _values, params = rows.insert_select_parts(row, {}, connection)
+        fields = rows._insert_fields(type(row))
+        expected = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
         assert [plain(p) for p in params] == [plain(v) for v in expected]
         assert [type(p) for p in params] == [type(v) for v in expected]
 

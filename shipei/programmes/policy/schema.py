@@ -4,7 +4,7 @@ an item's settings with those it inherits."""
 import functools
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from .class_steps import Classes
 from .sections import (
@@ -42,7 +42,7 @@ class PolicyV1(Strict):
     milestones: list[Milestone] = []
 
     @model_validator(mode="after")
-    def _items_consistent(self) -> "PolicyV1":
+    def _items_consistent(self, info: ValidationInfo) -> "PolicyV1":
         codes = [i.code for i in self.items]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
@@ -50,16 +50,10 @@ class PolicyV1(Strict):
         unknown = sorted({i.parent for i in self.items if i.parent and i.parent not in codes})
         if unknown:
             raise ValueError(f"上级项目代码不存在：{'、'.join(unknown)}")
-        parents = {i.code: i.parent for i in self.items}
-        looped = []
-        for code in codes:
-            seen, at = {code}, parents[code]
-            while at and at not in seen:
-                seen.add(at)
-                at = parents[at]
-            if at:
-                looped.append(code)
-        if looped:  # every setting an item inherits would be looked for round the loop forever
+        # Refused when saved (a policy saved before the rule must still read: its lineages stop
+        # where the loop closes).
+        looped = [code for code, (_chain, loops) in self._walks.items() if loops]
+        if looped and info.context == TYPED:
             raise ValueError(f"上级项目不能循环（{'、'.join(looped)}）")
         problems = [p for item in self.items for p in self._item_problems(item, codes)]
         problems += _chain_problems("审核流程", self.enrollment.approval_chain)
@@ -89,11 +83,7 @@ class PolicyV1(Strict):
         return out
 
     def _ancestors(self, code: str) -> list[str]:
-        out, item = [], self.item(code)
-        while item.parent:
-            out.append(item.parent)
-            item = self.item(item.parent)
-        return out
+        return [item.code for item in self.lineage(code)[1:]]
 
     def item(self, code: str) -> Item:
         """The item `code`; StopIteration when the policy has none."""
@@ -102,27 +92,30 @@ class PolicyV1(Strict):
         except KeyError:
             raise StopIteration(code) from None
 
-    # A parsed policy is shared and never changes (frozen): its items are looked up by code many
-    # times a request (every setting an item inherits), and each lookup walked the list.
+    # A parsed policy is shared and never changes (frozen; model_copy(update=...) would keep
+    # these as they were): its items are looked up by code many times a request (every setting
+    # an item inherits), and each lookup walked the list.
     @functools.cached_property
     def items_by_code(self) -> dict[str, Item]:
         return {i.code: i for i in self.items}
 
     @functools.cached_property
-    def lineages(self) -> dict[str, tuple[Item, ...]]:
+    def _walks(self) -> dict[str, tuple[tuple[Item, ...], bool]]:
+        """Each item's lineage, and whether its parents lead round a loop (where it stops)."""
         out = {}
         for first in self.items:
-            chain, item = [], first
-            while item is not None:
+            chain, seen, item = [], set(), first
+            while item is not None and item.code not in seen:
                 chain.append(item)
-                item = self.items_by_code[item.parent] if item.parent else None
-            out[first.code] = tuple(chain)
+                seen.add(item.code)
+                item = self.items_by_code.get(item.parent) if item.parent else None
+            out[first.code] = (tuple(chain), item is not None)
         return out
 
     def lineage(self, code: str) -> list[Item]:
         """The item and its parents, nearest first: a field inherits its phase's rules."""
         try:
-            return list(self.lineages[code])
+            return list(self._walks[code][0])
         except KeyError:
             raise StopIteration(code) from None
 

@@ -44,7 +44,7 @@ def test_duplicate_item_codes_and_unknown_parents_are_refused():
     assert "培训项目代码重复：p1" in "；".join(policy_errors(exc.value))
 
 
-def test_items_whose_parents_go_round_in_a_loop_are_refused_and_lineage_reads_up_the_tree():
+def test_items_whose_parents_loop_are_refused_when_saved_and_lineage_reads_up_the_tree():
     looped = {
         **BASE,
         "items": [
@@ -55,8 +55,13 @@ def test_items_whose_parents_go_round_in_a_loop_are_refused_and_lineage_reads_up
         ],
     }
     with pytest.raises(ValidationError) as exc:
-        parse_policy(looped)
+        parse_policy(looped, typed=True)
     assert policy_errors(exc.value) == ["policy：上级项目不能循环（a、b、c）"]
+    # One saved before the rule still reads, each lineage stopping where the loop closes.
+    stored = parse_policy(looped)
+    assert [i.code for i in stored.lineage("a")] == ["a", "b"]
+    assert [i.code for i in stored.lineage("c")] == ["c"]
+    assert stored.chain_for("b") == stored.enrollment.approval_chain
 
     tree = {
         **BASE,
