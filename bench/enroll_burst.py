@@ -439,17 +439,24 @@ def run(clients: int, calls: list[tuple], server: dict[str, Any]) -> dict[str, A
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     server1 = server_cpu(server)
     client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    latencies = sorted(r["seconds"] for r in results)
     return {
-        "results": results,
-        "wall": wall,
-        "rate": len(calls) / wall,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        **_answered(results, wall),
         "client_cpu": client_cpu,
         "app_cpu": server1["app"] - server0["app"],
         "worker_cpu": server1["worker"] - server0["worker"],
         "db_cpu": server1["db"] - server0["db"],
+    }
+
+
+def _answered(results: list[dict[str, Any]], wall: float) -> dict[str, Any]:
+    """The answers of `wall` seconds: their rate and latencies."""
+    latencies = sorted(r["seconds"] for r in results)
+    return {
+        "results": results,
+        "wall": wall,
+        "rate": len(results) / wall,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
 
 
@@ -461,14 +468,8 @@ def _slice(calls: list[tuple], n: int, slices: int) -> list[tuple]:
 def merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Runs (slices) as one: their answers, time and CPU added up."""
     results = [r for run in runs for r in run["results"]]
-    wall = sum(run["wall"] for run in runs)
-    latencies = sorted(r["seconds"] for r in results)
     return {
-        "results": results,
-        "wall": wall,
-        "rate": len(results) / wall,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        **_answered(results, sum(run["wall"] for run in runs)),
         **{
             k: sum(run[k] for run in runs)
             for k in ("client_cpu", "app_cpu", "worker_cpu", "db_cpu")

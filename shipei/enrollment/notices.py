@@ -136,6 +136,15 @@ def event_messages(
             url = page_url("enrollment:detail", enrollment.pk)
             made = True
 
+    def tell(user: User, notice: tuple[str, str] | None) -> None:
+        """One person's own message, under the enrollment's description."""
+        if notice is not None:
+            described()
+            title, body = notice
+            body = "\n".join(b for b in (about, body) if b)
+            messages.append(Message([user], title, body, url, key))
+            told.add(user.pk)
+
     if teacher is not None and teacher.pk not in told:
         notice = wording.teacher_notice(
             action,
@@ -145,12 +154,7 @@ def event_messages(
             waitlisted=event.status == Status.WAITLISTED,
             reason=reason,
         )
-        if notice is not None:
-            described()
-            title, body = notice
-            body = "\n".join(b for b in (about, body) if b)
-            messages.append(Message([teacher], title, body, url, key))
-            told.add(teacher.pk)
+        tell(teacher, notice)
 
     submitter = enrollment.submitted_by
     if (
@@ -166,12 +170,7 @@ def event_messages(
             admitted=event.admitted,
             reason=reason,
         )
-        if notice is not None:
-            described()
-            title, body = notice
-            body = "\n".join(b for b in (about, body) if b)
-            messages.append(Message([submitter], title, body, url, key))
-            told.add(submitter.pk)
+        tell(submitter, notice)
 
     if (
         event.arrives_at is not None
